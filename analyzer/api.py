@@ -1,0 +1,90 @@
+"""The only module that chains the stages: discover -> extract -> resolve -> render.
+
+Each stage is a function from frozen inputs to frozen outputs; the CLI calls ``analyze`` and
+``write_analysis`` and turns the result into an exit code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.cache import FactCache
+from analyzer.config import Settings
+from analyzer.discover import Discovery, discover
+from analyzer.extract.runner import extract_files
+from analyzer.model import CodeModel, Diagnostic, Severity
+from analyzer.render.atomic import write_atomic
+from analyzer.render.json import analysis_document, dumps, summary
+from analyzer.resolve import build_model
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunStats:
+    """How the run went: for the terminal, never for the (deterministic) outputs."""
+
+    seconds: dict[str, float]
+    cached: int
+    parsed: int
+    crashed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    settings: Settings
+    discovery: Discovery
+    code: CodeModel
+    stats: RunStats
+
+
+def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    found = discover(settings)
+    seconds["discover"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    cache = FactCache(settings.cache_dir)
+    try:
+        extraction = extract_files(
+            found.files, settings, cache,
+            (lambda done, total: progress("parse", done, total)) if progress else None,
+        )
+    finally:
+        cache.close()
+    seconds["parse"] = time.perf_counter() - started
+
+    notes: list[Diagnostic] = list(found.diagnostics)
+    if cache.problem is not None:
+        notes.append(cache.problem)
+    for path, reason in sorted(extraction.unreadable.items()):
+        notes.append(Diagnostic(path, 0, "unreadable-file", f"cannot read file: {reason}",
+                                Severity.ERROR))
+
+    started = time.perf_counter()
+    readable = tuple(f for f in found.files if f.module in extraction.facts)
+    code = build_model(readable, extraction.facts, notes)
+    seconds["resolve"] = time.perf_counter() - started
+    return Analysis(
+        settings=settings, discovery=found, code=code,
+        stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
+                       crashed=extraction.crashed),
+    )
+
+
+def summarize(analysis: Analysis) -> dict[str, int]:
+    """The counts shown at the end of a run (the same as in ``analysis.json``)."""
+    return summary(analysis.code)
+
+
+def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
+    """Write ``analysis.json`` into ``out_dir``; returns the files written."""
+    document = analysis_document(analysis.settings.root.name, analysis.discovery.source_roots,
+                                 analysis.code)
+    target = out_dir / "analysis.json"
+    write_atomic(target, dumps(document))
+    return [target]

@@ -1,0 +1,173 @@
+"""Find the Python files of a project and name each module as Python would import it.
+
+Layouts: flat (packages at the root), ``src/``, several top-level packages, namespace packages
+(folders without ``__init__.py``), Django projects (the folder holding ``manage.py`` is a source
+root), and a root that is itself a package. Symbolic links are followed only while they stay
+inside the root, and never round a loop.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import keyword
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from analyzer.config import Settings
+from analyzer.model import Diagnostic, Severity, SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    files: tuple[SourceFile, ...]
+    source_roots: tuple[str, ...]  # relative to the analysed root ("." for the root itself)
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _Excluder:
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self._names = tuple(p for p in patterns if "/" not in p.rstrip("/"))
+        self._paths = tuple(p.strip("/") for p in patterns if "/" in p.rstrip("/"))
+
+    def excluded(self, rel: PurePosixPath) -> bool:
+        name = rel.name
+        if any(fnmatch.fnmatchcase(name, p.rstrip("/")) for p in self._names):
+            return True
+        text = str(rel)
+        return any(fnmatch.fnmatchcase(text, p) for p in self._paths)
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _walk(settings: Settings) -> tuple[list[PurePosixPath], list[Diagnostic]]:
+    """Relative paths of candidate .py files, sorted; links followed only inside the root."""
+    root = settings.root
+    root_real = Path(os.path.realpath(root))
+    excluder = _Excluder(settings.exclude)
+    found: list[PurePosixPath] = []
+    notes: list[Diagnostic] = []
+    visited: set[str] = {str(root_real)}
+    stack: list[PurePosixPath] = [PurePosixPath(".")]
+
+    def inside_root(real: str) -> bool:
+        return real == str(root_real) or real.startswith(str(root_real) + os.sep)
+
+    while stack:
+        rel_dir = stack.pop()
+        directory = root / rel_dir
+        try:
+            with os.scandir(directory) as entries:
+                listing = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            notes.append(Diagnostic(str(rel_dir), 0, "unreadable-folder",
+                                    f"cannot list folder: {exc.strerror}"))
+            continue
+        if rel_dir != PurePosixPath(".") and any(e.name == "pyvenv.cfg" for e in listing):
+            continue  # a virtual environment, whatever its name
+        for entry in listing:
+            top = rel_dir == PurePosixPath(".")
+            rel = PurePosixPath(entry.name) if top else rel_dir / entry.name
+            if excluder.excluded(rel):
+                continue
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = not is_dir and entry.is_file(follow_symlinks=True)
+            except OSError:
+                continue
+            if is_link:
+                real = os.path.realpath(entry.path)
+                if not inside_root(real):
+                    notes.append(Diagnostic(str(rel), 0, "symlink-outside-root",
+                                            "symbolic link leads outside the analysed root; "
+                                            "not followed", Severity.INFO))
+                    continue
+            if is_dir:
+                real = os.path.realpath(entry.path)
+                if real in visited:
+                    if is_link:
+                        notes.append(Diagnostic(str(rel), 0, "symlink-loop",
+                                                "symbolic link leads back into a folder already "
+                                                "read; not followed", Severity.INFO))
+                    continue
+                visited.add(real)
+                stack.append(rel)
+            elif is_file and entry.name.endswith(".py"):
+                found.append(rel)
+    found.sort()
+    return found, notes
+
+
+def _source_roots(settings: Settings, files: list[PurePosixPath]) -> list[PurePosixPath]:
+    if settings.source_roots:
+        return sorted({PurePosixPath(PurePosixPath(r).as_posix().strip("/") or ".")
+                       for r in settings.source_roots})
+    roots = {PurePosixPath(".")}
+    if (settings.root / "src").is_dir() and not (settings.root / "src" / "__init__.py").exists():
+        roots.add(PurePosixPath("src"))
+    for rel in files:
+        if rel.name == "manage.py":  # a Django project imports its apps from here
+            roots.add(rel.parent)
+    return sorted(roots)
+
+
+def _root_prefix(root: Path) -> tuple[str, ...]:
+    """When the analysed folder is itself a package, its modules keep their full names."""
+    parts: list[str] = []
+    current = root
+    while (current / "__init__.py").is_file() and current.parent != current:
+        parts.append(current.name)
+        current = current.parent
+    return tuple(reversed(parts))
+
+
+def discover(settings: Settings) -> Discovery:
+    paths, notes = _walk(settings)
+    roots = _source_roots(settings, paths)
+    prefix = _root_prefix(settings.root)
+    files: list[SourceFile] = []
+    owner: dict[str, str] = {}
+    bad_folders: set[str] = set()
+    for rel in paths:
+        base = max((r for r in roots if r == PurePosixPath(".") or rel.is_relative_to(r)),
+                   key=lambda r: len(r.parts))
+        inner = rel if base == PurePosixPath(".") else rel.relative_to(base)
+        parts = list(inner.parts)
+        is_package = parts[-1] == "__init__.py"
+        parts[-1] = parts[-1][:-3]
+        if is_package:
+            parts.pop()
+        parts = list(prefix if base == PurePosixPath(".") else ()) + parts
+        if not parts:
+            continue  # an __init__.py directly in a source root names no module
+        invalid = [p for p in parts if not _is_identifier(p)]
+        if invalid:
+            folder = str(rel.parent)
+            if rel.parent.name in invalid and folder not in bad_folders:
+                bad_folders.add(folder)
+                notes.append(Diagnostic(folder, 0, "not-importable",
+                                        f"folder name {rel.parent.name!r} is not a Python "
+                                        "identifier; its files cannot be imported and are "
+                                        "skipped", Severity.INFO))
+            elif rel.parent.name not in invalid:
+                notes.append(Diagnostic(str(rel), 0, "not-importable",
+                                        f"file name {rel.name!r} is not a Python module name; "
+                                        "skipped", Severity.INFO))
+            continue
+        module = ".".join(parts)
+        if module in owner:
+            notes.append(Diagnostic(str(rel), 0, "duplicate-module",
+                                    f"module {module} is also defined by {owner[module]}; "
+                                    "this copy is skipped"))
+            continue
+        owner[module] = str(rel)
+        files.append(SourceFile(path=str(rel), module=module, is_package=is_package))
+    files.sort(key=lambda f: f.module)
+    return Discovery(
+        files=tuple(files),
+        source_roots=tuple(str(r) for r in roots),
+        diagnostics=tuple(sorted(notes)),
+    )

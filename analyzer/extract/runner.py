@@ -1,0 +1,158 @@
+"""Extract the facts of many files: cache first, then a process pool for the rest.
+
+Files go to workers in chunks of roughly equal size and come back as plain ``FileFacts``. A
+worker that dies (libcst's native parser can overflow its stack on input CPython would reject)
+takes only its own file down: the unfinished files are retried one at a time in fresh processes
+and the one that kills its process is reported as a diagnostic.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer.cache import FactCache, content_key
+from analyzer.config import Settings
+from analyzer.extract.code import EXTRACTOR_VERSION, extract
+from analyzer.model import FileFacts, ParseStatus, SourceFile
+
+_CHUNK_BYTES = 256 * 1024
+_CHUNK_FILES = 64
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    marker: str
+    include_generated: bool
+    max_bytes: int
+
+    def salt(self) -> bytes:
+        return (f"{EXTRACTOR_VERSION}\0{self.marker}\0{self.include_generated}\0"
+                f"{self.max_bytes}\0").encode()
+
+
+@dataclass(slots=True)
+class Extraction:
+    facts: dict[str, FileFacts]  # by module name
+    unreadable: dict[str, str] = field(default_factory=dict)  # path -> reason
+    cached: int = 0
+    parsed: int = 0
+    crashed: int = 0
+
+
+def _extract_chunk(options: _Options, chunk: list[bytes]) -> list[FileFacts]:
+    return [extract(data, marker=options.marker, include_generated=options.include_generated,
+                    max_bytes=options.max_bytes) for data in chunk]
+
+
+def _chunks(indexes: list[int], sizes: list[int]) -> list[list[int]]:
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    weight = 0
+    for index in indexes:
+        current.append(index)
+        weight += sizes[index]
+        if weight >= _CHUNK_BYTES or len(current) >= _CHUNK_FILES:
+            chunks.append(current)
+            current, weight = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _isolated(options: _Options, data: bytes) -> FileFacts | None:
+    """Extract one file in a process of its own; None when that process dies."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as single:
+        try:
+            return single.submit(_extract_chunk, options, [data]).result()[0]
+        except BrokenProcessPool:
+            return None
+
+
+def extract_files(files: Sequence[SourceFile], settings: Settings, cache: FactCache,
+                  progress: Progress | None = None) -> Extraction:
+    options = _Options(settings.generated_marker, settings.include_generated,
+                       settings.max_file_bytes)
+    salt = options.salt()
+    result = Extraction(facts={})
+    contents: list[bytes] = []
+    keys: list[str] = []
+    readable: list[int] = []
+    for index, source in enumerate(files):
+        path = Path(settings.root, source.path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.unreadable[source.path] = exc.strerror or str(exc)
+            data = b""
+        else:
+            readable.append(index)
+        contents.append(data)
+        keys.append(content_key(salt, data))
+
+    hits = cache.get_many(keys[i] for i in readable)
+    missing: list[int] = []
+    for index in readable:
+        facts = hits.get(keys[index])
+        if facts is None:
+            missing.append(index)
+        else:
+            result.facts[files[index].module] = facts
+    result.cached = len(readable) - len(missing)
+    total = len(readable)
+    done = result.cached
+    if progress:
+        progress(done, total)
+
+    fresh: dict[str, FileFacts] = {}
+    if missing:
+        sizes = [len(c) for c in contents]
+        chunks = _chunks(missing, sizes)
+        workers = max(1, min(settings.jobs, len(chunks)))
+        pending: dict[Future[list[FileFacts]], list[int]] = {}
+        broken: list[int] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            for chunk in chunks:
+                future = pool.submit(_extract_chunk, options, [contents[i] for i in chunk])
+                pending[future] = chunk
+            for future in as_completed(pending):
+                chunk = pending[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken.extend(chunk)
+                    continue
+                for index, facts in zip(chunk, outcome, strict=True):
+                    result.facts[files[index].module] = facts
+                    fresh[keys[index]] = facts
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        for index in sorted(broken):
+            isolated = _isolated(options, contents[index])
+            if isolated is None:
+                result.crashed += 1
+                isolated = FileFacts(
+                    status=ParseStatus.CRASHED, lines=contents[index].count(b"\n"),
+                    problem=(1, "the parser crashed on this file (its process died); skipped"),
+                )
+            else:
+                fresh[keys[index]] = isolated
+            result.facts[files[index].module] = isolated
+            done += 1
+            if progress:
+                progress(done, total)
+    result.parsed = len(missing)
+    cache.put_many(fresh)
+    return result

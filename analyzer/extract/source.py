@@ -1,0 +1,129 @@
+"""Turn a file's bytes into text Python would accept, or say precisely why not.
+
+Checks happen before libcst sees the text, because libcst's native parser can crash the whole
+process (stack overflow) on pathological nesting that CPython rejects politely.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+from analyzer.model import ParseStatus
+
+GENERATED_SCAN_LINES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    status: ParseStatus
+    line: int
+    message: str
+
+
+def count_lines(data: bytes) -> int:
+    if not data:
+        return 0
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode(data: bytes) -> str | Rejection:
+    """Decode with the PEP 263 cookie (or BOM), as the interpreter would."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return Rejection(ParseStatus.DECODE_ERROR, _line_of(data, nul),
+                         "file contains a NUL byte; it is binary or corrupt, not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return Rejection(ParseStatus.DECODE_ERROR, exc.lineno or 1,
+                         f"bad encoding declaration: {exc.msg}")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return Rejection(ParseStatus.DECODE_ERROR, _line_of(data, exc.start),
+                         f"cannot decode as {encoding} at byte {exc.start}: {exc.reason}")
+    except LookupError:
+        return Rejection(ParseStatus.DECODE_ERROR, 1, f"unknown encoding {encoding!r}")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def is_generated(text: str, marker: str) -> int:
+    """The line of a generated-code marker in the file's first lines, or 0."""
+    for number, line in enumerate(text.splitlines()[:GENERATED_SCAN_LINES], start=1):
+        if marker in line:
+            return number
+    return 0
+
+
+_PY2_HINTS = ("print ", "print\t", "exec ", "except ", "raise ", "0L", "ur'", 'ur"', "<>", "`")
+
+
+def python2_hint(text: str, line: int) -> str:
+    """' (Python 2 syntax?)' when the failing line looks like Python 2."""
+    lines = text.splitlines()
+    source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    if source.startswith(("print ", "exec ")) and not source.startswith(("print(", "exec(")):
+        return " (Python 2 syntax? this looks like a print/exec statement)"
+    if source.startswith("except ") and "," in source and " as " not in source:
+        return " (Python 2 syntax? 'except X, e' is written 'except X as e' in Python 3)"
+    if any(hint in source for hint in _PY2_HINTS[4:]):
+        return " (Python 2 syntax?)"
+    return ""
+
+
+_BRACKETS = str.maketrans({c: None for c in map(chr, range(128)) if c not in "()[]{}"})
+_SUSPECT_DEPTH = 60
+_SUSPECT_LINE = 5_000
+_SUSPECT_SIZE = 400_000
+
+
+def _suspect(text: str) -> bool:
+    """A cheap look for what could overflow a parser: deep brackets or a giant expression.
+
+    Brackets inside strings are counted too; that only makes the check more cautious.
+    """
+    if len(text) > _SUSPECT_SIZE:
+        return True
+    if len(max(text.splitlines() or [""], key=len)) > _SUSPECT_LINE:
+        return True
+    depth = deepest = 0
+    for char in text.translate(_BRACKETS):
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest > _SUSPECT_DEPTH
+
+
+def too_deep(text: str) -> Rejection | None:
+    """Reject what CPython itself refuses as too deeply nested, before libcst can crash on it.
+
+    CPython's parser is the judge, and only consulted when a cheap scan finds a risk. Other
+    syntax errors are left to libcst, which may know newer syntax than this interpreter.
+    """
+    if not _suspect(text):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like
+            ast.parse(text)
+    except SyntaxError as exc:
+        if "too many nested" in (exc.msg or "") or "too many levels" in (exc.msg or ""):
+            return Rejection(ParseStatus.TOO_DEEP, exc.lineno or 1,
+                             f"too deeply nested to analyse: {exc.msg}")
+    except (RecursionError, MemoryError):
+        return Rejection(ParseStatus.TOO_DEEP, 1,
+                         "too deeply nested to analyse: the expression nesting exceeds "
+                         "the interpreter's limits")
+    except ValueError:
+        pass
+    return None

@@ -1,0 +1,275 @@
+"""Resolve per-file facts against each other: imports to modules, name uses to definitions.
+
+Import targets follow Python's own rule for ``from package import name``: when
+``package.name`` is a module it is the target, otherwise ``name`` is a symbol of ``package``.
+Name uses are followed through aliases, ``import a.b.c`` attribute chains, re-exports in
+``__init__`` modules and star imports, to the module that defines the name.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from analyzer.model import (
+    CodeModel,
+    Definition,
+    Diagnostic,
+    FileFacts,
+    Import,
+    ImportKind,
+    Module,
+    ParseStatus,
+    RawImport,
+    Reference,
+    Severity,
+    SourceFile,
+)
+
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+_MAX_DEPTH = 24
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What a name stands for: a module, or a symbol (definition/variable) of a module."""
+
+    module: str
+    symbol: str | None = None
+    external: bool = False
+
+    @property
+    def atom(self) -> str:
+        return f"{self.module}:{self.symbol}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Namespace:
+    definitions: frozenset[str]
+    variables: frozenset[str]
+    bindings: Mapping[str, _Target]
+    stars: tuple[str, ...]
+    exports: frozenset[str] | None
+
+
+class Resolver:
+    def __init__(self, files: Sequence[SourceFile], facts: Mapping[str, FileFacts]) -> None:
+        self.files = {f.module: f for f in files}
+        self.facts = facts
+        self.namespaces: set[str] = set(self.files)
+        for name in self.files:
+            parts = name.split(".")
+            for end in range(1, len(parts)):
+                self.namespaces.add(".".join(parts[:end]))
+        self.tops = frozenset(name.split(".")[0] for name in self.files)
+        self.diagnostics: list[Diagnostic] = []
+        self._namespace_cache: dict[str, _Namespace] = {}
+        self._lookup_cache: dict[tuple[str, str], _Target | None] = {}
+
+    # ------------------------------------------------------------------ imports
+
+    def kind(self, module: str) -> ImportKind:
+        top = module.split(".", maxsplit=1)[0]
+        if top in self.tops:
+            return ImportKind.INTERNAL
+        if top in _STDLIB:
+            return ImportKind.STDLIB
+        return ImportKind.THIRD_PARTY
+
+    def absolute(self, importer: SourceFile, raw: RawImport) -> str | None:
+        """The absolute module a (possibly relative) import names; None beyond the top."""
+        if raw.level == 0:
+            return raw.module
+        package = importer.module.split(".")
+        if not importer.is_package:
+            package = package[:-1]
+        up = raw.level - 1
+        if up > len(package) or (up == len(package) and not raw.module):
+            return None
+        base = package[: len(package) - up]
+        return ".".join(base + ([raw.module] if raw.module else []))
+
+    def resolve_import(self, importer: SourceFile, raw: RawImport) -> Import | None:
+        base = self.absolute(importer, raw)
+        if base is None:
+            self.diagnostics.append(Diagnostic(
+                importer.path, raw.line, "relative-import-beyond-top",
+                f"relative import ({'.' * raw.level}{raw.module}) goes above the top-level "
+                f"package of {importer.module}", Severity.WARNING))
+            return None
+        symbol: str | None = None
+        module = base
+        if raw.name == "*":
+            pass
+        elif raw.name is not None:
+            candidate = f"{base}.{raw.name}" if base else raw.name
+            if candidate in self.namespaces:
+                module = candidate
+            else:
+                symbol = raw.name
+        kind = self.kind(module)
+        if kind is ImportKind.INTERNAL and module not in self.namespaces:
+            self.diagnostics.append(Diagnostic(
+                importer.path, raw.line, "unresolved-import",
+                f"imports {module}, which is not a module of the analysed code",
+                Severity.INFO))
+        return Import(
+            module=module, symbol=symbol, alias=raw.alias, line=raw.line, kind=kind,
+            level=raw.level, star=raw.name == "*", conditional=raw.conditional,
+            type_checking=raw.type_checking, in_function=raw.in_function,
+        )
+
+    # ------------------------------------------------------------------ names
+
+    def _namespace(self, module: str) -> _Namespace | None:
+        cached = self._namespace_cache.get(module)
+        if cached is not None:
+            return cached
+        facts = self.facts.get(module)
+        source = self.files.get(module)
+        if facts is None or source is None:
+            return None
+        bindings: dict[str, _Target] = {}
+        stars: list[str] = []
+        for raw in facts.imports:
+            base = self.absolute(source, raw)
+            if base is None:
+                continue
+            external = self.kind(base or raw.name or "") is not ImportKind.INTERNAL
+            if raw.name is None:
+                if raw.alias:
+                    bindings[raw.alias] = _Target(base, external=external)
+                else:
+                    top = base.split(".")[0]
+                    bindings.setdefault(top, _Target(top, external=external))
+            elif raw.name == "*":
+                stars.append(base)
+            else:
+                candidate = f"{base}.{raw.name}" if base else raw.name
+                target = (_Target(candidate, external=external)
+                          if candidate in self.namespaces
+                          else _Target(base, raw.name, external=external))
+                bindings.setdefault(raw.alias or raw.name, target)
+        namespace = _Namespace(
+            definitions=frozenset(d.name for d in facts.definitions),
+            variables=frozenset(v.name for v in facts.variables),
+            bindings=bindings,
+            stars=tuple(stars),
+            exports=None if facts.exports is None else frozenset(facts.exports),
+        )
+        self._namespace_cache[module] = namespace
+        return namespace
+
+    def lookup(self, module: str, name: str, depth: int = 0) -> _Target | None:
+        """What ``module.name`` is, followed to the module that defines it."""
+        key = (module, name)
+        if key in self._lookup_cache:
+            return self._lookup_cache[key]
+        self._lookup_cache[key] = None  # guards against import cycles while resolving
+        found = self._lookup(module, name, depth)
+        self._lookup_cache[key] = found
+        return found
+
+    def _lookup(self, module: str, name: str, depth: int) -> _Target | None:
+        if depth > _MAX_DEPTH:
+            return None
+        namespace = self._namespace(module)
+        submodule = f"{module}.{name}"
+        if namespace is None:
+            return _Target(submodule) if submodule in self.namespaces else None
+        if name in namespace.definitions:
+            return _Target(module, name)
+        binding = namespace.bindings.get(name)
+        if binding is not None:
+            return self._follow(binding, depth + 1)
+        if submodule in self.namespaces:
+            return _Target(submodule)
+        if name in namespace.variables:
+            return _Target(module, name)
+        for star in namespace.stars:
+            exported = self._namespace(star)
+            if exported is None:
+                continue
+            if exported.exports is not None and name not in exported.exports:
+                continue
+            if exported.exports is None and name.startswith("_"):
+                continue
+            target = self.lookup(star, name, depth + 1)
+            if target is not None:
+                return target
+        return None
+
+    def _follow(self, target: _Target, depth: int) -> _Target | None:
+        if target.external:
+            return None
+        if target.symbol is None:
+            return target
+        return self.lookup(target.module, target.symbol, depth)
+
+    def resolve_chain(self, module: str, chain: tuple[str, ...]) -> _Target | None:
+        """The definition a dotted chain used in ``module`` ends at, if any."""
+        target = self.lookup(module, chain[0])
+        position = 1
+        while target is not None and target.symbol is None and position < len(chain):
+            target = self.lookup(target.module, chain[position])
+            position += 1
+        if target is None or target.symbol is None:
+            return None
+        return target
+
+    def references(self, source: SourceFile, facts: FileFacts) -> tuple[Reference, ...]:
+        merged: dict[tuple[str, str], tuple[int, int, set[str]]] = {}
+        for atom_uses in facts.uses:
+            atom = f"{source.module}:{atom_uses.atom}" if atom_uses.atom else source.module
+            for use in atom_uses.uses:
+                target = self.resolve_chain(source.module, use.chain)
+                if target is None or target.atom == atom:
+                    continue
+                key = (atom, target.atom)
+                previous = merged.get(key)
+                if previous is None:
+                    merged[key] = (use.count, use.line, set(use.kinds))
+                else:
+                    count, line, kinds = previous
+                    merged[key] = (count + use.count, min(line, use.line), kinds | set(use.kinds))
+        return tuple(
+            Reference(source=key[0], target=key[1], count=count, line=line,
+                      kinds=tuple(sorted(kinds)))
+            for key, (count, line, kinds) in sorted(merged.items())
+        )
+
+
+def _problem(source: SourceFile, facts: FileFacts) -> Diagnostic | None:
+    if facts.problem is None:
+        return None
+    line, message = facts.problem
+    severity = Severity.INFO if facts.status is ParseStatus.GENERATED else Severity.ERROR
+    return Diagnostic(source.path, line, facts.status.value, message, severity)
+
+
+def build_model(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
+                diagnostics: Sequence[Diagnostic]) -> CodeModel:
+    resolver = Resolver(files, facts)
+    modules: list[Module] = []
+    notes = list(diagnostics)
+    for source in files:
+        file_facts = facts.get(source.module)
+        if file_facts is None:
+            continue
+        problem = _problem(source, file_facts)
+        if problem is not None:
+            notes.append(problem)
+        imports = tuple(
+            resolved for raw in file_facts.imports
+            if (resolved := resolver.resolve_import(source, raw)) is not None
+        )
+        definitions: tuple[Definition, ...] = file_facts.definitions
+        modules.append(Module(
+            name=source.module, path=source.path, is_package=source.is_package,
+            lines=file_facts.lines, status=file_facts.status, imports=imports,
+            definitions=definitions, variables=file_facts.variables,
+            references=resolver.references(source, file_facts),
+        ))
+    notes.extend(resolver.diagnostics)
+    return CodeModel(modules=tuple(modules), diagnostics=tuple(sorted(set(notes))))

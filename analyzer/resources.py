@@ -1,0 +1,31 @@
+"""The one place that finds seamline's bundled data: ``rules/``, ``reports/`` and schemas.
+
+In a checkout (and an editable install) the data lives beside the package; in a wheel it is
+inside it (``analyzer/rules``, ``analyzer/reports``). The packaged copy wins when both exist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    inside = _PACKAGE / name
+    if inside.is_dir():
+        return inside
+    return _PACKAGE.parent / name
+
+
+def rules_dir() -> Path:
+    return _data_dir("rules")
+
+
+def reports_dir() -> Path:
+    return _data_dir("reports")
+
+
+def schema_path(name: str) -> Path:
+    """A JSON Schema shipped with the package, e.g. ``analysis.schema.json``."""
+    return _PACKAGE / "schemas" / name
