@@ -104,7 +104,7 @@ def _validate(source: Path, table: Mapping[str, Any]) -> dict[str, Any]:
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(
-                f"unknown key {prefix}{key!r}{hint}; known keys: {known}", source=str(source)
+                f"unknown key '{prefix}{key}'{hint}; known keys: {known}", source=str(source)
             )
         expected, described = _KEYS[key]
         ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))

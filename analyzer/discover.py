@@ -38,8 +38,25 @@ class _Excluder:
         return any(fnmatch.fnmatchcase(text, p) for p in self._paths)
 
 
-def _is_identifier(name: str) -> bool:
-    return name.isidentifier() and not keyword.iskeyword(name)
+def _is_module_name(name: str) -> bool:
+    """A name Python can load as a module: an identifier, or one that only starts with a digit.
+
+    ``0001_initial`` cannot be named in an import statement, but importlib loads it (Django's
+    migrations) and its own imports are real dependencies.
+    """
+    return (name.isidentifier() or ("_" + name).isidentifier()) and not keyword.iskeyword(name)
+
+
+def _is_django_manage(root: Path, rel: PurePosixPath) -> bool:
+    """A Django ``manage.py``: outside any package, and it names Django's settings."""
+    if (root / rel.parent / "__init__.py").exists():
+        return False
+    try:
+        with (root / rel).open("rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False
+    return b"DJANGO_SETTINGS_MODULE" in head or b"django" in head
 
 
 def _walk(settings: Settings) -> tuple[list[PurePosixPath], list[Diagnostic]]:
@@ -109,8 +126,8 @@ def _source_roots(settings: Settings, files: list[PurePosixPath]) -> list[PurePo
     if (settings.root / "src").is_dir() and not (settings.root / "src" / "__init__.py").exists():
         roots.add(PurePosixPath("src"))
     for rel in files:
-        if rel.name == "manage.py":  # a Django project imports its apps from here
-            roots.add(rel.parent)
+        if rel.name == "manage.py" and _is_django_manage(settings.root, rel):
+            roots.add(rel.parent)  # a Django project imports its apps from here
     return sorted(roots)
 
 
@@ -143,7 +160,7 @@ def discover(settings: Settings) -> Discovery:
         parts = list(prefix if base == PurePosixPath(".") else ()) + parts
         if not parts:
             continue  # an __init__.py directly in a source root names no module
-        invalid = [p for p in parts if not _is_identifier(p)]
+        invalid = [p for p in parts if not _is_module_name(p)]
         if invalid:
             folder = str(rel.parent)
             if rel.parent.name in invalid and folder not in bad_folders:

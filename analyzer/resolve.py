@@ -110,10 +110,20 @@ class Resolver:
                 symbol = raw.name
         kind = self.kind(module)
         if kind is ImportKind.INTERNAL and module not in self.namespaces:
+            # ``import a.b.missing`` still runs a/__init__ and a/b/__init__: it depends on the
+            # nearest package that exists (grimp counts it the same way). ``from a.missing
+            # import x`` is left pointing at the missing module: no edge to anything real.
+            fallback = raw.name is None
             self.diagnostics.append(Diagnostic(
                 importer.path, raw.line, "unresolved-import",
-                f"imports {module}, which is not a module of the analysed code",
-                Severity.INFO))
+                f"imports {module}, which is not a module of the analysed code"
+                + ("; counted as a dependency on its nearest existing package"
+                   if fallback else ""), Severity.INFO))
+            if fallback:
+                parts = module.split(".")
+                while len(parts) > 1 and ".".join(parts) not in self.namespaces:
+                    parts.pop()
+                module, symbol = ".".join(parts), None
         return Import(
             module=module, symbol=symbol, alias=raw.alias, line=raw.line, kind=kind,
             level=raw.level, star=raw.name == "*", conditional=raw.conditional,

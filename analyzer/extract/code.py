@@ -532,7 +532,13 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
             message = message[:197] + "..."
         return FileFacts(status=ParseStatus.SYNTAX_ERROR, lines=lines, problem=(
             exc.raw_line, f"syntax error: {message}{python2_hint(text, exc.raw_line)}"))
+    except cst.CSTValidationError as exc:  # e.g. an identifier character newer than Unicode
+        return FileFacts(status=ParseStatus.SYNTAX_ERROR, lines=lines,  # tables of this Python
+                         problem=(1, f"syntax error: {exc}"))
     except RecursionError:
         return FileFacts(status=ParseStatus.TOO_DEEP, lines=lines, problem=(
             1, "too deeply nested to analyse (the parser ran out of recursion depth)"))
+    except Exception as exc:  # a parser bug must cost one file, not the run
+        return FileFacts(status=ParseStatus.CRASHED, lines=lines, problem=(
+            1, f"the parser failed on this file ({type(exc).__name__}: {exc}); skipped"))
     return visitor.facts(lines)

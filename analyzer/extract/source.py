@@ -63,7 +63,9 @@ def is_generated(text: str, marker: str) -> int:
     return 0
 
 
-_PY2_HINTS = ("print ", "print\t", "exec ", "except ", "raise ", "0L", "ur'", 'ur"', "<>", "`")
+# Python 2 spellings that are syntax errors in every Python 3. (``except X, e:`` is not among
+# them: Python 3.14 accepts it as two exception types.)
+_PY2_HINTS = ("0L", "ur'", 'ur"', "<>", "`")
 
 
 def python2_hint(text: str, line: int) -> str:
@@ -72,9 +74,7 @@ def python2_hint(text: str, line: int) -> str:
     source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     if source.startswith(("print ", "exec ")) and not source.startswith(("print(", "exec(")):
         return " (Python 2 syntax? this looks like a print/exec statement)"
-    if source.startswith("except ") and "," in source and " as " not in source:
-        return " (Python 2 syntax? 'except X, e' is written 'except X as e' in Python 3)"
-    if any(hint in source for hint in _PY2_HINTS[4:]):
+    if any(hint in source for hint in _PY2_HINTS):
         return " (Python 2 syntax?)"
     return ""
 

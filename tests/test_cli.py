@@ -1,0 +1,136 @@
+"""The real command, driven as a user would: exit codes, outputs, messages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from analyzer import __version__
+from analyzer.cli import cli
+from analyzer.resources import schema_path
+from tests.conftest import REPO, Tree
+
+APP: Tree = {"app/__init__.py": "", "app/core.py": "import os\n\ndef run():\n    return 1\n"}
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version_and_help() -> None:
+    code, out, _ = invoke("--version")
+    assert (code, out.strip()) == (0, f"seamline, version {__version__}")
+    code, out, _ = invoke("analyze", "--help")
+    assert code == 0 and "--out" in out and "Example" in out
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "analyzer", "--version"],
+                          capture_output=True, text=True, check=False, cwd=REPO)
+    assert (done.returncode, done.stdout.strip()) == (0, f"seamline, version {__version__}")
+
+
+def test_analyze_writes_json_that_matches_its_schema(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(APP)
+    out = tmp_path / "out"
+    code, stdout, _ = invoke("analyze", str(root), "--out", str(out), "--no-cache")
+    assert code == 0
+    assert "wrote" in stdout and "modules" in stdout
+    document = json.loads((out / "analysis.json").read_text())
+    schema = json.loads(schema_path("analysis.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(document, schema)
+    assert document["summary"]["modules"] == 2
+    assert [d["id"] for m in document["modules"] for d in m["definitions"]] == ["app.core:run"]
+
+
+def test_same_input_gives_the_same_bytes_from_anywhere(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(APP | {"app/broken.py": "def (:\n", "app/b.py": "from app.core import run\n"})
+    copy = tmp_path / "elsewhere" / "proj"
+    shutil.copytree(root, copy)
+    cache = tmp_path / "cache"
+    outputs: list[bytes] = []
+    for source, extra in ((root, ["--no-cache"]), (copy, ["--cache-dir", str(cache)]),
+                          (root, ["--cache-dir", str(cache), "-j", "2"])):
+        out = tmp_path / f"out{len(outputs)}"
+        code, _, _ = invoke("analyze", str(source), "--out", str(out), *extra)
+        assert code == 0
+        outputs.append((out / "analysis.json").read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_skipped_files_are_reported_and_the_run_succeeds(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(APP | {"app/broken.py": "x = (\n"})
+    code, stdout, stderr = invoke("analyze", str(root), "--out", str(tmp_path / "o"),
+                                  "--no-cache")
+    assert code == 0
+    assert "app/broken.py:" in stderr and "[syntax-error]" in stderr
+    assert "1 file(s) could not be analysed" in stdout
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, stderr = invoke("analyze", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "no such file or folder" in stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_config_key_is_named(project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(APP | {"pyproject.toml": "[tool.seamline]\nexlude = ['x']\n"})
+    code, _, stderr = invoke("analyze", str(root), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "pyproject.toml" in stderr
+    assert "unknown key 'tool.seamline.exlude'" in stderr
+    assert "did you mean 'exclude'" in stderr
+    assert stderr.count("\n") == 1
+
+
+def test_wrong_config_type_is_named(project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(APP | {"seamline.toml": "max-file-bytes = 'big'\n"})
+    code, _, stderr = invoke("analyze", str(root), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert "max-file-bytes must be a positive integer" in stderr
+
+
+def test_broken_toml_is_a_usage_error(project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(APP | {"seamline.toml": "exclude = [\n"})
+    code, _, stderr = invoke("analyze", str(root), "--out", str(tmp_path / "o"))
+    assert code == 2 and "not valid TOML" in stderr
+
+
+def test_bad_option_value_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, stderr = invoke("analyze", str(tmp_path), "--jobs", "0")
+    assert code == 2 and "--jobs" in stderr
+
+
+def test_output_that_cannot_be_written_is_a_usage_error(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(APP)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, stderr = invoke("analyze", str(root), "--out", str(blocker / "out"), "--no-cache")
+    assert code == 2 and "cannot write output" in stderr
+
+
+def test_the_tool_reads_its_own_source() -> None:
+    """Run seamline on seamline: its layers must show up as import edges."""
+    from tests.conftest import run
+    analysis = run(REPO / "analyzer")
+    assert all(m.status.value == "ok" for m in analysis.code.modules)
+    edges = {(m.name, i.module) for m in analysis.code.modules for i in m.imports
+             if i.kind.value == "internal"}
+    assert ("analyzer.cli", "analyzer.api") in edges
+    assert ("analyzer.api", "analyzer.resolve") in edges
+    assert not any(src.startswith("analyzer.model") for src, _ in edges
+                   if _ != "analyzer.model")
