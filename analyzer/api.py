@@ -17,6 +17,7 @@ from analyzer.discover import Discovery, discover
 from analyzer.extract.runner import extract_files
 from analyzer.model import CodeModel, Diagnostic, Severity
 from analyzer.render.atomic import write_atomic
+from analyzer.render.html import render_index
 from analyzer.render.json import analysis_document, dumps, summary
 from analyzer.resolve import build_model
 
@@ -82,9 +83,11 @@ def summarize(analysis: Analysis) -> dict[str, int]:
 
 
 def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
-    """Write ``analysis.json`` into ``out_dir``; returns the files written."""
-    document = analysis_document(analysis.settings.root.name, analysis.discovery.source_roots,
-                                 analysis.code)
-    target = out_dir / "analysis.json"
-    write_atomic(target, dumps(document))
-    return [target]
+    """Write ``analysis.json`` and ``index.html`` into ``out_dir``; returns the files."""
+    project = analysis.settings.root.name
+    document = analysis_document(project, analysis.discovery.source_roots, analysis.code)
+    json_path = out_dir / "analysis.json"
+    html_path = out_dir / "index.html"
+    write_atomic(json_path, dumps(document))
+    write_atomic(html_path, render_index(project, analysis.code).encode("utf-8"))
+    return [json_path, html_path]

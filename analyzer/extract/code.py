@@ -21,7 +21,14 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from analyzer.extract.source import Rejection, count_lines, decode, is_generated, python2_hint
+from analyzer.extract.source import (
+    Rejection,
+    count_lines,
+    cpython_syntax_error,
+    decode,
+    is_generated,
+    python2_hint,
+)
 from analyzer.extract.source import too_deep as nesting_rejection
 from analyzer.model import (
     AtomUses,
@@ -35,7 +42,7 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-2"
+EXTRACTOR_VERSION = "code-3"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -527,11 +534,14 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
         visitor = _FileVisitor(module)
         module.visit(visitor)
     except cst.ParserSyntaxError as exc:
-        message = " ".join(exc.message.split())
+        line, message = exc.raw_line, " ".join(exc.message.split())
+        precise = cpython_syntax_error(text)
+        if precise is not None:
+            line, message = precise
         if len(message) > 200:
             message = message[:197] + "..."
         return FileFacts(status=ParseStatus.SYNTAX_ERROR, lines=lines, problem=(
-            exc.raw_line, f"syntax error: {message}{python2_hint(text, exc.raw_line)}"))
+            line, f"syntax error: {message}{python2_hint(text, line)}"))
     except cst.CSTValidationError as exc:  # e.g. an identifier character newer than Unicode
         return FileFacts(status=ParseStatus.SYNTAX_ERROR, lines=lines,  # tables of this Python
                          problem=(1, f"syntax error: {exc}"))

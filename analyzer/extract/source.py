@@ -104,6 +104,23 @@ def _suspect(text: str) -> bool:
     return deepest > _SUSPECT_DEPTH
 
 
+def cpython_syntax_error(text: str) -> tuple[int, str] | None:
+    """CPython's own (line, message) for text libcst rejected; None if CPython accepts it.
+
+    Only called on the error path: libcst places every tokenizer error at 1:1, while CPython
+    names the exact line.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        return exc.lineno or 1, exc.msg
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return None
+
+
 def too_deep(text: str) -> Rejection | None:
     """Reject what CPython itself refuses as too deeply nested, before libcst can crash on it.
 

@@ -1,0 +1,29 @@
+"""The HTML page shows the code model, escapes what comes from the analysed code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from analyzer import api
+from tests.conftest import Tree, run
+
+HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+
+
+def test_hostile_names_and_messages_are_escaped(project: Callable[[Tree], Path],
+                                                tmp_path: Path) -> None:
+    root = project({
+        "app/__init__.py": "",
+        "app/ok.py": "def fine(): ...\n",
+        "app/<img src=x onerror=alert(3)>.py": "",
+        "app/broken.py": f"x = 1\n{HOSTILE}\n",
+    })
+    written = api.write_analysis(run(root), tmp_path / "out")
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert [p.name for p in written] == ["analysis.json", "index.html"]
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;img src=x onerror=alert(3)&gt;.py" in page  # shown, as text
+    assert "app/broken.py:2" in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "http://" not in page and "https://" not in page  # nothing remote
