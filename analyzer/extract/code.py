@@ -128,6 +128,7 @@ class _Tally:
 
 
 _LINE_NODES = (cst.Name, cst.SimpleString, cst.Import, cst.ImportFrom)
+_CONDITIONAL = (cst.Try, cst.TryStar, cst.For, cst.While, cst.Match)
 _END_NODES = (cst.FunctionDef, cst.ClassDef)
 
 
@@ -281,36 +282,18 @@ class _FileVisitor(cst.CSTVisitor):
         self._cond -= 1
         return False
 
-    def visit_Try(self, node: cst.Try) -> None:
-        self._cond += 1
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _CONDITIONAL):  # an import below runs only sometimes
+            self._cond += 1
+        return super().on_visit(node)
 
-    def leave_Try(self, original_node: cst.Try) -> None:
-        self._cond -= 1
-
-    def visit_TryStar(self, node: cst.TryStar) -> None:
-        self._cond += 1
-
-    def leave_TryStar(self, original_node: cst.TryStar) -> None:
-        self._cond -= 1
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if isinstance(original_node, _CONDITIONAL):
+            self._cond -= 1
 
     def visit_For(self, node: cst.For) -> None:
-        self._cond += 1
         self._local(_target_names(node.target))
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._cond -= 1
-
-    def visit_While(self, node: cst.While) -> None:
-        self._cond += 1
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._cond -= 1
-
-    def visit_Match(self, node: cst.Match) -> None:
-        self._cond += 1
-
-    def leave_Match(self, original_node: cst.Match) -> None:
-        self._cond -= 1
 
     # ------------------------------------------------------------------ definitions
 

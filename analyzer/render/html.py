@@ -6,26 +6,12 @@ the page's Content-Security-Policy forbids scripts and remote loads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import jinja2
 
 from analyzer import __version__
-from analyzer.model import CodeModel, ImportKind, Module
+from analyzer.model import CodeModel, ImportKind
 from analyzer.render.json import SCHEMA_VERSION, summary
 from analyzer.resources import reports_dir
-
-
-@dataclass(frozen=True, slots=True)
-class _ModuleRow:
-    name: str
-    path: str
-    lines: int
-    status: Any
-    definitions: tuple[Any, ...]
-    references: tuple[Any, ...]
-    internal: int
 
 
 def _environment() -> jinja2.Environment:
@@ -38,14 +24,6 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _row(module: Module) -> _ModuleRow:
-    return _ModuleRow(
-        name=module.name, path=module.path, lines=module.lines, status=module.status,
-        definitions=module.definitions, references=module.references,
-        internal=sum(i.kind is ImportKind.INTERNAL for i in module.imports),
-    )
-
-
 def render_index(project: str, code: CodeModel) -> str:
     counts = summary(code)
     cards = [("modules", counts["modules"]), ("lines", counts["lines"]),
@@ -54,5 +32,6 @@ def render_index(project: str, code: CodeModel) -> str:
              ("references", counts["references"]), ("files skipped", counts["skipped"])]
     return _environment().get_template("index.html.j2").render(
         project=project, version=__version__, schema_version=SCHEMA_VERSION, cards=cards,
-        diagnostics=code.diagnostics, modules=[_row(m) for m in code.modules],
+        diagnostics=code.diagnostics,
+        modules=[(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports)) for m in code.modules],
     )
