@@ -134,3 +134,27 @@ def test_the_tool_reads_its_own_source() -> None:
     assert ("analyzer.api", "analyzer.resolve") in edges
     assert not any(src.startswith("analyzer.model") for src, _ in edges
                    if _ != "analyzer.model")
+
+
+def test_the_main_job_on_the_bundled_sample(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, stderr = invoke("analyze", str(REPO / "samples" / "tradepost"),
+                                  "--out", str(out), "--no-cache")
+    assert (code, stderr) == (0, "")
+    document = json.loads((out / "analysis.json").read_text())
+    assert document["summary"]["modules"] == 43
+    assert document["summary"]["skipped"] == 0
+    references = {(r["source"], r["target"]) for m in document["modules"]
+                  for r in m["references"]}
+    service = "tradepost.services."
+    # the orders <-> payments cycle, through an alias and a module attribute
+    assert (f"{service}order_service:place_order",
+            f"{service}payment_service:charge_order") in references
+    assert (f"{service}payment_service:charge_order",
+            f"{service}order_service:mark_paid") in references
+    # a star import, a relative import two levels up, a function-level import
+    assert (f"{service}catalog_service:get_product", "tradepost.utils.money:Money") in references
+    assert (f"{service}pricing:quote", "tradepost.utils.money:Money") in references
+    assert ("tradepost.tasks.payment_tasks:retry_failed_payments",
+            f"{service}payment_service:charge_order") in references
+    assert (out / "index.html").read_text().count("tradepost.services.") >= 9

@@ -1,0 +1,3 @@
+"""Tradepost: the online shop's back office, grown by technical layer since 2014."""
+
+__version__ = "7.4.2"

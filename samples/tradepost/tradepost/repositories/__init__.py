@@ -1,0 +1,1 @@
+"""Hand-written SQL, kept apart from the ORM for speed."""

@@ -1,0 +1,1 @@
+"""Shared helpers used all over the code base."""
