@@ -80,23 +80,40 @@ def _defaults() -> dict[str, Any]:
     return data
 
 
-def _find_config(root: Path) -> tuple[Path, Mapping[str, Any]] | None:
+@dataclass(frozen=True, slots=True)
+class _Source:
+    path: Path
+    table: Mapping[str, Any]
+    prefix: str  # how keys are named in messages: "tool.seamline." or ""
+
+
+def _config_in(path: Path) -> _Source | None:
+    """The seamline settings a TOML file holds: its ``[tool.seamline]`` table when it has one,
+    else (for any file but ``pyproject.toml``) its top-level keys."""
+    data = _read_toml(path)
+    tool = data.get("tool")
+    section = tool.get("seamline") if isinstance(tool, dict) else None
+    if section is not None:
+        if not isinstance(section, dict):
+            raise ConfigError("[tool.seamline] must be a table", source=str(path))
+        return _Source(path, section, "tool.seamline.")
+    if path.name == "pyproject.toml":
+        return None
+    return _Source(path, data, "")
+
+
+def _find_config(root: Path) -> _Source | None:
     """``seamline.toml`` first, then ``[tool.seamline]`` in ``pyproject.toml``."""
-    own = root / "seamline.toml"
-    if own.is_file():
-        return own, _read_toml(own)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        section = _read_toml(pyproject).get("tool", {}).get("seamline")
-        if section is not None:
-            if not isinstance(section, dict):
-                raise ConfigError("[tool.seamline] must be a table", source=str(pyproject))
-            return pyproject, section
+    for name in ("seamline.toml", "pyproject.toml"):
+        if (root / name).is_file():
+            found = _config_in(root / name)
+            if found is not None:
+                return found
     return None
 
 
-def _validate(source: Path, table: Mapping[str, Any]) -> dict[str, Any]:
-    prefix = "tool.seamline." if source.name == "pyproject.toml" else ""
+def _validate(found: _Source) -> dict[str, Any]:
+    source, table, prefix = found.path, found.table, found.prefix
     checked: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _KEYS:
@@ -141,13 +158,10 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
     if given.config_file is not None:
         if not given.config_file.is_file():
             raise UsageError(f"config file not found: {given.config_file}")
-        data = _read_toml(given.config_file)
-        if given.config_file.name == "pyproject.toml":
-            data = data.get("tool", {}).get("seamline", {})
-        found: tuple[Path, Mapping[str, Any]] | None = (given.config_file, data)
+        found = _config_in(given.config_file)
     else:
         found = _find_config(root)
-    config: dict[str, Any] = _validate(*found) if found else {}
+    config: dict[str, Any] = _validate(found) if found else {}
 
     exclude: tuple[str, ...] = config.get("exclude", tuple(defaults["exclude"]))
     if given.no_default_excludes:
@@ -159,7 +173,7 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         if not (root / entry).is_dir():
             raise ConfigError(
                 f"source-roots entry {entry!r} is not a folder under {root}",
-                source=str(found[0]) if found else None,
+                source=str(found.path) if found else None,
             )
 
     include_generated = config.get("include-generated", False)
@@ -181,5 +195,5 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         max_file_bytes=int(config.get("max-file-bytes", defaults["max-file-bytes"])),
         cache_dir=cache_dir,
         jobs=jobs,
-        config_file=str(found[0]) if found else None,
+        config_file=str(found.path) if found else None,
     )

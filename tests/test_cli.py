@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from analyzer import __version__
@@ -158,3 +159,42 @@ def test_the_main_job_on_the_bundled_sample(tmp_path: Path) -> None:
     assert ("tradepost.tasks.payment_tasks:retry_failed_payments",
             f"{service}payment_service:charge_order") in references
     assert (out / "index.html").read_text().count("tradepost.services.") >= 9
+
+
+def test_options_config_exclude_and_quiet(project: Callable[[Tree], Path],
+                                          tmp_path: Path) -> None:
+    root = project(APP | {"app/legacy.py": "def old(): ...\n", "app/extra.py": "",
+                          "other.toml": '[tool.seamline]\nextend-exclude = ["extra.py"]\n'})
+    out = tmp_path / "out"
+    code, stdout, _ = invoke("analyze", str(root), "--out", str(out), "--no-cache", "-q",
+                             "--config", str(root / "other.toml"), "--exclude", "legacy.py")
+    assert (code, stdout) == (0, "")
+    names = [m["name"] for m in json.loads((out / "analysis.json").read_text())["modules"]]
+    assert names == ["app", "app.core"]
+
+
+def test_missing_config_file_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, stderr = invoke("analyze", str(tmp_path), "--config", str(tmp_path / "no.toml"))
+    assert code == 2 and "config file not found" in stderr
+
+
+def test_source_roots_from_config(project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project({"backend/shop/__init__.py": "", "backend/shop/views.py": "",
+                    "seamline.toml": 'source-roots = ["backend"]\n'})
+    out = tmp_path / "out"
+    assert invoke("analyze", str(root), "--out", str(out), "--no-cache")[0] == 0
+    names = [m["name"] for m in json.loads((out / "analysis.json").read_text())["modules"]]
+    assert names == ["shop", "shop.views"]
+    (root / "seamline.toml").write_text('source-roots = ["frontend"]\n')
+    code, _, stderr = invoke("analyze", str(root), "--out", str(out), "--no-cache")
+    assert code == 2 and "source-roots entry 'frontend' is not a folder" in stderr
+
+
+def test_cache_location_follows_the_environment(
+        project: Callable[[Tree], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "env-cache"
+    monkeypatch.setenv("SEAMLINE_CACHE_DIR", str(cache))
+    root = project(APP)
+    assert invoke("analyze", str(root), "--out", str(tmp_path / "o"))[0] == 0
+    assert (cache / "facts-v1.sqlite3").is_file()

@@ -18,6 +18,7 @@ from pathlib import Path
 from analyzer.cache import FactCache, content_key
 from analyzer.config import Settings
 from analyzer.extract.code import EXTRACTOR_VERSION, extract
+from analyzer.extract.source import count_lines
 from analyzer.model import FileFacts, ParseStatus, SourceFile
 
 _CHUNK_BYTES = 256 * 1024
@@ -144,7 +145,7 @@ def extract_files(files: Sequence[SourceFile], settings: Settings, cache: FactCa
             if isolated is None:
                 result.crashed += 1
                 isolated = FileFacts(
-                    status=ParseStatus.CRASHED, lines=contents[index].count(b"\n"),
+                    status=ParseStatus.CRASHED, lines=count_lines(contents[index]),
                     problem=(1, "the parser crashed on this file (its process died); skipped"),
                 )
             else:
