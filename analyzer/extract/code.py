@@ -147,12 +147,10 @@ class _LineState(CodegenState):
     def _current(self) -> int:
         tokens = self.tokens
         end = len(tokens)
-        line = self._line
-        for index in range(self._scanned, end):
-            line += tokens[index].count("\n")
-        self._line = line
-        self._scanned = end
-        return line
+        if end > self._scanned:
+            self._line += "".join(tokens[self._scanned:end]).count("\n")
+            self._scanned = end
+        return self._line
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if isinstance(node, _LINE_NODES):
