@@ -1,0 +1,1 @@
+"""Shared kernel: abstract models and money helpers used by every app."""

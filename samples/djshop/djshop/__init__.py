@@ -1,0 +1,1 @@
+"""djshop: a Django web shop for outdoor gear."""

@@ -1,0 +1,1 @@
+"""Business logic. Services take a SQLAlchemy session from the caller (API, task or command)."""

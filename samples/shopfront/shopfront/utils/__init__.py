@@ -1,0 +1,1 @@
+"""Small helpers used all over the shop: money, text, dates, validation, paging, logging."""
