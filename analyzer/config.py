@@ -35,7 +35,6 @@ class Settings:
     max_file_bytes: int
     cache_dir: Path | None  # None: no cache
     jobs: int
-    config_file: str | None  # where the settings came from, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,5 +194,4 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         max_file_bytes=int(config.get("max-file-bytes", defaults["max-file-bytes"])),
         cache_dir=cache_dir,
         jobs=jobs,
-        config_file=str(found.path) if found else None,
     )

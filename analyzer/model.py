@@ -15,7 +15,7 @@ Identifiers of definitions ("atoms") are ``"package.module:Name"``; a method is
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -123,12 +123,9 @@ class NameUse:
     """A dotted name chain used inside one atom, e.g. ``("money", "to_cents")``."""
 
     chain: tuple[str, ...]
-    kinds: tuple[str, ...]  # sorted subset of USE_KINDS
+    kinds: tuple[str, ...]  # sorted: annotation, attribute, base, call, decorator, default, name
     count: int
     line: int
-
-
-USE_KINDS = ("annotation", "attribute", "base", "call", "decorator", "default", "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +195,6 @@ class Module:
 class CodeModel:
     modules: tuple[Module, ...]
     diagnostics: tuple[Diagnostic, ...]
-    stats: dict[str, int] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- codec
