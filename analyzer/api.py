@@ -13,13 +13,15 @@ from pathlib import Path
 
 from analyzer.cache import FactCache
 from analyzer.config import Settings
+from analyzer.data import build_data
 from analyzer.discover import Discovery, discover
 from analyzer.extract.runner import extract_files
-from analyzer.model import CodeModel, Diagnostic, Severity
+from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
 from analyzer.render.atomic import write_atomic
 from analyzer.render.html import render_index
 from analyzer.render.json import analysis_document, dumps, summary
-from analyzer.resolve import build_model
+from analyzer.render.json import diagnostics as all_diagnostics
+from analyzer.resolve import Resolver, build_model
 
 Progress = Callable[[str, int, int], None]
 
@@ -39,6 +41,7 @@ class Analysis:
     settings: Settings
     discovery: Discovery
     code: CodeModel
+    data: DataModel
     stats: RunStats
 
 
@@ -68,26 +71,37 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
 
     started = time.perf_counter()
     readable = tuple(f for f in found.files if f.module in extraction.facts)
-    code = build_model(readable, extraction.facts, notes)
+    resolver = Resolver(readable, extraction.facts)
+    code = build_model(readable, extraction.facts, notes, resolver)
     seconds["resolve"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    data = build_data(readable, extraction.facts, resolver, settings.packs)
+    seconds["data"] = time.perf_counter() - started
     return Analysis(
-        settings=settings, discovery=found, code=code,
+        settings=settings, discovery=found, code=code, data=data,
         stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
                        crashed=extraction.crashed),
     )
 
 
+def diagnostics(analysis: Analysis) -> list[Diagnostic]:
+    """Every diagnostic of the run, code model and data access together, in order."""
+    return all_diagnostics(analysis.code, analysis.data)
+
+
 def summarize(analysis: Analysis) -> dict[str, int]:
     """The counts shown at the end of a run (the same as in ``analysis.json``)."""
-    return summary(analysis.code)
+    return summary(analysis.code, analysis.data)
 
 
 def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
     """Write ``analysis.json`` and ``index.html`` into ``out_dir``; returns the files."""
     project = analysis.settings.root.name
-    document = analysis_document(project, analysis.discovery.source_roots, analysis.code)
+    document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
+                                 analysis.data)
     json_path = out_dir / "analysis.json"
     html_path = out_dir / "index.html"
     write_atomic(json_path, dumps(document))
-    write_atomic(html_path, render_index(project, analysis.code).encode("utf-8"))
+    write_atomic(html_path, render_index(project, analysis.code, analysis.data).encode("utf-8"))
     return [json_path, html_path]

@@ -109,7 +109,7 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
 
 def _report(analysis: api.Analysis, written: list[Path], quiet: bool) -> None:
     counts = api.summarize(analysis)
-    diagnostics = [d for d in analysis.code.diagnostics if d.severity is not Severity.INFO]
+    diagnostics = [d for d in api.diagnostics(analysis) if d.severity is not Severity.INFO]
     for diagnostic in diagnostics[:_SHOWN_DIAGNOSTICS]:
         click.echo(diagnostic.render(), err=True)
     if len(diagnostics) > _SHOWN_DIAGNOSTICS:
@@ -124,6 +124,7 @@ def _report(analysis: api.Analysis, written: list[Path], quiet: bool) -> None:
         ("parsed", f"{counts['parsed']:,}", "skipped", f"{counts['skipped']:,}"),
         ("imports", f"{counts['imports']:,}", "internal", f"{counts['internal_imports']:,}"),
         ("definitions", f"{counts['definitions']:,}", "methods", f"{counts['methods']:,}"),
+        ("tables", f"{counts['tables']:,}", "accesses", f"{counts['accesses']:,}"),
         ("references", f"{counts['references']:,}", "diagnostics",
          f"{counts['errors']} errors, {counts['warnings']} warnings"),
         ("from cache", f"{stats.cached:,}", "time", f"{seconds:.1f} s"),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ConfigError, UsageError
+from analyzer.packs import Pack, bundled_packs, load_pack
 from analyzer.resources import rules_dir
 
 if sys.version_info >= (3, 11):
@@ -35,6 +36,7 @@ class Settings:
     max_file_bytes: int
     cache_dir: Path | None  # None: no cache
     jobs: int
+    packs: tuple[Pack, ...] = ()  # rule packs: the bundled ones, then the project's
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ _KEYS: dict[str, tuple[type, str]] = {
     "source-roots": (list, "a list of folders relative to the project root"),
     "include-generated": (bool, "true or false"),
     "max-file-bytes": (int, "a positive integer"),
+    "rule-packs": (list, "a list of rule pack files (TOML) relative to the config file"),
 }
 
 
@@ -185,6 +188,15 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
 
     cache_dir = None if given.no_cache else (given.cache_dir or default_cache_dir())
 
+    packs = list(bundled_packs())
+    for entry in config.get("rule-packs", ()):
+        assert found is not None  # a key of the config file
+        path = found.path.parent / entry
+        if not path.is_file():
+            raise ConfigError(f"{found.prefix}rule-packs entry {entry!r}: no such file {path}",
+                              source=str(found.path))
+        packs.append(load_pack(path))
+
     return Settings(
         root=root,
         exclude=exclude,
@@ -194,4 +206,5 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         max_file_bytes=int(config.get("max-file-bytes", defaults["max-file-bytes"])),
         cache_dir=cache_dir,
         jobs=jobs,
+        packs=tuple(packs),
     )

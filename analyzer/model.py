@@ -18,6 +18,9 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+# Stands for the part of a string only known at run time (an f-string hole, a % field).
+DYNAMIC = "__seamline_dyn__"
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -135,6 +138,37 @@ class AtomUses:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassFacts:
+    """The simple assignments in a top-level class body and in its inner ``class Meta``:
+    model fields, ``__tablename__``, ``objects = Manager()``, ``label = "shop"``. Values are
+    expression summaries (see ``analyzer.extract.exprs``)."""
+
+    name: str
+    attrs: tuple[tuple[str, Any, int], ...]  # (name, summary, line)
+    meta: tuple[tuple[str, Any, int], ...] | None  # None: no inner Meta class
+    meta_bases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """What one atom does with data, in source order, as plain JSON-ready events:
+
+    * ``["f", line, [[param, annotation or None], ...]]``: a function body starts;
+    * ``["b", targets, summary, line, how, text]``: names bound (``how`` is ``=``, ``for`` or
+      ``+=``; targets is a name or a nested list of names; text a snippet of the value);
+    * ``["x", summary, line, text]``: an expression evaluated (an outermost call), with a short
+      snippet of its code;
+    * ``["w", name, line, text]``: an attribute of local ``name`` assigned;
+    * ``["q", text, line]``: a SQL-looking string that no recorded call holds.
+
+    Only events that mention a word of the data vocabulary (or SQL) are kept.
+    """
+
+    atom: str
+    events: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything one file says on its own. Cached by content hash."""
 
@@ -146,6 +180,9 @@ class FileFacts:
     exports: tuple[str, ...] | None = None  # a literal __all__, when there is one
     uses: tuple[AtomUses, ...] = ()
     problem: tuple[int, str] | None = None  # (line, message) when status is not OK
+    classes: tuple[ClassFacts, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    returns: tuple[tuple[str, str], ...] = ()  # ("f" or "Class.m", the class its annotation names)
 
 
 # --------------------------------------------------------------------------- resolved model
@@ -197,6 +234,115 @@ class CodeModel:
     diagnostics: tuple[Diagnostic, ...]
 
 
+# --------------------------------------------------------------------------- data access
+
+
+class AccessMode(str, enum.Enum):
+    READ = "read"
+    WRITE = "write"
+    DDL = "ddl"
+
+
+class Confidence(str, enum.Enum):
+    """How sure seamline is that an access happens: ``high`` when the call is a known database
+    call on a known model or table, ``medium`` when the SQL reaches it through a variable or
+    constant, ``low`` for SQL-looking text that reaches no known database call."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class SqlStatement:
+    """What one SQL statement touches. Table names are normalised: unquoted identifiers lower-
+    cased, quotes removed, default schemas (``public``, ``dbo``, ``main``) dropped, any other
+    schema kept as ``schema.table``. CTE names and aliases are never tables."""
+
+    kind: str  # select | insert | update | delete | merge | replace | truncate | create | ...
+    reads: tuple[str, ...]  # sorted
+    writes: tuple[str, ...]  # sorted
+    ddl: tuple[str, ...]  # sorted: CREATE / ALTER / DROP targets
+    problems: tuple[str, ...] = ()  # what could not be read, for diagnostics
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TableAccess:
+    """Atom ``atom`` reads or writes ``table`` at ``path:line``."""
+
+    table: str
+    mode: AccessMode
+    via: str  # "sql", "django", "sqlalchemy" or the name of the rule pack that matched
+    atom: str
+    path: str
+    line: int
+    confidence: Confidence
+    evidence: str  # a short snippet of the code
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Declaration:
+    """Where a table is declared: a model class, a many-to-many field, a ``Table(...)``."""
+
+    atom: str
+    kind: str  # "model" | "many-to-many" | "table"
+    via: str  # "django" | "sqlalchemy"
+    path: str
+    line: int
+    field: str | None = None  # the many-to-many field that creates the table
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ForeignKey:
+    """``table`` points at ``target`` through ``column`` (a field or column name)."""
+
+    column: str
+    target: str
+    atom: str  # the declaring model or table variable
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    declarations: tuple[Declaration, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SqlSite:
+    """A SQL string found in the code, with what sqlparse read in it. ``text`` has a
+    placeholder where an f-string or template puts a dynamic part."""
+
+    path: str
+    line: int
+    atom: str
+    confidence: Confidence
+    text: str
+    statements: tuple[SqlStatement, ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Link:
+    """A dependency that only a framework makes: a string foreign key, ``get_model``,
+    ``get_class``, a SQLAlchemy relationship. Feeds the coupling graph."""
+
+    source: str
+    target: str
+    kind: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class DataModel:
+    tables: tuple[Table, ...]
+    accesses: tuple[TableAccess, ...]
+    sql: tuple[SqlSite, ...]
+    links: tuple[Link, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
 # --------------------------------------------------------------------------- codec
 # Per-file facts are cached as JSON: a cache written by someone else (a shared CI cache, a
 # checked-in folder) must never be able to run code, which rules out pickle for it.
@@ -224,12 +370,18 @@ def facts_to_data(facts: FileFacts) -> list[Any]:
             for a in facts.uses
         ],
         None if facts.problem is None else list(facts.problem),
+        [[c.name, [list(a) for a in c.attrs],
+          None if c.meta is None else [list(a) for a in c.meta], list(c.meta_bases)]
+         for c in facts.classes],
+        [[f.atom, list(f.events)] for f in facts.flows],
+        [list(r) for r in facts.returns],
     ]
 
 
 def facts_from_data(data: Any) -> FileFacts:
     """Rebuild ``FileFacts``; raises ``ValueError``/``TypeError``/``KeyError`` on bad data."""
-    status, lines, imports, defs, variables, exports, uses, problem = data
+    (status, lines, imports, defs, variables, exports, uses, problem, classes, flows,
+     returns) = data
     return FileFacts(
         status=ParseStatus(status),
         lines=int(lines),
@@ -254,4 +406,12 @@ def facts_from_data(data: Any) -> FileFacts:
             for atom, atom_uses in uses
         ),
         problem=None if problem is None else (int(problem[0]), str(problem[1])),
+        classes=tuple(
+            ClassFacts(str(name), tuple((str(n), v, int(ln)) for n, v, ln in attrs),
+                       None if meta is None else tuple((str(n), v, int(ln)) for n, v, ln in meta),
+                       tuple(str(b) for b in bases))
+            for name, attrs, meta, bases in classes
+        ),
+        flows=tuple(Flow(str(atom), tuple(events)) for atom, events in flows),
+        returns=tuple((str(name), str(annotation)) for name, annotation in returns),
     )

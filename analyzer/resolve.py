@@ -172,16 +172,21 @@ class Resolver:
         return namespace
 
     def lookup(self, module: str, name: str, depth: int = 0) -> _Target | None:
-        """What ``module.name`` is, followed to the module that defines it."""
+        """What ``module.name`` is, followed to the internal module that defines it."""
+        found = self.where(module, name, depth)
+        return None if found is None or found.external else found
+
+    def where(self, module: str, name: str, depth: int = 0) -> _Target | None:
+        """Like ``lookup``, but a name imported from outside is followed there too."""
         key = (module, name)
         if key in self._lookup_cache:
             return self._lookup_cache[key]
         self._lookup_cache[key] = None  # guards against import cycles while resolving
-        found = self._lookup(module, name, depth)
+        found = self._where(module, name, depth)
         self._lookup_cache[key] = found
         return found
 
-    def _lookup(self, module: str, name: str, depth: int) -> _Target | None:
+    def _where(self, module: str, name: str, depth: int) -> _Target | None:
         if depth > _MAX_DEPTH:
             return None
         namespace = self._namespace(module)
@@ -205,17 +210,41 @@ class Resolver:
                 continue
             if exported.exports is None and name.startswith("_"):
                 continue
-            target = self.lookup(star, name, depth + 1)
+            target = self.where(star, name, depth + 1)
             if target is not None:
                 return target
         return None
 
     def _follow(self, target: _Target, depth: int) -> _Target | None:
-        if target.external:
-            return None
-        if target.symbol is None:
+        if target.external or target.symbol is None:
             return target
-        return self.lookup(target.module, target.symbol, depth)
+        return self.where(target.module, target.symbol, depth)
+
+    def qualify(self, module: str, chain: Sequence[str]) -> tuple[str, bool, tuple[str, ...]]:
+        """Where a dotted chain used in ``module`` points, as (name, internal, rest).
+
+        ``name`` is ``"pkg.mod:Name"`` for an internal definition or variable, ``"pkg.mod"``
+        for an internal module and the dotted name (``"django.db.models.Model"``) for anything
+        imported from outside; ``rest`` holds the parts of the chain beyond it. A name that is
+        not bound at all comes back as ``("", False, chain)``.
+        """
+        target = self.where(module, chain[0])
+        position = 1
+        while target is not None:
+            if target.external:
+                parts = [target.module, *([target.symbol] if target.symbol else []),
+                         *chain[position:]]
+                return ".".join(parts), False, ()
+            if target.symbol is not None:
+                return target.atom, True, tuple(chain[position:])
+            if position == len(chain):
+                return target.module, True, ()
+            following = self.where(target.module, chain[position])
+            if following is None:
+                return target.module, True, tuple(chain[position:])
+            target = following
+            position += 1
+        return "", False, tuple(chain)
 
     def resolve_chain(self, module: str, chain: tuple[str, ...]) -> _Target | None:
         """The definition a dotted chain used in ``module`` ends at, if any."""
@@ -259,8 +288,8 @@ def _problem(source: SourceFile, facts: FileFacts) -> Diagnostic | None:
 
 
 def build_model(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
-                diagnostics: Sequence[Diagnostic]) -> CodeModel:
-    resolver = Resolver(files, facts)
+                diagnostics: Sequence[Diagnostic], resolver: Resolver | None = None) -> CodeModel:
+    resolver = resolver or Resolver(files, facts)
     modules: list[Module] = []
     notes = list(diagnostics)
     for source in files:

@@ -21,7 +21,8 @@ FILES: Tree = {
 def document(analysis: object) -> bytes:
     from analyzer.api import Analysis
     assert isinstance(analysis, Analysis)
-    return dumps(analysis_document("proj", analysis.discovery.source_roots, analysis.code))
+    return dumps(analysis_document("proj", analysis.discovery.source_roots, analysis.code,
+                                    analysis.data))
 
 
 def test_second_run_reads_everything_from_the_cache(

@@ -27,3 +27,19 @@ def test_hostile_names_and_messages_are_escaped(project: Callable[[Tree], Path],
     assert "app/broken.py:2" in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert "http://" not in page and "https://" not in page  # nothing remote
+
+
+def test_hostile_table_names_from_sql_are_escaped(project: Callable[[Tree], Path],
+                                                  tmp_path: Path) -> None:
+    root = project({"app.py": '''
+def f(cur):
+    cur.execute('SELECT * FROM "<script>alert(4)</script>"')
+    cur.execute("UPDATE \\"<img src=x onerror=alert(5)>\\" SET a = 1")
+'''})
+    analysis = run(root)
+    names = {t.name for t in analysis.data.tables}
+    assert {"<script>alert(4)</script>", "<img src=x onerror=alert(5)>"} <= names
+    api.write_analysis(analysis, tmp_path / "out")
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in page

@@ -17,10 +17,12 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from analyzer.extract.exprs import SQLISH, Summarizer, dotted_name, keep_string, string_value
 from analyzer.extract.source import (
     Rejection,
     count_lines,
@@ -32,8 +34,10 @@ from analyzer.extract.source import (
 from analyzer.extract.source import too_deep as nesting_rejection
 from analyzer.model import (
     AtomUses,
+    ClassFacts,
     Definition,
     FileFacts,
+    Flow,
     Method,
     NameUse,
     ParseStatus,
@@ -42,12 +46,13 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-3"
+EXTRACTOR_VERSION = "code-4"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _EMPTY_MODULE = cst.Module(body=[])
 _MAX_TEXT = 160
+_MAX_SNIPPET = 120
 _MODULE_LEVEL = ""
 
 
@@ -116,6 +121,68 @@ def _string_list(node: cst.BaseExpression) -> list[str] | None:
     return values
 
 
+def _snippet(node: cst.CSTNode) -> str:
+    code = " ".join(_EMPTY_MODULE.code_for_node(node).split())
+    return code if len(code) <= _MAX_SNIPPET else code[: _MAX_SNIPPET - 3] + "..."
+
+
+def _flat_names(targets: Any) -> list[str]:
+    if isinstance(targets, str):
+        return [targets]
+    if isinstance(targets, list):
+        return [name for item in targets for name in _flat_names(item)]
+    return []
+
+
+def _typed_params(params: cst.Parameters) -> list[list[Any]]:
+    """Parameters with the class their annotation names, or None (``self`` and ``cls`` left
+    out): the data stage types them, or guesses a model from the name."""
+    found: list[list[Any]] = []
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value in ("self", "cls"):
+            continue
+        name = None
+        if param.annotation is not None:
+            name = _annotation_name(param.annotation.annotation)
+            if name is not None and not name.rsplit(".", 1)[-1][:1].isupper():
+                name = None
+        found.append([param.name.value, name])
+    return found
+
+
+def _assignments(body: cst.BaseSuite, summarizer: Summarizer,
+                 line: Any) -> tuple[tuple[str, Any, int], ...]:
+    """``name = value`` statements directly in a class body, summarised."""
+    found: list[tuple[str, Any, int]] = []
+    if not isinstance(body, cst.IndentedBlock):
+        return ()
+    for statement in body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            target: cst.BaseExpression | None = None
+            value: cst.BaseExpression | None = None
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                target, value = small.target, small.value
+            if isinstance(target, cst.Name) and value is not None:
+                found.append((target.value, summarizer.summary(value), line(target)))
+    return tuple(found)
+
+
+def _pruned(events: list[Any]) -> tuple[Any, ...]:
+    """Drop function starts that no other event follows: most functions touch no data."""
+    kept: list[Any] = []
+    for event in events:
+        if kept and kept[-1][0] == "f" and event[0] == "f":
+            kept.pop()
+        kept.append(event)
+    if kept and kept[-1][0] == "f":
+        kept.pop()
+    return tuple(kept)
+
+
 class _Tally:
     """How often one chain is used inside one atom (mutable while a file is walked)."""
 
@@ -127,7 +194,7 @@ class _Tally:
         self.kinds = {kind}
 
 
-_LINE_NODES = (cst.Name, cst.SimpleString, cst.Import, cst.ImportFrom)
+_LINE_NODES = (cst.Name, cst.SimpleString, cst.Import, cst.ImportFrom, cst.FormattedString)
 _END_NODES = (cst.FunctionDef, cst.ClassDef)
 
 
@@ -161,9 +228,45 @@ class _LineState(CodegenState):
             self.ends[id(node)] = self._current() - 1
 
 
+def _annotation_name(node: cst.BaseExpression) -> str | None:
+    """The class an annotation names: ``Order``, ``Order | None``, ``Optional[Order]``,
+    ``list[Order]`` and ``"Order"`` all give ``Order``."""
+    name = dotted_name(node)
+    if name is not None:
+        return name if name != "None" else None
+    if isinstance(node, cst.SimpleString):
+        text = string_value(node)
+        return text if text is not None and _DOTTED.fullmatch(text) else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return _annotation_name(node.left) or _annotation_name(node.right)
+    if isinstance(node, cst.Subscript):
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                found = _annotation_name(element.slice.value)
+                if found is not None:
+                    return found
+    return None
+
+
+def _binding_targets(target: cst.BaseExpression) -> Any:
+    """A name, or a nested list of them for tuple unpacking; None for anything else."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [_binding_targets(e.value) for e in target.elements]
+    return None
+
+
 class _FileVisitor(cst.CSTVisitor):
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, vocabulary: frozenset[str]) -> None:
         super().__init__()
+        self._summarizer = Summarizer(vocabulary)
+        self._flows: dict[str, list[Any]] = {}
+        self._quiet = 0
+        self._quiet_calls: set[int] = set()
+        self.classes: list[ClassFacts] = []
+        self.returns: list[tuple[str, str]] = []
+        self._typed: set[str] = set()  # locals whose value the data flow recorded
         lines = _LineState(module)
         module._codegen(lines)
         self._starts = lines.starts
@@ -231,6 +334,89 @@ class _FileVisitor(cst.CSTVisitor):
             conditional=self._cond > 0, type_checking=self._type_checking > 0,
             in_function=self._func > 0,
         ))
+
+    # ------------------------------------------------------------------ data flow
+
+    def _start_line(self, node: cst.CSTNode) -> int:
+        """The line where an expression starts (its leftmost token)."""
+        current = node
+        while True:
+            if isinstance(current, cst.Call):
+                current = current.func
+            elif isinstance(current, (cst.Attribute, cst.Subscript)):
+                current = current.value
+            elif isinstance(current, (cst.BinaryOperation, cst.ConcatenatedString)):
+                current = current.left
+            elif isinstance(current, cst.Await):
+                current = current.expression
+            elif isinstance(current, (cst.List, cst.Tuple, cst.Set)) and current.elements:
+                current = current.elements[0].value
+            else:
+                return self._starts.get(id(current), 0)
+
+    def _event(self, event: list[Any]) -> None:
+        self._flows.setdefault(self._atom, []).append(event)
+
+    def _summary(self, node: cst.BaseExpression) -> tuple[list[Any], bool]:
+        self._summarizer.hit = False
+        summary = self._summarizer.summary(node)
+        return summary, self._summarizer.hit
+
+    def _in_class_body(self) -> bool:
+        return self._cls > 0 and self._func == 0
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, how: str) -> bool:
+        """Record ``target = value`` when the value may matter for data access."""
+        if self._quiet or self._in_class_body():
+            return False
+        targets = _binding_targets(target)
+        if targets is None:
+            return False
+        summary, hit = self._summary(value)
+        module_constant = self._func == 0 and summary[0] == "s"
+        if not (hit or module_constant or summary[0] == "c"
+                or (how == "for" and summary[0] == "n") or (how == "+=" and summary[0] == "s")):
+            return False
+        self._event(["b", targets, summary, self._start_line(value) or self._start_line(target),
+                     how, _snippet(value)])
+        self._typed.update(_flat_names(targets))
+        return True
+
+    def _quietly(self, node: cst.CSTNode) -> None:
+        """Visit ``node`` for name uses only: its data flow is already recorded."""
+        self._quiet += 1
+        node.visit(self)
+        self._quiet -= 1
+
+    def _attribute_write(self, target: cst.BaseExpression, node: cst.CSTNode) -> None:
+        if (self._func and not self._quiet and isinstance(target, cst.Attribute)
+                and isinstance(target.value, cst.Name) and target.value.value in self._typed):
+            self._event(["w", target.value.value, self._start_line(target), _snippet(node)])
+
+    def _loose_sql(self, node: cst.BaseExpression) -> None:
+        if self._quiet or self._in_class_body():
+            return
+        text = string_value(node)
+        if text is not None and SQLISH.match(text) and keep_string(text):
+            self._event(["q", text, self._start_line(node)])
+            self._quiet += 1
+            self._quiet_calls.add(id(node))
+
+    def _unquiet(self, node: cst.CSTNode) -> None:
+        if id(node) in self._quiet_calls:
+            self._quiet_calls.discard(id(node))
+            self._quiet -= 1
+
+    def _class_facts(self, node: cst.ClassDef) -> None:
+        attrs = _assignments(node.body, self._summarizer, self._start_line)
+        meta: tuple[tuple[str, Any, int], ...] | None = None
+        meta_bases: tuple[str, ...] = ()
+        for statement in node.body.body:
+            if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
+                meta = _assignments(statement.body, self._summarizer, self._start_line)
+                meta_bases = tuple(_text(b.value) for b in statement.bases)
+        if attrs or meta is not None:
+            self.classes.append(ClassFacts(node.name.value, attrs, meta, meta_bases))
 
     # ------------------------------------------------------------------ imports
 
@@ -308,9 +494,18 @@ class _FileVisitor(cst.CSTVisitor):
     def leave_For(self, original_node: cst.For) -> None:
         self._cond -= 1
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: cst.For) -> bool:
         self._cond += 1
         self._local(_target_names(node.target))
+        node.target.visit(self)
+        if self._bind(node.target, node.iter, "for"):
+            self._quietly(node.iter)
+        else:
+            node.iter.visit(self)
+        node.body.visit(self)
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        return False
 
     # ------------------------------------------------------------------ definitions
 
@@ -328,9 +523,18 @@ class _FileVisitor(cst.CSTVisitor):
         node.params.visit(self)
         if node.returns is not None:
             node.returns.visit(self)
+        if node.returns is not None and (top or (self._cls == 1 and self._func == 0)):
+            returned = _annotation_name(node.returns.annotation)
+            if returned is not None and returned.rsplit(".", 1)[-1][:1].isupper():
+                self.returns.append((name if top else f"{self._atom}.{name}", returned))
+        typed = self._typed
+        params = _typed_params(node.params)
+        self._typed = {name for name, _ in params}
+        self._event(["f", self._line(node.name), params])
         self._func += 1
         node.body.visit(self)
         self._func -= 1
+        self._typed = typed
         is_async = node.asynchronous is not None
         if top:
             if name not in self.definitions:
@@ -351,6 +555,7 @@ class _FileVisitor(cst.CSTVisitor):
         if top:
             self._atom = name
             self._methods = []
+            self._class_facts(node)
         decorators = self._decorators(node.decorators)
         for base in node.bases:
             self._visit_in("base", base.value)
@@ -410,17 +615,33 @@ class _FileVisitor(cst.CSTVisitor):
             return False
         return True
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: cst.Assign) -> bool:
         if self._func == 0 and self._cls == 0 and any(
             isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets
         ):
             self.exports = _string_list(node.value)
+        for target in node.targets:
+            self._attribute_write(target.target, node)
+            target.visit(self)
+        if len(node.targets) == 1 and self._bind(node.targets[0].target, node.value, "="):
+            self._quietly(node.value)
+        else:
+            node.value.visit(self)
+        return False
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
         if (self._func == 0 and self._cls == 0 and isinstance(node.target, cst.Name)
                 and node.target.value == "__all__" and self.exports is not None):
             extra = _string_list(node.value)
             self.exports = None if extra is None else self.exports + extra
+        self._attribute_write(node.target, node)
+        node.target.visit(self)
+        if (isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign)
+                and self._bind(node.target, node.value, "+=")):
+            self._quietly(node.value)
+        else:
+            node.value.visit(self)
+        return False
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
         names = _target_names(node.target)
@@ -431,7 +652,10 @@ class _FileVisitor(cst.CSTVisitor):
             node.target.visit(self)
         node.annotation.visit(self)
         if node.value is not None:
-            node.value.visit(self)
+            if self._bind(node.target, node.value, "="):
+                self._quietly(node.value)
+            else:
+                node.value.visit(self)
         return False
 
     def visit_AsName(self, node: cst.AsName) -> bool:
@@ -452,8 +676,24 @@ class _FileVisitor(cst.CSTVisitor):
 
     # ------------------------------------------------------------------ uses
 
+    def visit_Expr(self, node: cst.Expr) -> bool:
+        # A string on its own (a docstring) is documentation, never SQL that runs.
+        return not isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString))
+
     def visit_Call(self, node: cst.Call) -> None:
         self._calls.add(id(node.func))
+        if self._quiet or self._in_class_body():
+            return
+        summary, hit = self._summary(node)
+        if hit or (self._typed and any(  # hands a tracked object to other code
+                isinstance(a.value, cst.Name) and a.value.value in self._typed
+                for a in node.args)):
+            self._event(["x", summary, self._start_line(node), _snippet(node)])
+            self._quiet += 1
+            self._quiet_calls.add(id(node))
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self._unquiet(original_node)
 
     def visit_Arg(self, node: cst.Arg) -> bool:
         node.value.visit(self)
@@ -477,6 +717,23 @@ class _FileVisitor(cst.CSTVisitor):
             value = node.evaluated_value
             if isinstance(value, str) and _DOTTED.fullmatch(value):
                 self._use(tuple(value.split(".")), node, "annotation")
+            return
+        self._loose_sql(node)
+
+    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
+        self._unquiet(original_node)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self._loose_sql(node)
+
+    def leave_ConcatenatedString(self, original_node: cst.ConcatenatedString) -> None:
+        self._unquiet(original_node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._loose_sql(node)
+
+    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+        self._unquiet(original_node)
 
     # ------------------------------------------------------------------ result
 
@@ -501,6 +758,10 @@ class _FileVisitor(cst.CSTVisitor):
                                                                   key=lambda kv: kv[1])),
             exports=None if self.exports is None else tuple(self.exports),
             uses=tuple(uses),
+            classes=tuple(self.classes),
+            returns=tuple(self.returns),
+            flows=tuple(Flow(atom, events) for atom in sorted(self._flows)
+                        if (events := _pruned(self._flows[atom]))),
         )
 
 
@@ -510,7 +771,7 @@ def _rejected(rejection: Rejection, lines: int) -> FileFacts:
 
 
 def extract(data: bytes, *, marker: str, include_generated: bool,
-            max_bytes: int) -> FileFacts:
+            max_bytes: int, vocabulary: frozenset[str] = frozenset()) -> FileFacts:
     """All facts of one file's bytes. Never raises for bad input: it reports it."""
     lines = count_lines(data)
     if len(data) > max_bytes:
@@ -531,7 +792,7 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
         return _rejected(deep, lines)
     try:
         module = cst.parse_module(text)
-        visitor = _FileVisitor(module)
+        visitor = _FileVisitor(module, vocabulary)
         module.visit(visitor)
     except cst.ParserSyntaxError as exc:
         line, message = exc.raw_line, " ".join(exc.message.split())

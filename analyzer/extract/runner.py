@@ -20,6 +20,7 @@ from analyzer.config import Settings
 from analyzer.extract.code import EXTRACTOR_VERSION, extract
 from analyzer.extract.source import count_lines
 from analyzer.model import FileFacts, ParseStatus, SourceFile
+from analyzer.packs import vocabulary
 
 _CHUNK_BYTES = 256 * 1024
 _CHUNK_FILES = 64
@@ -32,10 +33,11 @@ class _Options:
     marker: str
     include_generated: bool
     max_bytes: int
+    vocabulary: frozenset[str]
 
     def salt(self) -> bytes:
         return (f"{EXTRACTOR_VERSION}\0{self.marker}\0{self.include_generated}\0"
-                f"{self.max_bytes}\0").encode()
+                f"{self.max_bytes}\0{' '.join(sorted(self.vocabulary))}\0").encode()
 
 
 @dataclass(slots=True)
@@ -49,7 +51,8 @@ class Extraction:
 
 def _extract_chunk(options: _Options, chunk: list[bytes]) -> list[FileFacts]:
     return [extract(data, marker=options.marker, include_generated=options.include_generated,
-                    max_bytes=options.max_bytes) for data in chunk]
+                    max_bytes=options.max_bytes, vocabulary=options.vocabulary)
+            for data in chunk]
 
 
 def _chunks(indexes: list[int], sizes: list[int]) -> list[list[int]]:
@@ -84,7 +87,7 @@ def _isolated(options: _Options, data: bytes) -> FileFacts | None:
 def extract_files(files: Sequence[SourceFile], settings: Settings, cache: FactCache,
                   progress: Progress | None = None) -> Extraction:
     options = _Options(settings.generated_marker, settings.include_generated,
-                       settings.max_file_bytes)
+                       settings.max_file_bytes, vocabulary(settings.packs))
     salt = options.salt()
     result = Extraction(facts={})
     contents: list[bytes] = []

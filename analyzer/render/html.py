@@ -9,8 +9,8 @@ from __future__ import annotations
 import jinja2
 
 from analyzer import __version__
-from analyzer.model import CodeModel, ImportKind
-from analyzer.render.json import SCHEMA_VERSION, summary
+from analyzer.model import AccessMode, CodeModel, DataModel, ImportKind
+from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
 
 
@@ -24,14 +24,31 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_index(project: str, code: CodeModel) -> str:
-    counts = summary(code)
+def _table_rows(data: DataModel) -> list[dict[str, object]]:
+    """Per table: who declares it, which atoms write it and how many read it."""
+    rows: list[dict[str, object]] = []
+    for table in data.tables:
+        accesses = [a for a in data.accesses if a.table == table.name]
+        writers = sorted({a.atom for a in accesses if a.mode is AccessMode.WRITE})
+        rows.append({
+            "name": table.name,
+            "declared": sorted({d.atom for d in table.declarations}),
+            "writers": writers,
+            "readers": len({a.atom for a in accesses if a.mode is AccessMode.READ}),
+            "accesses": len(accesses),
+        })
+    return rows
+
+
+def render_index(project: str, code: CodeModel, data: DataModel) -> str:
+    counts = summary(code, data)
     cards = [("modules", counts["modules"]), ("lines", counts["lines"]),
              ("definitions", counts["definitions"]), ("methods", counts["methods"]),
              ("internal imports", counts["internal_imports"]),
-             ("references", counts["references"]), ("files skipped", counts["skipped"])]
+             ("references", counts["references"]), ("tables", counts["tables"]),
+             ("table accesses", counts["accesses"]), ("files skipped", counts["skipped"])]
     return _environment().get_template("index.html.j2").render(
         project=project, version=__version__, schema_version=SCHEMA_VERSION, cards=cards,
-        diagnostics=code.diagnostics,
+        diagnostics=diagnostics(code, data), tables=_table_rows(data),
         modules=[(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports)) for m in code.modules],
     )

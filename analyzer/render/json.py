@@ -13,6 +13,7 @@ from typing import Any
 from analyzer import __version__
 from analyzer.model import (
     CodeModel,
+    DataModel,
     Definition,
     Diagnostic,
     Import,
@@ -21,9 +22,12 @@ from analyzer.model import (
     ParseStatus,
     Reference,
     Severity,
+    SqlSite,
+    Table,
+    TableAccess,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _method(method: Method) -> dict[str, Any]:
@@ -78,8 +82,49 @@ def _diagnostic(item: Diagnostic) -> dict[str, Any]:
             "code": item.code, "message": item.message}
 
 
-def summary(code: CodeModel) -> dict[str, int]:
+def _table(table: Table) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "declarations": [{"atom": d.atom, "kind": d.kind, "via": d.via, "path": d.path,
+                          "line": d.line, "field": d.field} for d in table.declarations],
+        "foreign_keys": [{"column": k.column, "target": k.target, "atom": k.atom, "line": k.line}
+                         for k in table.foreign_keys],
+    }
+
+
+def _access(item: TableAccess) -> dict[str, Any]:
+    return {"table": item.table, "mode": item.mode.value, "via": item.via, "atom": item.atom,
+            "path": item.path, "line": item.line, "confidence": item.confidence.value,
+            "evidence": item.evidence}
+
+
+def _sql_site(site: SqlSite) -> dict[str, Any]:
+    return {
+        "path": site.path, "line": site.line, "atom": site.atom,
+        "confidence": site.confidence.value, "text": site.text,
+        "statements": [{"kind": s.kind, "reads": list(s.reads), "writes": list(s.writes),
+                        "ddl": list(s.ddl), "problems": list(s.problems)}
+                       for s in site.statements],
+    }
+
+
+def _data(data: DataModel) -> dict[str, Any]:
+    return {
+        "tables": [_table(t) for t in data.tables],
+        "accesses": [_access(a) for a in data.accesses],
+        "sql": [_sql_site(s) for s in data.sql],
+        "links": [{"source": k.source, "target": k.target, "kind": k.kind, "path": k.path,
+                   "line": k.line} for k in data.links],
+    }
+
+
+def diagnostics(code: CodeModel, data: DataModel) -> list[Diagnostic]:
+    return sorted(set(code.diagnostics) | set(data.diagnostics))
+
+
+def summary(code: CodeModel, data: DataModel) -> dict[str, int]:
     modules = code.modules
+    notes = diagnostics(code, data)
     return {
         "modules": len(modules),
         "parsed": sum(m.status is ParseStatus.OK for m in modules),
@@ -90,20 +135,25 @@ def summary(code: CodeModel) -> dict[str, int]:
         "definitions": sum(len(m.definitions) for m in modules),
         "methods": sum(len(d.methods) for m in modules for d in m.definitions),
         "references": sum(len(m.references) for m in modules),
-        "errors": sum(d.severity is Severity.ERROR for d in code.diagnostics),
-        "warnings": sum(d.severity is Severity.WARNING for d in code.diagnostics),
+        "tables": len(data.tables),
+        "accesses": len(data.accesses),
+        "sql_sites": len(data.sql),
+        "links": len(data.links),
+        "errors": sum(d.severity is Severity.ERROR for d in notes),
+        "warnings": sum(d.severity is Severity.WARNING for d in notes),
     }
 
 
 def analysis_document(root_name: str, source_roots: tuple[str, ...],
-                      code: CodeModel) -> dict[str, Any]:
+                      code: CodeModel, data: DataModel) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "seamline", "version": __version__},
         "project": {"name": root_name, "source_roots": list(source_roots)},
-        "summary": summary(code),
+        "summary": summary(code, data),
         "modules": [_module(m) for m in code.modules],
-        "diagnostics": [_diagnostic(d) for d in code.diagnostics],
+        "data": _data(data),
+        "diagnostics": [_diagnostic(d) for d in diagnostics(code, data)],
     }
 
 

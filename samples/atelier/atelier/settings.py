@@ -11,6 +11,6 @@ INSTALLED_APPS = [
     "orders",
     "billing",
 ]
-AUTH_USER_MODEL = "accounts.Member"
+AUTH_USER_MODEL = "members.Member"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "atelier.db"}}
 ROOT_URLCONF = "atelier.urls"

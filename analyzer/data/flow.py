@@ -1,0 +1,780 @@
+"""Follow what each atom does with data, statement by statement, and record table accesses.
+
+The extractor left, per atom, a list of events (``analyzer.model.Flow``). Here they are replayed
+with a small abstract interpreter: every expression evaluates to a ``Val`` (a model class, an
+instance of a model, a queryset or query, a related manager, a ``Table``, a string...), local
+names keep their values within a function, and the rule packs say which calls read, write or
+take SQL. Nothing is executed: a value the interpreter cannot know is ``UNKNOWN`` and leads to
+no access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from analyzer.data.schema import Catalogue, ModelInfo, snake_case
+from analyzer.data.sql import looks_like_sql, read_sql
+from analyzer.model import (
+    AccessMode,
+    ClassFacts,
+    Confidence,
+    Diagnostic,
+    FileFacts,
+    Link,
+    Severity,
+    SqlSite,
+    SqlStatement,
+    TableAccess,
+)
+from analyzer.packs import Loader, Pack, QueryFunction, Repository, SqlCall
+from analyzer.resolve import Resolver
+
+_MAX_VALUE_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Val:
+    kind: str  # model | instance | instances | pair | manager | query | related | relation
+    #            table | string | sql | external | repo | list | class | unknown
+    model: str | None = None  # model atom, when the model is internal
+    tables: tuple[str, ...] = ()  # what reading it reads
+    writes: tuple[str, ...] = ()  # what saving or writing it writes
+    pack: Pack | None = None
+    text: str | None = None  # a string's text, an external name
+    literal: bool = False  # a string written right here (not reached through a name)
+    persistent: bool = False  # an instance loaded from the database
+    items: tuple[Val, ...] = ()
+    line: int = 0  # where a string was written, for loose SQL
+    repository: Repository | None = None
+    guessed: bool = False  # typed from a parameter's name alone: accesses at medium confidence
+
+
+UNKNOWN = Val("unknown")
+
+
+@dataclass(slots=True)
+class _Rules:
+    """The rule packs, indexed for lookups."""
+
+    sql_methods: dict[str, SqlCall] = field(default_factory=dict)
+    sql_functions: dict[str, SqlCall] = field(default_factory=dict)
+    loaders: dict[str, tuple[Loader, Pack]] = field(default_factory=dict)
+    read_functions: dict[str, Pack] = field(default_factory=dict)
+    write_functions: dict[str, Pack] = field(default_factory=dict)
+    known_tables: dict[str, tuple[str, Pack]] = field(default_factory=dict)
+    frameworks: list[Pack] = field(default_factory=list)
+    repositories: list[tuple[Repository, Pack]] = field(default_factory=list)
+    query_functions: dict[str, tuple[QueryFunction, Pack]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, packs: Sequence[Pack]) -> _Rules:
+        rules = cls()
+        for pack in packs:
+            for call in pack.sql_calls:
+                if call.method:
+                    rules.sql_methods.setdefault(call.method, call)
+                if call.function:
+                    rules.sql_functions.setdefault(call.function, call)
+            for loader in pack.loaders:
+                rules.loaders.setdefault(loader.function, (loader, pack))
+            for name in pack.read_functions:
+                rules.read_functions.setdefault(name, pack)
+            for name in pack.write_functions:
+                rules.write_functions.setdefault(name, pack)
+            for name, table in pack.known_tables.items():
+                rules.known_tables.setdefault(name, (table, pack))
+            if pack.framework:
+                rules.frameworks.append(pack)
+            rules.repositories.extend((r, pack) for r in pack.repositories)
+            for helper in pack.query_functions:
+                rules.query_functions.setdefault(helper.function, (helper, pack))
+        return rules
+
+
+@dataclass(slots=True)
+class Findings:
+    accesses: list[TableAccess] = field(default_factory=list)
+    sql: list[SqlSite] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class Interpreter:
+    """Replays the flows of every module against one catalogue of models and tables."""
+
+    def __init__(self, catalogue: Catalogue, resolver: Resolver, packs: Sequence[Pack],
+                 paths: Mapping[str, str]) -> None:
+        self.catalogue = catalogue
+        self.resolver = resolver
+        self.rules = _Rules.of(packs)
+        self.paths = paths
+        self.findings = Findings()
+        self._globals: dict[str, Val] = {}
+        self._consumed: set[Val] = set()  # strings a database call used
+        self._repositories: dict[str, tuple[Repository, Pack, Val] | None] = {}
+        names: dict[str, list[str]] = {}
+        for atom, info in catalogue.models.items():
+            if info.table:
+                names.setdefault(snake_case(atom.split(":", 1)[1]), []).append(atom)
+        self.by_name = {name: atoms[0] for name, atoms in names.items() if len(atoms) == 1}
+
+    def run(self, module: str, facts: FileFacts) -> None:
+        for flow in facts.flows:
+            _AtomReader(self, module, flow.atom).replay(flow.events)
+        for body in facts.classes:
+            if f"{module}:{body.name}" not in self.catalogue.models:
+                _AtomReader(self, module, body.name).class_body(body)
+
+    def finish(self) -> None:
+        """Module-level SQL constants that no database call used: SQL at low confidence."""
+        for atom, (summary, _) in sorted(self.catalogue.index.values.items()):
+            if summary[0] == "s":
+                self.global_value(atom, True)
+        for atom, value in sorted(self._globals.items()):
+            if value.kind == "string" and value not in self._consumed and value.text:
+                module = atom.split(":", 1)[0]
+                reader = _AtomReader(self, module, "")
+                reader.loose(value, Confidence.LOW)
+                reader.flush(value.line, _evidence(value.text))
+
+    # ------------------------------------------------------------------ globals
+
+    def global_value(self, qualified: str, internal: bool) -> Val:
+        if not internal:
+            return self._external(qualified)
+        if qualified in self._globals:
+            return self._globals[qualified]
+        self._globals[qualified] = UNKNOWN  # guards against cycles
+        value = self._internal(qualified)
+        self._globals[qualified] = value
+        return value
+
+    def _external(self, qualified: str) -> Val:
+        parts = qualified.split(".")
+        for end in range(len(parts), 0, -1):
+            known = self.rules.known_tables.get(".".join(parts[:end]))
+            if known is not None:
+                table, pack = known
+                value = Val("model", tables=(table,), writes=(table,), pack=pack,
+                            text=".".join(parts[:end]))
+                return value if end == len(parts) else _Attributes(self).walk(value, parts[end:])
+        return Val("external", text=qualified)
+
+    def _internal(self, atom: str) -> Val:
+        info = self.catalogue.models.get(atom)
+        if info is not None:
+            return model_value(info)
+        table = self.catalogue.table_vars.get(atom)
+        if table is not None:
+            pack = next((p for p in self.rules.frameworks if p.framework == "sqlalchemy"), None)
+            return Val("table", tables=(table,), writes=(table,), pack=pack)
+        repository = self.repository(atom)
+        if repository is not None:
+            return Val("class", model=atom)
+        stored = self.catalogue.index.values.get(atom)
+        if stored is not None:
+            module = atom.split(":", 1)[0]
+            summary, line = stored
+            reader = _AtomReader(self, module, "", quiet=True)
+            value = reader.evaluate(summary)
+            if value.kind == "string":
+                return replace(value, literal=False, line=line)
+            return value
+        if ":" in atom:
+            return Val("class", model=atom)
+        return UNKNOWN
+
+    def repository(self, atom: str) -> tuple[Repository, Pack, Val] | None:
+        """A subclass of a rule pack's repository base, and the tables it works on."""
+        if atom in self._repositories:
+            return self._repositories[atom]
+        self._repositories[atom] = None
+        index = self.catalogue.index
+        found: tuple[Repository, Pack, Val] | None = None
+        if atom in index.definitions:
+            for repository, pack in self.rules.repositories:
+                if not index.is_subclass(atom, repository.base):
+                    continue
+                attrs: dict[str, Any] = {}
+                for owner in reversed([atom, *index.ancestors(atom)]):
+                    attrs.update(index.attrs(owner))
+                target = Val("unknown")
+                module = atom.split(":", 1)[0]
+                if repository.model_attribute and repository.model_attribute in attrs:
+                    summary = attrs[repository.model_attribute][0]
+                    target = _AtomReader(self, module, "", quiet=True).evaluate(summary)
+                elif repository.table_attribute and repository.table_attribute in attrs:
+                    text = attrs[repository.table_attribute][0]
+                    if text[0] == "s":
+                        target = Val("table", tables=(text[1],), writes=(text[1],))
+                found = (repository, pack, target)
+                break
+        self._repositories[atom] = found
+        return found
+
+
+def model_value(info: ModelInfo) -> Val:
+    tables = (info.table,) if info.table else ()
+    return Val("model", model=info.atom, tables=tables, writes=info.write_tables or tables,
+               pack=info.pack)
+
+
+def instance(model: Val, persistent: bool) -> Val:
+    return replace(model, kind="instance", persistent=persistent, items=())
+
+
+class _Attributes:
+    """``value.attr``: managers of models, relations of instances."""
+
+    def __init__(self, interpreter: Interpreter) -> None:
+        self.interpreter = interpreter
+
+    def walk(self, value: Val, attrs: Sequence[str]) -> Val:
+        for attr in attrs:
+            value = self.get(value, attr)
+        return value
+
+    def get(self, value: Val, attr: str) -> Val:
+        models = self.interpreter.catalogue.models
+        info = models.get(value.model) if value.model else None
+        if value.kind == "model":
+            if (value.pack is not None and attr in value.pack.managers) or (
+                    info is not None and attr in info.managers):
+                return replace(value, kind="manager")
+            if info is not None and attr in info.relations:
+                relation = info.relations[attr]
+                return self._related(relation.target, relation.through, "relation")
+            return replace(value, kind="column")  # Product.sku, in session.query(Product.sku)
+        if value.kind == "instance" and info is not None:
+            found = info.relations.get(attr) or info.reverse.get(attr)
+            if found is None:
+                return UNKNOWN
+            relation = found
+            if relation.kind in ("foreign-key", "one-to-one", "reverse-one-to-one"):
+                target = models.get(relation.target) if relation.target else None
+                return instance(model_value(target), True) if target else UNKNOWN
+            if relation.kind == "relationship":
+                target = models.get(relation.target) if relation.target else None
+                return replace(model_value(target), kind="instances") if target else UNKNOWN
+            return self._related(relation.target, relation.through, "related")
+        if value.kind == "external" and value.text:
+            return self.interpreter.global_value(f"{value.text}.{attr}", False)
+        return UNKNOWN
+
+    def _related(self, target: str | None, through: str | None, kind: str) -> Val:
+        info = self.interpreter.catalogue.models.get(target) if target else None
+        if info is None:
+            return UNKNOWN
+        base = model_value(info)
+        return replace(base, kind=kind, items=(Val("table", tables=(through,)),) if through
+                       else ())
+
+
+class _AtomReader:
+    def __init__(self, interpreter: Interpreter, module: str, atom: str,
+                 quiet: bool = False) -> None:
+        self.it = interpreter
+        self.module = module
+        self.atom = f"{module}:{atom}" if atom else module
+        self.class_name = atom
+        self.path = interpreter.paths.get(module, "")
+        self.quiet = quiet
+        self.locals: dict[str, Val] = {}
+        self.changed: dict[Val, tuple[int, str]] = {}  # instances changed, not yet added
+        self.strings: list[Val] = []
+        self.bound_strings: list[Val] = []
+        self.pending: dict[tuple[str, AccessMode], tuple[str, Confidence]] = {}
+        self.line = 0
+        self.attributes = _Attributes(interpreter)
+        self.depth = 0
+
+    # ------------------------------------------------------------------ events
+
+    def replay(self, events: Sequence[Any]) -> None:
+        handlers: dict[str, Callable[[list[Any]], None]] = {
+            "f": self._start, "b": self._bind, "x": self._expression, "w": self._write,
+            "q": self._loose_text,
+        }
+        for event in events:
+            handler = handlers.get(event[0])
+            if handler is not None:
+                handler(event)
+        self._end_function()
+
+    def class_body(self, body: ClassFacts) -> None:
+        """Class attributes run once, at import: ``queryset = Product.objects.filter(...)``."""
+        for name, summary, line in body.attrs:
+            self.line = line
+            self.evaluate(summary)
+            self.flush(line, f"{name} = ...")
+
+    def _start(self, event: list[Any]) -> None:
+        self._end_function()
+        self.locals = {}
+        own = self.it.global_value(self.atom, True) if ":" in self.atom else UNKNOWN
+        if own.kind == "model":
+            self.locals["self"] = instance(own, True)
+        elif own.kind == "class" and own.model:
+            found = self.it.repository(own.model)
+            if found is not None:
+                self.locals["self"] = self._repository_instance(found)
+        for name, annotation in event[2]:
+            if annotation is not None:
+                value = self._name(annotation)
+                if value.kind == "model":
+                    self.locals[name] = instance(value, True)
+            elif name in self.it.by_name:
+                guess = self.it.global_value(self.it.by_name[name], True)
+                self.locals[name] = replace(instance(guess, True), guessed=True)
+
+    def _bind(self, event: list[Any]) -> None:
+        _, targets, summary, line, how = event[:5]
+        self.line = line
+        value = self.evaluate(summary)
+        if how == "for":
+            value = self._element(value)
+        elif how == "+=" and isinstance(targets, str):
+            previous = self.locals.get(targets)
+            if previous is not None and previous.kind == "string" and value.kind == "string":
+                self.it._consumed.add(previous)
+                value = Val("string", text=(previous.text or "") + (value.text or ""),
+                            line=previous.line)
+        self._assign(targets, value)
+        if value.kind == "string" and value.literal and self.class_name:
+            self.bound_strings.append(value)  # module-level ones: Interpreter.finish
+        elif value.kind == "string" and not self.class_name:
+            self.it._consumed.add(value)
+        self.flush(line, event[5] if len(event) > 5 else "")
+
+    def _expression(self, event: list[Any]) -> None:
+        _, summary, line, text = event
+        self.line = line
+        self.evaluate(summary)
+        self.flush(line, text)
+
+    def _write(self, event: list[Any]) -> None:
+        """``order.status = "paid"`` on an instance of a model whose changes are flushed by a
+        session: written where the code hands it to the session (``session.add(order)``), or
+        else where it is first changed."""
+        _, name, line, text = event
+        value = self.locals.get(name)
+        if (value is not None and value.kind == "instance"
+                and value.pack is not None and value.pack.attribute_write):
+            self.changed.setdefault(value, (line, text))
+
+    def _loose_text(self, event: list[Any]) -> None:
+        _, text, line = event
+        self.loose(Val("string", text=text, literal=True, line=line), Confidence.LOW)
+        self.flush(line, _evidence(text))
+
+    def _end_function(self) -> None:
+        for value, (line, text) in sorted(self.changed.items(), key=lambda c: c[1][0]):
+            assert value.pack is not None
+            self._record(value.writes, AccessMode.WRITE, value.pack.via, _confidence(value))
+            self.flush(line, text)
+        self.changed = {}
+        for value in self.bound_strings:
+            if value not in self.it._consumed:
+                self.loose(value, Confidence.LOW)
+                self.flush(value.line, _evidence(value.text or ""))
+        self.bound_strings = []
+
+    # ------------------------------------------------------------------ values
+
+    def _assign(self, targets: Any, value: Val) -> None:
+        if isinstance(targets, str):
+            self.locals[targets] = value
+            return
+        if isinstance(targets, list):
+            items: Sequence[Val] = value.items if value.kind == "list" else ()
+            if value.kind == "pair":
+                items = (instance(value, True),)
+            for position, target in enumerate(targets):
+                self._assign(target, items[position] if position < len(items) else UNKNOWN)
+
+    def _element(self, value: Val) -> Val:
+        if value.kind == "instance":
+            return value
+        if value.kind in ("instances", "query", "manager", "related"):
+            return instance(value, True) if value.model or value.tables else UNKNOWN
+        if value.kind == "list" and value.items:
+            return value.items[0]
+        return UNKNOWN
+
+    def evaluate(self, summary: Any) -> Val:
+        if self.depth > _MAX_VALUE_DEPTH or not isinstance(summary, list) or not summary:
+            return UNKNOWN
+        self.depth += 1
+        try:
+            return self._evaluate(summary)
+        finally:
+            self.depth -= 1
+
+    def _evaluate(self, summary: list[Any]) -> Val:
+        tag = summary[0]
+        if tag == "n":
+            return self._name(summary[1])
+        if tag == "s":
+            value = Val("string", text=summary[1], literal=True, line=self.line)
+            self.strings.append(value)
+            return value
+        if tag == "c":
+            return self._call(summary)
+        if tag == "a":
+            return self.attributes.get(self.evaluate(summary[1]), summary[2])
+        if tag == "i":
+            base = self.evaluate(summary[1])
+            if base.kind == "pair" and summary[2] == 0:
+                return instance(base, True)
+            if base.kind == "list" and isinstance(summary[2], int) and summary[2] < len(
+                    base.items):
+                return base.items[summary[2]]
+            return self._element(base)
+        if tag == "l":
+            return Val("list", items=tuple(self.evaluate(item) for item in summary[1]))
+        if tag == "g":
+            for iterable in summary[2]:
+                self.evaluate(iterable)
+            return Val("list", items=(self.evaluate(summary[1]),))
+        return UNKNOWN
+
+    def _name(self, dotted: str) -> Val:
+        parts = dotted.split(".")
+        for pack in self.it.rules.frameworks:
+            for chain in pack.user_chains:  # self.request.user: the user model
+                start = _find(parts, chain.split("."))
+                user = self.it.catalogue.user_model
+                if start >= 0 and user is not None:
+                    value = instance(self.it.global_value(user, True), True)
+                    return self.attributes.walk(value, parts[start + chain.count(".") + 1:])
+        if parts[0] in self.locals:
+            return self.attributes.walk(self.locals[parts[0]], parts[1:])
+        if parts[0] in ("True", "False", "None", "self", "cls"):
+            return UNKNOWN
+        qualified, internal, rest = self.it.resolver.qualify(self.module, parts)
+        if not qualified:
+            return UNKNOWN
+        return self.attributes.walk(self.it.global_value(qualified, internal), rest)
+
+    # ------------------------------------------------------------------ calls
+
+    def _call(self, summary: list[Any]) -> Val:
+        func, raw_args, raw_keywords = summary[1], summary[2], summary[3]
+        args = [self.evaluate(a) for a in raw_args]
+        keywords = {k: self.evaluate(v) for k, v in raw_keywords}
+        for value in (*args, *keywords.values()):  # handed to other code, which saves it
+            self.changed.pop(value, None)
+        if func[0] == "a":
+            return self._method(self.evaluate(func[1]), func[2], args, keywords)
+        if func[0] != "n":
+            self.evaluate(func)
+            return UNKNOWN
+        parts = func[1].split(".")
+        if parts[0] in self.locals or (len(parts) > 1 and parts[0] in ("self", "cls")):
+            return self._method(self._name(".".join(parts[:-1])), parts[-1], args, keywords)
+        qualified, internal, rest = self.it.resolver.qualify(self.module, parts)
+        if not qualified:
+            receiver = self._name(".".join(parts[:-1])) if len(parts) > 1 else UNKNOWN
+            return self._method(receiver, parts[-1], args, keywords)
+        if rest:
+            receiver = self.attributes.walk(self.it.global_value(qualified, internal), rest[:-1])
+            return self._method(receiver, rest[-1], args, keywords)
+        return self._function(self.it.global_value(qualified, internal), qualified, args,
+                              keywords)
+
+    def _function(self, callee: Val, qualified: str, args: list[Val],
+                  keywords: dict[str, Val]) -> Val:
+        rules = self.it.rules
+        if callee.kind == "model":
+            return instance(callee, False)
+        if callee.kind in ("external", "class"):
+            name = callee.text or qualified.replace(":", ".")
+            call = rules.sql_functions.get(name)
+            if call is not None:
+                self._sql_argument(call, args, keywords)
+                return Val("sql")
+            loader = rules.loaders.get(name)
+            if loader is not None:
+                return self._load(loader[0], args)
+            helper = rules.query_functions.get(name)
+            if helper is not None:
+                model = keywords.get(helper[0].keyword) if helper[0].keyword else None
+                if model is None and helper[0].argument < len(args):
+                    model = args[helper[0].argument]
+                if model is not None and model.kind == "model" and model.pack is not None:
+                    return self._query(replace(model, kind="manager"), "all", [], model.pack)
+            pack = rules.read_functions.get(name)
+            if pack is not None:
+                models = [a for a in args if a.kind in ("model", "manager", "query")]
+                for model in models:
+                    self._record(model.tables, AccessMode.READ, pack.via)
+                if models and name.rsplit(".", 1)[-1].startswith("get_object"):
+                    return instance(models[0], True)
+                return replace(models[0], kind="query") if models else UNKNOWN
+            pack = rules.write_functions.get(name)
+            if pack is not None:
+                targets = [a for a in args if a.kind in ("model", "table")]
+                for target in targets:
+                    self._record(target.writes, AccessMode.WRITE, pack.via)
+                return replace(targets[0], kind="query") if targets else UNKNOWN
+        if callee.kind == "class" and callee.model:
+            found = self.it.repository(callee.model)
+            if found is not None:
+                return self._repository_instance(found)
+            return self._returned(callee.model)
+        return UNKNOWN
+
+    def _method(self, receiver: Val, method: str, args: list[Val],
+                keywords: dict[str, Val]) -> Val:
+        call = self.it.rules.sql_methods.get(method)
+        if call is not None:
+            if self._sql_argument(call, args, keywords):
+                return UNKNOWN
+            statement = args[call.argument] if call.argument < len(args) else UNKNOWN
+            if statement.kind == "query":  # session.execute(select(Order)): its rows
+                return statement
+        kind = receiver.kind
+        pack = receiver.pack
+        if kind in ("manager", "query", "related") and pack is not None:
+            return self._query(receiver, method, args, pack)
+        if kind == "instance" and pack is not None:
+            if method in pack.instance_write:
+                self._record(receiver.writes, AccessMode.WRITE, pack.via, _confidence(receiver))
+            return UNKNOWN
+        if kind == "instances" and pack is not None:
+            return instance(receiver, True) if method in pack.one else receiver
+        if kind == "table" and pack is not None:
+            if method in ("insert", "update", "delete"):
+                self._record(receiver.writes, AccessMode.WRITE, pack.via)
+                return replace(receiver, kind="query")
+            if method == "select":
+                self._record(receiver.tables, AccessMode.READ, pack.via)
+                return replace(receiver, kind="query")
+            return UNKNOWN
+        if kind == "repo" and receiver.repository is not None:
+            return self._repository_call(receiver, method)
+        if kind in ("unknown", "external"):
+            return self._session(method, args)
+        return UNKNOWN
+
+    def _query(self, receiver: Val, method: str, args: list[Val], pack: Pack) -> Val:
+        """A method of a manager, a queryset or query, or a related manager."""
+        through = receiver.items[0].tables if receiver.items else ()
+        if method in pack.joins:
+            self._joins(receiver, args, pack)
+            return replace(receiver, kind="query")
+        if method in pack.write:
+            if receiver.kind == "related" and method != "create" and through:
+                self._record(through, AccessMode.WRITE, pack.via)
+            else:
+                self._record(receiver.writes, AccessMode.WRITE, pack.via)
+                if receiver.kind == "related" and through:
+                    self._record(through, AccessMode.WRITE, pack.via)
+        elif receiver.kind != "query":  # a query built earlier was counted where it started
+            self._record(receiver.tables, AccessMode.READ, pack.via, _confidence(receiver))
+        if method in pack.one:
+            return instance(receiver, True)
+        if method in pack.pair:
+            return replace(receiver, kind="pair", items=())
+        if method in ("all", "scalars"):
+            return replace(receiver, kind="instances" if pack.framework == "sqlalchemy"
+                           else "query")
+        return replace(receiver, kind="query")
+
+    def _joins(self, receiver: Val, args: list[Val], pack: Pack) -> None:
+        models = self.it.catalogue.models
+        for arg in args:
+            if arg.kind == "string" and arg.text and receiver.model:
+                info = models.get(receiver.model)
+                for step in arg.text.split("__"):
+                    if info is None:
+                        break
+                    relation = info.relations.get(step) or info.reverse.get(step)
+                    if relation is None or relation.target not in models:
+                        break
+                    info = models[relation.target]
+                    if info.table:
+                        self._record((info.table,), AccessMode.READ, pack.via)
+            elif arg.kind in ("model", "relation"):
+                self._record(arg.tables, AccessMode.READ, pack.via)
+                if arg.items:
+                    self._record(arg.items[0].tables, AccessMode.READ, pack.via)
+
+    def _session(self, method: str, args: list[Val]) -> Val:
+        """A call on an object seamline cannot type (a session, ``db.session``): it matters
+        only when it is given models or instances a framework pack knows."""
+        for pack in self.it.rules.frameworks:
+            if method in pack.read and method not in pack.write:
+                models = [a for a in args if a.kind in ("model", "column") and a.pack is pack]
+                if models:
+                    for model in models:
+                        self._record(model.tables, AccessMode.READ, pack.via)
+                    if method in pack.one:
+                        return instance(models[0], True)
+                    return replace(models[0], kind="query", persistent=True)
+            if method in pack.write:
+                instances = [a for a in _flatten(args) if a.kind == "instance"
+                             and a.pack is pack]
+                for value in instances:
+                    self._record(value.writes, AccessMode.WRITE, pack.via, _confidence(value))
+                    self.changed.pop(value, None)  # the change is written here
+                if instances:
+                    return UNKNOWN
+        return UNKNOWN
+
+    def _repository_instance(self, found: tuple[Repository, Pack, Val]) -> Val:
+        repository, pack, target = found
+        return Val("repo", tables=target.tables, writes=target.writes or target.tables,
+                   pack=pack, repository=repository)
+
+    def _repository_call(self, receiver: Val, method: str) -> Val:
+        repository = receiver.repository
+        assert repository is not None and receiver.pack is not None
+        if method in repository.write:
+            self._record(receiver.writes, AccessMode.WRITE, receiver.pack.via)
+        elif method in repository.read:
+            self._record(receiver.tables, AccessMode.READ, receiver.pack.via)
+        return UNKNOWN
+
+    def _load(self, loader: Loader, args: list[Val]) -> Val:
+        """``get_model("shop", "Order")``, ``get_class("shop.models", "Order")``..."""
+        texts = [a.text for a in args if a.kind == "string" and a.text]
+        catalogue = self.it.catalogue
+        target: str | None = None
+        if loader.kind == "user-model":
+            target = catalogue.user_model
+        elif loader.kind == "model" and texts:
+            label, _, name = (texts[0] if len(texts) == 1 else ".".join(texts[:2])).rpartition(
+                ".")
+            target = catalogue.by_label.get((label.lower(), name.lower()))
+        elif loader.kind in ("class", "classes") and args:
+            names = texts[1:2] if loader.kind == "class" else [
+                a.text for a in (args[1].items if len(args) > 1 else ()) if a.text]
+            found = [t for t in (self._class(loader, texts[0], n) for n in names) if t] \
+                if texts else []
+            for atom in found[1:]:
+                self._link(atom, "get-class")
+            target = found[0] if found else None
+        if target is None:
+            if texts and not self.quiet:
+                self.it.findings.diagnostics.append(Diagnostic(
+                    self.path, self.line, "unresolved-loader",
+                    f"{loader.function.rsplit('.', 1)[-1]}({', '.join(map(repr, texts))}) "
+                    "names nothing in the analysed code", Severity.INFO))
+            return UNKNOWN
+        self._link(target, "get-class" if loader.kind in ("class", "classes") else "get-model")
+        info = catalogue.models.get(target)
+        return model_value(info) if info else Val("class", model=target)
+
+    def _class(self, loader: Loader, module_label: str, name: str) -> str | None:
+        for prefix in loader.module_prefixes:
+            module = prefix + module_label
+            if module in self.it.resolver.files:
+                found = self.it.resolver.lookup(module, name)
+                if found is not None and found.symbol is not None:
+                    return found.atom
+        return None
+
+    def _link(self, target: str, kind: str) -> None:
+        if target != self.atom:
+            self.it.findings.links.append(Link(self.atom, target, kind, self.path, self.line))
+
+    # ------------------------------------------------------------------ SQL
+
+    def _returned(self, atom: str) -> Val:
+        """What an internal function returns, when its annotation names a model."""
+        annotation = self.it.catalogue.index.returns.get(atom)
+        if annotation is None:
+            return UNKNOWN
+        reader = _AtomReader(self.it, atom.split(":", 1)[0], "", quiet=True)
+        value = reader._name(annotation)
+        return instance(value, True) if value.kind == "model" else UNKNOWN
+
+    def _sql_argument(self, call: SqlCall, args: list[Val], keywords: dict[str, Val]) -> bool:
+        value = keywords.get(call.keyword) if call.keyword else None
+        if value is None and call.argument < len(args):
+            value = args[call.argument]
+        if value is None or value.kind != "string" or not value.text:
+            return value is not None and value.kind == "sql"
+        self.it._consumed.add(value)
+        self._read_sql(value.text, Confidence.HIGH if value.literal else Confidence.MEDIUM)
+        return True
+
+    def loose(self, value: Val, confidence: Confidence) -> None:
+        if value.text and looks_like_sql(value.text):
+            self.line = value.line or self.line
+            self._read_sql(value.text, confidence)
+
+    def _read_sql(self, text: str, confidence: Confidence) -> None:
+        if self.quiet:
+            return
+        statements: tuple[SqlStatement, ...] = read_sql(text)
+        self.it.findings.sql.append(SqlSite(self.path, self.line, self.atom, confidence,
+                                            text, statements))
+        for statement in statements:
+            self._record(statement.reads, AccessMode.READ, "sql", confidence)
+            self._record(statement.writes, AccessMode.WRITE, "sql", confidence)
+            self._record(statement.ddl, AccessMode.DDL, "sql", confidence)
+            for problem in statement.problems:
+                self.it.findings.diagnostics.append(Diagnostic(
+                    self.path, self.line, "sql-unreadable", problem, Severity.INFO))
+
+    # ------------------------------------------------------------------ accesses
+
+    def _record(self, tables: Iterable[str], mode: AccessMode, via: str,
+                confidence: Confidence = Confidence.HIGH) -> None:
+        if self.quiet:
+            return
+        for table in tables:
+            key = (table, mode)
+            if key not in self.pending or _rank(confidence) > _rank(self.pending[key][1]):
+                self.pending[key] = (via, confidence)
+
+    def flush(self, line: int, text: str) -> None:
+        """One access per table and mode for the statement at ``line``; a write of a table
+        makes a read of it in the same statement redundant. SQL-looking strings that reached
+        no database call count at low confidence."""
+        for value in self.strings:
+            if (value not in self.it._consumed and value.literal
+                    and not any(value is bound for bound in self.bound_strings)):
+                self.it._consumed.add(value)
+                self.loose(value, Confidence.LOW)
+        self.strings = []
+        written = {table for table, mode in self.pending if mode is AccessMode.WRITE}
+        for (table, mode), (via, confidence) in sorted(self.pending.items()):
+            if mode is AccessMode.READ and table in written and via != "sql":
+                continue
+            self.it.findings.accesses.append(TableAccess(
+                table, mode, via, self.atom, self.path, line, confidence, text))
+        self.pending = {}
+        self.strings = []
+
+
+def _evidence(text: str) -> str:
+    """A string's text on one line, cut short, as the snippet of an access."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 120 else flat[:117] + "..."
+
+
+def _find(parts: Sequence[str], chain: Sequence[str]) -> int:
+    for start in range(len(parts) - len(chain) + 1):
+        if list(parts[start:start + len(chain)]) == list(chain):
+            return start
+    return -1
+
+
+def _confidence(value: Val) -> Confidence:
+    return Confidence.MEDIUM if value.guessed else Confidence.HIGH
+
+
+def _rank(confidence: Confidence) -> int:
+    return {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}[confidence]
+
+
+def _flatten(values: Iterable[Val]) -> list[Val]:
+    flat: list[Val] = []
+    for value in values:
+        flat.extend(value.items if value.kind == "list" else (value,))
+    return flat

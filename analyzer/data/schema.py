@@ -1,0 +1,632 @@
+"""The tables a codebase declares: Django and SQLAlchemy models and ``Table(...)`` objects.
+
+Django's names follow Django's own rules (``django.db.models.options.Options``):
+``<app_label>_<model name lower-cased>`` unless ``Meta.db_table`` says otherwise; the app label
+comes from ``Meta.app_label``, else from the ``AppConfig`` whose ``name`` is the longest prefix of
+the model's module (its ``label``, or the last part of its name), else from the package that
+holds ``models``. Abstract models have no table; a child of an abstract model without a ``Meta``
+of its own inherits the parent's; proxies use their concrete parent's table; multi-table
+inheritance gives the child a table of its own and writes go to both. Many-to-many fields without
+``through`` create ``<model table>_<field name>``.
+
+SQLAlchemy: ``__tablename__``, ``__table__``, single-table inheritance (a mapped child without a
+table of its own), joined inheritance, Flask-SQLAlchemy's automatic snake_case names, and
+``Table("name", metadata, ...)`` objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzer.model import (
+    ClassFacts,
+    Declaration,
+    Definition,
+    Diagnostic,
+    FileFacts,
+    ForeignKey,
+    Link,
+    Severity,
+    SourceFile,
+    Table,
+)
+from analyzer.packs import Pack
+from analyzer.resolve import Resolver
+
+_MAX_DEPTH = 30
+_CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
+
+
+@dataclass(slots=True)
+class Relation:
+    """A relation field of a model: where it points and the table that holds it."""
+
+    kind: str  # foreign-key | one-to-one | many-to-many | relationship
+    target: str | None  # model atom, when known
+    through: str | None  # the table of a many-to-many (auto-created or ``through``)
+    line: int
+    auto: bool = False  # the many-to-many table is created by the field, not a model
+
+
+@dataclass(slots=True)
+class ModelInfo:
+    atom: str
+    pack: Pack
+    path: str
+    line: int
+    table: str | None  # None: abstract, a mixin or unknown
+    write_tables: tuple[str, ...] = ()  # saving an instance writes these (MTI: parents too)
+    relations: dict[str, Relation] = field(default_factory=dict)
+    reverse: dict[str, Relation] = field(default_factory=dict)  # related managers
+    managers: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """What the data stage knows about models and tables."""
+
+    index: ClassIndex
+    models: dict[str, ModelInfo]  # by atom, abstract ones included
+    table_vars: dict[str, str]  # "pkg.mod:var" of a Table(...) -> table name
+    by_label: dict[tuple[str, str], str]  # (app label, model name), lower-case -> atom
+    user_model: str | None  # atom of the swappable user model, when the settings name one
+    tables: dict[str, Table]
+    links: list[Link]
+    diagnostics: list[Diagnostic]
+
+
+def _string(summary: Any) -> str | None:
+    return summary[1] if isinstance(summary, list) and summary[:1] == ["s"] else None
+
+
+def _truthy(summary: Any) -> bool:
+    return bool(summary in (["n", "True"], ["k", 1]))
+
+
+def snake_case(name: str) -> str:
+    """Flask-SQLAlchemy's automatic table name for a model class."""
+    return _CAMEL.sub(r"_\1", name).lower().lstrip("_")
+
+
+class ClassIndex:
+    """Every top-level class, its resolved bases and body, and module-level values."""
+
+    def __init__(self, files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
+                 resolver: Resolver, packs: Sequence[Pack]) -> None:
+        self.resolver = resolver
+        self.packs = packs
+        self.paths = {f.module: f.path for f in files}
+        self.definitions: dict[str, Definition] = {}
+        self.bodies: dict[str, ClassFacts] = {}
+        self.values: dict[str, tuple[Any, int]] = {}  # module-level "mod:name" -> summary
+        self.returns: dict[str, str] = {}  # "mod:f" or "mod:Class.m" -> annotated class
+        for module, file_facts in facts.items():
+            for function, annotation in file_facts.returns:
+                self.returns[f"{module}:{function}"] = annotation
+            for definition in file_facts.definitions:
+                if definition.kind == "class":
+                    self.definitions[f"{module}:{definition.name}"] = definition
+            for body in file_facts.classes:
+                self.bodies[f"{module}:{body.name}"] = body
+            for flow in file_facts.flows:
+                if flow.atom:
+                    continue
+                for event in flow.events:
+                    if event[0] == "b" and isinstance(event[1], str):
+                        self.values[f"{module}:{event[1]}"] = (event[2], event[3])
+        self._bases: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
+        self.aliases: dict[str, str] = {}  # module variable -> the class a loader gives it
+        self._framework: dict[str, tuple[Pack, bool] | None] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.links: list[Link] = []
+
+    # ------------------------------------------------------------------ classes
+
+    def qualify(self, module: str, dotted: str) -> tuple[str, bool, tuple[str, ...]]:
+        return self.resolver.qualify(module, dotted.split("."))
+
+    def bases(self, atom: str) -> list[tuple[str, bool, tuple[str, ...]]]:
+        found = self._bases.get(atom)
+        if found is None:
+            module = atom.split(":", 1)[0]
+            found = [self.qualify(module, base) for base in self.definitions[atom].bases
+                     if re.fullmatch(r"[\w.]+", base)]
+            self._bases[atom] = found
+        return found
+
+    def parent_classes(self, atom: str) -> Iterator[str]:
+        for name, internal, rest in self.bases(atom):
+            if internal and not rest and name in self.definitions:
+                yield name
+            elif internal and not rest and name in self.aliases:
+                yield self.aliases[name]  # Benefit = get_model("offer", "Benefit")
+
+    def ancestors(self, atom: str) -> list[str]:
+        """Internal ancestors, nearest first (a depth-first approximation of the MRO)."""
+        order: list[str] = []
+        stack = list(reversed(list(self.parent_classes(atom))))
+        while stack and len(order) < _MAX_DEPTH:
+            current = stack.pop()
+            if current in order or current == atom:
+                continue
+            order.append(current)
+            stack.extend(reversed(list(self.parent_classes(current))))
+        return order
+
+    def external_bases(self, atom: str) -> set[str]:
+        names: set[str] = set()
+        for current in [atom, *self.ancestors(atom)]:
+            names.update(name for name, internal, _ in self.bases(current) if not internal)
+        return names
+
+    def is_subclass(self, atom: str, qualified: str) -> bool:
+        """Whether ``atom`` derives from ``qualified`` (a dotted external name or an atom)."""
+        if qualified in self.external_bases(atom):
+            return True
+        return qualified.replace(":", ".") in {a.replace(":", ".") for a in self.ancestors(atom)}
+
+    def framework(self, atom: str) -> tuple[Pack, bool] | None:
+        """The pack whose models ``atom`` is one of, and whether it is Flask-SQLAlchemy's."""
+        if atom in self._framework:
+            return self._framework[atom]
+        self._framework[atom] = None
+        found: tuple[Pack, bool] | None = None
+        for name, internal, rest in self.bases(atom):
+            if not internal:
+                pack = next((p for p in self.packs if name in p.model_bases), None)
+                found = (pack, False) if pack is not None else None
+            elif not rest and name in self.definitions:
+                found = self.framework(name)
+            elif not rest and name in self.aliases:
+                found = self.framework(self.aliases[name])
+            elif name in self.values:
+                found = self._factory(name)
+            if found is not None:
+                break
+        if found is None and atom in self.bodies:
+            found = self._by_body(atom)
+        self._framework[atom] = found
+        return found
+
+    def _by_body(self, atom: str) -> tuple[Pack, bool] | None:
+        """A class whose base comes from a library no pack knows (``MP_Node``), recognised by
+        its body: ``__tablename__``, or fields made by the model module of a framework whose
+        model base a pack names (``models.CharField`` for ``django.db.models.Model``)."""
+        body = self.bodies[atom]
+        names = {n for n, _, _ in body.attrs}
+        module = atom.split(":", 1)[0]
+        for pack in self.packs:
+            if pack.framework == "sqlalchemy" and names & {"__tablename__", "__table__"}:
+                return pack, False
+            homes = {base.rsplit(".", 1)[0] + "." for base in pack.model_bases}
+            for _, summary, _ in body.attrs:
+                if summary[0] == "c" and summary[1][0] == "n":
+                    called, internal, _ = self.qualify(module, summary[1][1])
+                    if not internal and any(called.startswith(h) for h in homes):
+                        return pack, False
+        return None
+
+    def _factory(self, variable: str) -> tuple[Pack, bool] | None:
+        """``Base = declarative_base()`` or ``db = SQLAlchemy()``: a base made by a call."""
+        summary, _ = self.values[variable]
+        if summary[0] != "c" or summary[1][0] != "n":
+            return None
+        called, _, _ = self.qualify(variable.split(":", 1)[0], summary[1][1])
+        for pack in self.packs:
+            if called in pack.base_factories:
+                return pack, called.endswith("SQLAlchemy")
+        return None
+
+    def attrs(self, atom: str) -> dict[str, tuple[Any, int]]:
+        body = self.bodies.get(atom)
+        return {} if body is None else {n: (v, ln) for n, v, ln in body.attrs}
+
+
+def _meta(builder: ClassIndex, atom: str, depth: int = 0) -> dict[str, Any]:
+    """A Django model's effective Meta options (``abstract`` is never inherited)."""
+    body = builder.bodies.get(atom)
+    if depth > _MAX_DEPTH:
+        return {}
+    if body is not None and body.meta is not None:
+        options: dict[str, Any] = {}
+        module = atom.split(":", 1)[0]
+        for base in body.meta_bases:  # class Meta(AbstractThing.Meta)
+            name, internal, rest = builder.qualify(module, base)
+            if internal and rest == ("Meta",):
+                options.update({k: v for k, v in _meta(builder, name, depth + 1).items()
+                                if k != "abstract"})
+        options.update({n: v for n, v, _ in body.meta})
+        return options
+    for parent in builder.parent_classes(atom):
+        if _is_abstract(builder, parent):
+            inherited = _meta(builder, parent, depth + 1)
+            inherited.pop("abstract", None)
+            return inherited
+    return {}
+
+
+def _is_abstract(builder: ClassIndex, atom: str) -> bool:
+    body = builder.bodies.get(atom)
+    return body is not None and body.meta is not None and any(
+        n == "abstract" and _truthy(v) for n, v, _ in body.meta)
+
+
+def _app_labels(builder: ClassIndex) -> dict[str, str]:
+    """Package name -> app label, from every ``AppConfig`` subclass."""
+    labels: dict[str, str] = {}
+    for atom in sorted(builder.definitions):
+        if not builder.is_subclass(atom, "django.apps.AppConfig"):
+            continue
+        attrs = builder.attrs(atom)
+        name = _string(attrs.get("name", (None, 0))[0])
+        if name is None:
+            continue
+        label = _string(attrs.get("label", (None, 0))[0]) or name.rsplit(".", 1)[-1]
+        labels[name] = label
+    return labels
+
+
+def _app_label(module: str, labels: Mapping[str, str]) -> str:
+    best = ""
+    for name in labels:
+        if (module == name or module.startswith(name + ".")) and len(name) > len(best):
+            best = name
+    if best:
+        return labels[best]
+    parts = module.split(".")
+    if "models" in parts[1:]:
+        return parts[parts.index("models", 1) - 1]
+    return parts[-2] if len(parts) > 1 else parts[0]
+
+
+def _user_model_label(builder: ClassIndex) -> str:
+    for atom, (summary, _) in sorted(builder.values.items()):
+        if atom.endswith(":AUTH_USER_MODEL"):
+            text = _string(summary)
+            if text:
+                return text
+    return "auth.User"
+
+
+class _Django:
+    def __init__(self, builder: ClassIndex, models: dict[str, ModelInfo]) -> None:
+        self.builder = builder
+        self.models = models
+        self.labels = _app_labels(builder)
+        self.app_label: dict[str, str] = {}
+        self.by_label: dict[tuple[str, str], str] = {}
+        self.proxy: dict[str, bool] = {}
+
+    def name_tables(self, atoms: list[str]) -> None:
+        builder = self.builder
+        concrete: list[str] = []
+        for atom in atoms:
+            meta = _meta(builder, atom)
+            module = atom.split(":", 1)[0]
+            label = _string(meta.get("app_label")) or _app_label(module, self.labels)
+            self.app_label[atom] = label
+            if _is_abstract(builder, atom):
+                continue
+            name = atom.split(":", 1)[1]
+            self.by_label[(label.lower(), name.lower())] = atom
+            concrete.append(atom)
+            info = self.models[atom]
+            if _truthy(meta.get("proxy")):
+                self.proxy[atom] = True
+                continue
+            info.table = _string(meta.get("db_table")) or f"{label}_{name.lower()}".lower()
+        for atom in concrete:  # proxies, once every concrete table is known
+            info = self.models[atom]
+            if info.table is None:
+                parent = next((a for a in builder.ancestors(atom)
+                               if a in self.models and self.models[a].table
+                               and not _is_abstract(builder, a)), None)
+                info.table = self.models[parent].table if parent else None
+        for atom in concrete:
+            info = self.models[atom]
+            parents = [self.models[a].table for a in builder.ancestors(atom)
+                       if a in self.models and not _is_abstract(builder, a)
+                       and self.models[a].table]
+            own = [info.table] if info.table else []
+            info.write_tables = tuple(dict.fromkeys([*(t for t in parents if t), *own]))
+
+    def _abstract_parents(self, atom: str) -> list[str]:
+        """Abstract ancestors whose fields ``atom`` copies: those not behind a concrete one."""
+        found: list[str] = []
+        stack = list(self.builder.parent_classes(atom))
+        while stack and len(found) < _MAX_DEPTH:
+            parent = stack.pop(0)
+            if parent in self.models and _is_abstract(self.builder, parent) \
+                    and parent not in found:
+                found.append(parent)
+                stack.extend(self.builder.parent_classes(parent))
+        return found
+
+    def resolve_target(self, atom: str, summary: Any) -> str | None:
+        """The model a relation field points at: a class, "app.Model", "Model" or "self"."""
+        module = atom.split(":", 1)[0]
+        text = _string(summary)
+        if text is not None:
+            if text == "self":
+                return atom
+            label, _, name = text.rpartition(".")
+            label = label or self.app_label.get(atom, "")
+            return self.by_label.get((label.lower(), name.lower()))
+        if isinstance(summary, list) and summary[:1] == ["n"]:
+            if summary[1].endswith("AUTH_USER_MODEL"):
+                label, _, name = _user_model_label(self.builder).rpartition(".")
+                return self.by_label.get((label.lower(), name.lower()))
+            name, internal, rest = self.builder.qualify(module, summary[1])
+            if internal and not rest and name in self.models:
+                return name
+        return None
+
+    def relations(self, atoms: list[str]) -> None:
+        builder = self.builder
+        for atom in atoms:
+            info = self.models[atom]
+            if info.table is not None and not _is_abstract(builder, atom):
+                external = builder.external_bases(atom)
+                for base, names in info.pack.inherited_many_to_many.items():
+                    if base in external:
+                        for name in names:
+                            info.relations.setdefault(name, Relation(
+                                "many-to-many", None, f"{info.table}_{name}", info.line,
+                                auto=True))
+            if self.proxy.get(atom):
+                continue  # a proxy has its concrete parent's fields and tables
+            owners = [atom, *self._abstract_parents(atom)]
+            for owner in reversed(owners):  # fields of abstract parents first
+                for name, (summary, line) in builder.attrs(owner).items():
+                    self._field(atom, info, name, summary, line)
+
+    def _field(self, atom: str, info: ModelInfo, name: str, summary: Any, line: int) -> None:
+        if summary[0] != "c" or summary[1][0] != "n":
+            return
+        callee = summary[1][1].rsplit(".", 1)[-1]
+        if callee.endswith("Manager") or summary[1][1].endswith("as_manager"):
+            info.managers.add(name)
+            return
+        kind = info.pack.relation_fields.get(callee)
+        if kind is None:
+            return
+        args, keywords = summary[2], dict(summary[3])
+        target_summary = keywords.get("to", args[0] if args else None)
+        target = self.resolve_target(atom, target_summary) if target_summary else None
+        through: str | None = None
+        auto = False
+        if kind == "many-to-many":
+            through_summary = keywords.get("through")
+            if through_summary is not None:
+                through_model = self.resolve_target(atom, through_summary)
+                through = self.models[through_model].table if through_model else None
+            elif info.table is not None and not _is_abstract(self.builder, atom):
+                through = _string(keywords.get("db_table")) or f"{info.table}_{name}"
+                auto = True
+        info.relations[name] = Relation(kind, target, through, line, auto)
+        if target is None and target_summary is not None and not _is_abstract(
+                self.builder, atom):
+            self.builder.diagnostics.append(Diagnostic(
+                info.path, line, "unresolved-model",
+                f"{atom.split(':')[1]}.{name} points at a model seamline cannot find "
+                f"({_describe(target_summary)})", Severity.INFO))
+        if target is not None:
+            related = _string(keywords.get("related_name"))
+            default = atom.split(":")[1].lower() + ("" if kind == "one-to-one" else "_set")
+            reverse = related or default
+            if target in self.models and not reverse.endswith("+"):
+                self.models[target].reverse.setdefault(reverse, Relation(
+                    "reverse-" + kind, atom, through, line))
+
+
+def _describe(summary: Any) -> str:
+    if isinstance(summary, list) and summary[:1] in (["s"], ["n"]):
+        return str(summary[1])
+    return "an expression"
+
+
+def _sqlalchemy_tables(builder: ClassIndex, models: dict[str, ModelInfo],
+                       flask: dict[str, bool]) -> dict[str, str]:
+    table_vars: dict[str, str] = {}
+    table_functions = {name for p in builder.packs for name in p.table_functions}
+    for atom, (summary, _) in builder.values.items():
+        if summary[0] == "c" and summary[1][0] == "n" and summary[2]:
+            called, _, _ = builder.qualify(atom.split(":", 1)[0], summary[1][1])
+            name = _string(summary[2][0])
+            if called in table_functions and name:
+                table_vars[atom] = name
+    for atom in sorted(models):
+        info = models[atom]
+        if info.pack.framework != "sqlalchemy":
+            continue
+        attrs = builder.attrs(atom)
+        own = _string(attrs.get("__tablename__", (None, 0))[0])
+        table_attr = attrs.get("__table__")
+        if own is None and table_attr is not None:
+            value = table_attr[0]
+            if value[0] == "c" and value[2]:
+                own = _string(value[2][0])
+            elif value[0] == "n":
+                name, internal, _ = builder.qualify(atom.split(":", 1)[0], value[1])
+                own = table_vars.get(name) if internal else None
+        abstract = _truthy(attrs.get("__abstract__", (None, 0))[0])
+        info.table = None if abstract else own
+    for atom in sorted(models):  # inheritance, once every own table is known
+        info = models[atom]
+        if info.pack.framework != "sqlalchemy" or info.table is not None:
+            continue
+        attrs = builder.attrs(atom)
+        if _truthy(attrs.get("__abstract__", (None, 0))[0]):
+            continue
+        parent = next((a for a in builder.ancestors(atom) if a in models and models[a].table),
+                      None)
+        if parent is not None:
+            info.table = models[parent].table  # single-table inheritance
+        elif flask.get(atom) and any(_is_column(v) for v, _ in attrs.values()):
+            info.table = snake_case(atom.split(":", 1)[1])
+    for atom, info in models.items():
+        if info.pack.framework != "sqlalchemy":
+            continue
+        if info.table:
+            parents = [models[a].table for a in builder.ancestors(atom)
+                       if a in models and models[a].table]
+            info.write_tables = tuple(dict.fromkeys([*(t for t in parents if t), info.table]))
+        _sqlalchemy_relations(builder, models, table_vars, atom)
+    return table_vars
+
+
+def _sqlalchemy_relations(builder: ClassIndex, models: dict[str, ModelInfo],
+                          table_vars: dict[str, str], atom: str) -> None:
+    info = models[atom]
+    module = atom.split(":", 1)[0]
+    for name, (summary, line) in builder.attrs(atom).items():
+        if summary[0] != "c" or summary[1][0] != "n" or not summary[2]:
+            continue
+        if info.pack.relation_fields.get(summary[1][1].rsplit(".", 1)[-1]) != "relationship":
+            continue
+        target_summary = summary[2][0]
+        target_name = _string(target_summary) or (
+            target_summary[1] if target_summary[0] == "n" else None)
+        target: str | None = None
+        if target_name:
+            qualified, internal, rest = builder.qualify(module, target_name)
+            if internal and not rest and qualified in models:
+                target = qualified
+            else:  # a string names a mapped class anywhere in the registry
+                short = target_name.rsplit(".", 1)[-1]
+                target = next((a for a in sorted(models) if a.endswith(":" + short)
+                               and models[a].pack.framework == "sqlalchemy"), None)
+        secondary = dict(summary[3]).get("secondary")
+        through: str | None = None
+        if secondary is not None:
+            through = _string(secondary)
+            if through is None and secondary[0] == "n":
+                qualified, internal, _ = builder.qualify(module, secondary[1])
+                through = table_vars.get(qualified) if internal else None
+        info.relations[name] = Relation("relationship", target, through, line)
+
+
+def _is_column(summary: Any) -> bool:
+    return (summary[0] == "c" and summary[1][0] == "n"
+            and summary[1][1].rsplit(".", 1)[-1] in {"Column", "mapped_column"})
+
+
+def _foreign_keys(summary: Any) -> Iterator[str]:
+    """Targets of ``ForeignKey("table.column")`` inside a column or table summary."""
+    if not isinstance(summary, list) or not summary:
+        return
+    if summary[0] == "c":
+        if summary[1][:1] == ["n"] and summary[1][1].rsplit(".", 1)[-1] == "ForeignKey":
+            target = _string(summary[2][0]) if summary[2] else None
+            if target:
+                yield target.rsplit(".", 1)[0] if "." in target else target
+        for item in [*summary[2], *(v for _, v in summary[3])]:
+            yield from _foreign_keys(item)
+    elif summary[0] == "l":
+        for item in summary[1]:
+            yield from _foreign_keys(item)
+
+
+def _loaded_models(builder: ClassIndex, by_label: Mapping[tuple[str, str], str]) -> dict[str, str]:
+    """Module variables bound by a model loader: ``Benefit = get_model("offer", "Benefit")``."""
+    loaders = {loader.function for pack in builder.packs for loader in pack.loaders
+               if loader.kind == "model"}
+    found: dict[str, str] = {}
+    for variable, (summary, _) in sorted(builder.values.items()):
+        if summary[0] != "c" or summary[1][0] != "n":
+            continue
+        called, _, _ = builder.qualify(variable.split(":", 1)[0], summary[1][1])
+        texts = [_string(arg) for arg in summary[2]]
+        if called.replace(":", ".") not in loaders or not texts or None in texts:
+            continue
+        label, _, name = ".".join(t for t in texts[:2] if t).rpartition(".")
+        target = by_label.get((label.lower(), name.lower()))
+        if target is not None:
+            found[variable] = target
+    return found
+
+
+def build_catalogue(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
+                    resolver: Resolver, packs: Sequence[Pack]) -> Catalogue:
+    builder = ClassIndex(files, facts, resolver, packs)
+    first = _catalogue(builder)
+    aliases = _loaded_models(builder, first.by_label)
+    if not aliases:
+        return first
+    # Classes can derive from a model a loader returns: a second pass that knows them.
+    builder = ClassIndex(files, facts, resolver, packs)
+    builder.aliases = aliases
+    return _catalogue(builder)
+
+
+def _catalogue(builder: ClassIndex) -> Catalogue:
+    models: dict[str, ModelInfo] = {}
+    flask: dict[str, bool] = {}
+    for atom in sorted(builder.definitions):
+        found = builder.framework(atom)
+        if found is None or found[0].framework is None:
+            continue
+        pack, is_flask = found
+        module = atom.split(":", 1)[0]
+        models[atom] = ModelInfo(atom, pack, builder.paths.get(module, ""),
+                                 builder.definitions[atom].line, None)
+        flask[atom] = is_flask
+    django_atoms = [a for a in sorted(models) if models[a].pack.framework == "django"]
+    django = _Django(builder, models)
+    django.name_tables(django_atoms)
+    django.relations(django_atoms)
+    table_vars = _sqlalchemy_tables(builder, models, flask)
+    tables = _collect(builder, models, table_vars)
+    user_label = _user_model_label(builder)
+    label, _, name = user_label.rpartition(".")
+    return Catalogue(
+        index=builder, models=models, table_vars=table_vars, by_label=django.by_label,
+        user_model=django.by_label.get((label.lower(), name.lower())),
+        tables=tables, links=sorted(set(builder.links)), diagnostics=builder.diagnostics,
+    )
+
+
+def _collect(builder: ClassIndex, models: dict[str, ModelInfo],
+             table_vars: dict[str, str]) -> dict[str, Table]:
+    declarations: dict[str, set[Declaration]] = {}
+    keys: dict[str, set[ForeignKey]] = {}
+    for atom in sorted(models):
+        info = models[atom]
+        via = info.pack.via
+        if info.table:
+            declarations.setdefault(info.table, set()).add(
+                Declaration(atom, "model", via, info.path, info.line))
+        for field_name, relation in sorted(info.relations.items()):
+            if relation.target is not None:
+                builder.links.append(Link(atom, relation.target, relation.kind, info.path,
+                                          relation.line))
+            target_table = models[relation.target].table if relation.target else None
+            if relation.auto and relation.through and info.table:
+                declarations.setdefault(relation.through, set()).add(Declaration(
+                    atom, "many-to-many", via, info.path, relation.line, field_name))
+            elif target_table and info.table and relation.kind != "relationship":
+                keys.setdefault(info.table, set()).add(
+                    ForeignKey(field_name, target_table, atom, relation.line))
+        if info.pack.framework == "sqlalchemy" and info.table:
+            for column, (summary, line) in builder.attrs(atom).items():
+                for target in _foreign_keys(summary):
+                    keys.setdefault(info.table, set()).add(
+                        ForeignKey(column, target, atom, line))
+    for variable, name in sorted(table_vars.items()):
+        summary, line = builder.values[variable]
+        module = variable.split(":", 1)[0]
+        declarations.setdefault(name, set()).add(Declaration(
+            variable, "table", "sqlalchemy", builder.paths.get(module, ""), line))
+        for column in summary[2][1:]:
+            column_name = _string(column[2][0]) if column[0] == "c" and column[2] else None
+            for target in _foreign_keys(column):
+                keys.setdefault(name, set()).add(
+                    ForeignKey(column_name or "?", target, variable, line))
+    return {
+        name: Table(name, tuple(sorted(declarations.get(name, ()))),
+                    tuple(sorted(keys.get(name, ()))))
+        for name in sorted(set(declarations) | set(keys))
+    }

@@ -1,0 +1,175 @@
+"""Small, JSON-ready summaries of expressions: what the data-access stage needs to see.
+
+A summary keeps the shape that says which table code touches and drops the rest::
+
+    ["n", "a.b.c"]                  a dotted name chain
+    ["s", "text"]                   a string; dynamic parts (f-string holes, % and .format
+                                    fields, non-literal operands of +) are DYNAMIC
+    ["c", func, [args], [[kw, v]]]  a call
+    ["a", value, "attr"]            an attribute of something that is not a name chain
+    ["i", value, index]             a subscript with an integer index
+    ["l", [items]]                  a list, tuple or set display
+    ["g", item, [iterables]]        a comprehension: its element and what it iterates over
+    ["k", value]                    True, False, None or an integer
+    ["?"]                           anything else
+
+Summaries are cut at a fixed depth and strings at a fixed length, so one odd expression cannot
+blow up the cache.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from analyzer.model import DYNAMIC
+
+UNKNOWN: list[Any] = ["?"]
+_MAX_DEPTH = 8  # nesting of arguments
+_MAX_CHAIN = 100  # links of one call chain
+_MAX_ITEMS = 12
+_MAX_STRING = 20_000
+_SHORT_STRING = 200
+
+# A string that may be SQL: the data stage reads it properly; this only keeps it.
+SQLISH = re.compile(
+    r"\A[\s(]*(?:(?:--[^\n]*\n|/\*.*?\*/)[\s(]*)*"
+    r"(?:select|insert|update|delete|with|create|alter|drop|replace|merge|truncate)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def keep_string(text: str) -> bool:
+    return len(text) <= _SHORT_STRING or (len(text) <= _MAX_STRING and bool(SQLISH.match(text)))
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    """The text of a string expression, with DYNAMIC where it is only known at run time."""
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except Exception:  # an invalid escape sequence: keep the raw text
+            return node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left = string_value(node.left)
+        right = string_value(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, cst.FormattedString):
+        parts: list[str] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+            else:
+                parts.append(DYNAMIC)
+        return "".join(parts)
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.Modulo):
+            template = string_value(node.left)
+            if template is None:
+                return None
+            return _PERCENT_FIELD.sub(DYNAMIC, template).replace("%%", "%")
+        if isinstance(node.operator, cst.Add):
+            left = string_value(node.left)
+            right = string_value(node.right)
+            if left is None and right is None:
+                return None
+            return (DYNAMIC if left is None else left) + (DYNAMIC if right is None else right)
+    if isinstance(node, cst.Call) and not node.args:
+        return None
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "format"):
+        template = string_value(node.func.value)
+        if template is None:
+            return None
+        return _FORMAT_FIELD.sub(DYNAMIC, template.replace("{{", "\0").replace("}}", "\1")
+                                 ).replace("\0", "{").replace("\1", "}")
+    return None
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    parts: list[str] = []
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.Attribute):
+        parts.append(current.attr.value)
+        current = current.value
+    if not isinstance(current, cst.Name):
+        return None
+    parts.append(current.value)
+    return ".".join(reversed(parts))
+
+
+class Summarizer:
+    """Summarise expressions, noting whether one touches a word of ``vocabulary``."""
+
+    def __init__(self, vocabulary: frozenset[str]) -> None:
+        self.vocabulary = vocabulary
+        self.hit = False
+
+    def summary(self, node: cst.BaseExpression, depth: int = 0, chain: int = 0) -> list[Any]:
+        if depth > _MAX_DEPTH or chain > _MAX_CHAIN:
+            return UNKNOWN
+        # A chain (``a.b(...).c(...)``) costs no depth; only nesting inside arguments does.
+        name = dotted_name(node)
+        if name is not None:
+            if name.rsplit(".", 1)[-1] in self.vocabulary:
+                self.hit = True
+            return ["n", name]
+        if isinstance(node, cst.Call):
+            text = string_value(node)
+            if text is not None:
+                return self._string(text)
+            func = self.summary(node.func, depth, chain + 1)
+            args: list[Any] = []
+            keywords: list[Any] = []
+            for arg in node.args[:_MAX_ITEMS]:
+                value = self.summary(arg.value, depth + 1)
+                if arg.keyword is not None:
+                    keywords.append([arg.keyword.value, value])
+                elif arg.star:
+                    args.append(UNKNOWN)
+                else:
+                    args.append(value)
+            return ["c", func, args, keywords]
+        if isinstance(node, cst.Attribute):
+            if node.attr.value in self.vocabulary:
+                self.hit = True
+            return ["a", self.summary(node.value, depth, chain + 1), node.attr.value]
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+                             cst.BinaryOperation)):
+            text = string_value(node)
+            if text is not None:
+                return self._string(text)
+            return UNKNOWN
+        if isinstance(node, cst.Subscript):
+            if len(node.slice) == 1:
+                index = node.slice[0].slice
+                if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+                    return ["i", self.summary(node.value, depth + 1), int(index.value.value, 0)]
+            return ["i", self.summary(node.value, depth + 1), None]
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return ["l", [self.summary(e.value, depth + 1) for e in node.elements[:_MAX_ITEMS]]]
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            # ``[Line(...) for x in xs]``: a list of what the element is, and what it iterates
+            iterables: list[Any] = []
+            current: cst.CompFor | None = node.for_in
+            while current is not None and len(iterables) < _MAX_ITEMS:
+                iterables.append(self.summary(current.iter, depth + 1))
+                current = current.inner_for_in
+            return ["g", self.summary(node.elt, depth + 1), iterables]
+        if isinstance(node, cst.Integer):
+            return ["k", int(node.value, 0)]
+        if isinstance(node, cst.Await):
+            return self.summary(node.expression, depth + 1)
+        if isinstance(node, cst.BooleanOperation):  # ``a or B.objects.get()``: keep the right
+            return self.summary(node.right, depth + 1)
+        return UNKNOWN
+
+    def _string(self, text: str) -> list[Any]:
+        if SQLISH.match(text):
+            self.hit = True
+        return ["s", text] if keep_string(text) else UNKNOWN
