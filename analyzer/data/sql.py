@@ -35,7 +35,7 @@ _CLAUSES = frozenset({
     "having", "limit", "offset", "union", "intersect", "except", "returning", "window",
     "into", "from", "as", "with", "when", "then", "natural", "cross", "inner", "outer",
     "left", "right", "full", "lateral", "default", "update", "delete", "insert", "merge",
-    "and", "or", "not", "exists", "if", "only", "fetch", "for", "lock", "straight_join",
+    "and", "or", "not", "exists", "if", "only", "fetch", "for", "straight_join",
     "partition", "table", "index", "view", "trigger", "unique", "temporary", "temp",
     "recursive", "materialized", "concurrently", "ignore", "replace",
 })
@@ -43,6 +43,8 @@ _JOIN = re.compile(r"^(?:(?:natural|cross|left|right|full|inner|outer|straight)\
                    re.IGNORECASE)
 # Functions whose arguments say FROM without naming a table: EXTRACT(MONTH FROM created).
 _FROM_FUNCTIONS = frozenset({"extract", "substring", "trim", "position", "overlay", "substr"})
+_CREATE_MODIFIERS = frozenset({"or", "replace", "unique", "temporary", "temp", "virtual",
+                               "global", "local", "unlogged"})
 _KINDS = ("select", "insert", "update", "delete", "merge", "replace", "truncate", "create",
           "alter", "drop")
 
@@ -348,8 +350,8 @@ class _Walk:
 
     def schema_change(self, word: str) -> None:
         reading = self.reading
-        while self.is_keyword("or", "replace", "unique", "temporary", "temp", "virtual",
-                              "global", "local"):
+        while (token := self.peek()) is not None and token.kind in ("keyword", "name") and \
+                token.value.lower() in _CREATE_MODIFIERS:
             self.at += 1
         if self.is_keyword("table", "view", "materialized view"):
             self.at += 1

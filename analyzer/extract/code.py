@@ -46,7 +46,7 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-4"
+EXTRACTOR_VERSION = "code-5"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")

@@ -39,7 +39,7 @@ SQLISH = re.compile(
     r"(?:select|insert|update|delete|with|create|alter|drop|replace|merge|truncate)\b",
     re.IGNORECASE | re.DOTALL,
 )
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
+_PERCENT_FIELD = re.compile(r"%%|%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdifrxXeEgGcaou]")
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 
@@ -72,7 +72,8 @@ def string_value(node: cst.BaseExpression) -> str | None:
             template = string_value(node.left)
             if template is None:
                 return None
-            return _PERCENT_FIELD.sub(DYNAMIC, template).replace("%%", "%")
+            return _PERCENT_FIELD.sub(
+                lambda field: "%" if field.group() == "%%" else DYNAMIC, template)
         if isinstance(node.operator, cst.Add):
             left = string_value(node.left)
             right = string_value(node.right)
