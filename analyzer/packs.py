@@ -105,12 +105,13 @@ class Pack:
                       self.read_functions, self.write_functions):
             found.update(name.rsplit(".", 1)[-1] for name in names)
         found.update(self.relation_fields)
+        found.update(self.user_chains)
         found.update(name.rsplit(".", 1)[-1] for name in self.known_tables)
         for call in self.sql_calls:
             found.add(call.method or (call.function or "").rsplit(".", 1)[-1])
         found.update(loader.function.rsplit(".", 1)[-1] for loader in self.loaders)
-        for repository in self.repositories:
-            found.update(repository.read | repository.write)
+        for repository in self.repositories:  # "!": a call of it matters on any object
+            found.update("!" + word for word in repository.read | repository.write)
         found.update(q.function.rsplit(".", 1)[-1] for q in self.query_functions)
         return found
 

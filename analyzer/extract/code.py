@@ -46,13 +46,13 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-5"
+EXTRACTOR_VERSION = "code-10"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _EMPTY_MODULE = cst.Module(body=[])
 _MAX_TEXT = 160
-_MAX_SNIPPET = 120
+_MAX_SNIPPET = 100
 _MODULE_LEVEL = ""
 
 
@@ -121,9 +121,12 @@ def _string_list(node: cst.BaseExpression) -> list[str] | None:
     return values
 
 
-def _snippet(node: cst.CSTNode) -> str:
-    code = " ".join(_EMPTY_MODULE.code_for_node(node).split())
-    return code if len(code) <= _MAX_SNIPPET else code[: _MAX_SNIPPET - 3] + "..."
+def _typed_call(summary: list[Any]) -> bool:
+    """``Order(...)``, ``get_order(...)``, ``services.load(...)``: a call of a name the data
+    stage can resolve to a model class or to a function whose return annotation names one.
+    (Methods of ``self`` and of locals it cannot type are left out: most calls are those.)"""
+    return (summary[0] == "c" and summary[1][0] == "n"
+            and summary[1][1].split(".", 1)[0] not in ("self", "cls"))
 
 
 def _flat_names(targets: Any) -> list[str]:
@@ -194,8 +197,11 @@ class _Tally:
         self.kinds = {kind}
 
 
-_LINE_NODES = (cst.Name, cst.SimpleString, cst.Import, cst.ImportFrom, cst.FormattedString)
-_END_NODES = (cst.FunctionDef, cst.ClassDef)
+# Exact classes, tested with ``type(node) in``: isinstance on libcst's ABC-based nodes costs a
+# slow __instancecheck__ per node of every file.
+_LINE_NODES = frozenset({cst.Name, cst.SimpleString, cst.Import, cst.ImportFrom,
+                         cst.FormattedString})
+_END_NODES = frozenset({cst.FunctionDef, cst.ClassDef})
 
 
 class _LineState(CodegenState):
@@ -220,11 +226,11 @@ class _LineState(CodegenState):
         return self._line
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        if isinstance(node, _LINE_NODES):
+        if type(node) in _LINE_NODES:
             self.starts[id(node)] = self._current()
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        if isinstance(node, _END_NODES):
+        if type(node) in _END_NODES:
             self.ends[id(node)] = self._current() - 1
 
 
@@ -258,15 +264,18 @@ def _binding_targets(target: cst.BaseExpression) -> Any:
 
 
 class _FileVisitor(cst.CSTVisitor):
-    def __init__(self, module: cst.Module, vocabulary: frozenset[str]) -> None:
+    def __init__(self, module: cst.Module, vocabulary: frozenset[str],
+                 source_lines: Sequence[str] = ()) -> None:
         super().__init__()
         self._summarizer = Summarizer(vocabulary)
+        self._source_lines = source_lines
         self._flows: dict[str, list[Any]] = {}
         self._quiet = 0
         self._quiet_calls: set[int] = set()
         self.classes: list[ClassFacts] = []
         self.returns: list[tuple[str, str]] = []
-        self._typed: set[str] = set()  # locals whose value the data flow recorded
+        self._typed: set[str] = set()  # parameters and locals the data flow may type
+        self._tracked: set[str] = set()  # of those, the ones it certainly can
         lines = _LineState(module)
         module._codegen(lines)
         self._starts = lines.starts
@@ -354,13 +363,33 @@ class _FileVisitor(cst.CSTVisitor):
             else:
                 return self._starts.get(id(current), 0)
 
+    def _text_at(self, line: int) -> str:
+        """The code at ``line`` (and the next ones, for a call split over lines), on one line:
+        the evidence shown for an access. Read from the source: generating code for each
+        node would cost as much again as the parse."""
+        parts: list[str] = []
+        size = 0
+        for text in self._source_lines[max(0, line - 1):line + 2]:
+            part = text.strip()
+            parts.append(part)
+            size += len(part)
+            if size >= _MAX_SNIPPET // 2:
+                break
+        code = " ".join(" ".join(parts).split())
+        return code if len(code) <= _MAX_SNIPPET else code[: _MAX_SNIPPET - 3] + "..."
+
+    def _snippet(self, value: cst.BaseExpression) -> str:
+        return self._text_at(self._start_line(value))
+
     def _event(self, event: list[Any]) -> None:
         self._flows.setdefault(self._atom, []).append(event)
 
     def _summary(self, node: cst.BaseExpression) -> tuple[list[Any], bool]:
-        self._summarizer.hit = False
-        summary = self._summarizer.summary(node)
-        return summary, self._summarizer.hit
+        summarizer = self._summarizer
+        summarizer.reset()
+        summary = summarizer.summary(node)
+        return summary, summarizer.hit or (summarizer.everyday and (
+            summarizer.capital or bool(summarizer.roots & self._typed)))
 
     def _in_class_body(self) -> bool:
         return self._cls > 0 and self._func == 0
@@ -374,12 +403,16 @@ class _FileVisitor(cst.CSTVisitor):
             return False
         summary, hit = self._summary(value)
         module_constant = self._func == 0 and summary[0] == "s"
-        if not (hit or module_constant or summary[0] == "c"
+        if not (hit or module_constant or _typed_call(summary)
                 or (how == "for" and summary[0] == "n") or (how == "+=" and summary[0] == "s")):
             return False
+        snippet = self._snippet(value)
+        if not hit and summary[0] == "c":  # kept only to type the name: the callee is enough
+            summary, snippet = ["c", summary[1], [], []], ""
         self._event(["b", targets, summary, self._start_line(value) or self._start_line(target),
-                     how, _snippet(value)])
+                     how, snippet])
         self._typed.update(_flat_names(targets))
+        self._tracked.update(_flat_names(targets))
         return True
 
     def _quietly(self, node: cst.CSTNode) -> None:
@@ -391,7 +424,8 @@ class _FileVisitor(cst.CSTVisitor):
     def _attribute_write(self, target: cst.BaseExpression, node: cst.CSTNode) -> None:
         if (self._func and not self._quiet and isinstance(target, cst.Attribute)
                 and isinstance(target.value, cst.Name) and target.value.value in self._typed):
-            self._event(["w", target.value.value, self._start_line(target), _snippet(node)])
+            line = self._start_line(target)
+            self._event(["w", target.value.value, line, self._text_at(line)])
 
     def _loose_sql(self, node: cst.BaseExpression) -> None:
         if self._quiet or self._in_class_body():
@@ -527,14 +561,15 @@ class _FileVisitor(cst.CSTVisitor):
             returned = _annotation_name(node.returns.annotation)
             if returned is not None and returned.rsplit(".", 1)[-1][:1].isupper():
                 self.returns.append((name if top else f"{self._atom}.{name}", returned))
-        typed = self._typed
+        typed, tracked = self._typed, self._tracked
         params = _typed_params(node.params)
         self._typed = {name for name, _ in params}
+        self._tracked = {name for name, annotation in params if annotation}
         self._event(["f", self._line(node.name), params])
         self._func += 1
         node.body.visit(self)
         self._func -= 1
-        self._typed = typed
+        self._typed, self._tracked = typed, tracked
         is_async = node.asynchronous is not None
         if top:
             if name not in self.definitions:
@@ -685,10 +720,11 @@ class _FileVisitor(cst.CSTVisitor):
         if self._quiet or self._in_class_body():
             return
         summary, hit = self._summary(node)
-        if hit or (self._typed and any(  # hands a tracked object to other code
-                isinstance(a.value, cst.Name) and a.value.value in self._typed
+        if hit or (self._tracked and any(  # hands a tracked object to other code
+                isinstance(a.value, cst.Name) and a.value.value in self._tracked
                 for a in node.args)):
-            self._event(["x", summary, self._start_line(node), _snippet(node)])
+            line = self._start_line(node)
+            self._event(["x", summary, line, self._text_at(line)])
             self._quiet += 1
             self._quiet_calls.add(id(node))
 
@@ -792,7 +828,7 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
         return _rejected(deep, lines)
     try:
         module = cst.parse_module(text)
-        visitor = _FileVisitor(module, vocabulary)
+        visitor = _FileVisitor(module, vocabulary, text.splitlines())
         module.visit(visitor)
     except cst.ParserSyntaxError as exc:
         line, message = exc.raw_line, " ".join(exc.message.split())

@@ -19,6 +19,7 @@ blow up the cache.
 
 from __future__ import annotations
 
+import builtins
 import re
 from typing import Any
 
@@ -104,12 +105,39 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return ".".join(reversed(parts))
 
 
+# Words of the data vocabulary that everyday objects also have (``d.get(k)``, ``s.add(x)``,
+# ``", ".join(...)``): a call using only these matters only next to a class name.
+_EVERYDAY = frozenset(
+    name for kind in (dict, list, set, str, bytes, int) for name in dir(kind)
+    if not name.startswith("_")
+) | frozenset(dir(builtins)) | {"first", "one", "delete", "select", "values", "filter"}
+
+
 class Summarizer:
-    """Summarise expressions, noting whether one touches a word of ``vocabulary``."""
+    """Summarise expressions, noting whether one may touch data: a word of ``vocabulary``
+    (an everyday word such as ``get`` only beside a capitalised name, a possible model class),
+    or SQL-looking text. ``roots`` collects the first names of the chains seen."""
 
     def __init__(self, vocabulary: frozenset[str]) -> None:
-        self.vocabulary = vocabulary
+        self.chains = tuple(sorted(word for word in vocabulary if "." in word))
+        forced = {word[1:] for word in vocabulary if word.startswith("!")}
+        plain = {word for word in vocabulary if "." not in word and not word.startswith("!")}
+        self.strong = (plain - _EVERYDAY) | forced
+        self.weak = (plain & _EVERYDAY) - forced
         self.hit = False
+        self.everyday = False
+        self.capital = False
+        self.roots: set[str] = set()
+
+    def reset(self) -> None:
+        self.hit = self.everyday = self.capital = False
+        self.roots = set()
+
+    def _word(self, word: str) -> None:
+        if word in self.strong:
+            self.hit = True
+        elif word in self.weak:
+            self.everyday = True
 
     def summary(self, node: cst.BaseExpression, depth: int = 0, chain: int = 0) -> list[Any]:
         if depth > _MAX_DEPTH or chain > _MAX_CHAIN:
@@ -117,8 +145,13 @@ class Summarizer:
         # A chain (``a.b(...).c(...)``) costs no depth; only nesting inside arguments does.
         name = dotted_name(node)
         if name is not None:
-            if name.rsplit(".", 1)[-1] in self.vocabulary:
-                self.hit = True
+            first, _, _ = name.partition(".")
+            self.roots.add(first)
+            if first[:1].isupper() or ".".join(name.split(".")[-2:-1])[:1].isupper():
+                self.capital = True
+            self._word(name.rsplit(".", 1)[-1])
+            if self.chains and any(chain in name for chain in self.chains):
+                self.hit = True  # request.user: the user model
             return ["n", name]
         if isinstance(node, cst.Call):
             text = string_value(node)
@@ -137,8 +170,7 @@ class Summarizer:
                     args.append(value)
             return ["c", func, args, keywords]
         if isinstance(node, cst.Attribute):
-            if node.attr.value in self.vocabulary:
-                self.hit = True
+            self._word(node.attr.value)
             return ["a", self.summary(node.value, depth, chain + 1), node.attr.value]
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
                              cst.BinaryOperation)):
