@@ -742,3 +742,10 @@ def test_generated_statements_are_read_exactly(found: Generated) -> None:
     assert not found.hidden & {*statement.reads, *statement.writes}, found.sql
     assert_normalised(statement, found.sql)
     assert looks_like_sql(found.sql), found.sql
+
+
+@pytest.mark.parametrize("text", ["FROM SELECT .", "SELECT * FROM orders.", "DELETE FROM s."])
+def test_a_name_ending_in_a_dot_is_no_table(text: str) -> None:
+    (statement,) = read_sql(text)
+    assert (statement.reads, statement.writes) == ((), ())
+    assert TRUNCATED in statement.problems

@@ -504,14 +504,20 @@ class _Walk:
             self.reading.problems.append(PARAMETER_TABLE)
             return None, True
         parts: list[str] = []
+        dangling = False  # "FROM x." : a dot with no name after it
         while (part := _part(self.peek(), after_dot=bool(parts))) is not None:
             parts.append(part)
             self.at += 1
+            dangling = False
             if not self.is_punct("."):
                 break
             self.at += 1
+            dangling = True
         if not parts:
             return None, False
+        if dangling:
+            self.reading.problems.append(TRUNCATED)
+            return None, True
         if self.is_punct("(") and not columns:
             return None, True
         return self.normalised(parts), True

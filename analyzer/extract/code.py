@@ -22,7 +22,14 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from analyzer.extract.exprs import SQLISH, Summarizer, dotted_name, keep_string, string_value
+from analyzer.extract.exprs import (
+    SQLISH,
+    Summarizer,
+    dotted,
+    dotted_name,
+    keep_string,
+    string_value,
+)
 from analyzer.extract.source import (
     Rejection,
     count_lines,
@@ -54,20 +61,6 @@ _EMPTY_MODULE = cst.Module(body=[])
 _MAX_TEXT = 160
 _MAX_SNIPPET = 100
 _MODULE_LEVEL = ""
-
-
-def dotted(node: cst.BaseExpression) -> tuple[str, ...] | None:
-    """``a.b.c`` as ``("a", "b", "c")``; None for anything that is not a plain name chain."""
-    parts: list[str] = []
-    current: cst.BaseExpression = node
-    while isinstance(current, cst.Attribute):
-        parts.append(current.attr.value)
-        current = current.value
-    if not isinstance(current, cst.Name):
-        return None
-    parts.append(current.value)
-    parts.reverse()
-    return tuple(parts)
 
 
 def _text(node: cst.CSTNode) -> str:

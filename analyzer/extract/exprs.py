@@ -93,7 +93,8 @@ def string_value(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
+def dotted(node: cst.BaseExpression) -> tuple[str, ...] | None:
+    """``a.b.c`` as ``("a", "b", "c")``; None for anything that is not a plain name chain."""
     parts: list[str] = []
     current: cst.BaseExpression = node
     while isinstance(current, cst.Attribute):
@@ -102,7 +103,14 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     if not isinstance(current, cst.Name):
         return None
     parts.append(current.value)
-    return ".".join(reversed(parts))
+    parts.reverse()
+    return tuple(parts)
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` as ``"a.b.c"``; None for anything that is not a plain name chain."""
+    parts = dotted(node)
+    return None if parts is None else ".".join(parts)
 
 
 # Words of the data vocabulary that everyday objects also have (``d.get(k)``, ``s.add(x)``,
