@@ -282,7 +282,9 @@ class TableAccess:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Declaration:
-    """Where a table is declared: a model class, a many-to-many field, a ``Table(...)``."""
+    """Where a table is declared: a model class, a many-to-many field, a ``Table(...)``.
+    ``path:line`` is where the code says it: for a field inherited from an abstract parent,
+    that parent's file."""
 
     atom: str
     kind: str  # "model" | "many-to-many" | "table"
@@ -298,7 +300,7 @@ class ForeignKey:
 
     column: str
     target: str
-    atom: str  # the declaring model or table variable
+    atom: str  # the class or table variable that declares it (``line`` is in its file)
     line: int
 
 

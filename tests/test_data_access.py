@@ -460,3 +460,42 @@ def test_string_loaders_become_links(project: Project) -> None:
     assert ("oscar.apps.basket.views", "oscar.apps.catalogue.forms:ProductForm",
             "get-class") in links
     assert ("catalogue_product", "read", "oscar.apps.basket.views:add") in accesses(data)
+
+
+def test_an_inherited_field_is_located_in_the_parents_file(project: Project) -> None:
+    root = project(DJANGO_BASE | {
+        "shop/abstract_models.py": """
+            from django.db import models
+
+            class AbstractRange(models.Model):
+                name = models.CharField(max_length=9)
+                classes = models.ManyToManyField("store.Kind")
+                kind = models.ForeignKey("store.Kind", on_delete=models.CASCADE,
+                                         related_name="+")
+                class Meta:
+                    abstract = True
+                    app_label = "store"
+        """,
+        "shop/models.py": """
+            from django.db import models
+            from shop.abstract_models import AbstractRange
+
+            class Kind(models.Model):
+                pass
+
+            class Range(AbstractRange):
+                pass
+        """,
+    })
+    data = data_of(root)
+    table = next(t for t in data.tables if t.name == "store_range_classes")
+    (declaration,) = table.declarations
+    assert (declaration.atom, declaration.field) == ("shop.models:Range", "classes")
+    assert (declaration.path, declaration.line) == ("shop/abstract_models.py", 5)
+    (key,) = next(t for t in data.tables if t.name == "store_range").foreign_keys
+    assert (key.target, key.atom, key.line) == (
+        "store_kind", "shop.abstract_models:AbstractRange", 6)
+    link = next(k for k in data.links
+                if k.kind == "many-to-many" and k.source == "shop.models:Range")
+    assert (link.target, link.path, link.line) == ("shop.models:Kind",
+                                                   "shop/abstract_models.py", 5)

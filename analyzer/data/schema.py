@@ -49,6 +49,8 @@ class Relation:
     through: str | None  # the table of a many-to-many (auto-created or ``through``)
     line: int
     auto: bool = False  # the many-to-many table is created by the field, not a model
+    owner: str = ""  # the class whose body declares the field (an abstract parent), if not
+    #                  the model itself: ``line`` is in that class's file
 
 
 @dataclass(slots=True)
@@ -124,6 +126,9 @@ class ClassIndex:
         self.links: list[Link] = []
 
     # ------------------------------------------------------------------ classes
+
+    def path_of(self, atom: str) -> str:
+        return self.paths.get(atom.split(":", 1)[0], "")
 
     def qualify(self, module: str, dotted: str) -> tuple[str, bool, tuple[str, ...]]:
         return self.resolver.qualify(module, dotted.split("."))
@@ -381,9 +386,10 @@ class _Django:
             owners = [atom, *self._abstract_parents(atom)]
             for owner in reversed(owners):  # fields of abstract parents first
                 for name, (summary, line) in builder.attrs(owner).items():
-                    self._field(atom, info, name, summary, line)
+                    self._field(atom, info, name, summary, line, owner)
 
-    def _field(self, atom: str, info: ModelInfo, name: str, summary: Any, line: int) -> None:
+    def _field(self, atom: str, info: ModelInfo, name: str, summary: Any, line: int,
+               owner: str) -> None:
         if summary[0] != "c" or summary[1][0] != "n":
             return
         callee = summary[1][1].rsplit(".", 1)[-1]
@@ -406,11 +412,12 @@ class _Django:
             elif info.table is not None and not _is_abstract(self.builder, atom):
                 through = _string(keywords.get("db_table")) or f"{info.table}_{name}"
                 auto = True
-        info.relations[name] = Relation(kind, target, through, line, auto)
+        info.relations[name] = Relation(kind, target, through, line, auto,
+                                        "" if owner == atom else owner)
         if target is None and target_summary is not None and not _is_abstract(
                 self.builder, atom):
             self.builder.diagnostics.append(Diagnostic(
-                info.path, line, "unresolved-model",
+                self.builder.path_of(owner), line, "unresolved-model",
                 f"{atom.split(':')[1]}.{name} points at a model seamline cannot find "
                 f"({_describe(target_summary)})", Severity.INFO))
         if target is not None:
@@ -600,16 +607,17 @@ def _collect(builder: ClassIndex, models: dict[str, ModelInfo],
             declarations.setdefault(info.table, set()).add(
                 Declaration(atom, "model", via, info.path, info.line))
         for field_name, relation in sorted(info.relations.items()):
+            where = builder.path_of(relation.owner) if relation.owner else info.path
             if relation.target is not None:
-                builder.links.append(Link(atom, relation.target, relation.kind, info.path,
-                                          relation.line))
+                builder.links.append(Link(atom, relation.target, relation.kind,
+                                          where, relation.line))
             target_table = models[relation.target].table if relation.target else None
             if relation.auto and relation.through and info.table:
                 declarations.setdefault(relation.through, set()).add(Declaration(
-                    atom, "many-to-many", via, info.path, relation.line, field_name))
+                    atom, "many-to-many", via, where, relation.line, field_name))
             elif target_table and info.table and relation.kind != "relationship":
                 keys.setdefault(info.table, set()).add(
-                    ForeignKey(field_name, target_table, atom, relation.line))
+                    ForeignKey(field_name, target_table, relation.owner or atom, relation.line))
         if info.pack.framework == "sqlalchemy" and info.table:
             for column, (summary, line) in builder.attrs(atom).items():
                 for target in _foreign_keys(summary):
