@@ -67,6 +67,7 @@ class _Rules:
     frameworks: list[Pack] = field(default_factory=list)
     repositories: list[tuple[Repository, Pack]] = field(default_factory=list)
     query_functions: dict[str, tuple[QueryFunction, Pack]] = field(default_factory=dict)
+    user_chains: list[tuple[str, ...]] = field(default_factory=list)  # ("request", "user")
 
     @classmethod
     def of(cls, packs: Sequence[Pack]) -> _Rules:
@@ -87,6 +88,7 @@ class _Rules:
                 rules.known_tables.setdefault(name, (table, pack))
             if pack.framework:
                 rules.frameworks.append(pack)
+            rules.user_chains.extend(tuple(c.split(".")) for c in sorted(pack.user_chains))
             rules.repositories.extend((r, pack) for r in pack.repositories)
             for helper in pack.query_functions:
                 rules.query_functions.setdefault(helper.function, (helper, pack))
@@ -112,7 +114,7 @@ class Interpreter:
         self.paths = paths
         self.findings = Findings()
         self._globals: dict[str, Val] = {}
-        self._consumed: set[Val] = set()  # strings a database call used
+        self.consumed: set[Val] = set()  # strings a database call used
         self._repositories: dict[str, tuple[Repository, Pack, Val] | None] = {}
         names: dict[str, list[str]] = {}
         for atom, info in catalogue.models.items():
@@ -133,7 +135,7 @@ class Interpreter:
             if summary[0] == "s":
                 self.global_value(atom, True)
         for atom, value in sorted(self._globals.items()):
-            if value.kind == "string" and value not in self._consumed and value.text:
+            if value.kind == "string" and value not in self.consumed and value.text:
                 module = atom.split(":", 1)[0]
                 reader = _AtomReader(self, module, "")
                 reader.loose(value, Confidence.LOW)
@@ -170,9 +172,6 @@ class Interpreter:
         if table is not None:
             pack = next((p for p in self.rules.frameworks if p.framework == "sqlalchemy"), None)
             return Val("table", tables=(table,), writes=(table,), pack=pack)
-        repository = self.repository(atom)
-        if repository is not None:
-            return Val("class", model=atom)
         stored = self.catalogue.index.values.get(atom)
         if stored is not None:
             module = atom.split(":", 1)[0]
@@ -338,14 +337,14 @@ class _AtomReader:
         elif how == "+=" and isinstance(targets, str):
             previous = self.locals.get(targets)
             if previous is not None and previous.kind == "string" and value.kind == "string":
-                self.it._consumed.add(previous)
+                self.it.consumed.add(previous)
                 value = Val("string", text=(previous.text or "") + (value.text or ""),
                             line=previous.line)
         self._assign(targets, value)
         if value.kind == "string" and value.literal and self.class_name:
             self.bound_strings.append(value)  # module-level ones: Interpreter.finish
         elif value.kind == "string" and not self.class_name:
-            self.it._consumed.add(value)
+            self.it.consumed.add(value)
         self.flush(line, event[5] if len(event) > 5 else "")
 
     def _expression(self, event: list[Any]) -> None:
@@ -376,7 +375,7 @@ class _AtomReader:
             self.flush(line, text)
         self.changed = {}
         for value in self.bound_strings:
-            if value not in self.it._consumed:
+            if value not in self.it.consumed:
                 self.loose(value, Confidence.LOW)
                 self.flush(value.line, _evidence(value.text or ""))
         self.bound_strings = []
@@ -442,13 +441,12 @@ class _AtomReader:
 
     def _name(self, dotted: str) -> Val:
         parts = dotted.split(".")
-        for pack in self.it.rules.frameworks:
-            for chain in pack.user_chains:  # self.request.user: the user model
-                start = _find(parts, chain.split("."))
-                user = self.it.catalogue.user_model
-                if start >= 0 and user is not None:
-                    value = instance(self.it.global_value(user, True), True)
-                    return self.attributes.walk(value, parts[start + chain.count(".") + 1:])
+        user = self.it.catalogue.user_model
+        for chain in self.it.rules.user_chains:
+            start = _find(parts, chain)  # self.request.user: an instance of the user model
+            if start >= 0 and user is not None:
+                value = instance(self.it.global_value(user, True), True)
+                return self.attributes.walk(value, parts[start + len(chain):])
         if parts[0] in self.locals:
             return self.attributes.walk(self.locals[parts[0]], parts[1:])
         if parts[0] in ("True", "False", "None", "self", "cls"):
@@ -619,7 +617,6 @@ class _AtomReader:
                              and a.pack is pack]
                 for value in instances:
                     self._record(value.writes, AccessMode.WRITE, pack.via, _confidence(value))
-                    self.changed.pop(value, None)  # the change is written here
                 if instances:
                     return UNKNOWN
         return UNKNOWN
@@ -681,8 +678,6 @@ class _AtomReader:
         if target != self.atom:
             self.it.findings.links.append(Link(self.atom, target, kind, self.path, self.line))
 
-    # ------------------------------------------------------------------ SQL
-
     def _returned(self, atom: str) -> Val:
         """What an internal function returns, when its annotation names a model."""
         annotation = self.it.catalogue.index.returns.get(atom)
@@ -692,13 +687,15 @@ class _AtomReader:
         value = reader._name(annotation)
         return instance(value, True) if value.kind == "model" else UNKNOWN
 
+    # ------------------------------------------------------------------ SQL
+
     def _sql_argument(self, call: SqlCall, args: list[Val], keywords: dict[str, Val]) -> bool:
         value = keywords.get(call.keyword) if call.keyword else None
         if value is None and call.argument < len(args):
             value = args[call.argument]
         if value is None or value.kind != "string" or not value.text:
             return value is not None and value.kind == "sql"
-        self.it._consumed.add(value)
+        self.it.consumed.add(value)
         self._read_sql(value.text, Confidence.HIGH if value.literal else Confidence.MEDIUM)
         return True
 
@@ -737,9 +734,9 @@ class _AtomReader:
         makes a read of it in the same statement redundant. SQL-looking strings that reached
         no database call count at low confidence."""
         for value in self.strings:
-            if (value not in self.it._consumed and value.literal
+            if (value not in self.it.consumed and value.literal
                     and not any(value is bound for bound in self.bound_strings)):
-                self.it._consumed.add(value)
+                self.it.consumed.add(value)
                 self.loose(value, Confidence.LOW)
         self.strings = []
         written = {table for table, mode in self.pending if mode is AccessMode.WRITE}
@@ -749,7 +746,6 @@ class _AtomReader:
             self.it.findings.accesses.append(TableAccess(
                 table, mode, via, self.atom, self.path, line, confidence, text))
         self.pending = {}
-        self.strings = []
 
 
 def _evidence(text: str) -> str:
@@ -758,9 +754,10 @@ def _evidence(text: str) -> str:
     return flat if len(flat) <= 120 else flat[:117] + "..."
 
 
-def _find(parts: Sequence[str], chain: Sequence[str]) -> int:
+def _find(parts: Sequence[str], chain: tuple[str, ...]) -> int:
+    """Where ``chain`` starts in ``parts``, or -1."""
     for start in range(len(parts) - len(chain) + 1):
-        if list(parts[start:start + len(chain)]) == list(chain):
+        if tuple(parts[start:start + len(chain)]) == chain:
             return start
     return -1
 
@@ -769,8 +766,11 @@ def _confidence(value: Val) -> Confidence:
     return Confidence.MEDIUM if value.guessed else Confidence.HIGH
 
 
+_RANKS = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
+
+
 def _rank(confidence: Confidence) -> int:
-    return {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}[confidence]
+    return _RANKS[confidence]
 
 
 def _flatten(values: Iterable[Val]) -> list[Val]:

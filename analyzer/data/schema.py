@@ -127,6 +127,13 @@ class ClassIndex:
 
     # ------------------------------------------------------------------ classes
 
+    def learn(self, aliases: dict[str, str]) -> None:
+        """Take the classes module variables stand for; forget what depended on them."""
+        self.aliases = aliases
+        self._framework.clear()
+        self.diagnostics.clear()
+        self.links.clear()
+
     def path_of(self, atom: str) -> str:
         return self.paths.get(atom.split(":", 1)[0], "")
 
@@ -564,8 +571,7 @@ def build_catalogue(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
     if not aliases:
         return first
     # Classes can derive from a model a loader returns: a second pass that knows them.
-    builder = ClassIndex(files, facts, resolver, packs)
-    builder.aliases = aliases
+    builder.learn(aliases)
     return _catalogue(builder)
 
 
