@@ -53,7 +53,7 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-10"
+EXTRACTOR_VERSION = "code-11"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -122,12 +122,9 @@ def _typed_call(summary: list[Any]) -> bool:
             and summary[1][1].split(".", 1)[0] not in ("self", "cls"))
 
 
-def _flat_names(targets: Any) -> list[str]:
-    if isinstance(targets, str):
-        return [targets]
-    if isinstance(targets, list):
-        return [name for item in targets for name in _flat_names(item)]
-    return []
+def _names_a_class(dotted_name: str) -> bool:
+    """``Order``, ``models.Order``: capitalised, so possibly a model (not ``str``, ``int``)."""
+    return dotted_name.rsplit(".", 1)[-1][:1].isupper()
 
 
 def _typed_params(params: cst.Parameters) -> list[list[Any]]:
@@ -140,7 +137,7 @@ def _typed_params(params: cst.Parameters) -> list[list[Any]]:
         name = None
         if param.annotation is not None:
             name = _annotation_name(param.annotation.annotation)
-            if name is not None and not name.rsplit(".", 1)[-1][:1].isupper():
+            if name is not None and not _names_a_class(name):
                 name = None
         found.append([param.name.value, name])
     return found
@@ -404,8 +401,9 @@ class _FileVisitor(cst.CSTVisitor):
             summary, snippet = ["c", summary[1], [], []], ""
         self._event(["b", targets, summary, self._start_line(value) or self._start_line(target),
                      how, snippet])
-        self._typed.update(_flat_names(targets))
-        self._tracked.update(_flat_names(targets))
+        names = _target_names(target)
+        self._typed.update(names)
+        self._tracked.update(names)
         return True
 
     def _quietly(self, node: cst.CSTNode) -> None:
@@ -552,7 +550,7 @@ class _FileVisitor(cst.CSTVisitor):
             node.returns.visit(self)
         if node.returns is not None and (top or (self._cls == 1 and self._func == 0)):
             returned = _annotation_name(node.returns.annotation)
-            if returned is not None and returned.rsplit(".", 1)[-1][:1].isupper():
+            if returned is not None and _names_a_class(returned):
                 self.returns.append((name if top else f"{self._atom}.{name}", returned))
         typed, tracked = self._typed, self._tracked
         params = _typed_params(node.params)
