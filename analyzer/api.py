@@ -12,14 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzer.cache import FactCache
+from analyzer.cluster import Decomposition, decompose
+from analyzer.cluster.reference import Scored, load_reference, packages_reference, score_against
 from analyzer.config import Settings
+from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
 from analyzer.discover import Discovery, discover
+from analyzer.errors import UsageError
 from analyzer.extract.runner import extract_files
+from analyzer.graph import HistoryOptions, build_graph
+from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
 from analyzer.render.atomic import write_atomic
 from analyzer.render.html import render_index
-from analyzer.render.json import analysis_document, dumps, summary
+from analyzer.render.json import analysis_document, contexts_document, dumps, summary
 from analyzer.render.json import diagnostics as all_diagnostics
 from analyzer.resolve import Resolver, build_model
 
@@ -42,6 +48,10 @@ class Analysis:
     discovery: Discovery
     code: CodeModel
     data: DataModel
+    graph: CouplingGraph
+    entry_points: tuple[EntryPoint, ...]
+    decomposition: Decomposition
+    reference: Scored | None
     stats: RunStats
 
 
@@ -78,11 +88,44 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     started = time.perf_counter()
     data = build_data(readable, extraction.facts, resolver, settings.packs)
     seconds["data"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    built = build_graph(settings.root.name, code, data, extraction.facts, settings.root,
+                        HistoryOptions(settings.history_since, settings.history_commits))
+    seconds["graph"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    decomposition = decompose(built.graph, settings.clustering)
+    reference = _reference(settings.reference, built.graph, decomposition)
+    seconds["cluster"] = time.perf_counter() - started
     return Analysis(
-        settings=settings, discovery=found, code=code, data=data,
+        settings=settings, discovery=found, code=code, data=data, graph=built.graph,
+        entry_points=built.entry_points, decomposition=decomposition, reference=reference,
         stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
                        crashed=extraction.crashed),
     )
+
+
+def _reference(reference: str | None, graph: CouplingGraph,
+               decomposition: Decomposition) -> Scored | None:
+    if reference is None:
+        return None
+    mapping = packages_reference(graph) if reference == "packages" else load_reference(
+        Path(reference))
+    return score_against(mapping, graph, decomposition)
+
+
+def cluster_graph(path: Path, options: ClusterOptions,
+                  reference: str | None = None) -> tuple[CouplingGraph, Decomposition,
+                                                         Scored | None]:
+    """``seamline cluster``: read a graph file (ours or made elsewhere) and cut it."""
+    try:
+        text = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read graph {path}: {error.strerror}") from None
+    graph = loads_graph(text, str(path))
+    decomposition = decompose(graph, options)
+    return graph, decomposition, _reference(reference, graph, decomposition)
 
 
 def diagnostics(analysis: Analysis) -> list[Diagnostic]:
@@ -98,10 +141,25 @@ def summarize(analysis: Analysis) -> dict[str, int]:
 def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
     """Write ``analysis.json`` and ``index.html`` into ``out_dir``; returns the files."""
     project = analysis.settings.root.name
+    contexts = contexts_document(analysis.decomposition, analysis.graph,
+                                 analysis.entry_points, analysis.reference)
     document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
-                                 analysis.data)
+                                 analysis.data, contexts)
     json_path = out_dir / "analysis.json"
+    graph_path = out_dir / "graph.json"
     html_path = out_dir / "index.html"
     write_atomic(json_path, dumps(document))
-    write_atomic(html_path, render_index(project, analysis.code, analysis.data).encode("utf-8"))
-    return [json_path, html_path]
+    write_atomic(graph_path, dumps_graph(analysis.graph))
+    write_atomic(html_path, render_index(project, analysis.code, analysis.data,
+                                         contexts).encode("utf-8"))
+    return [json_path, graph_path, html_path]
+
+
+def write_contexts(graph: CouplingGraph, decomposition: Decomposition,
+                   reference: Scored | None, out_dir: Path) -> Path:
+    """``seamline cluster``'s output: the contexts section alone, as ``contexts.json``."""
+    path = out_dir / "contexts.json"
+    write_atomic(path, dumps({"project": graph.project,
+                              "contexts": contexts_document(decomposition, graph, (),
+                                                            reference)}))
+    return path

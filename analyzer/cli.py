@@ -9,13 +9,15 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from analyzer import __version__, api
-from analyzer.config import Overrides, load_settings
-from analyzer.errors import SeamlineError
+from analyzer.cluster import Decomposition
+from analyzer.cluster.reference import Scored
+from analyzer.config import Overrides, load_cluster_settings, load_settings
+from analyzer.errors import SeamlineError, UsageError
 from analyzer.model import Severity
 
 _SHOWN_DIAGNOSTICS = 20
@@ -58,6 +60,50 @@ def cli() -> None:
     """Find the seams in a Python monolith and propose how to cut it into services."""
 
 
+def _signal(value: str) -> tuple[str, float]:
+    name, equals, weight = value.partition("=")
+    try:
+        number = float(weight)
+    except ValueError:
+        number = -1.0
+    if not equals or number < 0:
+        raise click.BadParameter(f"{value!r} is not NAME=WEIGHT with a weight >= 0")
+    return name.strip(), number
+
+
+def _cluster_options(function: Any) -> Any:
+    """The options ``analyze`` and ``cluster`` share: how to cut."""
+    options = [
+        click.option("--granularity", type=click.Choice(["atom", "module"]),
+                     help="Cluster top-level definitions (atom, the default) or whole modules."),
+        click.option("--contexts", type=click.IntRange(min=1), metavar="N",
+                     help="Propose exactly N contexts (default: chosen automatically)."),
+        click.option("--resolution", type=click.FloatRange(min=0.01), metavar="R",
+                     help="Louvain resolution: above 1 cuts finer, below 1 coarser "
+                          "(default: chosen by a sweep)."),
+        click.option("--signal", "signals", multiple=True, metavar="NAME=WEIGHT",
+                     help="Weigh a signal (code, links, data, vocabulary, usecases, cochange, "
+                          "packages); 0 switches it off. Repeatable."),
+        click.option("--structure-blind", is_flag=True,
+                     help="Ignore the package layout (to see what the code alone says)."),
+        click.option("--no-kernel", is_flag=True,
+                     help="Do not set generic utilities apart in a shared kernel."),
+        click.option("--reference", metavar="FILE|packages",
+                     help="Score the cut against a mapping file or the current package "
+                          "layout: MoJoFM, ARI, AMI."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    try:
+        return tuple(_signal(v) for v in values)
+    except click.BadParameter as error:
+        _fail(UsageError(f"--signal: {error.message}"))
+
+
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -78,19 +124,34 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True, help="Parse every file afresh and store nothing.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes "
               "(default: the number of CPUs).")
+@click.option("--since", metavar="DATE",
+              help="Git co-change: only commits since DATE (e.g. '2 years ago').")
+@click.option("--max-commits", type=click.IntRange(min=0), metavar="N",
+              help="Git co-change: read at most N commits (0 switches it off; default 1000).")
+@_cluster_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[str, ...],
             no_default_excludes: bool, include_generated: bool | None, cache_dir: Path | None,
-            no_cache: bool, jobs: int | None, quiet: bool) -> None:
-    """Analyse the Python project at PATH and write OUT/analysis.json.
+            no_cache: bool, jobs: int | None, since: str | None, max_commits: int | None,
+            granularity: str | None, contexts: int | None, resolution: float | None,
+            signals: tuple[str, ...], structure_blind: bool, no_kernel: bool,
+            reference: str | None, quiet: bool) -> None:
+    """Analyse the Python project at PATH: code model, table access, coupling graph and the
+    proposed bounded contexts. Writes OUT/analysis.json, OUT/graph.json and OUT/index.html.
 
     \b
-    Example:
-      seamline analyze samples/shopfront --out seamline-out
+    Examples:
+      seamline analyze samples/tradepost --out seamline-out
+      seamline analyze . --contexts 6 --reference packages
+      seamline analyze . --granularity module --signal vocabulary=0
     """
     overrides = Overrides(
         config_file=config_file, extend_exclude=exclude, no_default_excludes=no_default_excludes,
         include_generated=include_generated, cache_dir=cache_dir, no_cache=no_cache, jobs=jobs,
+        granularity=granularity, contexts=contexts, resolution=resolution,
+        signals=_parse_signals(signals), structure_blind=structure_blind,
+        kernel=False if no_kernel else None, reference=reference, since=since,
+        max_commits=max_commits,
     )
     progress = _Progress()
     try:
@@ -135,8 +196,68 @@ def _report(analysis: api.Analysis, written: list[Path], quiet: bool) -> None:
     if counts["skipped"]:
         click.echo(f"  {counts['skipped']} file(s) could not be analysed; "
                    "their diagnostics are listed above and in the JSON.")
+    _report_contexts(analysis.decomposition, analysis.reference)
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def _report_contexts(decomposition: Decomposition, reference: Scored | None) -> None:
+    domain = [c for c in decomposition.contexts if c.kind == "domain"]
+    scores = decomposition.scores
+    click.echo(f"proposed {len(domain)} contexts ({decomposition.choice.mode}, resolution "
+               f"{decomposition.choice.resolution:g}): modularity {scores.modularity:.3f}, "
+               f"cross-context dependencies {scores.cross_ratio:.0%}, "
+               f"{scores.multi_writer_tables} table(s) written by several contexts")
+    for context in decomposition.contexts:
+        terms = ", ".join(context.terms[:4])
+        click.echo(f"  {context.name:<22}{len(context.elements):>5} atoms {context.lines:>7,} "
+                   f"lines  {terms}")
+    for conflict in decomposition.conflicts:
+        click.echo(f"  constraint conflict: {conflict}", err=True)
+    if reference is not None:
+        for level, found in (("modules", reference.modules), ("atoms", reference.atoms)):
+            if found is not None:
+                click.echo(f"against {reference.reference} ({level}): MoJoFM {found.mojofm:.1f}, "
+                           f"ARI {found.ari:.3f}, AMI {found.ami:.3f} over {found.n} {level}, "
+                           f"{found.k_proposed} vs {found.k_truth} contexts")
+
+
+@cli.command()
+@click.argument("graph_file", metavar="GRAPH.json", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("seamline-out"), show_default=True,
+              help="Folder for contexts.json (created if missing).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A seamline.toml (or pyproject.toml) whose clustering settings to use: "
+                   "signal weights, pins, keep-together, keep-apart.")
+@_cluster_options
+def cluster(graph_file: Path, out_dir: Path, config_file: Path | None, granularity: str | None,
+            contexts: int | None, resolution: float | None, signals: tuple[str, ...],
+            structure_blind: bool, no_kernel: bool, reference: str | None) -> None:
+    """Cut a coupling graph into contexts: one written by `seamline analyze` (graph.json) or
+    made elsewhere, e.g. from runtime traces (format: docs/graph-format.md).
+    Writes OUT/contexts.json.
+
+    \b
+    Example:
+      seamline cluster seamline-out/graph.json --contexts 5 --out cut-5
+    """
+    overrides = Overrides(
+        config_file=config_file, granularity=granularity, contexts=contexts,
+        resolution=resolution, signals=_parse_signals(signals),
+        structure_blind=structure_blind, kernel=False if no_kernel else None,
+        reference=reference,
+    )
+    try:
+        options, reference_path = load_cluster_settings(overrides)
+        graph, decomposition, scored = api.cluster_graph(graph_file, options, reference_path)
+        written = api.write_contexts(graph, decomposition, scored, out_dir)
+    except SeamlineError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(SeamlineError(f"cannot write output: {error}"))
+    _report_contexts(decomposition, scored)
+    click.echo(f"wrote {written}")
 
 
 def main() -> None:

@@ -10,10 +10,11 @@ import difflib
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzer.coupling import DEFAULT_WEIGHTS, SIGNALS, ClusterOptions, Constraints
 from analyzer.errors import ConfigError, UsageError
 from analyzer.packs import Pack, bundled_packs, load_pack
 from analyzer.resources import rules_dir
@@ -37,6 +38,10 @@ class Settings:
     cache_dir: Path | None  # None: no cache
     jobs: int
     packs: tuple[Pack, ...] = ()  # rule packs: the bundled ones, then the project's
+    clustering: ClusterOptions = field(default_factory=ClusterOptions)
+    history_since: str | None = None  # git co-change: only commits since (git's --since)
+    history_commits: int = 1000  # git co-change: at most this many commits
+    reference: str | None = None  # a mapping file, or "packages", to score the cut against
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,15 @@ class Overrides:
     cache_dir: Path | None = None
     no_cache: bool = False
     jobs: int | None = None
+    granularity: str | None = None
+    contexts: int | None = None
+    resolution: float | None = None
+    signals: tuple[tuple[str, float], ...] = ()  # --signal NAME=WEIGHT
+    structure_blind: bool = False
+    kernel: bool | None = None
+    reference: str | None = None
+    since: str | None = None
+    max_commits: int | None = None
 
 
 # key -> (expected type, description used in error messages)
@@ -60,7 +74,20 @@ _KEYS: dict[str, tuple[type, str]] = {
     "include-generated": (bool, "true or false"),
     "max-file-bytes": (int, "a positive integer"),
     "rule-packs": (list, "a list of rule pack files (TOML) relative to the config file"),
+    "granularity": (str, "atom or module"),
+    "contexts": (int, "a positive integer"),
+    "resolution": (float, "a positive number"),
+    "seed": (int, "an integer"),
+    "shared-kernel": (bool, "true or false"),
+    "signals": (dict, "a table of signal = weight (a number >= 0)"),
+    "history-since": (str, "a date git understands, e.g. '2 years ago'"),
+    "history-commits": (int, "a number of commits (0 switches co-change off)"),
+    "pin": (dict, "a table of context name = list of atom or module patterns"),
+    "keep-together": (list, "a list of lists of atom or module patterns"),
+    "keep-apart": (list, "a list of lists of atom or module patterns"),
+    "reference": (str, "a mapping file relative to the config file, or 'packages'"),
 }
+_NESTED = {"keep-together", "keep-apart"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -117,7 +144,8 @@ def _find_config(root: Path) -> _Source | None:
 def _validate(found: _Source) -> dict[str, Any]:
     source, table, prefix = found.path, found.table, found.prefix
     checked: dict[str, Any] = {}
-    for key, value in table.items():
+    for key, raw in table.items():
+        value = raw
         if key not in _KEYS:
             close = difflib.get_close_matches(key, list(_KEYS), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -126,9 +154,34 @@ def _validate(found: _Source) -> dict[str, Any]:
                 f"unknown key '{prefix}{key}'{hint}; known keys: {known}", source=str(source)
             )
         expected, described = _KEYS[key]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-        if ok and expected is list:
+        if ok and expected is list and key in _NESTED:
+            ok = all(isinstance(group, list) and len(group) >= 2 and all(
+                isinstance(item, str) and item for item in group) for group in value)
+            value = [tuple(group) for group in value] if ok else value
+        elif ok and expected is list:
             ok = all(isinstance(item, str) and item for item in value)
+        if ok and key == "signals":
+            ok = all(name in SIGNALS and isinstance(weight, (int, float))
+                     and not isinstance(weight, bool) and weight >= 0
+                     for name, weight in value.items())
+            if not ok:
+                bad = next(n for n in value if n not in SIGNALS) if any(
+                    n not in SIGNALS for n in value) else None
+                if bad is not None:
+                    raise ConfigError(f"{prefix}signals: unknown signal {bad!r}; known: "
+                                      f"{', '.join(SIGNALS)}", source=str(source))
+        if ok and key == "pin":
+            ok = all(isinstance(patterns, list) and patterns and all(
+                isinstance(p, str) and p for p in patterns) for patterns in value.values())
+        if ok and key == "granularity":
+            ok = value in ("atom", "module")
+        if ok and key in ("contexts", "resolution"):
+            ok = value > 0
+        if ok and key == "history-commits":
+            ok = value >= 0
         if ok and key == "max-file-bytes":
             ok = value > 0
         if not ok:
@@ -197,6 +250,16 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
                               source=str(found.path))
         packs.append(load_pack(path))
 
+    clustering = _clustering(config, given)
+    reference = given.reference or config.get("reference")
+    if reference and reference != "packages":
+        base = Path.cwd() if given.reference else (found.path.parent if found else root)
+        reference = str((base / reference).resolve())
+        if not Path(reference).is_file():
+            raise UsageError(f"reference mapping not found: {reference} (give a TOML mapping "
+                             "file or 'packages')")
+    max_commits = given.max_commits if given.max_commits is not None else config.get(
+        "history-commits", 1000)
     return Settings(
         root=root,
         exclude=exclude,
@@ -207,4 +270,54 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         cache_dir=cache_dir,
         jobs=jobs,
         packs=tuple(packs),
+        clustering=clustering,
+        history_since=given.since or config.get("history-since"),
+        history_commits=int(max_commits),
+        reference=reference,
     )
+
+
+def _clustering(config: Mapping[str, Any], given: Overrides) -> ClusterOptions:
+    weights = dict(DEFAULT_WEIGHTS)
+    weights.update({k: float(v) for k, v in config.get("signals", {}).items()})
+    for name, weight in given.signals:
+        if name not in SIGNALS:
+            raise UsageError(f"--signal: unknown signal {name!r}; known: {', '.join(SIGNALS)}")
+        weights[name] = weight
+    if given.structure_blind:
+        weights["packages"] = 0.0
+    if not any(weights.values()):
+        raise UsageError("every signal is switched off: nothing to cluster on")
+    pins = tuple((name, tuple(patterns)) for name, patterns in config.get("pin", {}).items())
+    return ClusterOptions(
+        weights=weights,
+        granularity=given.granularity or config.get("granularity", "atom"),
+        contexts=given.contexts or config.get("contexts"),
+        resolution=given.resolution or config.get("resolution"),
+        seed=int(config.get("seed", 7)),
+        kernel=given.kernel if given.kernel is not None else config.get("shared-kernel", True),
+        constraints=Constraints(pin=pins, together=tuple(config.get("keep-together", ())),
+                                apart=tuple(config.get("keep-apart", ()))),
+    )
+
+
+def load_cluster_settings(overrides: Overrides) -> tuple[ClusterOptions, str | None]:
+    """The clustering settings of ``seamline cluster``: the command line over the config file
+    it names (if any). Returns the options and the reference (a file path or "packages")."""
+    config: dict[str, Any] = {}
+    base = Path.cwd()
+    if overrides.config_file is not None:
+        if not overrides.config_file.is_file():
+            raise UsageError(f"config file not found: {overrides.config_file}")
+        found = _config_in(overrides.config_file)
+        if found is not None:
+            config = _validate(found)
+            base = found.path.parent
+    reference = overrides.reference or config.get("reference")
+    if reference and reference != "packages":
+        path = (Path.cwd() if overrides.reference else base) / reference
+        if not path.is_file():
+            raise UsageError(f"reference mapping not found: {path} (give a TOML mapping file "
+                             "or 'packages')")
+        reference = str(path.resolve())
+    return _clustering(config, overrides), reference

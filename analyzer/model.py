@@ -169,6 +169,17 @@ class Flow:
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """The language of one atom: identifiers it uses (names bound by imports left out) with
+    their counts, and its docstring. Feeds the vocabulary signal."""
+
+    atom: str  # a top-level definition's name, or "" for module-level code
+    identifiers: tuple[tuple[str, int], ...]  # sorted by name
+    doc: str
+    dotted: tuple[str, ...] = ()  # strings that look like dotted paths ("shop.apps.Config")
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything one file says on its own. Cached by content hash."""
 
@@ -183,6 +194,7 @@ class FileFacts:
     classes: tuple[ClassFacts, ...] = ()
     flows: tuple[Flow, ...] = ()
     returns: tuple[tuple[str, str], ...] = ()  # ("f" or "Class.m", the class its annotation names)
+    words: tuple[Words, ...] = ()
 
 
 # --------------------------------------------------------------------------- resolved model
@@ -377,13 +389,14 @@ def facts_to_data(facts: FileFacts) -> list[Any]:
          for c in facts.classes],
         [[f.atom, list(f.events)] for f in facts.flows],
         [list(r) for r in facts.returns],
+        [[w.atom, [list(i) for i in w.identifiers], w.doc, list(w.dotted)] for w in facts.words],
     ]
 
 
 def facts_from_data(data: Any) -> FileFacts:
     """Rebuild ``FileFacts``; raises ``ValueError``/``TypeError``/``KeyError`` on bad data."""
     (status, lines, imports, defs, variables, exports, uses, problem, classes, flows,
-     returns) = data
+     returns, words) = data
     return FileFacts(
         status=ParseStatus(status),
         lines=int(lines),
@@ -416,4 +429,7 @@ def facts_from_data(data: Any) -> FileFacts:
         ),
         flows=tuple(Flow(str(atom), tuple(events)) for atom, events in flows),
         returns=tuple((str(name), str(annotation)) for name, annotation in returns),
+        words=tuple(Words(str(atom), tuple((str(w), int(n)) for w, n in identifiers), str(doc),
+                          tuple(str(d) for d in dotted))
+                    for atom, identifiers, doc, dotted in words),
     )

@@ -21,7 +21,7 @@ def test_hostile_names_and_messages_are_escaped(project: Callable[[Tree], Path],
     })
     written = api.write_analysis(run(root), tmp_path / "out")
     page = (tmp_path / "out" / "index.html").read_text()
-    assert [p.name for p in written] == ["analysis.json", "index.html"]
+    assert [p.name for p in written] == ["analysis.json", "graph.json", "index.html"]
     assert "<script" not in page and "<img" not in page
     assert "&lt;img src=x onerror=alert(3)&gt;.py" in page  # shown, as text
     assert "app/broken.py:2" in page

@@ -50,10 +50,11 @@ from analyzer.model import (
     ParseStatus,
     RawImport,
     Variable,
+    Words,
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-11"
+EXTRACTOR_VERSION = "code-12"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -61,6 +62,8 @@ _EMPTY_MODULE = cst.Module(body=[])
 _MAX_TEXT = 160
 _MAX_SNIPPET = 100
 _MODULE_LEVEL = ""
+_DOC_CHARS = 600  # of a docstring kept for the vocabulary
+_MAX_WORDS = 120  # identifiers kept per atom, the most used first
 
 
 def _text(node: cst.CSTNode) -> str:
@@ -286,6 +289,9 @@ class _FileVisitor(cst.CSTVisitor):
         self._calls: set[int] = set()
         self._uses: dict[str, dict[tuple[str, ...], _Tally]] = {}
         self._locals: dict[str, set[str]] = {}
+        self._words: dict[str, dict[str, int]] = {}  # atom -> identifier -> count
+        self._docs: dict[str, str] = {}
+        self._dotted: dict[str, set[str]] = {}  # atom -> "a.b.C" strings (dynamic references)
 
     # ------------------------------------------------------------------ helpers
 
@@ -300,6 +306,11 @@ class _FileVisitor(cst.CSTVisitor):
     def _use(self, chain: tuple[str, ...], node: cst.CSTNode, kind: str) -> None:
         if chain[0] in _BUILTINS and chain[0] not in self.bound:
             return
+        words = self._words.setdefault(self._atom, {})
+        # After an imported name only the last part is a word: the others may be modules.
+        spoken = chain if chain[0] not in self.bound else (chain[0], *chain[1:][-1:])
+        for word in spoken:
+            words[word] = words.get(word, 0) + 1
         table = self._uses.setdefault(self._atom, {})
         tally = table.get(chain)
         if tally is None:
@@ -307,6 +318,14 @@ class _FileVisitor(cst.CSTVisitor):
         else:
             tally.count += 1
             tally.kinds.add(kind)
+
+    def _doc(self, atom: str, node: cst.Module | cst.ClassDef | cst.FunctionDef) -> None:
+        try:
+            text = node.get_docstring()
+        except Exception:
+            text = None
+        if text:
+            self._docs[atom] = text[:_DOC_CHARS]
 
     def _kind(self, node: cst.CSTNode, chain: tuple[str, ...]) -> str:
         if self._context:
@@ -539,11 +558,15 @@ class _FileVisitor(cst.CSTVisitor):
             self._visit_in("decorator", decorator.decorator)
         return tuple(_text(d.decorator) for d in decorators)
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._doc(_MODULE_LEVEL, node)
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         top = self._func == 0 and self._cls == 0
         name = node.name.value
         if top:
             self._atom = name
+            self._doc(name, node)
         decorators = self._decorators(node.decorators)
         node.params.visit(self)
         if node.returns is not None:
@@ -582,6 +605,7 @@ class _FileVisitor(cst.CSTVisitor):
             self._atom = name
             self._methods = []
             self._class_facts(node)
+            self._doc(name, node)
         decorators = self._decorators(node.decorators)
         for base in node.bases:
             self._visit_in("base", base.value)
@@ -745,6 +769,13 @@ class _FileVisitor(cst.CSTVisitor):
             if isinstance(value, str) and _DOTTED.fullmatch(value):
                 self._use(tuple(value.split(".")), node, "annotation")
             return
+        if len(node.value) < 120:
+            try:
+                text: object = node.evaluated_value
+            except Exception:  # an odd literal is no reason to lose the file
+                text = None
+            if isinstance(text, str) and text.count(".") >= 2 and _DOTTED.fullmatch(text):
+                self._dotted.setdefault(self._atom, set()).add(text)
         self._loose_sql(node)
 
     def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
@@ -789,7 +820,24 @@ class _FileVisitor(cst.CSTVisitor):
             returns=tuple(self.returns),
             flows=tuple(Flow(atom, events) for atom in sorted(self._flows)
                         if (events := _pruned(self._flows[atom]))),
+            words=self._vocabulary(),
         )
+
+    def _vocabulary(self) -> tuple[Words, ...]:
+        """Per atom, the identifiers it uses and its docstring: the domain's own language.
+        A name an import binds may be a module, so it is left out (the path of a module is
+        layout, not vocabulary); the definitions it stands for come back as references."""
+        result: list[Words] = []
+        for atom in sorted(set(self._words) | set(self._docs) | set(self._dotted)):
+            counts = self._words.get(atom, {})
+            kept = sorted(((word, count) for word, count in counts.items()
+                           if word not in self.bound and word not in _BUILTINS),
+                          key=lambda item: (-item[1], item[0]))[:_MAX_WORDS]
+            doc = self._docs.get(atom, "")
+            dotted = tuple(sorted(self._dotted.get(atom, ())))
+            if kept or doc or dotted:
+                result.append(Words(atom, tuple(sorted(kept)), doc, dotted))
+        return tuple(result)
 
 
 def _rejected(rejection: Rejection, lines: int) -> FileFacts:

@@ -6,6 +6,8 @@ the page's Content-Security-Policy forbids scripts and remote loads.
 
 from __future__ import annotations
 
+from typing import Any
+
 import jinja2
 
 from analyzer import __version__
@@ -40,7 +42,8 @@ def _table_rows(data: DataModel) -> list[dict[str, object]]:
     return rows
 
 
-def render_index(project: str, code: CodeModel, data: DataModel) -> str:
+def render_index(project: str, code: CodeModel, data: DataModel,
+                 contexts: dict[str, Any] | None = None) -> str:
     counts = summary(code, data)
     cards = [("modules", counts["modules"]), ("lines", counts["lines"]),
              ("definitions", counts["definitions"]), ("methods", counts["methods"]),
@@ -51,4 +54,13 @@ def render_index(project: str, code: CodeModel, data: DataModel) -> str:
         project=project, version=__version__, schema_version=SCHEMA_VERSION, cards=cards,
         diagnostics=diagnostics(code, data), tables=_table_rows(data),
         modules=[(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports)) for m in code.modules],
+        contexts=contexts, placements=_placements(contexts),
+        splits=[m for m in (contexts or {}).get("modules", []) if m["split"]],
     )
+
+
+def _placements(contexts: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for placement in (contexts or {}).get("placements", []):
+        grouped.setdefault(placement["context"], []).append(placement)
+    return grouped

@@ -11,6 +11,11 @@ import json
 from typing import Any
 
 from analyzer import __version__
+from analyzer.cluster import Decomposition
+from analyzer.cluster.metrics import Agreement
+from analyzer.cluster.reference import Scored
+from analyzer.coupling import SIGNALS, CouplingGraph
+from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import (
     CodeModel,
     DataModel,
@@ -27,7 +32,7 @@ from analyzer.model import (
     TableAccess,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def _method(method: Method) -> dict[str, Any]:
@@ -144,8 +149,79 @@ def summary(code: CodeModel, data: DataModel) -> dict[str, int]:
     }
 
 
+def _agreement(found: Agreement | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"ari": round(found.ari, 4), "ami": round(found.ami, 4),
+            "mojofm": round(found.mojofm, 2), "elements": found.n,
+            "contexts": found.k_proposed, "reference_contexts": found.k_truth}
+
+
+def contexts_document(decomposition: Decomposition, graph: CouplingGraph,
+                      entry_points: tuple[EntryPoint, ...] | list[EntryPoint],
+                      reference: Scored | None) -> dict[str, Any]:
+    """The proposed cut: contexts, every placement with its reasons, the module plan, how
+    the number of contexts was chosen, the metrics and (with a reference) the agreement."""
+    options = decomposition.options
+    scores = decomposition.scores
+    signals_used = sorted({e.signal for e in graph.edges}, key=SIGNALS.index)
+    return {
+        "options": {
+            "granularity": options.granularity,
+            "weights": {s: options.weights.get(s, 0.0) for s in SIGNALS},
+            "contexts": options.contexts, "resolution": options.resolution,
+            "seed": options.seed, "shared_kernel": options.kernel,
+        },
+        "signals_present": signals_used,
+        "notes": list(graph.notes),
+        "choice": {
+            "mode": decomposition.choice.mode,
+            "resolution": decomposition.choice.resolution,
+            "reasoning": list(decomposition.choice.reasoning),
+            "candidates": [{"resolution": c.resolution, "contexts": c.contexts,
+                            "modularity": c.modularity, "stability": c.stability}
+                           for c in decomposition.choice.candidates],
+        },
+        "contexts": [
+            {"name": c.name, "kind": c.kind, "terms": list(c.terms), "lines": c.lines,
+             "elements": list(c.elements), "modules": list(c.modules),
+             "tables": list(c.tables)}
+            for c in decomposition.contexts
+        ],
+        "placements": [
+            {"element": p.element, "context": p.context, "how": p.how,
+             "signals": dict(p.signals),
+             "strongest": [{"node": n, "signal": s, "weight": w} for n, s, w in p.strongest],
+             "runner_up": p.runner_up, "margin": p.margin}
+            for p in decomposition.placements
+        ],
+        "modules": [
+            {"module": m.module, "context": m.context,
+             "split": [{"context": c, "elements": list(e)} for c, e in m.split]}
+            for m in decomposition.modules
+        ],
+        "entry_points": [{"atom": e.atom, "kind": e.kind, "path": e.path, "line": e.line}
+                         for e in entry_points],
+        "conflicts": list(decomposition.conflicts),
+        "metrics": {
+            "contexts": scores.k, "elements": scores.elements,
+            "modularity": scores.modularity, "sm": round(scores.sm, 4),
+            "icp": round(scores.icp, 4), "ifn": round(scores.ifn, 4),
+            "ned": round(scores.ned, 4), "bcp": round(scores.bcp, 4),
+            "cross_context_ratio": round(scores.cross_ratio, 4),
+            "data_purity": round(scores.data_purity, 4),
+            "tables_written_by_several": scores.multi_writer_tables,
+        },
+        "reference": None if reference is None else {
+            "name": reference.reference, "atoms": _agreement(reference.atoms),
+            "modules": _agreement(reference.modules), "unscored": reference.unscored,
+        },
+    }
+
+
 def analysis_document(root_name: str, source_roots: tuple[str, ...],
-                      code: CodeModel, data: DataModel) -> dict[str, Any]:
+                      code: CodeModel, data: DataModel,
+                      contexts: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "seamline", "version": __version__},
@@ -153,6 +229,7 @@ def analysis_document(root_name: str, source_roots: tuple[str, ...],
         "summary": summary(code, data),
         "modules": [_module(m) for m in code.modules],
         "data": _data(data),
+        "contexts": contexts,
         "diagnostics": [_diagnostic(d) for d in diagnostics(code, data)],
     }
 

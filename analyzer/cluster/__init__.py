@@ -1,0 +1,454 @@
+"""Bounded contexts from a coupling graph: ``decompose(graph, options)``.
+
+1. Mix the signals into one weighted graph (``weighted``), contracting what config pins or
+   keeps together into one node.
+2. Find communities with seeded Louvain, choosing the resolution by a sweep or bisecting it to
+   a fixed number of contexts (``communities``).
+3. With the shared kernel on: elements used from many contexts, none dominant, go to the
+   kernel and the rest is clustered again without them.
+4. Honour keep-apart constraints, name the contexts (``naming``), explain every placement,
+   roll the atoms up to modules with a split plan, and measure (``metrics``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+
+import networkx as nx
+
+from analyzer.cluster import metrics
+from analyzer.cluster.communities import (
+    SEEDS,
+    Candidate,
+    Groups,
+    element_labels,
+    exactly,
+    kernel_candidates,
+    louvain,
+    settle,
+    sweep,
+)
+from analyzer.cluster.naming import choose_names, context_terms
+from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
+from analyzer.coupling import ClusterOptions, CouplingGraph, Node
+
+KERNEL = "shared-kernel"
+UNPLACED = "unplaced"
+_STRONGEST = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Why an element is where it is."""
+
+    element: str
+    context: str
+    how: str  # clustered | pinned | kept-together | kernel | unplaced | kept-apart
+    signals: tuple[tuple[str, float], ...]  # tie to its own context, by signal
+    strongest: tuple[tuple[str, str, float], ...]  # (neighbour, signal, weight) in its context
+    runner_up: str | None
+    margin: float  # (own tie - runner-up tie) / own tie: 1 is clear-cut, 0 is a coin toss
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    name: str
+    kind: str  # domain | kernel | unplaced
+    terms: tuple[str, ...]
+    elements: tuple[str, ...]
+    modules: tuple[str, ...]  # modules it holds most of
+    tables: tuple[str, ...]  # tables placed with it
+    lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModulePlan:
+    """Where a module goes; when its atoms land in several contexts, the split."""
+
+    module: str
+    context: str
+    split: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (context, elements) when split
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """How the number of contexts was chosen, with every candidate tried."""
+
+    mode: str  # auto | fixed | resolution
+    resolution: float
+    candidates: tuple[Candidate, ...]
+    reasoning: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decomposition:
+    options: ClusterOptions
+    contexts: tuple[Context, ...]
+    placements: tuple[Placement, ...]
+    modules: tuple[ModulePlan, ...]
+    choice: Choice
+    conflicts: tuple[str, ...]
+    scores: metrics.Scores
+
+    def assignment(self) -> dict[str, str]:
+        return {p.element: p.context for p in self.placements}
+
+
+# --------------------------------------------------------------------------- constraints
+
+
+def _matches(node: Node, patterns: Sequence[str]) -> bool:
+    return any(fnmatchcase(node.id, p) or (node.module and fnmatchcase(node.module, p))
+               for p in patterns)
+
+
+def _contractions(graph: CouplingGraph, options: ClusterOptions,
+                  conflicts: list[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(unit -> merged unit, merged unit -> pinned context, unit -> how)."""
+    merged: dict[str, str] = {}
+    pinned: dict[str, str] = {}
+    how: dict[str, str] = {}
+    elements = [n for n in graph.nodes if n.is_element]
+    for context, patterns in options.constraints.pin:
+        target = f"pin:{context}"
+        pinned[target] = context
+        hits = [n for n in elements if _matches(n, patterns)]
+        if not hits:
+            conflicts.append(f"pin {context!r}: no atom or module matches {list(patterns)}")
+        for node in hits:
+            unit = unit_of(node, options.granularity)
+            if unit in merged and merged[unit] != target:
+                conflicts.append(f"{node.id} is pinned to both {pinned[merged[unit]]!r} and "
+                                 f"{context!r}; kept in {pinned[merged[unit]]!r}")
+                continue
+            merged[unit] = target
+            how[unit] = "pinned"
+    for index, patterns in enumerate(options.constraints.together):
+        hits = [n for n in elements if _matches(n, patterns)]
+        units = sorted({merged.get(unit_of(n, options.granularity), unit_of(n, options.granularity))
+                        for n in hits})
+        if len(units) < 2:
+            if not hits:
+                conflicts.append(f"keep-together {list(patterns)}: nothing matches")
+            continue
+        pins = [u for u in units if u in pinned]
+        if len(pins) > 1:
+            conflicts.append(f"keep-together {list(patterns)} spans pinned contexts "
+                             f"{sorted(pinned[p] for p in pins)}; left apart")
+            continue
+        target = pins[0] if pins else f"together:{index}"
+        for node in hits:
+            unit = unit_of(node, options.granularity)
+            old = merged.get(unit)
+            merged[unit] = target
+            how.setdefault(unit, "kept-together")
+            if old and old != target:  # an earlier together group joins this one
+                for key, value in list(merged.items()):
+                    if value == old:
+                        merged[key] = target
+    return merged, pinned, how
+
+
+def _separate_pins(weighted: Weighted, groups: Groups, pinned: Mapping[str, str]) -> Groups:
+    """A group holding several pinned contexts is divided between them by ties."""
+    result: Groups = []
+    for group in groups:
+        pins = sorted(u for u in group if u in pinned)
+        if len(pins) < 2:
+            result.append(group)
+            continue
+        parts: dict[str, set[str]] = {p: {p} for p in pins}
+        for unit in sorted(group - set(pins)):
+            ties = [(sum(signals_between(weighted, unit, p).values()), p) for p in pins]
+            best = max(ties, key=lambda t: (t[0], t[1] == pins[0]))[1]
+            parts[best].add(unit)
+        result.extend(frozenset(p) for p in parts.values())
+    return sorted(result, key=min)
+
+
+def _keep_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups,
+                options: ClusterOptions, pinned: Mapping[str, str],
+                conflicts: list[str], how: dict[str, str]) -> Groups:
+    working = [set(g) for g in groups]
+    for patterns in options.constraints.apart:
+        parties = []
+        for pattern in patterns:
+            units = {weighted.unit[n.id] for n in graph.nodes
+                     if n.is_element and _matches(n, [pattern])} - set()
+            parties.append((pattern, units))
+        for (first, left), (second, right) in _pairs(parties):
+            owner = {u: i for i, g in enumerate(working) for u in g}
+            shared = {owner[u] for u in left if u in owner} & {owner[u] for u in right
+                                                                if u in owner}
+            for index in sorted(shared):
+                movable = [u for u in right if owner.get(u) == index and u not in pinned]
+                if not movable:
+                    movable = [u for u in left if owner.get(u) == index and u not in pinned]
+                if not movable:
+                    conflicts.append(f"keep-apart {first!r} and {second!r}: both pinned to "
+                                     "the same context")
+                    continue
+                for unit in movable:
+                    ties: dict[int, float] = defaultdict(float)
+                    for other, data in weighted.graph[unit].items():
+                        if other in owner and owner[other] != index:
+                            ties[owner[other]] += data["weight"]
+                    if ties:
+                        target = max(sorted(ties), key=lambda i: ties[i])
+                        working[target].add(unit)
+                    else:
+                        working.append({unit})
+                    working[index].discard(unit)
+                    how[unit] = "kept-apart"
+                    owner = {u: i for i, g in enumerate(working) for u in g}
+    return sorted((frozenset(g) for g in working if g), key=min)
+
+
+def _pairs(parties: list[tuple[str, set[str]]]) -> list[tuple[tuple[str, set[str]],
+                                                              tuple[str, set[str]]]]:
+    return [(parties[i], parties[j]) for i in range(len(parties))
+            for j in range(i + 1, len(parties))]
+
+
+# --------------------------------------------------------------------------- decompose
+
+
+def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
+    graph, members = weighted.graph, weighted.members
+    if options.contexts is not None:
+        tried, groups = exactly(graph, members, options.contexts, options.seed)
+        reasoning = (f"{options.contexts} contexts were asked for (--contexts); the resolution "
+                     f"was bisected to {tried[-1].resolution:g} and groups merged or split to "
+                     "reach the count exactly.",)
+        return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
+    resolutions = (options.resolution,) if options.resolution is not None else None
+    candidates, groups = sweep(graph, members, options.seed, *([resolutions] if resolutions
+                                                                else []))
+    best = max(candidates, key=lambda c: c.score)
+    if options.resolution is not None:
+        return groups, Choice("resolution", best.resolution, tuple(candidates), (
+            f"resolution {best.resolution:g} was set; it gives {best.contexts} contexts "
+            f"(modularity {best.modularity:.3f}, seed agreement {best.stability:.2f}).",))
+    lines = [f"Tried resolutions {', '.join(f'{c.resolution:g}' for c in candidates)} with "
+             f"{SEEDS} seeds each; kept the one with the best modularity x seed agreement.",
+             f"resolution {best.resolution:g}: {best.contexts} contexts, modularity "
+             f"{best.modularity:.3f}, seed agreement {best.stability:.2f}."]
+    others = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)[:2]
+    for other in others:
+        lines.append(f"runner-up resolution {other.resolution:g}: {other.contexts} contexts, "
+                     f"modularity {other.modularity:.3f}, seed agreement {other.stability:.2f}.")
+    return groups, Choice("auto", best.resolution, tuple(candidates), tuple(lines))
+
+
+def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
+    conflicts: list[str] = []
+    merged, pinned, how = _contractions(graph, options, conflicts)
+    weighted = mix(graph, options, merged)
+    kernel: set[str] = set()
+    if options.kernel:
+        # Hubs (used by many) pull their users together whatever their domain: cluster
+        # without them first, then keep in the kernel those whose users are spread out.
+        users = _dependents(graph, weighted)
+        hubs = frozenset(_hubs(users, len(weighted.members)) - set(pinned))
+        if hubs:
+            trial = mix(graph, options, merged, hubs)
+            groups = settle(trial.graph, louvain(trial.graph, options.resolution or 1.0,
+                                                 options.seed), trial.members)
+            labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
+            contexts = len(set(labels.values()))
+            kernel = set(kernel_candidates({h: users[h] for h in hubs}, labels, contexts))
+        if kernel:
+            weighted = mix(graph, options, merged, frozenset(kernel))
+    groups, choice = _cut(weighted, options)
+    groups = _separate_pins(weighted, groups, pinned)
+    groups = _keep_apart(graph, weighted, groups, options, pinned, conflicts, how)
+    return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
+
+
+def _hubs(users: Mapping[str, set[str]], units: int) -> set[str]:
+    """Units used by unusually many others: at least 10, and at least 2% of all units."""
+    floor = max(10, round(0.02 * units))
+    return {unit for unit, who in users.items() if len(who) >= floor}
+
+
+def _dependents(graph: CouplingGraph, weighted: Weighted) -> dict[str, set[str]]:
+    users: dict[str, set[str]] = defaultdict(set)
+    for edge in graph.edges:
+        if edge.signal in ("code", "links"):
+            a, b = weighted.unit.get(edge.source), weighted.unit.get(edge.target)
+            if a and b and a != b and a in weighted.members and b in weighted.members:
+                users[b].add(a)
+    return users
+
+
+def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, groups: Groups,
+            choice: Choice, kernel: set[str], pinned: Mapping[str, str], how: Mapping[str, str],
+            conflicts: list[str]) -> Decomposition:
+    nodes = weighted.nodes
+    members = weighted.members
+    owner = {unit: index for index, group in enumerate(groups) for unit in group}
+
+    def lines(units: set[str] | frozenset[str]) -> int:
+        return sum(nodes[e].size for u in units for e in members.get(u, ()))
+
+    real = [i for i, g in enumerate(groups) if sum(len(members.get(u, ())) for u in g) > 0]
+    tied = [i for i in real if any(weighted.graph.degree(u, weight="weight") > 0
+                                   for u in groups[i] if u in members)]
+    order = sorted(tied, key=lambda i: (-lines(groups[i]), min(groups[i])))
+    pin_names = {i: pinned[u] for i in order for u in groups[i] if u in pinned}
+    term_groups = {i: [e for u in groups[i] for e in members.get(u, ())] +
+                   [u for u in groups[i] if nodes.get(u) is not None and nodes[u].kind == "table"]
+                   for i in order}
+    terms = context_terms(term_groups, nodes)
+    taken = set(pin_names.values()) | {KERNEL, UNPLACED}
+    names = dict(pin_names)
+    names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken))
+
+    context_of: dict[str, str] = {}
+    for unit, index in owner.items():
+        if unit in members:
+            context_of[unit] = names.get(index, UNPLACED)
+    for unit in kernel:
+        context_of[unit] = KERNEL
+
+    placements = tuple(sorted((
+        _place(node.id, weighted.unit[node.id], context_of, weighted, how, kernel)
+        for node in graph.nodes if node.is_element
+    ), key=lambda p: p.element))
+    by_context: dict[str, list[str]] = defaultdict(list)
+    for placement in placements:
+        by_context[placement.context].append(placement.element)
+    modules = _roll_up(placements, nodes)
+    held: dict[str, list[str]] = defaultdict(list)
+    for plan in modules:
+        held[plan.context].append(plan.module)
+    tables: dict[str, list[str]] = defaultdict(list)
+    for unit, index in owner.items():
+        node = nodes.get(unit)
+        if node is not None and node.kind == "table" and index in names:
+            tables[names[index]].append(node.id.removeprefix("table:"))
+
+    contexts: list[Context] = []
+    for index in order:
+        name = names[index]
+        contexts.append(Context(name, "domain", terms.get(index, ()), tuple(by_context[name]),
+                                tuple(held[name]), tuple(sorted(tables[name])),
+                                sum(nodes[e].size for e in by_context[name])))
+    for special, kind in ((KERNEL, "kernel"), (UNPLACED, "unplaced")):
+        if by_context.get(special):
+            contexts.append(Context(special, kind, (), tuple(by_context[special]),
+                                    tuple(held[special]), (),
+                                    sum(nodes[e].size for e in by_context[special])))
+    scores = _scores(graph, weighted, placements, groups)
+    return Decomposition(options, tuple(contexts), placements, modules, choice,
+                         tuple(conflicts), scores)
+
+
+def _place(element: str, unit: str, context_of: Mapping[str, str], weighted: Weighted,
+           how: Mapping[str, str], kernel: set[str]) -> Placement:
+    context = context_of.get(unit, UNPLACED)
+    if unit in kernel:
+        return Placement(element, KERNEL, "kernel", (), (), None, 1.0)
+    graph = weighted.graph
+    ties: dict[str, float] = defaultdict(float)
+    signals: dict[str, float] = defaultdict(float)
+    strongest: list[tuple[float, str, str]] = []
+    if unit in graph:
+        for other, data in graph[unit].items():
+            other_context = context_of.get(other)
+            if other_context is None:  # a helper node: its group's context
+                other_context = _helper_context(other, weighted, context_of)
+            if other_context is None:
+                continue
+            ties[other_context] += data["weight"]
+            if other_context == context:
+                split = signals_between(weighted, unit, other)
+                for signal, weight in split.items():
+                    signals[signal] += weight
+                    strongest.append((weight, other, signal))
+    own = ties.get(context, 0.0)
+    others = sorted(((w, c) for c, w in ties.items() if c != context), key=lambda p: (-p[0], p[1]))
+    runner_up = others[0][1] if others else None
+    margin = 1.0 if not others or own <= 0 else max(0.0, (own - others[0][0]) / own)
+    if own <= 0 and context != UNPLACED and not others:
+        margin = 0.0
+    strongest.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return Placement(
+        element=element, context=context,
+        how=how.get(unit, "clustered" if context != UNPLACED else "unplaced"),
+        signals=tuple((s, round(w, 4)) for s, w in sorted(signals.items(), key=lambda p: -p[1])),
+        strongest=tuple((other, signal, round(weight, 4))
+                        for weight, other, signal in strongest[:_STRONGEST]),
+        runner_up=runner_up, margin=round(margin, 4),
+    )
+
+
+def _helper_context(unit: str, weighted: Weighted, context_of: Mapping[str, str]) -> str | None:
+    """Helper nodes (tables, use cases, packages) count for the context of most of their
+    neighbours; computed lazily and cached on the weighted graph's node data."""
+    data = weighted.graph.nodes[unit]
+    if "context" not in data:
+        ties: dict[str, float] = defaultdict(float)
+        for other, edge in weighted.graph[unit].items():
+            context = context_of.get(other)
+            if context is not None:
+                ties[context] += edge["weight"]
+        data["context"] = max(sorted(ties), key=lambda c: ties[c]) if ties else None
+    value = data["context"]
+    return value if isinstance(value, str) else None
+
+
+def _roll_up(placements: Sequence[Placement], nodes: Mapping[str, Node]) -> tuple[ModulePlan, ...]:
+    by_module: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    defined = {nodes[p.element].module for p in placements if nodes[p.element].kind != "module"}
+    for placement in placements:
+        node = nodes[placement.element]
+        if node.kind == "module" and node.module in defined:
+            continue  # a module's wiring goes with its definitions
+        by_module[node.module or node.id][placement.context].append(placement.element)
+    plans: list[ModulePlan] = []
+    for module in sorted(by_module):
+        shares = by_module[module]
+        weight = {c: sum(nodes[e].size for e in elements) for c, elements in shares.items()}
+        ranked = sorted(shares, key=lambda c: (c == UNPLACED, c == KERNEL, -weight[c], c))
+        split = tuple((c, tuple(sorted(shares[c]))) for c in ranked) if len(
+            [c for c in shares if c != UNPLACED]) > 1 else ()
+        plans.append(ModulePlan(module, ranked[0], split))
+    return tuple(plans)
+
+
+def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Placement],
+            groups: Groups) -> metrics.Scores:
+    partition = {p.element: p.context for p in placements if p.context not in (KERNEL, UNPLACED)}
+    dependencies: dict[tuple[str, str], int] = defaultdict(int)
+    writers: dict[str, set[str]] = defaultdict(set)
+    use_cases: dict[str, set[str]] = defaultdict(set)
+    for edge in graph.edges:
+        if edge.signal in ("code", "links"):
+            dependencies[(edge.source, edge.target)] += edge.count
+        elif edge.signal == "data" and edge.kind in ("write", "ddl"):
+            writers[edge.target.removeprefix("table:")].add(edge.source)
+        elif edge.signal == "usecases":
+            use_cases[edge.source].add(edge.target)
+    # modularity of the graph that was cut, helper nodes with their groups
+    unit_group = {unit: str(index) for index, group in enumerate(groups) for unit in group}
+    scores = metrics.score(
+        partition,
+        dependencies=[(a, b, n) for (a, b), n in sorted(dependencies.items())],
+        graph_edges=[],
+        writers={t: sorted(w) for t, w in sorted(writers.items())},
+        use_cases={u: sorted(e) for u, e in sorted(use_cases.items())},
+    )
+    edges = [(a, b, float(d["weight"])) for a, b, d in sorted(weighted.graph.edges(data=True))]
+    return replace(scores, modularity=round(metrics.modularity(unit_group, edges), 4))
+
+
+def element_partition(decomposition: Decomposition) -> dict[str, str]:
+    return decomposition.assignment()
+
+
+__all__ = ["KERNEL", "UNPLACED", "Choice", "Context", "Decomposition", "ModulePlan",
+           "Placement", "decompose", "element_labels", "nx"]

@@ -1,0 +1,78 @@
+"""Names for contexts, from their dominant domain terms.
+
+A context's terms are its elements' strongest terms (a class's count double, as the nouns of a
+domain live in its classes) and its tables' words. Each term is scored by how often the
+context uses it against how many contexts use it (class-based TF-IDF); the best term that no
+other context has taken names it, and a second term is added when needed to stay unique.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
+
+from analyzer.coupling import Node
+from analyzer.text import words
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
+                  limit: int = 6) -> dict[Key, tuple[str, ...]]:
+    """For each group (key -> node ids), its distinctive terms, best first."""
+    bags: dict[Key, dict[str, float]] = {}
+    for key, ids in groups.items():
+        bag: dict[str, float] = {}
+        for node_id in ids:
+            node = nodes[node_id]
+            # the nouns of a domain: its tables, then its classes, then its functions' names
+            own = _NAME_WEIGHT.get(node.kind, 0.0)
+            for word in _name_words(node):
+                bag[word] = bag.get(word, 0.0) + own
+            for rank, term in enumerate(node.terms[:5]):
+                bag[term] = bag.get(term, 0.0) + 0.5 * (1.0 - 0.15 * rank)
+        bags[key] = bag
+    spread: Counter[str] = Counter()
+    for bag in bags.values():
+        spread.update(bag.keys())
+    total = max(1, len(bags))
+    result: dict[Key, tuple[str, ...]] = {}
+    for key, bag in bags.items():
+        scored = sorted(((count * math.log(1 + total / spread[term]), term)
+                         for term, count in bag.items()), key=lambda p: (-p[0], p[1]))
+        result[key] = tuple(term for _, term in scored[:limit])
+    return result
+
+
+_NAME_WEIGHT = {"table": 3.0, "class": 2.0, "function": 1.0}
+def _name_words(node: Node) -> list[str]:
+    name = node.id.removeprefix("table:").rpartition(":")[2].rpartition(".")[2]
+    return [word for word in words(name) if word not in _GENERIC]
+
+
+_GENERIC = frozenset("""
+get set add list create update delete remove view views form forms model models manager
+admin config base abstract mixin test tests util utils helper helpers handler handlers
+service services repo repository api task tasks command commands serializer error
+exception the and for with from new all one ids make build load save send run
+""".split())  # noqa: SIM905 - a word list
+
+
+def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str]) -> dict[Key, str]:
+    """A unique, readable name per key: its best free term, or two terms joined by ``-``,
+    else ``context-N``. Keys are named biggest first, so the order of ``terms`` matters."""
+    names: dict[Key, str] = {}
+    for index, (key, ranked) in enumerate(terms.items(), start=1):
+        name = next((t for t in ranked[:3] if t not in taken), None)
+        if name is None and len(ranked) >= 2:
+            pairs = [f"{a}-{b}" for a in ranked[:3] for b in ranked[:4] if a != b]
+            name = next((p for p in pairs if p not in taken), None)
+        number = index
+        while name is None or name in taken:
+            name = f"context-{number}"
+            number += 1000
+        taken.add(name)
+        names[key] = name
+    return names

@@ -1,0 +1,84 @@
+"""From a coupling graph and the run's signal weights to one undirected weighted graph.
+
+Signals differ wildly in how many edges they make (vocabulary links every atom to a few
+neighbours; code may link a helper to hundreds). So each signal is first scaled to the same
+total, the number of elements, and only then multiplied by its weight: a weight is the share
+of the picture a signal gets, whatever its density.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from analyzer.coupling import SIGNALS, ClusterOptions, CouplingGraph, Node
+
+
+@dataclass(slots=True)
+class Weighted:
+    """The mixed graph, and for explanations each pair's weight by signal."""
+
+    graph: nx.Graph
+    by_signal: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)  # graph node -> elements
+    unit: dict[str, str] = field(default_factory=dict)  # element or helper -> graph node
+    nodes: dict[str, Node] = field(default_factory=dict)
+    scale: dict[str, float] = field(default_factory=dict)
+
+
+def unit_of(node: Node, granularity: str) -> str:
+    """The graph node an element becomes: itself, or its module (``module`` granularity)."""
+    if granularity == "module" and node.is_element:
+        return node.module or node.id
+    return node.id
+
+
+def mix(graph: CouplingGraph, options: ClusterOptions,
+        merged: Mapping[str, str] | None = None, removed: frozenset[str] = frozenset()
+        ) -> Weighted:
+    """``merged`` maps a unit to the unit it is contracted into (pins, keep-together);
+    ``removed`` units are left out (the shared kernel)."""
+    merged = merged or {}
+    nodes = graph.node_map()
+    result = Weighted(nx.Graph(), nodes=nodes)
+    for node in graph.nodes:
+        unit = unit_of(node, options.granularity)
+        unit = merged.get(unit, unit)
+        result.unit[node.id] = unit
+        if unit in removed:
+            continue
+        if node.is_element:
+            result.members.setdefault(unit, []).append(node.id)
+        result.graph.add_node(unit)
+    elements = sum(1 for n in graph.nodes if n.is_element) or 1
+    totals: dict[str, float] = defaultdict(float)
+    for edge in graph.edges:
+        totals[edge.signal] += edge.weight
+    for signal in SIGNALS:
+        weight = options.weights.get(signal, 0.0)
+        if totals.get(signal) and weight > 0:
+            result.scale[signal] = weight * elements / totals[signal]
+    pairs: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for edge in graph.edges:
+        scale = result.scale.get(edge.signal)
+        if scale is None:
+            continue
+        a, b = result.unit[edge.source], result.unit[edge.target]
+        if a == b or a in removed or b in removed:
+            continue
+        key = (a, b) if a < b else (b, a)
+        pairs[key][edge.signal] += edge.weight * scale
+    for (a, b), signals in sorted(pairs.items()):
+        result.graph.add_edge(a, b, weight=sum(signals.values()))
+        result.by_signal[(a, b)] = dict(signals)
+    for members in result.members.values():
+        members.sort()
+    return result
+
+
+def signals_between(weighted: Weighted, a: str, b: str) -> dict[str, float]:
+    key = (a, b) if a < b else (b, a)
+    return weighted.by_signal.get(key, {})

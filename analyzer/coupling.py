@@ -1,0 +1,229 @@
+"""The coupling graph: the one input of clustering, and a documented JSON format.
+
+Nodes are the atoms of the decomposition (top-level classes and functions, and each module's
+module-level code) plus helper nodes that carry a signal without being code: tables, use
+cases (entry points) and the package layout. Edges are directed, typed by the signal that saw
+them, and weighted within that signal; clustering mixes the signals with the weights of the
+run, so one exported graph can be clustered again under other weights.
+
+``seamline cluster GRAPH.json`` reads this format, so a graph made elsewhere (from runtime
+traces, say) can be clustered too: see ``docs/graph-format.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzer.errors import ConfigError
+
+FORMAT = "seamline-graph"
+FORMAT_VERSION = 1
+
+# Every signal, in the order reports list them.
+SIGNALS = ("code", "links", "data", "vocabulary", "usecases", "cochange", "packages")
+
+SIGNAL_TEXT = {
+    "code": "code dependencies (references and imports)",
+    "links": "framework links (string foreign keys, get_model, get_class, relationships)",
+    "data": "shared tables (writes weigh more than reads)",
+    "vocabulary": "domain vocabulary (TF-IDF over identifiers, docstrings and table names)",
+    "usecases": "static use cases (atoms reached from the same entry points)",
+    "cochange": "git co-change",
+    "packages": "package layout",
+}
+
+# Kinds of node that are code and get placed in a context; the others are helpers.
+ELEMENT_KINDS = frozenset({"class", "function", "module", "element"})
+HELPER_KINDS = frozenset({"table", "usecase", "package"})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Node:
+    """One node. ``module``, ``path`` and ``line`` locate code (empty for helpers);
+    ``size`` is its length in lines; ``terms`` its strongest domain words, best first."""
+
+    id: str
+    kind: str
+    module: str = ""
+    path: str = ""
+    line: int = 0
+    size: int = 1
+    terms: tuple[str, ...] = ()
+
+    @property
+    def is_element(self) -> bool:
+        return self.kind in ELEMENT_KINDS
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Edge:
+    """``source`` is coupled to ``target`` by ``signal``; ``kind`` says how (``call``,
+    ``write``, ``get_model``...), ``count`` how often, ``weight`` how strongly."""
+
+    source: str
+    target: str
+    signal: str
+    kind: str
+    weight: float
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CouplingGraph:
+    project: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    notes: tuple[str, ...] = ()  # what a signal could not do ("no git history", ...)
+
+    def node_map(self) -> dict[str, Node]:
+        return {node.id: node for node in self.nodes}
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """From config: ``pin`` maps a context name to patterns of atoms or modules that must be
+    in it; ``together`` and ``apart`` are groups of patterns."""
+
+    pin: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    together: tuple[tuple[str, ...], ...] = ()
+    apart: tuple[tuple[str, ...], ...] = ()
+
+
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "code": 1.0, "links": 0.5, "data": 1.0, "vocabulary": 0.6, "usecases": 0.3,
+    "cochange": 0.5, "packages": 0.5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterOptions:
+    """How to cut: signal weights (0 switches a signal off), ``granularity`` ``atom`` or
+    ``module``, ``contexts`` a fixed number or None for automatic, ``resolution`` None for
+    automatic, a seed for determinism, shared-kernel detection on or off."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    granularity: str = "atom"
+    contexts: int | None = None
+    resolution: float | None = None
+    seed: int = 7
+    kernel: bool = True
+    constraints: Constraints = Constraints()
+
+
+# --------------------------------------------------------------------------- JSON codec
+
+
+def graph_to_data(graph: CouplingGraph) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "project": graph.project,
+        "notes": list(graph.notes),
+        "nodes": [
+            {"id": n.id, "kind": n.kind, "module": n.module, "path": n.path, "line": n.line,
+             "size": n.size, "terms": list(n.terms)}
+            for n in graph.nodes
+        ],
+        "edges": [
+            {"source": e.source, "target": e.target, "signal": e.signal, "kind": e.kind,
+             "weight": round(e.weight, 6), "count": e.count}
+            for e in graph.edges
+        ],
+    }
+
+
+def _field(item: Mapping[str, Any], key: str, kind: type, where: str, default: Any = None) -> Any:
+    if key not in item:
+        if default is not None:
+            return default
+        raise ConfigError(f"{where}: missing {key!r}")
+    value = item[key]
+    ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if not ok:
+        raise ConfigError(f"{where}: {key!r} must be {kind.__name__}, not {value!r}")
+    return value
+
+
+def graph_from_data(data: Any, source: str) -> CouplingGraph:
+    """Read and check a graph; every problem is a ``ConfigError`` naming the element."""
+    if not isinstance(data, dict):
+        raise ConfigError("a graph must be a JSON object", source=source)
+    if data.get("format") != FORMAT:
+        raise ConfigError(f"not a seamline graph: 'format' must be {FORMAT!r}", source=source)
+    if data.get("version") != FORMAT_VERSION:
+        raise ConfigError(f"graph format version {data.get('version')!r} is not supported "
+                          f"(this seamline reads version {FORMAT_VERSION})", source=source)
+    raw_nodes, raw_edges = data.get("nodes"), data.get("edges")
+    if not isinstance(raw_nodes, list) or not isinstance(raw_edges, list):
+        raise ConfigError("'nodes' and 'edges' must be lists", source=source)
+    nodes: dict[str, Node] = {}
+    try:
+        for index, item in enumerate(raw_nodes):
+            where = f"nodes[{index}]"
+            if not isinstance(item, dict):
+                raise ConfigError(f"{where}: must be an object")
+            node = Node(
+                id=_field(item, "id", str, where),
+                kind=_field(item, "kind", str, where, "element"),
+                module=_field(item, "module", str, where, ""),
+                path=_field(item, "path", str, where, ""),
+                line=_field(item, "line", int, where, 0),
+                size=max(1, _field(item, "size", int, where, 1)),
+                terms=tuple(str(t) for t in _field(item, "terms", list, where, [])),
+            )
+            if node.kind not in ELEMENT_KINDS | HELPER_KINDS:
+                raise ConfigError(f"{where}: unknown kind {node.kind!r}; known: "
+                                  f"{', '.join(sorted(ELEMENT_KINDS | HELPER_KINDS))}")
+            if node.id in nodes:
+                raise ConfigError(f"{where}: duplicate node id {node.id!r}")
+            nodes[node.id] = node
+        edges: list[Edge] = []
+        for index, item in enumerate(raw_edges):
+            where = f"edges[{index}]"
+            if not isinstance(item, dict):
+                raise ConfigError(f"{where}: must be an object")
+            edge = Edge(
+                source=_field(item, "source", str, where),
+                target=_field(item, "target", str, where),
+                signal=_field(item, "signal", str, where),
+                kind=_field(item, "kind", str, where, "-"),
+                weight=_field(item, "weight", float, where, 1.0),
+                count=max(1, _field(item, "count", int, where, 1)),
+            )
+            if edge.signal not in SIGNALS:
+                raise ConfigError(f"{where}: unknown signal {edge.signal!r}; known: "
+                                  f"{', '.join(SIGNALS)}")
+            for end in (edge.source, edge.target):
+                if end not in nodes:
+                    raise ConfigError(f"{where}: no node {end!r}")
+            if not math.isfinite(edge.weight) or edge.weight < 0:
+                raise ConfigError(f"{where}: weight must be a finite number >= 0")
+            edges.append(edge)
+    except ConfigError as error:
+        raise ConfigError(str(error), source=source) from None
+    notes = data.get("notes", [])
+    return CouplingGraph(
+        project=str(data.get("project", "")),
+        nodes=tuple(sorted(nodes.values())),
+        edges=tuple(sorted(edges)),
+        notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
+    )
+
+
+def dumps_graph(graph: CouplingGraph) -> bytes:
+    return (json.dumps(graph_to_data(graph), indent=1, sort_keys=False, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def loads_graph(text: bytes, source: str) -> CouplingGraph:
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ConfigError(f"not valid JSON: {error}", source=source) from None
+    return graph_from_data(data, source)

@@ -1,0 +1,274 @@
+"""The coupling graph of a project, built from the code model and the data access model.
+
+Every signal is built on its own, so each can be weighed or switched off when clustering:
+
+* ``code``: atom A references atom B ``n`` times: weight ``1 + ln n`` (half for type-only use);
+* ``links``: framework links (string foreign keys, ``get_model``, ``get_class``...);
+* ``data``: an atom and a table it writes (1), reads (0.5) or declares (2), halved when
+  seamline is not sure of the access; tables are nodes, so atoms that share one meet there;
+* ``vocabulary``: each atom's nearest neighbours by TF-IDF cosine similarity;
+* ``usecases``: an entry point and the atoms it reaches, ``1 / (1 + steps)``;
+* ``cochange``: files that change in the same commits (git history);
+* ``packages``: an atom and its module, a module and its package (the layout prior).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.coupling import CouplingGraph, Edge, Node
+from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
+from analyzer.graph.history import co_change
+from analyzer.graph.vocabulary import Vocabulary, atom_document, table_words
+from analyzer.model import CodeModel, Confidence, DataModel, FileFacts, Link, Module
+
+_MODE_WEIGHT = {"write": 1.0, "ddl": 0.5, "read": 0.5}
+_DECLARES = 2.0
+_REPRESENTATIVES = 8  # atoms per file linked by co-change
+_LOADER_LINKS = frozenset({"get-model", "get-class", "get-user-model"})
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryOptions:
+    since: str | None = None
+    max_commits: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltGraph:
+    graph: CouplingGraph
+    entry_points: tuple[EntryPoint, ...]
+
+
+class _Builder:
+    def __init__(self, code: CodeModel) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[tuple[str, str, str, str], tuple[float, int]] = {}
+        self.definitions: dict[str, set[str]] = {
+            m.name: {d.name for d in m.definitions} for m in code.modules}
+        # module-level names a loader binds: ``Product = get_model("catalogue", "Product")``
+        self.aliases: dict[str, str] = {}
+
+    def atom_of(self, target: str) -> str:
+        """The atom a reference target stands for: a definition; a module-level name a loader
+        bound, the definition it loads; else the module's own code."""
+        module, _, symbol = target.partition(":")
+        head = symbol.split(".", 1)[0]
+        if head and head in self.definitions.get(module, ()):
+            return f"{module}:{head}"
+        alias = self.aliases.get(f"{module}:{head}")
+        if alias is not None:
+            return self.atom_of(alias) if alias != target else module
+        return module
+
+    def dotted(self, text: str) -> str | None:
+        """The atom a string such as ``"shop.apps.ShopConfig"`` names, if it names one."""
+        parts = text.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            if module in self.definitions:
+                rest = parts[cut:]
+                return self.atom_of(f"{module}:{rest[0]}") if rest else module
+        return None
+
+    def learn_aliases(self, links: Sequence[Link]) -> None:
+        """A module-level loader call whose target has the name of a module-level variable
+        is taken to bind it (oscar's ``X = get_class(...)``, ``get_model`` and the like)."""
+        for link in links:
+            if ":" not in link.source and link.kind in _LOADER_LINKS:
+                name = link.target.rpartition(":")[2].rsplit(".", 1)[-1]
+                self.aliases.setdefault(f"{link.source}:{name}", link.target)
+
+    def edge(self, source: str, target: str, signal: str, kind: str, weight: float,
+             count: int = 1) -> None:
+        if source == target or source not in self.nodes or target not in self.nodes:
+            return
+        key = (source, target, signal, kind)
+        old_weight, old_count = self.edges.get(key, (0.0, 0))
+        self.edges[key] = (old_weight + weight, old_count + count)
+
+    def graph(self, project: str, notes: Sequence[str]) -> CouplingGraph:
+        return CouplingGraph(
+            project=project,
+            nodes=tuple(sorted(self.nodes.values())),
+            edges=tuple(sorted(Edge(s, t, sig, kind, round(w, 6), c)
+                               for (s, t, sig, kind), (w, c) in self.edges.items())),
+            notes=tuple(notes),
+        )
+
+
+def _element_nodes(builder: _Builder, module: Module, facts: FileFacts | None) -> None:
+    covered = 0
+    for definition in module.definitions:
+        size = max(1, definition.end_line - definition.line + 1)
+        covered += size
+        atom = f"{module.name}:{definition.name}"
+        builder.nodes[atom] = Node(atom, definition.kind, module.name, module.path,
+                                   definition.line, size)
+    spoken = facts is not None and any(w.atom == "" and w.identifiers for w in facts.words)
+    has_code = bool(module.variables) or spoken or any(
+        r.source == module.name for r in module.references)
+    if has_code:
+        builder.nodes[module.name] = Node(module.name, "module", module.name, module.path, 1,
+                                          max(1, module.lines - covered))
+
+
+def build_graph(project: str, code: CodeModel, data: DataModel,
+                facts: Mapping[str, FileFacts], root: Path,
+                history: HistoryOptions = HistoryOptions()) -> BuiltGraph:
+    builder = _Builder(code)
+    builder.learn_aliases(data.links)
+    notes: list[str] = []
+    for module in code.modules:
+        _element_nodes(builder, module, facts.get(module.name))
+    for table in data.tables:
+        builder.nodes[f"table:{table.name}"] = Node(f"table:{table.name}", "table",
+                                                    terms=tuple(table_words(table.name).split()))
+
+    # code dependencies
+    uses: dict[str, dict[str, int]] = defaultdict(dict)
+    for module in code.modules:
+        for ref in module.references:
+            source, target = builder.atom_of(ref.source), builder.atom_of(ref.target)
+            weight = 1.0 + math.log(ref.count)
+            if set(ref.kinds) <= {"annotation"}:
+                weight /= 2
+            builder.edge(source, target, "code", "+".join(ref.kinds), weight, ref.count)
+            if source != target:
+                uses[source][target] = uses[source].get(target, 0) + ref.count
+    # framework links
+    for link in data.links:
+        source, target = builder.atom_of(link.source), builder.atom_of(link.target)
+        builder.edge(source, target, "links", link.kind, 1.0)
+        if source != target and source in builder.nodes and target in builder.nodes:
+            uses[source][target] = uses[source].get(target, 0) + 1
+    # strings that name a module or a definition: "shop.apps.ShopConfig"
+    for module in code.modules:
+        file_facts = facts.get(module.name)
+        for words in file_facts.words if file_facts is not None else ():
+            source = f"{module.name}:{words.atom}" if words.atom else module.name
+            for dotted in words.dotted:
+                named = builder.dotted(dotted)
+                if named is not None and named != source and named in builder.nodes:
+                    builder.edge(source, named, "links", "dotted-path", 1.0)
+                    uses[source][named] = uses[source].get(named, 0) + 1
+    # shared tables
+    for access in data.accesses:
+        weight = _MODE_WEIGHT[access.mode.value]
+        if access.confidence is Confidence.LOW:
+            weight /= 2
+        builder.edge(builder.atom_of(access.atom), f"table:{access.table}", "data",
+                     access.mode.value, weight)
+    for table in data.tables:
+        for declaration in table.declarations:
+            builder.edge(builder.atom_of(declaration.atom), f"table:{table.name}", "data",
+                         "declares", _DECLARES)
+
+    _vocabulary(builder, code, data, facts, uses)
+    entries = _use_cases(builder, code, uses)
+    notes.extend(_co_change(builder, code, root, history))
+    _layout(builder, code)
+    return BuiltGraph(builder.graph(project, notes), tuple(entries))
+
+
+def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,
+                facts: Mapping[str, FileFacts], uses: Mapping[str, Mapping[str, int]]) -> None:
+    bags: dict[str, dict[str, int]] = defaultdict(dict)
+    docs: dict[str, str] = {}
+
+    def add(atom: str, word: str, count: int = 1) -> None:
+        if atom in builder.nodes:
+            bag = bags[atom]
+            bag[word] = bag.get(word, 0) + count
+
+    for module in code.modules:
+        file_facts = facts.get(module.name)
+        if file_facts is None:
+            continue
+        for words in file_facts.words:
+            atom = f"{module.name}:{words.atom}" if words.atom else module.name
+            for word, count in words.identifiers:
+                add(atom, word, count)
+            docs[atom] = words.doc
+        for definition in module.definitions:
+            atom = f"{module.name}:{definition.name}"
+            for method in definition.methods:
+                add(atom, method.name)
+        for facts_of_class in file_facts.classes:
+            for name, _, _ in facts_of_class.attrs:
+                add(f"{module.name}:{facts_of_class.name}", name)
+    for source, targets in uses.items():
+        for target, count in targets.items():
+            add(source, target.rpartition(":")[2] or "", count)
+    for access in data.accesses:
+        add(builder.atom_of(access.atom), access.table.replace(".", "_"))
+    for table in data.tables:
+        for declaration in table.declarations:
+            add(builder.atom_of(declaration.atom), table.name.replace(".", "_"), 2)
+
+    # Module-level code is wiring (registrations, URL lists, loader calls): its words say what
+    # role a file plays, not which domain it serves, so it takes no part in the vocabulary.
+    ids = sorted(a for a, node in builder.nodes.items() if node.is_element
+                 and node.kind != "module")
+    documents = [atom_document(a.rpartition(":")[2] if ":" in a else "", bags.get(a, {}),
+                               docs.get(a, "")) for a in ids]
+    vocabulary = Vocabulary(ids, documents)
+    for atom, terms in vocabulary.top_terms().items():
+        node = builder.nodes[atom]
+        builder.nodes[atom] = Node(node.id, node.kind, node.module, node.path, node.line,
+                                   node.size, terms)
+    for a, b, similarity in vocabulary.neighbours():
+        builder.edge(a, b, "vocabulary", "similar", similarity)
+
+
+def _use_cases(builder: _Builder, code: CodeModel,
+               uses: Mapping[str, Mapping[str, int]]) -> list[EntryPoint]:
+    entries = [e for e in find_entry_points(code, load_rules(), uses) if e.atom in builder.nodes]
+    for entry in entries:
+        node_id = f"usecase:{entry.atom}"
+        builder.nodes[node_id] = Node(node_id, "usecase", path=entry.path, line=entry.line,
+                                      terms=(entry.kind,))
+        for atom, steps in sorted(reach(entry.atom, uses).items()):
+            builder.edge(node_id, atom, "usecases", entry.kind, 1.0 / (1 + steps))
+    return entries
+
+
+def _co_change(builder: _Builder, code: CodeModel, root: Path,
+               history: HistoryOptions) -> list[str]:
+    paths = {m.path: m.name for m in code.modules}
+    found = co_change(root, paths, history.since, history.max_commits)
+    members: dict[str, list[str]] = defaultdict(list)
+    for node in builder.nodes.values():
+        if node.is_element:
+            members[node.module].append(node.id)
+    for atoms in members.values():
+        atoms.sort(key=lambda a: (-builder.nodes[a].size, a))
+        del atoms[_REPRESENTATIVES:]
+    for path_a, path_b, strength, together in found.pairs:
+        left, right = members.get(paths[path_a], []), members.get(paths[path_b], [])
+        if not left or not right:
+            continue
+        share = strength / (len(left) * len(right))
+        for a in left:
+            for b in right:
+                builder.edge(a, b, "cochange", "commits", share, together)
+    return [found.note] if found.note else []
+
+
+def _layout(builder: _Builder, code: CodeModel) -> None:
+    def package_node(name: str) -> str:
+        node_id = f"package:{name}"
+        if node_id not in builder.nodes:
+            builder.nodes[node_id] = Node(node_id, "package", module=name)
+            parent = name.rpartition(".")[0]
+            if parent:
+                builder.edge(node_id, package_node(parent), "packages", "inside", 0.5)
+        return node_id
+
+    for node in sorted(builder.nodes.values()):
+        if node.is_element:
+            builder.edge(node.id, package_node(node.module), "packages", "inside", 1.0)

@@ -1,0 +1,158 @@
+"""Entry points, found statically: routes, views, URL confs, tasks, commands, GraphQL mutations.
+
+The rules are data (``rules/entrypoints.toml``). Each entry point is a static use case: the
+atoms it reaches through references and framework links within a few steps serve it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import ConfigError
+from analyzer.model import CodeModel
+from analyzer.resources import rules_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+REACH_DEPTH = 3  # steps followed from an entry point
+
+_KEYS = {"kind": str, "decorators": list, "bases": list, "names": list, "modules": list,
+         "url-confs": bool}
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRule:
+    kind: str
+    decorators: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ("*",)
+    url_confs: bool = False
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class EntryPoint:
+    atom: str
+    kind: str
+    path: str
+    line: int
+
+
+def load_rules(path: Path | None = None) -> tuple[EntryRule, ...]:
+    path = path or rules_dir() / "entrypoints.toml"
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read entry point rules: {error}", source=str(path)) from None
+    rules: list[EntryRule] = []
+    for index, table in enumerate(data.get("entry-points", [])):
+        where = f"entry-points[{index}]"
+        for key, value in table.items():
+            expected = _KEYS.get(key)
+            if expected is None:
+                raise ConfigError(f"{where}: unknown key {key!r}", source=str(path))
+            if not isinstance(value, expected) or (
+                    isinstance(value, list) and not all(isinstance(v, str) for v in value)):
+                raise ConfigError(f"{where}.{key} has the wrong type", source=str(path))
+        if "kind" not in table:
+            raise ConfigError(f"{where}: missing 'kind'", source=str(path))
+        rules.append(EntryRule(
+            kind=table["kind"], decorators=tuple(table.get("decorators", ())),
+            bases=tuple(table.get("bases", ())), names=tuple(table.get("names", ())),
+            modules=tuple(table.get("modules", ("*",))),
+            url_confs=bool(table.get("url-confs", False)),
+        ))
+    return tuple(rules)
+
+
+def _callee(decorator: str) -> str:
+    return decorator.split("(", 1)[0].strip()
+
+
+def _matches(value: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatchcase(value, pattern) for pattern in patterns)
+
+
+def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
+                      references: Mapping[str, Mapping[str, int]]) -> list[EntryPoint]:
+    """Every atom an entry point rule matches. ``references`` maps an atom to the atoms it
+    uses (for base classes of the project and for URL confs)."""
+    found: dict[str, EntryPoint] = {}
+    class_bases: dict[str, tuple[str, ...]] = {}
+    located: dict[str, tuple[str, int]] = {}
+    for module in code.modules:
+        located[module.name] = (module.path, 1)
+        for definition in module.definitions:
+            atom = f"{module.name}:{definition.name}"
+            located[atom] = (module.path, definition.line)
+            if definition.kind == "class":
+                class_bases[atom] = tuple(b.split("[", 1)[0].rsplit(".", 1)[-1]
+                                          for b in definition.bases)
+
+    def add(atom: str, kind: str) -> None:
+        if atom not in found and atom in located:
+            path, line = located[atom]
+            found[atom] = EntryPoint(atom, kind, path, line)
+
+    for rule in rules:
+        # classes whose base (or a base's base, within the project) matches
+        if rule.bases:
+            matching = {atom for atom, bases in class_bases.items()
+                        if any(_matches(b, rule.bases) for b in bases)}
+            changed = True
+            while changed:
+                changed = False
+                for atom in class_bases:
+                    if atom not in matching and any(
+                            target in matching for target in references.get(atom, {})
+                            if target in class_bases and _is_base(atom, target, class_bases)):
+                        matching.add(atom)
+                        changed = True
+            for atom in sorted(matching):
+                add(atom, rule.kind)
+        for module in code.modules:
+            for definition in module.definitions:
+                atom = f"{module.name}:{definition.name}"
+                decorated = rule.decorators and any(
+                    _matches(_callee(d), rule.decorators) for d in definition.decorators)
+                named = rule.names and _matches(definition.name, rule.names) and _matches(
+                    module.name, rule.modules)
+                if decorated or named:
+                    add(atom, rule.kind)
+            if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
+                for target in sorted(references.get(module.name, {})):
+                    if ":" in target:  # a view the URL conf names, not a module
+                        add(target, rule.kind)
+    return sorted(found.values())
+
+
+def _is_base(atom: str, target: str, class_bases: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether ``target`` (a class the class ``atom`` references) is one of its bases."""
+    return target.rsplit(":", 1)[-1] in class_bases.get(atom, ())
+
+
+def reach(start: str, successors: Mapping[str, Mapping[str, int]],
+          depth: int = REACH_DEPTH) -> dict[str, int]:
+    """Atoms reachable from ``start`` within ``depth`` steps, with their distance."""
+    seen = {start: 0}
+    queue = deque([start])
+    while queue:
+        atom = queue.popleft()
+        distance = seen[atom]
+        if distance >= depth:
+            continue
+        for target in sorted(successors.get(atom, {})):
+            if target not in seen:
+                seen[target] = distance + 1
+                queue.append(target)
+    return seen

@@ -1,0 +1,141 @@
+"""Domain vocabulary: which atoms speak of the same things.
+
+Each atom becomes a small document of words: its own name (three times), its methods and
+fields, the identifiers it uses, the names of the definitions it references, the tables it
+touches and its docstring. Identifiers are split at ``snake_case`` and ``CamelCase`` and
+plurals are folded (``orders`` -> ``order``). Module and package names are never words: a
+module's path is layout, which has its own signal.
+
+scikit-learn's TF-IDF turns the documents into vectors; each atom is linked to its nearest
+neighbours by cosine similarity. The same vectors give every atom its strongest terms, which
+name the contexts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from analyzer.text import words
+
+_NEIGHBOURS = 6  # nearest neighbours linked per atom
+_MIN_SIMILARITY = 0.12
+_TERMS = 8  # strongest terms kept per atom
+_CHUNK = 2048  # rows per block of the similarity product
+
+# Words of programming, not of a domain. The TF-IDF weighting discounts frequent words anyway;
+# this list removes the ones that are frequent in every code base.
+STOP_WORDS = frozenset("""
+a an and are as at be by for from has have if in into is it its no not of on or the this
+to was were will with all any can do does done get set add new old one two more most
+other own same so than too very via per out up use used uses using make made see also
+only just self cls args kwargs arg kw init super return returns none true false yield
+async await str int float bool dict list tuple bytes object type types len max min sum
+sorted range value values key keys item items data obj objs result results res ret val
+vals tmp temp name names id ids pk attr attrs func fn method class instance default
+defaults option options kwarg param params call callback handler wrapper inner util
+utils helper helpers base abstract mixin meta field fields model models form forms view
+views test tests setting settings config manager managers objects query queryset filter
+exclude first last count exists save delete create update order_by values_list annotate
+aggregate select related prefetch request response context template render redirect url
+urls path http json api error errors exception exceptions raise log logger logging debug
+info warning message string text number index size length start end begin stop time date
+datetime now today null blank max_length verbose help choices related_name on_delete db
+column charfield integerfield foreignkey booleanfield datetimefield textfield
+decimalfield should must may might would could need needs want
+""".split())  # noqa: SIM905 - a word list
+
+
+def document(parts: Iterable[tuple[str, int]]) -> str:
+    """A bag of identifiers (with counts) as one string of words for the vectoriser."""
+    tokens: list[str] = []
+    for identifier, count in parts:
+        split = [w for w in words(identifier) if w not in STOP_WORDS]
+        tokens.extend(split * min(count, 3))
+    return " ".join(tokens)
+
+
+def prose(text: str) -> str:
+    """Words of a docstring, treated like identifiers."""
+    return document((token, 1) for token in re.findall(r"[A-Za-z][A-Za-z0-9_]+", text))
+
+
+class Vocabulary:
+    """TF-IDF vectors of the atoms' documents."""
+
+    def __init__(self, ids: Sequence[str], documents: Sequence[str]) -> None:
+        self.ids = list(ids)
+        self.matrix = None
+        self.terms: list[str] = []
+        usable = sum(1 for d in documents if d)
+        if usable < 3:
+            return
+        vectorizer = TfidfVectorizer(
+            analyzer="word", token_pattern=r"[a-z0-9]+", lowercase=False, sublinear_tf=True,
+            min_df=2, max_df=0.25, norm="l2", dtype=np.float32,
+        )
+        try:
+            self.matrix = vectorizer.fit_transform(documents).tocsr()
+        except ValueError:  # every word too rare or too common: no vocabulary to speak of
+            return
+        self.terms = list(vectorizer.get_feature_names_out())
+
+    def top_terms(self) -> dict[str, tuple[str, ...]]:
+        """Each atom's strongest terms, best first (ties by the word)."""
+        result: dict[str, tuple[str, ...]] = {}
+        if self.matrix is None:
+            return result
+        matrix = self.matrix
+        for row, atom in enumerate(self.ids):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            pairs = sorted(zip(matrix.data[start:end].tolist(),
+                               [self.terms[i] for i in matrix.indices[start:end]], strict=True),
+                           key=lambda p: (-p[0], p[1]))
+            if pairs:
+                result[atom] = tuple(term for _, term in pairs[:_TERMS])
+        return result
+
+    def neighbours(self, among: Iterable[int] | None = None
+                   ) -> list[tuple[str, str, float]]:
+        """``(a, b, similarity)`` with ``a < b`` for each atom's nearest neighbours."""
+        if self.matrix is None:
+            return []
+        matrix = self.matrix
+        rows = np.asarray(sorted(among) if among is not None else range(len(self.ids)))
+        has_words = np.diff(matrix.indptr) > 0
+        pairs: dict[tuple[str, str], float] = {}
+        transposed = matrix.T.tocsc()
+        for offset in range(0, len(rows), _CHUNK):
+            block = rows[offset:offset + _CHUNK]
+            similarity = (matrix[block] @ transposed).toarray()
+            for position, row in enumerate(block.tolist()):
+                if not has_words[row]:
+                    continue
+                scores = similarity[position]
+                scores[row] = 0.0
+                count = min(_NEIGHBOURS, len(scores) - 1)
+                if count <= 0:
+                    continue
+                best = np.argpartition(-scores, count)[:count] if count < len(scores) else \
+                    np.arange(len(scores))
+                for other in best.tolist():
+                    score = float(scores[other])
+                    if score < _MIN_SIMILARITY:
+                        continue
+                    a, b = sorted((self.ids[row], self.ids[other]))
+                    pairs[(a, b)] = max(pairs.get((a, b), 0.0), round(score, 6))
+        return [(a, b, score) for (a, b), score in sorted(pairs.items())]
+
+
+def table_words(table: str) -> str:
+    return document([(table.replace(".", "_"), 1)])
+
+
+def atom_document(name: str, parts: Mapping[str, int], doc: str) -> str:
+    """The document of one atom: its name weighs three times, then what it uses."""
+    head = document([(name, 3)])
+    body = document(sorted(parts.items()))
+    return " ".join(x for x in (head, body, prose(doc)) if x)

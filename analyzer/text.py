@@ -1,0 +1,30 @@
+"""Identifiers as words: ``OrderLine`` -> ``order line``. Shared by the vocabulary signal
+and the naming of contexts."""
+
+from __future__ import annotations
+
+import re
+
+_SPLIT = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def words(identifier: str) -> list[str]:
+    """``OrderLine`` -> ``["order", "line"]``; ``shipping_address2`` -> ``["shipping",
+    "address"]``; plurals folded, numbers and one-letter parts dropped."""
+    found: list[str] = []
+    for part in _SPLIT.findall(identifier):
+        word = part.lower()
+        if len(word) < 3 or word.isdigit():
+            continue
+        found.append(singular(word))
+    return found
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
