@@ -24,7 +24,8 @@ from analyzer.text import words
 _NEIGHBOURS = 6  # nearest neighbours linked per atom
 _MIN_SIMILARITY = 0.12
 _TERMS = 8  # strongest terms kept per atom
-_CHUNK = 2048  # rows per block of the similarity product
+_CHUNK = 1024
+_FEW_DOCUMENTS = 40  # rows per block of the similarity product
 
 # Words of programming, not of a domain. The TF-IDF weighting discounts frequent words anyway;
 # this list removes the ones that are frequent in every code base.
@@ -75,7 +76,10 @@ class Vocabulary:
             return
         vectorizer = TfidfVectorizer(
             analyzer="word", token_pattern=r"[a-z0-9]+", lowercase=False, sublinear_tf=True,
-            min_df=2, max_df=0.25, norm="l2", dtype=np.float32,
+            # a word in a quarter of all atoms says nothing about where one belongs; in a
+            # tiny project every shared word counts
+            min_df=2, max_df=0.25 if usable >= _FEW_DOCUMENTS else 1.0, norm="l2",
+            dtype=np.float32,
         )
         try:
             self.matrix = vectorizer.fit_transform(documents).tocsr()
