@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +17,7 @@ from analyzer.coupling import DEFAULT_WEIGHTS, SIGNALS, ClusterOptions, Constrai
 from analyzer.errors import ConfigError, UsageError
 from analyzer.packs import Pack, bundled_packs, load_pack
 from analyzer.resources import rules_dir
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from analyzer.tomlfile import read_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +85,9 @@ _KEYS: dict[str, tuple[type, str]] = {
 _NESTED = {"keep-together", "keep-apart"}
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return dict(tomllib.load(handle))
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", source=str(path)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from exc
-
-
 def _defaults() -> dict[str, Any]:
     path = rules_dir() / "discovery.toml"
-    data = _read_toml(path)
+    data = read_toml(path)
     for key in ("exclude", "generated-marker", "max-file-bytes"):
         if key not in data:
             raise ConfigError(f"bundled defaults lack {key!r}", source=str(path))
@@ -119,7 +104,7 @@ class _Source:
 def _config_in(path: Path) -> _Source | None:
     """The seamline settings a TOML file holds: its ``[tool.seamline]`` table when it has one,
     else (for any file but ``pyproject.toml``) its top-level keys."""
-    data = _read_toml(path)
+    data = read_toml(path)
     tool = data.get("tool")
     section = tool.get("seamline") if isinstance(tool, dict) else None
     if section is not None:
@@ -164,15 +149,12 @@ def _validate(found: _Source) -> dict[str, Any]:
         elif ok and expected is list:
             ok = all(isinstance(item, str) and item for item in value)
         if ok and key == "signals":
-            ok = all(name in SIGNALS and isinstance(weight, (int, float))
-                     and not isinstance(weight, bool) and weight >= 0
-                     for name, weight in value.items())
-            if not ok:
-                bad = next(n for n in value if n not in SIGNALS) if any(
-                    n not in SIGNALS for n in value) else None
-                if bad is not None:
-                    raise ConfigError(f"{prefix}signals: unknown signal {bad!r}; known: "
+            for name in value:
+                if name not in SIGNALS:
+                    raise ConfigError(f"{prefix}signals: unknown signal {name!r}; known: "
                                       f"{', '.join(SIGNALS)}", source=str(source))
+            ok = all(isinstance(weight, (int, float)) and not isinstance(weight, bool)
+                     and weight >= 0 for weight in value.values())
         if ok and key == "pin":
             ok = all(isinstance(patterns, list) and patterns and all(
                 isinstance(p, str) and p for p in patterns) for patterns in value.values())

@@ -9,7 +9,6 @@ key. See ``docs/rule-packs.md`` for the format.
 from __future__ import annotations
 
 import difflib
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +16,7 @@ from typing import Any
 
 from analyzer.errors import ConfigError
 from analyzer.resources import rules_dir
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from analyzer.tomlfile import read_toml
 
 FRAMEWORKS = ("django", "sqlalchemy")
 LOADER_KINDS = ("model", "class", "classes", "user-model")
@@ -274,14 +269,7 @@ def _repository(source: str, index: int, item: Any) -> Repository:
 
 
 def load_pack(path: Path) -> Pack:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read rule pack: {exc.strerror}", source=str(path)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from exc
-    return parse_pack(data, str(path))
+    return parse_pack(read_toml(path, "rule pack"), str(path))
 
 
 def bundled_packs() -> tuple[Pack, ...]:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from analyzer import api
 from analyzer.cli import cli
 from analyzer.cluster import KERNEL, decompose
-from analyzer.cluster.reference import load_reference, score_against
+from analyzer.cluster.reference import load_reference, packages_reference, score_against
 from analyzer.coupling import ClusterOptions, Constraints, dumps_graph, loads_graph
 from analyzer.errors import ConfigError
 from tests.conftest import SAMPLES, Tree, run
@@ -120,6 +120,10 @@ def test_pins_keep_together_and_keep_apart_are_honoured(tradepost: api.Analysis)
     assert placed["tradepost.models:Shipment"] == placed["tradepost.models:Notification"]
     assert placed["tradepost.models:Payment"] != placed["tradepost.models:Refund"]
     assert not cut.conflicts
+    how = {p.element: p.how for p in cut.placements}
+    assert {how[e] for e in checkout} == {"pinned"}
+    assert how["tradepost.models:Shipment"] == "kept-together"
+    assert "kept-apart" in {how["tradepost.models:Payment"], how["tradepost.models:Refund"]}
 
 
 def test_impossible_constraints_are_reported_not_hidden(tradepost: api.Analysis) -> None:
@@ -334,6 +338,9 @@ def test_git_co_change_links_files_changed_together(project: Callable[[Tree], Pa
     analysis = run(root)
     pairs = {(e.source, e.target) for e in analysis.graph.edges if e.signal == "cochange"}
     assert pairs == {("app.a:a_fn", "app.b:b_fn")}
+    too_recent = run(root, since="2030-01-01")
+    assert not [e for e in too_recent.graph.edges if e.signal == "cochange"]
+    assert any("no commits" in n for n in too_recent.graph.notes)
     no_history = run(root, max_commits=0)
     assert not [e for e in no_history.graph.edges if e.signal == "cochange"]
     assert any("co-change switched off" in n for n in no_history.graph.notes)
@@ -362,3 +369,37 @@ def test_vocabulary_never_uses_module_names(project: Callable[[Tree], Path]) -> 
     terms = {t for node in analysis.graph.nodes for t in node.terms}
     assert "invoice" in terms
     assert not terms & {"zebra", "giraffe", "okapi", "pkg", "mod"}
+
+
+def test_analyze_options_reach_the_cut_and_the_json(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, [
+        "analyze", str(TRADEPOST), "--out", str(out), "--no-cache", "--granularity", "module",
+        "--contexts", "4", "--signal", "vocabulary=0", "--no-kernel", "--reference",
+        "packages", "--max-commits", "0"])
+    assert result.exit_code == 0, result.output
+    assert "proposed 4 contexts (fixed" in result.output
+    assert "against packages (modules)" in result.output
+    contexts = json.loads((out / "analysis.json").read_text())["contexts"]
+    assert contexts["options"]["granularity"] == "module"
+    assert contexts["options"]["weights"]["vocabulary"] == 0.0
+    assert contexts["options"]["shared_kernel"] is False
+    assert "vocabulary" not in {s for p in contexts["placements"] for s in p["signals"]}
+    assert contexts["reference"]["name"] == "packages"
+    # tradepost's layout is by layer: its packages are models, repositories, services, ...
+    assert contexts["reference"]["modules"]["reference_contexts"] >= 5
+
+
+def test_the_packages_reference_finds_the_application_level(
+        project: Callable[[Tree], Path]) -> None:
+    files: Tree = {"site/__init__.py": "", "site/core.py": "def util():\n    pass\n",
+                   "site/apps/__init__.py": ""}
+    for app in ("orders", "billing", "stock"):
+        files[f"site/apps/{app}/__init__.py"] = ""
+        for part in ("models", "views"):
+            files[f"site/apps/{app}/{part}.py"] = f"def {app}_{part}():\n    return 1\n"
+    analysis = run(project(files))
+    reference = packages_reference(analysis.graph)
+    assert reference.module_context("site.apps.orders.views") == "orders"
+    assert reference.module_context("site.apps.stock.models") == "stock"
+    assert reference.module_context("site.core") == "core"

@@ -16,15 +16,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-
-import networkx as nx
+from itertools import combinations
 
 from analyzer.cluster import metrics
 from analyzer.cluster.communities import (
+    RESOLUTIONS,
     SEEDS,
     Candidate,
     Groups,
-    element_labels,
     exactly,
     kernel_candidates,
     louvain,
@@ -107,7 +106,7 @@ def _matches(node: Node, patterns: Sequence[str]) -> bool:
 
 def _contractions(graph: CouplingGraph, options: ClusterOptions,
                   conflicts: list[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(unit -> merged unit, merged unit -> pinned context, unit -> how)."""
+    """(unit -> merged unit, merged unit -> pinned context, merged unit -> how)."""
     merged: dict[str, str] = {}
     pinned: dict[str, str] = {}
     how: dict[str, str] = {}
@@ -125,7 +124,7 @@ def _contractions(graph: CouplingGraph, options: ClusterOptions,
                                  f"{context!r}; kept in {pinned[merged[unit]]!r}")
                 continue
             merged[unit] = target
-            how[unit] = "pinned"
+        how[target] = "pinned"
     for index, patterns in enumerate(options.constraints.together):
         hits = [n for n in elements if _matches(n, patterns)]
         units = sorted({merged.get(unit_of(n, options.granularity), unit_of(n, options.granularity))
@@ -140,11 +139,11 @@ def _contractions(graph: CouplingGraph, options: ClusterOptions,
                              f"{sorted(pinned[p] for p in pins)}; left apart")
             continue
         target = pins[0] if pins else f"together:{index}"
+        how.setdefault(target, "kept-together")
         for node in hits:
             unit = unit_of(node, options.granularity)
             old = merged.get(unit)
             merged[unit] = target
-            how.setdefault(unit, "kept-together")
             if old and old != target:  # an earlier together group joins this one
                 for key, value in list(merged.items()):
                     if value == old:
@@ -177,9 +176,9 @@ def _keep_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups,
         parties = []
         for pattern in patterns:
             units = {weighted.unit[n.id] for n in graph.nodes
-                     if n.is_element and _matches(n, [pattern])} - set()
+                     if n.is_element and _matches(n, [pattern])}
             parties.append((pattern, units))
-        for (first, left), (second, right) in _pairs(parties):
+        for (first, left), (second, right) in combinations(parties, 2):
             owner = {u: i for i, g in enumerate(working) for u in g}
             shared = {owner[u] for u in left if u in owner} & {owner[u] for u in right
                                                                 if u in owner}
@@ -207,12 +206,6 @@ def _keep_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups,
     return sorted((frozenset(g) for g in working if g), key=min)
 
 
-def _pairs(parties: list[tuple[str, set[str]]]) -> list[tuple[tuple[str, set[str]],
-                                                              tuple[str, set[str]]]]:
-    return [(parties[i], parties[j]) for i in range(len(parties))
-            for j in range(i + 1, len(parties))]
-
-
 # --------------------------------------------------------------------------- decompose
 
 
@@ -224,9 +217,8 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
                      f"was bisected to {tried[-1].resolution:g} and groups merged or split to "
                      "reach the count exactly.",)
         return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
-    resolutions = (options.resolution,) if options.resolution is not None else None
-    candidates, groups = sweep(graph, members, options.seed, *([resolutions] if resolutions
-                                                                else []))
+    resolutions = RESOLUTIONS if options.resolution is None else (options.resolution,)
+    candidates, groups = sweep(graph, members, options.seed, resolutions)
     best = max(candidates, key=lambda c: c.score)
     if options.resolution is not None:
         return groups, Choice("resolution", best.resolution, tuple(candidates), (
@@ -313,6 +305,15 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             context_of[unit] = names.get(index, UNPLACED)
     for unit in kernel:
         context_of[unit] = KERNEL
+    # a helper node (table, use case, package) counts for the context it is most tied to
+    for unit in weighted.graph.nodes:
+        if unit not in members:
+            ties: dict[str, float] = defaultdict(float)
+            for other, edge in weighted.graph[unit].items():
+                if other in members and other in context_of:
+                    ties[context_of[other]] += edge["weight"]
+            if ties:
+                context_of[unit] = max(sorted(ties), key=lambda c: ties[c])
 
     placements = tuple(sorted((
         _place(node.id, weighted.unit[node.id], context_of, weighted, how, kernel)
@@ -359,8 +360,6 @@ def _place(element: str, unit: str, context_of: Mapping[str, str], weighted: Wei
     if unit in graph:
         for other, data in graph[unit].items():
             other_context = context_of.get(other)
-            if other_context is None:  # a helper node: its group's context
-                other_context = _helper_context(other, weighted, context_of)
             if other_context is None:
                 continue
             ties[other_context] += data["weight"]
@@ -384,21 +383,6 @@ def _place(element: str, unit: str, context_of: Mapping[str, str], weighted: Wei
                         for weight, other, signal in strongest[:_STRONGEST]),
         runner_up=runner_up, margin=round(margin, 4),
     )
-
-
-def _helper_context(unit: str, weighted: Weighted, context_of: Mapping[str, str]) -> str | None:
-    """Helper nodes (tables, use cases, packages) count for the context of most of their
-    neighbours; computed lazily and cached on the weighted graph's node data."""
-    data = weighted.graph.nodes[unit]
-    if "context" not in data:
-        ties: dict[str, float] = defaultdict(float)
-        for other, edge in weighted.graph[unit].items():
-            context = context_of.get(other)
-            if context is not None:
-                ties[context] += edge["weight"]
-        data["context"] = max(sorted(ties), key=lambda c: ties[c]) if ties else None
-    value = data["context"]
-    return value if isinstance(value, str) else None
 
 
 def _roll_up(placements: Sequence[Placement], nodes: Mapping[str, Node]) -> tuple[ModulePlan, ...]:
@@ -445,10 +429,3 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
     edges = [(a, b, float(d["weight"])) for a, b, d in sorted(weighted.graph.edges(data=True))]
     return replace(scores, modularity=round(metrics.modularity(unit_group, edges), 4))
 
-
-def element_partition(decomposition: Decomposition) -> dict[str, str]:
-    return decomposition.assignment()
-
-
-__all__ = ["KERNEL", "UNPLACED", "Choice", "Context", "Decomposition", "ModulePlan",
-           "Placement", "decompose", "element_labels", "nx"]

@@ -54,14 +54,12 @@ def louvain(graph: nx.Graph, resolution: float, seed: int) -> Groups:
     return sorted((frozenset(names[i] for i in c) for c in found), key=min)
 
 
-_NUMBERED: dict[int, tuple[nx.Graph, list[str], nx.Graph]] = {}
-
-
 def _numbered(graph: nx.Graph) -> tuple[list[str], nx.Graph]:
-    """The graph with nodes numbered in sorted order (made once per graph)."""
-    cached = _NUMBERED.get(id(graph))
-    if cached is not None and cached[0] is graph:
-        return cached[1], cached[2]
+    """The graph with nodes numbered in sorted order, made once and kept in the graph's own
+    attributes (a sweep runs Louvain on one graph ten times)."""
+    cached = graph.graph.get("seamline-numbered")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     names = sorted(graph.nodes)
     number = {name: index for index, name in enumerate(names)}
     numbered = nx.Graph()
@@ -69,8 +67,7 @@ def _numbered(graph: nx.Graph) -> tuple[list[str], nx.Graph]:
     numbered.add_weighted_edges_from(
         sorted((number[a], number[b], w) if number[a] < number[b] else (number[b], number[a], w)
                for a, b, w in graph.edges(data="weight")))
-    _NUMBERED.clear()
-    _NUMBERED[id(graph)] = (graph, names, numbered)
+    graph.graph["seamline-numbered"] = (names, numbered)
     return names, numbered
 
 
@@ -160,7 +157,7 @@ def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,
     or split the largest group until the count is exact."""
     low, high = 0.05, 20.0
     tried: list[Candidate] = []
-    groups = settle(graph, louvain(graph, 1.0, seed), members)
+    groups: Groups = []
     for _ in range(14):
         resolution = (low * high) ** 0.5
         groups = settle(graph, louvain(graph, resolution, seed), members)

@@ -19,7 +19,6 @@ a kernel never hides a wrong cut.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,11 +28,7 @@ from pathlib import Path
 from analyzer.cluster import Decomposition, metrics
 from analyzer.coupling import CouplingGraph
 from analyzer.errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from analyzer.tomlfile import read_toml
 
 NOT_SCORED = frozenset({"shared", "kernel", "shared-kernel", "split"})
 
@@ -45,15 +40,15 @@ class Reference:
     atoms: Mapping[str, str]
 
     def module_context(self, module: str) -> str | None:
-        best: tuple[int, int, str] | None = None
+        """An exact entry, else the longest matching pattern (the first of equal length)."""
+        best: tuple[str, str] | None = None
         for pattern, context in self.modules:
             if pattern == module:
                 return context
-            if any(c in pattern for c in "*?[") and fnmatchcase(module, pattern):
-                rank = (len(pattern), 0, context)
-                if best is None or rank > best:
-                    best = rank
-        return best[2] if best else None
+            if (any(c in pattern for c in "*?[") and fnmatchcase(module, pattern)
+                    and (best is None or len(pattern) > len(best[0]))):
+                best = (pattern, context)
+        return best[1] if best else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +60,7 @@ class Scored:
 
 
 def load_reference(path: Path) -> Reference:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"cannot read reference: {error.strerror}", source=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"not valid TOML: {error}", source=str(path)) from None
+    data = read_toml(path, "reference")
     modules, atoms = data.get("modules", {}), data.get("atoms", {})
     for section, table in (("modules", modules), ("atoms", atoms)):
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):

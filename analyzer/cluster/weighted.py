@@ -26,7 +26,6 @@ class Weighted:
     members: dict[str, list[str]] = field(default_factory=dict)  # graph node -> elements
     unit: dict[str, str] = field(default_factory=dict)  # element or helper -> graph node
     nodes: dict[str, Node] = field(default_factory=dict)
-    scale: dict[str, float] = field(default_factory=dict)
 
 
 def unit_of(node: Node, granularity: str) -> str:
@@ -57,20 +56,21 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
     totals: dict[str, float] = defaultdict(float)
     for edge in graph.edges:
         totals[edge.signal] += edge.weight
+    scale: dict[str, float] = {}
     for signal in SIGNALS:
         weight = options.weights.get(signal, 0.0)
         if totals.get(signal) and weight > 0:
-            result.scale[signal] = weight * elements / totals[signal]
+            scale[signal] = weight * elements / totals[signal]
     pairs: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for edge in graph.edges:
-        scale = result.scale.get(edge.signal)
-        if scale is None:
+        factor = scale.get(edge.signal)
+        if factor is None:
             continue
         a, b = result.unit[edge.source], result.unit[edge.target]
         if a == b or a in removed or b in removed:
             continue
         key = (a, b) if a < b else (b, a)
-        pairs[key][edge.signal] += edge.weight * scale
+        pairs[key][edge.signal] += edge.weight * factor
     for (a, b), signals in sorted(pairs.items()):
         result.graph.add_edge(a, b, weight=sum(signals.values()))
         result.by_signal[(a, b)] = dict(signals)

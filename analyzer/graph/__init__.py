@@ -56,14 +56,17 @@ class _Builder:
     def atom_of(self, target: str) -> str:
         """The atom a reference target stands for: a definition; a module-level name a loader
         bound, the definition it loads; else the module's own code."""
-        module, _, symbol = target.partition(":")
-        head = symbol.split(".", 1)[0]
-        if head and head in self.definitions.get(module, ()):
-            return f"{module}:{head}"
-        alias = self.aliases.get(f"{module}:{head}")
-        if alias is not None:
-            return self.atom_of(alias) if alias != target else module
-        return module
+        seen: set[str] = set()
+        while True:
+            module, _, symbol = target.partition(":")
+            head = symbol.split(".", 1)[0]
+            if head and head in self.definitions.get(module, ()):
+                return f"{module}:{head}"
+            alias = self.aliases.get(f"{module}:{head}")
+            if alias is None or alias in seen:  # no loader, or loaders in a circle
+                return module
+            seen.add(alias)
+            target = alias
 
     def dotted(self, text: str) -> str | None:
         """The atom a string such as ``"shop.apps.ShopConfig"`` names, if it names one."""

@@ -6,22 +6,16 @@ atoms it reaches through references and framework links within a few steps serve
 
 from __future__ import annotations
 
-import sys
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
 
 from analyzer.errors import ConfigError
 from analyzer.model import CodeModel
 from analyzer.resources import rules_dir
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from analyzer.tomlfile import read_toml
 
 REACH_DEPTH = 3  # steps followed from an entry point
 
@@ -49,11 +43,7 @@ class EntryPoint:
 
 def load_rules(path: Path | None = None) -> tuple[EntryRule, ...]:
     path = path or rules_dir() / "entrypoints.toml"
-    try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"cannot read entry point rules: {error}", source=str(path)) from None
+    data = read_toml(path, "entry point rules")
     rules: list[EntryRule] = []
     for index, table in enumerate(data.get("entry-points", [])):
         where = f"entry-points[{index}]"

@@ -55,19 +55,19 @@ def co_change(root: Path, paths: Mapping[str, str], since: str | None,
             f"--max-count={max_commits}"]
     if since:
         args.append(f"--since={since}")
-    log = _git(root, *args, "--", ".")
+    log = _git(root, "-c", "core.quotePath=false", *args, "--", ".")
     if log is None:
         return CoChange((), 0, "git log failed: no co-change signal")
     together: Counter[tuple[str, str]] = Counter()
     alone: Counter[str] = Counter()
     commits = bulk = 0
     for chunk in log.split("\x1e"):
+        if not chunk.strip():
+            continue
         changed = sorted({
             relative for line in chunk.splitlines()
             if line.startswith(prefix) and (relative := line[len(prefix):]) in paths
         })
-        if not chunk.strip():
-            continue
         commits += 1
         if len(changed) > BULK_FILES:
             bulk += 1

@@ -102,13 +102,12 @@ class Vocabulary:
                 result[atom] = tuple(term for _, term in pairs[:_TERMS])
         return result
 
-    def neighbours(self, among: Iterable[int] | None = None
-                   ) -> list[tuple[str, str, float]]:
+    def neighbours(self) -> list[tuple[str, str, float]]:
         """``(a, b, similarity)`` with ``a < b`` for each atom's nearest neighbours."""
         if self.matrix is None:
             return []
         matrix = self.matrix
-        rows = np.asarray(sorted(among) if among is not None else range(len(self.ids)))
+        rows = np.arange(len(self.ids))
         has_words = np.diff(matrix.indptr) > 0
         pairs: dict[tuple[str, str], float] = {}
         transposed = matrix.T.tocsc()
@@ -123,9 +122,7 @@ class Vocabulary:
                 count = min(_NEIGHBOURS, len(scores) - 1)
                 if count <= 0:
                     continue
-                best = np.argpartition(-scores, count)[:count] if count < len(scores) else \
-                    np.arange(len(scores))
-                for other in best.tolist():
+                for other in np.argpartition(-scores, count)[:count].tolist():
                     score = float(scores[other])
                     if score < _MIN_SIMILARITY:
                         continue
