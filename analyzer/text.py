@@ -23,8 +23,10 @@ def words(identifier: str) -> list[str]:
 def singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("uses") and word[-5] in "aeiou":
+        return word[:-1]  # houses, causes, clauses
     if len(word) > 4 and word.endswith(("sses", "uses", "xes", "ches", "shes")):
-        return word[:-2]
+        return word[:-2]  # addresses, statuses, boxes, batches, wishes
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word

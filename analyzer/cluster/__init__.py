@@ -37,6 +37,9 @@ from analyzer.coupling import ClusterOptions, CouplingGraph, Node
 KERNEL = "shared-kernel"
 UNPLACED = "unplaced"
 _STRONGEST = 3
+HUB_FLOOR = 10  # a hub is used by at least this many units...
+HUB_SHARE = 0.02  # ...and at least this share of them
+UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +247,10 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         # Hubs (used by many) pull their users together whatever their domain: cluster
         # without them first, then keep in the kernel those whose users are spread out.
         users = _dependents(graph, weighted)
-        hubs = frozenset(_hubs(users, len(weighted.members)) - set(pinned))
+        owners = _data_owners(graph, weighted)
+        foundation = _foundation(users, owners, weighted)
+        hubs = frozenset((_hubs(users, len(weighted.members)) | foundation
+                          ) - set(pinned) - owners)
         if hubs:
             trial = mix(graph, options, merged, hubs)
             groups = settle(trial.graph, louvain(trial.graph, options.resolution or 1.0,
@@ -252,6 +258,11 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
             contexts = len(set(labels.values()))
             kernel = set(kernel_candidates({h: users[h] for h in hubs}, labels, contexts))
+            for unit in foundation & hubs:
+                spread = {labels[u] for u in users[unit] if u in labels}
+                if len(spread) >= max(2, round(contexts * UTILITY_SPREAD)):
+                    kernel.add(unit)
+            kernel |= _served_by_kernel(kernel, foundation & hubs, users)
         if kernel:
             weighted = mix(graph, options, merged, frozenset(kernel))
     groups, choice = _cut(weighted, options)
@@ -260,9 +271,59 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
 
 
+def _data_owners(graph: CouplingGraph, weighted: Weighted) -> set[str]:
+    """Units that declare or write a table: domain data, never a generic utility."""
+    return {weighted.unit[e.source] for e in graph.edges
+            if e.signal == "data" and e.kind in ("write", "ddl", "declares")
+            and e.source in weighted.unit}
+
+
+def _foundation(users: Mapping[str, set[str]], owners: set[str], weighted: Weighted) -> set[str]:
+    """Units used by at least two others that depend on nothing but other such units and
+    write or declare no table: generic utilities, whatever their fan-in."""
+    uses: dict[str, set[str]] = defaultdict(set)
+    for target, sources in users.items():
+        for source in sources:
+            uses[source].add(target)
+    found = {u for u, who in users.items() if len(who) >= 2 and u not in owners
+             and any(weighted.nodes[e].kind != "module" for e in weighted.members.get(u, ()))}
+    changed = True
+    while changed:
+        changed = False
+        for unit in sorted(found):
+            if uses.get(unit, set()) - found:
+                found.discard(unit)
+                changed = True
+    # only what code outside the set uses, and what that rests on: a closed group of classes
+    # that only use one another is a domain of its own, not a utility
+    reached: set[str] = set()
+    todo = sorted(u for u in found if users[u] - found)
+    while todo:
+        unit = todo.pop()
+        if unit not in reached:
+            reached.add(unit)
+            todo.extend(sorted(uses.get(unit, set()) & found))
+    return reached
+
+
+def _served_by_kernel(kernel: set[str], foundation: frozenset[str],
+                      users: Mapping[str, set[str]]) -> set[str]:
+    """Utilities that only kernel members use join the kernel (``require`` under
+    ``validate_email``)."""
+    added: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for unit in sorted(foundation - kernel - added):
+            if users[unit] and users[unit] <= kernel | added:
+                added.add(unit)
+                changed = True
+    return added
+
+
 def _hubs(users: Mapping[str, set[str]], units: int) -> set[str]:
-    """Units used by unusually many others: at least 10, and at least 2% of all units."""
-    floor = max(10, round(0.02 * units))
+    """Units used by unusually many others: at least HUB_FLOOR, and HUB_SHARE of all."""
+    floor = max(HUB_FLOOR, round(HUB_SHARE * units))
     return {unit for unit, who in users.items() if len(who) >= floor}
 
 

@@ -1,15 +1,16 @@
 """Names for contexts, from their dominant domain terms.
 
 A context's terms are its elements' strongest terms (a class's count double, as the nouns of a
-domain live in its classes) and its tables' words. Each term is scored by how often the
-context uses it against how many contexts use it (class-based TF-IDF); the best term that no
-other context has taken names it, and a second term is added when needed to stay unique.
+domain live in its classes) and its tables' words. The words of the tables it holds name its
+entities and rank first, the one most of its elements use first; the other terms follow, scored by how often the
+context uses them against how many contexts use them (class-based TF-IDF). The best term that
+no other context has taken names it, and a second term is added when needed to stay unique.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TypeVar
 
@@ -23,16 +24,23 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
                   limit: int = 6) -> dict[Key, tuple[str, ...]]:
     """For each group (key -> node ids), its distinctive terms, best first."""
     bags: dict[Key, dict[str, float]] = {}
+    entity_words: dict[Key, set[str]] = {}
+    mentions: dict[Key, Counter[str]] = defaultdict(Counter)  # elements using each word
     for key, ids in groups.items():
         bag: dict[str, float] = {}
+        entity_words[key] = set()
         for node_id in ids:
             node = nodes[node_id]
+            if node.kind == "table":
+                entity_words[key].update(_name_words(node))
             # the nouns of a domain: its tables, then its classes, then its functions' names
             own = _NAME_WEIGHT.get(node.kind, 0.0)
-            for word in _name_words(node):
+            named = _name_words(node)
+            for word in named:
                 bag[word] = bag.get(word, 0.0) + own
             for rank, term in enumerate(node.terms[:5]):
                 bag[term] = bag.get(term, 0.0) + 0.5 * (1.0 - 0.15 * rank)
+            mentions[key].update(set(named) | set(node.terms[:5]))
         bags[key] = bag
     spread: Counter[str] = Counter()
     for bag in bags.values():
@@ -40,9 +48,13 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
     total = max(1, len(bags))
     result: dict[Key, tuple[str, ...]] = {}
     for key, bag in bags.items():
-        scored = sorted(((count * math.log(1 + total / spread[term]), term)
-                         for term, count in bag.items()), key=lambda p: (-p[0], p[1]))
-        result[key] = tuple(term for _, term in scored[:limit])
+        # the words of the tables a context holds name its entities: they come first, the
+        # one most of its elements use first; then the other terms by class-based TF-IDF
+        entities = entity_words[key]
+        scored = sorted(((0, -mentions[key][term], -count, term) if term in entities else
+                         (1, 0, -count * math.log(1 + total / spread[term]), term)
+                         for term, count in bag.items()))
+        result[key] = tuple(term for *_, term in scored[:limit])
     return result
 
 
