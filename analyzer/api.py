@@ -20,12 +20,19 @@ from analyzer.data import build_data
 from analyzer.discover import Discovery, discover
 from analyzer.errors import UsageError
 from analyzer.extract.runner import extract_files
+from analyzer.findings import Findings, find
 from analyzer.graph import HistoryOptions, build_graph
 from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
 from analyzer.render.atomic import write_atomic
 from analyzer.render.html import render_index
-from analyzer.render.json import analysis_document, contexts_document, dumps, summary
+from analyzer.render.json import (
+    analysis_document,
+    contexts_document,
+    dumps,
+    findings_document,
+    summary,
+)
 from analyzer.render.json import diagnostics as all_diagnostics
 from analyzer.resolve import Resolver, build_model
 
@@ -52,6 +59,7 @@ class Analysis:
     entry_points: tuple[EntryPoint, ...]
     decomposition: Decomposition
     reference: Scored | None
+    findings: Findings
     stats: RunStats
 
 
@@ -98,9 +106,19 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     decomposition = decompose(built.graph, settings.clustering)
     reference = _reference(settings.reference, built.graph, decomposition)
     seconds["cluster"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    paths = {f.module: f.path for f in readable}
+    suppressions = {paths[module]: facts.suppressions
+                    for module, facts in extraction.facts.items()
+                    if facts.suppressions and module in paths}
+    findings = find(code, data, decomposition, built.graph, built.element_of, settings.rules,
+                    suppressions)
+    seconds["findings"] = time.perf_counter() - started
     return Analysis(
         settings=settings, discovery=found, code=code, data=data, graph=built.graph,
         entry_points=built.entry_points, decomposition=decomposition, reference=reference,
+        findings=findings,
         stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
                        crashed=extraction.crashed),
     )
@@ -129,13 +147,18 @@ def cluster_graph(path: Path, options: ClusterOptions,
 
 
 def diagnostics(analysis: Analysis) -> list[Diagnostic]:
-    """Every diagnostic of the run, code model and data access together, in order."""
-    return all_diagnostics(analysis.code, analysis.data)
+    """Every diagnostic of the run (code model, data access, suppression comments), in
+    order."""
+    return sorted(set(all_diagnostics(analysis.code, analysis.data))
+                  | set(analysis.findings.diagnostics))
 
 
 def summarize(analysis: Analysis) -> dict[str, int]:
     """The counts shown at the end of a run (the same as in ``analysis.json``)."""
-    return summary(analysis.code, analysis.data)
+    notes = diagnostics(analysis)
+    return summary(analysis.code, analysis.data) | {
+        "errors": sum(d.severity is Severity.ERROR for d in notes),
+        "warnings": sum(d.severity is Severity.WARNING for d in notes)}
 
 
 def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
@@ -143,15 +166,17 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
     project = analysis.settings.root.name
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
+    findings = findings_document(analysis.findings, analysis.settings.rules)
     document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
-                                 analysis.data, contexts)
+                                 analysis.data, contexts,
+                                 (analysis.findings, analysis.settings.rules))
     json_path = out_dir / "analysis.json"
     graph_path = out_dir / "graph.json"
     html_path = out_dir / "index.html"
     write_atomic(json_path, dumps(document))
     write_atomic(graph_path, dumps_graph(analysis.graph))
     write_atomic(html_path, render_index(project, analysis.code, analysis.data,
-                                         contexts).encode("utf-8"))
+                                         contexts, findings).encode("utf-8"))
     return [json_path, graph_path, html_path]
 
 

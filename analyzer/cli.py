@@ -14,10 +14,12 @@ from typing import Any, NoReturn
 import click
 
 from analyzer import __version__, api
+from analyzer.catalogue import SEVERITIES, catalogue, rule
 from analyzer.cluster import Decomposition
 from analyzer.cluster.reference import Scored
 from analyzer.config import Overrides, load_cluster_settings, load_settings
 from analyzer.errors import SeamlineError, UsageError
+from analyzer.findings import Findings
 from analyzer.model import Severity
 
 _SHOWN_DIAGNOSTICS = 20
@@ -197,8 +199,29 @@ def _report(analysis: api.Analysis, written: list[Path], quiet: bool) -> None:
         click.echo(f"  {counts['skipped']} file(s) could not be analysed; "
                    "their diagnostics are listed above and in the JSON.")
     _report_contexts(analysis.decomposition, analysis.reference)
+    _report_findings(analysis.findings)
     for path in written:
         click.echo(f"wrote {path}")
+
+
+_SHOWN_FINDINGS = 15
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
+
+
+def _report_findings(found: Findings) -> None:
+    counts = {level: found.count(level) for level in SEVERITIES}
+    click.echo(f"findings: {_count(counts['error'], 'error')}, "
+               f"{_count(counts['warning'], 'warning')}, {counts['info']} info "
+               f"({found.suppressed} suppressed); `seamline rules CODE` explains a rule")
+    for item in found.findings[:_SHOWN_FINDINGS]:
+        path, line = item.location
+        click.echo(f"  {path}:{line}: {item.severity} {item.code} {item.name}: {item.message}")
+    if len(found.findings) > _SHOWN_FINDINGS:
+        click.echo(f"  ... and {len(found.findings) - _SHOWN_FINDINGS} more in analysis.json "
+                   "and the report")
 
 
 def _report_contexts(decomposition: Decomposition, reference: Scored | None) -> None:
@@ -258,6 +281,33 @@ def cluster(graph_file: Path, out_dir: Path, config_file: Path | None, granulari
         _fail(SeamlineError(f"cannot write output: {error}"))
     _report_contexts(decomposition, scored)
     click.echo(f"wrote {written}")
+
+
+@cli.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List the rules, or show the documentation of one (by code or name).
+
+    \b
+    Examples:
+      seamline rules
+      seamline rules SL101
+      seamline rules god-module
+    """
+    if code is None:
+        for known in catalogue():
+            options = ", ".join(f"{o.name}={o.default}" for o in known.options)
+            click.echo(f"{known.code}  {known.name:<27}{known.severity:<9}{known.summary}"
+                       + (f" [{options}]" if options else ""))
+        return
+    try:
+        found = rule(code)
+    except KeyError:
+        _fail(UsageError(f"no rule {code!r}; `seamline rules` lists them"))
+    try:
+        click.echo(found.doc.read_text(encoding="utf-8"), nl=False)
+    except OSError as error:
+        _fail(SeamlineError(f"cannot read the documentation of {found.code}: {error}"))
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzer.catalogue import RuleChoice, choose_rules
 from analyzer.coupling import DEFAULT_WEIGHTS, SIGNALS, ClusterOptions, Constraints
 from analyzer.errors import ConfigError, UsageError
 from analyzer.packs import Pack, bundled_packs, load_pack
@@ -37,6 +38,7 @@ class Settings:
     history_since: str | None = None  # git co-change: only commits since (git's --since)
     history_commits: int = 1000  # git co-change: at most this many commits
     reference: str | None = None  # a mapping file, or "packages", to score the cut against
+    rules: RuleChoice = field(default_factory=choose_rules)  # which findings, how severe
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,9 @@ _KEYS: dict[str, tuple[type, str]] = {
     "keep-together": (list, "a list of lists of atom or module patterns"),
     "keep-apart": (list, "a list of lists of atom or module patterns"),
     "reference": (str, "a mapping file relative to the config file, or 'packages'"),
+    "findings": (dict, "a table with select, ignore, severity and options (see rules/docs)"),
 }
+_FINDINGS_KEYS = ("select", "ignore", "severity", "options")
 _NESTED = {"keep-together", "keep-apart"}
 
 
@@ -166,12 +170,35 @@ def _validate(found: _Source) -> dict[str, Any]:
             ok = value >= 0
         if ok and key == "max-file-bytes":
             ok = value > 0
+        if ok and key == "findings":
+            value = _rule_choice(value, f"{prefix}findings", str(source))
         if not ok:
             raise ConfigError(
                 f"{prefix}{key} must be {described}, not {value!r}", source=str(source)
             )
         checked[key] = tuple(value) if expected is list else value
     return checked
+
+
+def _rule_choice(table: Mapping[str, Any], where: str, source: str) -> RuleChoice:
+    for key in table:
+        if key not in _FINDINGS_KEYS:
+            raise ConfigError(f"unknown key '{where}.{key}'; known keys: "
+                              f"{', '.join(_FINDINGS_KEYS)}", source=source)
+    for key in ("select", "ignore"):
+        if key in table and not (isinstance(table[key], list) and all(
+                isinstance(item, str) and item for item in table[key])):
+            raise ConfigError(f"{where}.{key} must be a list of rule codes, names or code "
+                              f"prefixes, not {table[key]!r}", source=source)
+    for key in ("severity", "options"):
+        if key in table and not isinstance(table[key], dict):
+            raise ConfigError(f"{where}.{key} must be a table, not {table[key]!r}",
+                              source=source)
+    try:
+        return choose_rules(table.get("select"), table.get("ignore", ()),
+                            table.get("severity"), table.get("options"), where)
+    except ConfigError as error:
+        raise ConfigError(error.message, source=source) from None
 
 
 def default_cache_dir() -> Path:
@@ -256,6 +283,7 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         history_since=given.since or config.get("history-since"),
         history_commits=int(max_commits),
         reference=reference,
+        rules=config.get("findings") or choose_rules(),
     )
 
 

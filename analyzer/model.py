@@ -195,6 +195,7 @@ class FileFacts:
     flows: tuple[Flow, ...] = ()
     returns: tuple[tuple[str, str], ...] = ()  # ("f" or "Class.m", the class its annotation names)
     words: tuple[Words, ...] = ()
+    suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (line, rule codes or names)
 
 
 # --------------------------------------------------------------------------- resolved model
@@ -390,13 +391,14 @@ def facts_to_data(facts: FileFacts) -> list[Any]:
         [[f.atom, list(f.events)] for f in facts.flows],
         [list(r) for r in facts.returns],
         [[w.atom, [list(i) for i in w.identifiers], w.doc, list(w.dotted)] for w in facts.words],
+        [[line, list(names)] for line, names in facts.suppressions],
     ]
 
 
 def facts_from_data(data: Any) -> FileFacts:
     """Rebuild ``FileFacts``; raises ``ValueError``/``TypeError``/``KeyError`` on bad data."""
     (status, lines, imports, defs, variables, exports, uses, problem, classes, flows,
-     returns, words) = data
+     returns, words, suppressed) = data
     return FileFacts(
         status=ParseStatus(status),
         lines=int(lines),
@@ -432,4 +434,6 @@ def facts_from_data(data: Any) -> FileFacts:
         words=tuple(Words(str(atom), tuple((str(w), int(n)) for w, n in identifiers), str(doc),
                           tuple(str(d) for d in dotted))
                     for atom, identifiers, doc, dotted in words),
+        suppressions=tuple((int(line), tuple(str(n) for n in names))
+                           for line, names in suppressed),
     )

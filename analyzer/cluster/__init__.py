@@ -247,8 +247,11 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         # Hubs (used by many) pull their users together whatever their domain: cluster
         # without them first, then keep in the kernel those whose users are spread out.
         users = _dependents(graph, weighted)
-        owners = _data_owners(graph, weighted)
-        foundation = _foundation(users, owners, weighted)
+        # code that writes or declares a table is domain data, never a generic utility;
+        # a utility reads no table either
+        owners = _data_units(graph, weighted, ("write", "ddl", "declares"))
+        readers = _data_units(graph, weighted, ("read",))
+        foundation, uses = _foundation(users, owners | readers, weighted)
         hubs = frozenset((_hubs(users, len(weighted.members)) | foundation
                           ) - set(pinned) - owners)
         if hubs:
@@ -262,31 +265,36 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
                 spread = {labels[u] for u in users[unit] if u in labels}
                 if len(spread) >= max(2, round(contexts * UTILITY_SPREAD)):
                     kernel.add(unit)
-            kernel |= _served_by_kernel(kernel, foundation & hubs, users)
-        if kernel:
-            weighted = mix(graph, options, merged, frozenset(kernel))
+            # the kernel stands on its own: what its utilities use is kernel too
+            kernel |= _below(kernel & foundation, set(foundation), uses) - set(pinned)
+    # config may pin code to the kernel by name
+    kernel |= {unit for unit, context in pinned.items() if context == KERNEL}
+    if kernel:
+        weighted = mix(graph, options, merged, frozenset(kernel))
     groups, choice = _cut(weighted, options)
     groups = _separate_pins(weighted, groups, pinned)
     groups = _keep_apart(graph, weighted, groups, options, pinned, conflicts, how)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
 
 
-def _data_owners(graph: CouplingGraph, weighted: Weighted) -> set[str]:
-    """Units that declare or write a table: domain data, never a generic utility."""
+def _data_units(graph: CouplingGraph, weighted: Weighted, kinds: tuple[str, ...]) -> set[str]:
+    """Units with a data edge of one of ``kinds`` (write, ddl, declares, read)."""
     return {weighted.unit[e.source] for e in graph.edges
-            if e.signal == "data" and e.kind in ("write", "ddl", "declares")
-            and e.source in weighted.unit}
+            if e.signal == "data" and e.kind in kinds and e.source in weighted.unit}
 
 
-def _foundation(users: Mapping[str, set[str]], owners: set[str], weighted: Weighted) -> set[str]:
-    """Units used by at least two others that depend on nothing but other such units and
-    write or declare no table: generic utilities, whatever their fan-in."""
+def _foundation(users: Mapping[str, set[str]], data: set[str], weighted: Weighted
+                ) -> tuple[set[str], dict[str, set[str]]]:
+    """Generic utilities, whatever their fan-in: definitions that touch no table (``data``)
+    and rest on nothing but other such definitions, used from outside that set by at least
+    two units (or resting under one that is). A closed group of classes that only use one
+    another is a domain of its own, not a utility. Returns them and what each uses."""
     uses: dict[str, set[str]] = defaultdict(set)
     for target, sources in users.items():
         for source in sources:
             uses[source].add(target)
-    found = {u for u, who in users.items() if len(who) >= 2 and u not in owners
-             and any(weighted.nodes[e].kind != "module" for e in weighted.members.get(u, ()))}
+    found = {u for u, elements in weighted.members.items() if u not in data
+             and any(weighted.nodes[e].kind != "module" for e in elements)}
     changed = True
     while changed:
         changed = False
@@ -294,31 +302,20 @@ def _foundation(users: Mapping[str, set[str]], owners: set[str], weighted: Weigh
             if uses.get(unit, set()) - found:
                 found.discard(unit)
                 changed = True
-    # only what code outside the set uses, and what that rests on: a closed group of classes
-    # that only use one another is a domain of its own, not a utility
+    seeds = sorted(u for u in found if len(users.get(u, ())) >= 2 and users[u] - found)
+    return _below(set(seeds), found, uses), uses
+
+
+def _below(start: set[str], within: set[str], uses: Mapping[str, set[str]]) -> set[str]:
+    """``start`` and everything in ``within`` it uses, directly or not."""
     reached: set[str] = set()
-    todo = sorted(u for u in found if users[u] - found)
+    todo = sorted(start)
     while todo:
         unit = todo.pop()
         if unit not in reached:
             reached.add(unit)
-            todo.extend(sorted(uses.get(unit, set()) & found))
+            todo.extend(sorted(uses.get(unit, set()) & within))
     return reached
-
-
-def _served_by_kernel(kernel: set[str], foundation: frozenset[str],
-                      users: Mapping[str, set[str]]) -> set[str]:
-    """Utilities that only kernel members use join the kernel (``require`` under
-    ``validate_email``)."""
-    added: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for unit in sorted(foundation - kernel - added):
-            if users[unit] and users[unit] <= kernel | added:
-                added.add(unit)
-                changed = True
-    return added
 
 
 def _hubs(users: Mapping[str, set[str]], units: int) -> set[str]:
@@ -413,7 +410,7 @@ def _place(element: str, unit: str, context_of: Mapping[str, str], weighted: Wei
            how: Mapping[str, str], kernel: set[str]) -> Placement:
     context = context_of.get(unit, UNPLACED)
     if unit in kernel:
-        return Placement(element, KERNEL, "kernel", (), (), None, 1.0)
+        return Placement(element, KERNEL, how.get(unit, "kernel"), (), (), None, 1.0)
     graph = weighted.graph
     ties: dict[str, float] = defaultdict(float)
     signals: dict[str, float] = defaultdict(float)

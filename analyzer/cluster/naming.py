@@ -2,9 +2,10 @@
 
 A context's terms are its elements' strongest terms (a class's count double, as the nouns of a
 domain live in its classes) and its tables' words. The words of the tables it holds name its
-entities and rank first, the one most of its elements use first; the other terms follow, scored by how often the
-context uses them against how many contexts use them (class-based TF-IDF). The best term that
-no other context has taken names it, and a second term is added when needed to stay unique.
+entities and rank first, the one most of its elements use first; the other terms follow,
+scored by how often the context uses them against how many contexts use them (class-based
+TF-IDF). The best term that no other context has taken names it, and a second term is added
+when needed to stay unique.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import libcst as cst
@@ -37,6 +38,7 @@ from analyzer.extract.source import (
     decode,
     is_generated,
     python2_hint,
+    suppressions,
 )
 from analyzer.extract.source import too_deep as nesting_rejection
 from analyzer.model import (
@@ -54,7 +56,7 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-12"
+EXTRACTOR_VERSION = "code-13"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -887,4 +889,4 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
     except Exception as exc:  # a parser bug must cost one file, not the run
         return FileFacts(status=ParseStatus.CRASHED, lines=lines, problem=(
             1, f"the parser failed on this file ({type(exc).__name__}: {exc}); skipped"))
-    return visitor.facts(lines)
+    return replace(visitor.facts(lines), suppressions=suppressions(text))

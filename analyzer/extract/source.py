@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -144,3 +145,24 @@ def too_deep(text: str) -> Rejection | None:
     except ValueError:
         pass
     return None
+
+
+_SUPPRESSION = re.compile(r"seamline:\s*ignore\[([^\]]*)\]")
+
+
+def suppressions(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """``# seamline: ignore[SL101, multi-context-write]`` comments: (line, names), in order.
+    Only real comments count, not the same text inside a string."""
+    if "seamline:" not in text:
+        return ()
+    found: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                for match in _SUPPRESSION.finditer(token.string):
+                    names = tuple(n.strip() for n in match.group(1).split(",") if n.strip())
+                    if names:
+                        found.append((token.start[0], names))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the file parsed (libcst); a tokenizer quirk costs only its suppressions
+    return tuple(found)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,9 @@ class HistoryOptions:
 class BuiltGraph:
     graph: CouplingGraph
     entry_points: tuple[EntryPoint, ...]
+    # the element an atom id of the code or data model stands for (a method's class, a
+    # loader-bound name's definition, module-level code's module)
+    element_of: Callable[[str], str]
 
 
 class _Builder:
@@ -175,7 +178,7 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
     entries = _use_cases(builder, code, uses)
     notes.extend(_co_change(builder, code, root, history))
     _layout(builder, code)
-    return BuiltGraph(builder.graph(project, notes), tuple(entries))
+    return BuiltGraph(builder.graph(project, notes), tuple(entries), builder.atom_of)
 
 
 def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,

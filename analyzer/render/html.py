@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from analyzer import __version__
+from analyzer.catalogue import catalogue
 from analyzer.model import AccessMode, CodeModel, DataModel, ImportKind
 from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
@@ -42,8 +43,24 @@ def _table_rows(data: DataModel) -> list[dict[str, object]]:
     return rows
 
 
+def _rules(findings: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The documentation of every rule that ran, shown in the page (it opens offline)."""
+    ran = {r["code"]: r["severity"] for r in (findings or {}).get("rules", [])}
+    pages: list[dict[str, str]] = []
+    for known in catalogue():
+        if known.code in ran:
+            try:
+                text = known.doc.read_text(encoding="utf-8")
+            except OSError:
+                text = known.summary
+            pages.append({"code": known.code, "name": known.name, "severity": ran[known.code],
+                          "summary": known.summary, "text": text})
+    return pages
+
+
 def render_index(project: str, code: CodeModel, data: DataModel,
-                 contexts: dict[str, Any] | None = None) -> str:
+                 contexts: dict[str, Any] | None = None,
+                 findings: dict[str, Any] | None = None) -> str:
     counts = summary(code, data)
     cards = [("modules", counts["modules"]), ("lines", counts["lines"]),
              ("definitions", counts["definitions"]), ("methods", counts["methods"]),
@@ -56,6 +73,8 @@ def render_index(project: str, code: CodeModel, data: DataModel,
         modules=[(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports)) for m in code.modules],
         contexts=contexts, placements=_placements(contexts),
         splits=[m for m in (contexts or {}).get("modules", []) if m["split"]],
+        findings=findings, rules=_rules(findings),
+        owners={o["table"]: o for o in (findings or {}).get("ownership", [])},
     )
 
 

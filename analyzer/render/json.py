@@ -11,10 +11,12 @@ import json
 from typing import Any
 
 from analyzer import __version__
+from analyzer.catalogue import RuleChoice
 from analyzer.cluster import Decomposition
 from analyzer.cluster.metrics import Agreement
 from analyzer.cluster.reference import Scored
 from analyzer.coupling import SIGNALS, CouplingGraph
+from analyzer.findings import Evidence, Findings
 from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import (
     CodeModel,
@@ -32,7 +34,7 @@ from analyzer.model import (
     TableAccess,
 )
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 def _method(method: Method) -> dict[str, Any]:
@@ -219,18 +221,51 @@ def contexts_document(decomposition: Decomposition, graph: CouplingGraph,
     }
 
 
+def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [{"path": e.path, "line": e.line, "what": e.what} for e in items]
+
+
+def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
+    """The rules that ran, every finding with its evidence, and who owns each table."""
+    return {
+        "rules": [{"code": code, "severity": level, "options": dict(choice.options[code])}
+                  for code, level in choice.severity.items()],
+        "counts": {"error": found.count("error"), "warning": found.count("warning"),
+                   "info": found.count("info"), "suppressed": found.suppressed},
+        "items": [
+            {"code": f.code, "name": f.name, "severity": f.severity, "message": f.message,
+             "subject": f.subject, "contexts": list(f.contexts), "tables": list(f.tables),
+             "evidence": _evidence(f.evidence), "remediation": f.remediation}
+            for f in found.findings
+        ],
+        "ownership": [
+            {"table": o.table, "owner": o.owner, "reason": o.reason,
+             "touchers": [{"context": t.context, "writes": t.writes, "reads": t.reads,
+                           "declares": t.declares} for t in o.touchers],
+             "evidence": _evidence(o.evidence)}
+            for o in found.ownership
+        ],
+    }
+
+
 def analysis_document(root_name: str, source_roots: tuple[str, ...],
                       code: CodeModel, data: DataModel,
-                      contexts: dict[str, Any] | None = None) -> dict[str, Any]:
+                      contexts: dict[str, Any] | None = None,
+                      findings: tuple[Findings, RuleChoice] | None = None) -> dict[str, Any]:
+    notes = diagnostics(code, data) if findings is None else sorted(
+        set(diagnostics(code, data)) | set(findings[0].diagnostics))
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "seamline", "version": __version__},
         "project": {"name": root_name, "source_roots": list(source_roots)},
-        "summary": summary(code, data),
+        "summary": summary(code, data) | {
+            "errors": sum(d.severity is Severity.ERROR for d in notes),
+            "warnings": sum(d.severity is Severity.WARNING for d in notes)},
         "modules": [_module(m) for m in code.modules],
         "data": _data(data),
         "contexts": contexts,
-        "diagnostics": [_diagnostic(d) for d in diagnostics(code, data)],
+        "findings": None if findings is None else findings_document(*findings),
+        "diagnostics": [_diagnostic(d) for d in notes],
     }
 
 
