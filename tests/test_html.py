@@ -43,3 +43,18 @@ def f(cur):
     page = (tmp_path / "out" / "index.html").read_text()
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;alert(4)&lt;/script&gt;" in page
+
+
+def test_hostile_table_names_in_findings_are_escaped(project: Callable[[Tree], Path],
+                                                     tmp_path: Path) -> None:
+    write = "def {name}(cur):\n    cur.execute('UPDATE \"<script>alert(6)</script>\" SET a = 1')\n"
+    root = project({"shop/__init__.py": "", "shop/a.py": write.format(name="a"),
+                    "shop/b.py": write.format(name="b"),
+                    "seamline.toml": '[pin]\nx = ["shop.a"]\ny = ["shop.b"]\n'})
+    analysis = run(root)
+    [shared] = [f for f in analysis.findings.findings if f.code == "SL101"]
+    assert "`<script>alert(6)</script>`" in shared.message
+    api.write_analysis(analysis, tmp_path / "out")
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert "<script" not in page
+    assert "<code>&lt;script&gt;alert(6)&lt;/script&gt;</code>" in page

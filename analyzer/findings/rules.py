@@ -22,6 +22,11 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _of(context: str) -> str:
+    """The possessive: ``orders'``, ``stock's``."""
+    return f"{context}'" if context.endswith("s") else f"{context}'s"
+
+
 def _listed(items: Iterable[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -75,8 +80,8 @@ def foreign_table_read(world: World, owners: Owners, options: Mapping[str, Any]
             f"{reader} reads `{table}`, which {owner} owns "
             f"({_plural(len(evidence), 'read site')})",
             f"{table}<-{reader}", (owner, reader), evidence,
-            f"read it through {owner}'s API, keep a read model in {reader} fed by {owner}'s "
-            f"events, or subscribe to {owner}'s events", (table,)))
+            f"read it through {_of(owner)} API, keep a read model in {reader} fed by {_of(owner)} "
+            f"events, or subscribe to {_of(owner)} events", (table,)))
     return found
 
 
@@ -93,7 +98,7 @@ def cross_context_foreign_key(world: World, owners: Owners, options: Mapping[str
             f"{item.table}.{item.key.column}", (source, target),
             [Evidence(item.path, item.key.line, f"{short(item.key.atom)} declares the key")],
             f"keep the {target} id in `{item.table}` without a database constraint and check "
-            f"it through {target}'s API (or keep a local copy of what {source} needs)",
+            f"it through {_of(target)} API (or keep a local copy of what {source} needs)",
             (item.table, item.key.target)))
     return found
 
@@ -120,7 +125,7 @@ def multi_context_write(world: World, owners: Owners, options: Mapping[str, Any]
             f"`{short(function)}` writes tables of {len(contexts)} contexts: {described}",
             function, tuple(contexts), [e for _, e in writes],
             "once split this is a distributed transaction: "
-            + (f"write only {own}'s tables here and " if own in contexts else "")
+            + (f"write only {_of(own)} tables here and " if own in contexts else "")
             + "let the other contexts react through a saga or a transactional outbox",
             tuple(tables)))
     return found

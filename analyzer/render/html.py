@@ -6,9 +6,11 @@ the page's Content-Security-Policy forbids scripts and remote loads.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from analyzer import __version__
 from analyzer.catalogue import catalogue
@@ -16,15 +18,26 @@ from analyzer.model import AccessMode, CodeModel, DataModel, ImportKind
 from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
 
+_TICKS = re.compile(r"`([^`<>]+)`")
+
+
+def ticks(text: str) -> markupsafe.Markup:
+    """A message's `names` as <code>: the text is escaped first, so only escaped text ever
+    lands between the tags."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(_TICKS.sub(r"<code>\1</code>", escaped))
+
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(reports_dir() / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    environment.filters["ticks"] = ticks
+    return environment
 
 
 def _table_rows(data: DataModel) -> list[dict[str, object]]:
