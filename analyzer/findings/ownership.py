@@ -24,7 +24,7 @@ def decide_owners(world: World) -> tuple[Ownership, ...]:
         verb = {AccessMode.WRITE: "writes", AccessMode.READ: "reads",
                 AccessMode.DDL: "alters"}[access.mode]
         sites[(access.table, item.context)].append(
-            Evidence(access.path, access.line, f"{short(item.element)} {verb} it ({access.via})"))
+            Evidence(access.path, access.line, f"{short(item.element)} {verb} it via {access.via}"))
     for declared in world.declared:
         tables.add(declared.table)
         if declared.context is None:
@@ -33,7 +33,7 @@ def decide_owners(world: World) -> tuple[Ownership, ...]:
         declaration = declared.declaration
         sites[(declared.table, declared.context)].append(
             Evidence(declaration.path, declaration.line,
-                     f"{short(declaration.atom)} declares it ({declaration.via})"))
+                     f"{short(declaration.atom)} declares it via {declaration.via}"))
     result: list[Ownership] = []
     for table in sorted(tables):
         by_context = counts.get(table, {})

@@ -27,6 +27,13 @@ def _of(context: str) -> str:
     return f"{context}'" if context.endswith("s") else f"{context}'s"
 
 
+def _clip(text: str, limit: int = 120) -> str:
+    """At most ``limit`` characters, cut at a word."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
 def _listed(items: Iterable[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -43,7 +50,7 @@ def shared_table_write(world: World, owners: Owners, options: Mapping[str, Any]
         if access.mode is AccessMode.WRITE and item.context is not None:
             writes[access.table][item.context].append(Evidence(
                 access.path, access.line,
-                f"{item.context}: {short(item.element)} writes it ({access.via})"))
+                f"{item.context}: {short(item.element)} writes it via {access.via}"))
     found: list[Finding] = []
     for table, by_context in sorted(writes.items()):
         if len(by_context) < 2:
@@ -70,7 +77,7 @@ def foreign_table_read(world: World, owners: Owners, options: Mapping[str, Any]
         if access.mode is AccessMode.READ and item.context not in (None, owner):
             assert item.context is not None
             reads[(access.table, item.context)].append(Evidence(
-                access.path, access.line, f"{short(item.element)} reads it ({access.via})"))
+                access.path, access.line, f"{short(item.element)} reads it via {access.via}"))
     found: list[Finding] = []
     for (table, reader), evidence in sorted(reads.items()):
         if len(evidence) < options["min-reads"]:
@@ -80,8 +87,9 @@ def foreign_table_read(world: World, owners: Owners, options: Mapping[str, Any]
             f"{reader} reads `{table}`, which {owner} owns "
             f"({_plural(len(evidence), 'read site')})",
             f"{table}<-{reader}", (owner, reader), evidence,
-            f"read it through {_of(owner)} API, keep a read model in {reader} fed by {_of(owner)} "
-            f"events, or subscribe to {_of(owner)} events", (table,)))
+            f"ask {_of(owner)} API when {reader} needs the data, keep a replicated read model in "
+            f"{reader} fed by {_of(owner)} events, or react to {_of(owner)} events instead of "
+            "reading its table", (table,)))
     return found
 
 
@@ -97,8 +105,9 @@ def cross_context_foreign_key(world: World, owners: Owners, options: Mapping[str
             f"from {source} into {target}",
             f"{item.table}.{item.key.column}", (source, target),
             [Evidence(item.path, item.key.line, f"{short(item.key.atom)} declares the key")],
-            f"keep the {target} id in `{item.table}` without a database constraint and check "
-            f"it through {_of(target)} API (or keep a local copy of what {source} needs)",
+            f"keep `{item.key.column}` in `{item.table}` as a plain value without a database "
+            f"constraint and check it through {_of(target)} API (or keep a local copy of what "
+            f"{source} needs)",
             (item.table, item.key.target)))
     return found
 
@@ -112,7 +121,9 @@ def multi_context_write(world: World, owners: Owners, options: Mapping[str, Any]
         if access.mode is AccessMode.WRITE and access.table in owners and item.context:
             home[access.atom] = item.context
             by_function[access.atom].append((access.table, Evidence(
-                access.path, access.line, f"writes {access.table} ({owners[access.table]})")))
+                access.path, access.line,
+                f"{short(item.element)} writes {access.table}, owned by "
+                f"{owners[access.table]}")))
     found: list[Finding] = []
     for function, writes in sorted(by_function.items()):
         tables = sorted({t for t, _ in writes})
@@ -143,7 +154,7 @@ def cross_context_join(world: World, owners: Owners, options: Mapping[str, Any]
         site = statement.site
         key = (site.path, site.line, site.atom)
         by_site[key].update(t for t in statement.tables if t in owners)
-        texts[key] = " ".join(site.text.split())
+        texts[key] = _clip(" ".join(site.text.split()))
     found: list[Finding] = []
     for key, tables in sorted(by_site.items()):
         path, line, atom = key
@@ -154,7 +165,7 @@ def cross_context_join(world: World, owners: Owners, options: Mapping[str, Any]
             f"one SQL statement in `{short(atom)}` touches tables of {len(contexts)} "
             f"contexts: {described}",
             f"{path}:{atom}", tuple(contexts),
-            [Evidence(path, line, text if len(text) <= 80 else text[:77] + "...")],
+            [Evidence(path, line, text)],
             "split it into calls to each owner's API, or serve it from a read model or "
             "reporting replica fed by the owners' events", tuple(sorted(tables))))
     return found
@@ -188,7 +199,10 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
     for group in groups:
         members = set(group)
         edges = sorted((a, b) for a, b in crossing if a in members and b in members)
-        weakest = min(edges, key=lambda e: (len({(s, t) for s, t, _ in crossing[e]}), e))
+        def weight(edge: tuple[str, str]) -> tuple[int, int]:
+            return len({(s, t) for s, t, _ in crossing[edge]}), len(crossing[edge])
+        least = min(weight(e) for e in edges)
+        weakest = [f"{a} → {b}" for a, b in edges if weight((a, b)) == least][:3]
         strongest = sorted(edges, key=lambda e: (-len(crossing[e]), e))
         described = ", ".join(f"{a} → {b} ({_plural(len(crossing[(a, b)]), 'use')})"
                               for a, b in strongest[:_SHOWN_EDGES])
@@ -198,9 +212,9 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
             f"contexts {_listed(group)} depend on each other in a cycle: {described}",
             "<->".join(group), tuple(group),
             [e for edge in edges for _, _, e in crossing[edge]],
-            f"break the cycle where it is weakest ({weakest[0]} → {weakest[1]}): invert it "
-            "with an event or a callback interface, move the code that closes it, or merge "
-            "the contexts"))
+            f"break the cycle where it is weakest ({' or '.join(weakest)}, "
+            f"{_plural(least[1], 'use')}{' each' if len(weakest) > 1 else ''}): invert that dependency with an event or a callback "
+            "interface, move the code that closes the cycle, or merge the contexts"))
     return found
 
 
@@ -212,12 +226,14 @@ def chatty_boundary(world: World, owners: Owners, options: Mapping[str, Any]) ->
         if len(pairs) <= limit:
             continue
         targets = len({t for _, t in pairs})
+        callers = len({s for s, _ in pairs})
         found.append(finding(
-            f"{a} makes {len(pairs)} distinct calls into {b} ({_plural(targets, 'callee')}; "
-            f"the limit is {limit})",
+            f"{a} uses {_plural(targets, 'definition')} of {b} from "
+            f"{_plural(callers, 'place')}: {len(pairs)} distinct caller-callee pairs, "
+            f"more than {limit}",
             f"{a}->{b}", (a, b), [e for _, _, e in uses],
-            f"offer coarser operations in {b} (a facade over what {a} needs), or move the "
-            f"code of {a} that calls so often"))
+            f"give {b} a few coarser operations (a facade over what {a} needs), or move the "
+            f"{a} code that depends on {b} so closely into {b}"))
     return found
 
 
@@ -227,7 +243,8 @@ def chatty_boundary(world: World, owners: Owners, options: Mapping[str, Any]) ->
 def god_module(world: World, owners: Owners, options: Mapping[str, Any]) -> list[Finding]:
     found: list[Finding] = []
     for plan in world.decomposition.modules:
-        parts = [(c, elements) for c, elements in plan.split if c not in (KERNEL, UNPLACED)]
+        parts = sorted((c, elements) for c, elements in plan.split
+                       if c not in (KERNEL, UNPLACED))
         if len(parts) < options["min-contexts"]:
             continue
         evidence = [Evidence(*world.site(e), f"{short(e)} → {c}")
