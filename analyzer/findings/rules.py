@@ -213,8 +213,9 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
             "<->".join(group), tuple(group),
             [e for edge in edges for _, _, e in crossing[edge]],
             f"break the cycle where it is weakest ({' or '.join(weakest)}, "
-            f"{_plural(least[1], 'use')}{' each' if len(weakest) > 1 else ''}): invert that dependency with an event or a callback "
-            "interface, move the code that closes the cycle, or merge the contexts"))
+            f"{_plural(least[1], 'use')}{' each' if len(weakest) > 1 else ''}): invert that "
+            "dependency with an event or a callback interface, move the code that closes the "
+            "cycle, or merge the contexts"))
     return found
 
 
