@@ -240,3 +240,24 @@ def test_kernel_code_is_judged_by_no_data_rule(project: Callable[[Tree], Path]) 
                                         'tasks = ["shop.jobs"]\n', encoding="utf-8")
     codes = {f.code for f in run(root).findings.findings}
     assert {"SL104", "SL105"} <= codes
+
+
+def test_a_type_hint_alone_closes_no_cycle(project: Callable[[Tree], Path]) -> None:
+    root = project({
+        "shop/__init__.py": "",
+        "shop/orders.py": ("from shop.payments import charge\n\n"
+                           "class Order:\n    total = 0\n\n"
+                           "def place(order):\n    return charge(order.total)\n"),
+        "shop/payments.py": ("from typing import TYPE_CHECKING\n"
+                             "if TYPE_CHECKING:\n    from shop.orders import Order\n\n"
+                             "def charge(amount):\n    return amount\n\n"
+                             "def receipt(order: 'Order') -> str:\n    return 'paid'\n"),
+        "seamline.toml": '[pin]\norders = ["shop.orders"]\npayments = ["shop.payments"]\n',
+    })
+    assert not [f for f in run(root).findings.findings if f.code == "SL201"]
+    (root / "shop" / "payments.py").write_text(
+        "from shop.orders import Order\n\n"
+        "def charge(amount):\n    return amount\n\n"
+        "def receipt(order):\n    return Order()\n", encoding="utf-8")
+    [cycle] = [f for f in run(root).findings.findings if f.code == "SL201"]
+    assert cycle.contexts == ("orders", "payments")
