@@ -165,7 +165,8 @@ class World:
 
 
 def short(element: str) -> str:
-    """``shop.orders.service:place_order`` -> ``service:place_order``, for messages."""
+    """``shop.orders.service:place_order`` -> ``orders.service:place_order``: the top-level
+    package left out, for messages (``orders.services`` and ``stock.services`` stay apart)."""
     module, _, name = element.partition(":")
-    tail = module.rpartition(".")[2]
+    tail = module.partition(".")[2] or module
     return f"{tail}:{name}" if name else tail

@@ -31,7 +31,8 @@ def _clip(text: str, limit: int = 120) -> str:
     """At most ``limit`` characters, cut at a word."""
     if len(text) <= limit:
         return text
-    return text[:limit].rsplit(" ", 1)[0] + " ..."
+    cut = text[:limit] if text[limit] == " " else text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
 
 
 def _listed(items: Iterable[str]) -> str:
@@ -87,9 +88,9 @@ def foreign_table_read(world: World, owners: Owners, options: Mapping[str, Any]
             f"{reader} reads `{table}`, which {owner} owns "
             f"({_plural(len(evidence), 'read site')})",
             f"{table}<-{reader}", (owner, reader), evidence,
-            f"ask {_of(owner)} API when {reader} needs the data, keep a replicated read model in "
-            f"{reader} fed by {_of(owner)} events, or react to {_of(owner)} events instead of "
-            "reading its table", (table,)))
+            f"read it through {_of(owner)} API, keep a replicated read model of it in {reader} "
+            f"fed by {_of(owner)} events, or have {reader} react to those events instead of "
+            f"reading `{table}`", (table,)))
     return found
 
 
@@ -185,12 +186,30 @@ def _crossings(world: World) -> dict[tuple[str, str], list[tuple[str, str, Evide
         if a is None or b is None or a == b:
             continue
         crossing[(a, b)].append((use.source, use.target, Evidence(
-            use.path, use.line, f"{a} → {b}: {short(use.source)} uses {short(use.target)} "
-                                f"({use.kind})")))
+            use.path, use.line, f"{a} → {b}: {short(use.source)} uses {short(use.target)}, "
+                                f"{use.kind}")))
     return crossing
 
 
 _SHOWN_EDGES = 6
+
+
+def _weight(uses: list[tuple[str, str, Evidence]]) -> tuple[int, int]:
+    """How strong a dependency is: its distinct (user, used) pairs, then its uses."""
+    return len({(s, t) for s, t, _ in uses}), len(uses)
+
+
+def _break(weakest: list[str], edges: int, least: tuple[int, int]) -> str:
+    how = ("invert it with an event or a callback interface, move the code that closes the "
+           "cycle, or merge the contexts")
+    if len(weakest) == edges:
+        return (f"no dependency of the cycle is weaker than another: pick the one that runs "
+                f"against the flow of your domain and {how}")
+    pairs = _plural(least[0], "distinct use")
+    if len(weakest) == 1:
+        return f"break the cycle at its weakest dependency, {weakest[0]} ({pairs}): {how}"
+    return (f"break the cycle at one of its weakest dependencies, {' or '.join(weakest[:3])} "
+            f"({pairs} each): {how}")
 
 
 def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> list[Finding]:
@@ -202,10 +221,8 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
     for group in groups:
         members = set(group)
         edges = sorted((a, b) for a, b in crossing if a in members and b in members)
-        def weight(edge: tuple[str, str]) -> tuple[int, int]:
-            return len({(s, t) for s, t, _ in crossing[edge]}), len(crossing[edge])
-        least = min(weight(e) for e in edges)
-        weakest = [f"{a} → {b}" for a, b in edges if weight((a, b)) == least][:3]
+        least = min(_weight(crossing[e]) for e in edges)
+        weakest = [f"{a} → {b}" for a, b in edges if _weight(crossing[(a, b)]) == least]
         strongest = sorted(edges, key=lambda e: (-len(crossing[e]), e))
         described = ", ".join(f"{a} → {b} ({_plural(len(crossing[(a, b)]), 'use')})"
                               for a, b in strongest[:_SHOWN_EDGES])
@@ -215,10 +232,7 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
             f"contexts {_listed(group)} depend on each other in a cycle: {described}",
             "<->".join(group), tuple(group),
             [e for edge in edges for _, _, e in crossing[edge]],
-            f"break the cycle where it is weakest ({' or '.join(weakest)}, "
-            f"{_plural(least[1], 'use')}{' each' if len(weakest) > 1 else ''}): invert that "
-            "dependency with an event or a callback interface, move the code that closes the "
-            "cycle, or merge the contexts"))
+            _break(weakest, len(edges), least)))
     return found
 
 
@@ -232,9 +246,9 @@ def chatty_boundary(world: World, owners: Owners, options: Mapping[str, Any]) ->
         targets = len({t for _, t in pairs})
         callers = len({s for s, _ in pairs})
         found.append(finding(
-            f"{a} uses {_plural(targets, 'definition')} of {b} from "
-            f"{_plural(callers, 'place')}: {len(pairs)} distinct caller-callee pairs, "
-            f"more than {limit}",
+            f"{a} reaches into {b} through {len(pairs)} distinct caller-callee pairs "
+            f"({_plural(callers, 'caller')} in {a}, {_plural(targets, 'callee')} in {b}); "
+            f"max-calls is {limit}",
             f"{a}->{b}", (a, b), [e for _, _, e in uses],
             f"give {b} a few coarser operations (a facade over what {a} needs), or move the "
             f"{a} code that depends on {b} so closely into {b}"))
