@@ -17,13 +17,18 @@ from analyzer.cluster.reference import Scored, load_reference, packages_referenc
 from analyzer.config import Settings
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
+from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
 from analyzer.discover import Discovery, discover
-from analyzer.errors import UsageError
-from analyzer.extract.runner import extract_files
+from analyzer.drift import Drift, drift
+from analyzer.drift.baseline import Outcome, compare, dump_baseline, load_baseline
+from analyzer.drift.export import export
+from analyzer.drift.propose import propose_agreed
+from analyzer.errors import ConfigError, UsageError
+from analyzer.extract.runner import Extraction, extract_files
 from analyzer.findings import Findings, find
-from analyzer.graph import HistoryOptions, build_graph
+from analyzer.graph import HistoryOptions, build_graph, element_resolver
 from analyzer.graph.entrypoints import EntryPoint
-from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
+from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
 from analyzer.render.atomic import write_atomic
 from analyzer.render.html import render_index
 from analyzer.render.json import (
@@ -63,7 +68,19 @@ class Analysis:
     stats: RunStats
 
 
-def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
+@dataclass(frozen=True, slots=True)
+class Models:
+    """The code and data models of a project: what every command starts from."""
+
+    discovery: Discovery
+    extraction: Extraction
+    readable: tuple[SourceFile, ...]
+    code: CodeModel
+    data: DataModel
+    seconds: dict[str, float]
+
+
+def models(settings: Settings, progress: Progress | None = None) -> Models:
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     found = discover(settings)
@@ -96,6 +113,14 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     started = time.perf_counter()
     data = build_data(readable, extraction.facts, resolver, settings.packs)
     seconds["data"] = time.perf_counter() - started
+    return Models(found, extraction, readable, code, data, seconds)
+
+
+def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
+    built_models = models(settings, progress)
+    found, extraction, readable = (built_models.discovery, built_models.extraction,
+                                   built_models.readable)
+    code, data, seconds = built_models.code, built_models.data, built_models.seconds
 
     started = time.perf_counter()
     built = build_graph(settings.root.name, code, data, extraction.facts, settings.root,
@@ -188,3 +213,60 @@ def write_contexts(graph: CouplingGraph, decomposition: Decomposition,
                               "contexts": contexts_document(decomposition, graph, (),
                                                             reference)}))
     return path
+
+
+# --------------------------------------------------------------------------- init and check
+
+
+def init(settings: Settings, path: Path, progress: Progress | None = None) -> Agreed:
+    """``seamline init``: analyse, turn the proposal into an agreed decomposition, write it."""
+    analysis = analyze(settings, progress)
+    element_of = element_resolver(analysis.code, analysis.data)
+    agreed = propose_agreed(analysis.code, analysis.data, analysis.decomposition,
+                            analysis.findings.ownership, element_of)
+    write_atomic(path, dump_agreed(agreed, settings.root.name).encode("utf-8"))
+    return agreed
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRun:
+    agreed: Agreed
+    drift: Drift
+    outcome: Outcome
+    seconds: dict[str, float]
+
+
+def check(settings: Settings, decomposition: Path, baseline: Path,
+          update_baseline: bool = False, progress: Progress | None = None) -> CheckRun:
+    """``seamline check``: the code against the agreed decomposition, and the baseline."""
+    agreed = load_agreed(decomposition)
+    built = models(settings, progress)
+    seconds = built.seconds
+    started = time.perf_counter()
+    element_of = element_resolver(built.code, built.data)
+    elements = [f"{m.name}:{d.name}" for m in built.code.modules for d in m.definitions]
+    problems = unmatched_patterns(agreed, [m.name for m in built.code.modules], elements)
+    if problems:
+        raise ConfigError("; ".join(problems), source=str(decomposition))
+    found = drift(built.code, built.data, element_of, agreed, settings.rules)
+    if update_baseline:
+        write_atomic(baseline, dump_baseline(found))
+    recorded = load_baseline(baseline)
+    outcome = compare(found, recorded, agreed, settings.rules, _relative(decomposition,
+                                                                         settings.root))
+    seconds["check"] = time.perf_counter() - started
+    return CheckRun(agreed, found, outcome, seconds)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def export_agreed(settings: Settings, decomposition: Path, target: str) -> str:
+    """``seamline export``: the agreed decomposition as import-linter contracts or tach.toml."""
+    agreed = load_agreed(decomposition)
+    built = models(settings)
+    return export(agreed, target, [m.name for m in built.code.modules], settings.root.name)

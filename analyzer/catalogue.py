@@ -40,6 +40,7 @@ class Rule:
     severity: str
     summary: str
     options: tuple[Option, ...] = ()
+    stage: str = "analyze"  # analyze: judges a cut; check: drift from the agreed one
 
     @property
     def doc(self) -> Path:
@@ -62,7 +63,7 @@ def catalogue() -> tuple[Rule, ...]:
                 raise ConfigError(f"rule {entry.get('code')}: option {option.name!r} has a bad "
                                   "type or default", source=str(path))
         rule = Rule(str(entry["code"]), str(entry["name"]), str(entry["severity"]),
-                    str(entry["summary"]), options)
+                    str(entry["summary"]), options, str(entry.get("stage", "analyze")))
         if rule.severity not in SEVERITIES:
             raise ConfigError(f"rule {rule.code}: bad severity {rule.severity!r}",
                               source=str(path))

@@ -18,9 +18,15 @@ from analyzer.catalogue import SEVERITIES, catalogue, rule
 from analyzer.cluster import Decomposition
 from analyzer.cluster.reference import Scored
 from analyzer.config import Overrides, load_cluster_settings, load_settings
+from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
+from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
+from analyzer.drift.export import TARGETS as EXPORT_TARGETS
 from analyzer.errors import SeamlineError, UsageError
 from analyzer.findings import Findings
 from analyzer.model import Severity
+from analyzer.render.atomic import write_atomic
+from analyzer.render.ci import FORMATS
+from analyzer.render.ci import render as render_check
 
 _SHOWN_DIAGNOSTICS = 20
 
@@ -281,6 +287,145 @@ def cluster(graph_file: Path, out_dir: Path, config_file: Path | None, granulari
         _fail(SeamlineError(f"cannot write output: {error}"))
     _report_contexts(decomposition, scored)
     click.echo(f"wrote {written}")
+
+
+def _reading_options(function: Any) -> Any:
+    """What ``init`` and ``check`` share with ``analyze``: where the code is, how to read it."""
+    options = [
+        click.argument("path", type=click.Path(path_type=Path), default=Path()),
+        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Config file (default: PATH/seamline.toml, else [tool.seamline] in "
+                          "PATH/pyproject.toml)."),
+        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Where per-file facts are cached."),
+        click.option("--no-cache", is_flag=True, help="Parse every file afresh."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@_reading_options
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"The decomposition file to write (default: PATH/{DECOMPOSITION_FILE}).")
+@click.option("--force", is_flag=True, help="Overwrite an existing decomposition file.")
+def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
+         jobs: int | None, out_file: Path | None, force: bool) -> None:
+    """Write the agreed decomposition to start from: seamline's proposed contexts as module
+    patterns, the tables each owns, the contexts each uses today and its public modules.
+    Edit it, commit it, and let `seamline check` hold the code to it.
+
+    \b
+    Example:
+      seamline init samples/tradepost --out seamline-decomposition.toml
+    """
+    target = out_file or path / DECOMPOSITION_FILE
+    if target.exists() and not force:
+        _fail(UsageError(f"{target} exists; edit it, or pass --force to write it again"))
+    overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
+                          jobs=jobs)
+    progress = _Progress()
+    try:
+        agreed = api.init(load_settings(path, overrides), target, progress)
+    except SeamlineError as error:
+        progress.close()
+        _fail(error)
+    except OSError as error:
+        progress.close()
+        _fail(SeamlineError(f"cannot write {target}: {error}"))
+    progress.close()
+    for context in agreed.contexts:
+        kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
+        click.echo(f"  {context.name:<22}{len(context.modules):>4} patterns "
+                   f"{len(context.tables):>4} tables  {kind}")
+    click.echo(f"wrote {target}; review it, then record today's violations with "
+               f"`seamline check {path} --update-baseline`")
+
+
+@cli.command()
+@_reading_options
+@click.option("--decomposition", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"The agreed decomposition (default: PATH/{DECOMPOSITION_FILE}).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"Known violations that do not fail (default: PATH/{BASELINE_FILE}).")
+@click.option("--update-baseline", is_flag=True,
+              help="Record the current violations and coupling as the baseline; exit 0.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Report format.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to a file instead of stdout.")
+@click.option("--strict", is_flag=True, help="Fail on new warnings too, not only errors.")
+def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
+          jobs: int | None, decomposition: Path | None, baseline: Path | None,
+          update_baseline: bool, fmt: str, output: Path | None, strict: bool) -> None:
+    """Check the code at PATH against its agreed decomposition: dependencies a context may
+    not have, private modules used from outside, other contexts' tables written or read,
+    modules no context claims, context cycles, coupling above the baseline.
+
+    Exit codes: 0 no new violation, 1 drift, 2 usage or configuration error.
+
+    \b
+    Examples:
+      seamline check .
+      seamline check . --format sarif --output seamline.sarif
+      seamline check . --update-baseline
+    """
+    overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
+                          jobs=jobs)
+    try:
+        run = api.check(load_settings(path, overrides), decomposition or path / DECOMPOSITION_FILE,
+                        baseline or path / BASELINE_FILE, update_baseline)
+        report = render_check(run.outcome, fmt, version=__version__,
+                              decomposition=str(decomposition or DECOMPOSITION_FILE))
+        if output is not None:
+            write_atomic(output, report.encode("utf-8"))
+        else:
+            click.echo(report, nl=False)
+    except SeamlineError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(SeamlineError(f"cannot write the report: {error}"))
+    if update_baseline:
+        click.echo(f"recorded {len(run.drift.violations)} violations and coupling "
+                   f"{run.drift.coupling:.1%} in {baseline or path / BASELINE_FILE}", err=True)
+        return
+    if run.outcome.failed(strict):
+        sys.exit(ExitCode.FINDINGS)
+
+
+@cli.command()
+@_reading_options
+@click.option("--to", "target", type=click.Choice(EXPORT_TARGETS), required=True,
+              help="import-linter contracts (TOML for pyproject.toml) or a tach.toml.")
+@click.option("--decomposition", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"The agreed decomposition (default: PATH/{DECOMPOSITION_FILE}).")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to a file instead of stdout.")
+def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
+           jobs: int | None, target: str, decomposition: Path | None,
+           output: Path | None) -> None:
+    """Export the agreed decomposition for import-linter or tach, to keep using them.
+
+    \b
+    Examples:
+      seamline export . --to import-linter >> pyproject.toml
+      seamline export . --to tach --output tach.toml
+    """
+    overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
+                          jobs=jobs)
+    try:
+        text = api.export_agreed(load_settings(path, overrides),
+                                 decomposition or path / DECOMPOSITION_FILE, target)
+        if output is not None:
+            write_atomic(output, text.encode("utf-8"))
+        else:
+            click.echo(text, nl=False)
+    except SeamlineError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(SeamlineError(f"cannot write {output}: {error}"))
 
 
 @cli.command()

@@ -48,10 +48,6 @@ from networkx.algorithms import bipartite  # type: ignore[import-untyped, unused
 from networkx.algorithms.community import (  # type: ignore[import-untyped, unused-ignore]
     modularity as nx_modularity,
 )
-from sklearn.metrics import (  # type: ignore[import-untyped, unused-ignore]
-    adjusted_mutual_info_score,
-    adjusted_rand_score,
-)
 
 __all__ = [
     "Agreement",
@@ -143,6 +139,8 @@ def ari(proposed: Partition, truth: Partition) -> float:
 
     Raises :class:`ValueError` when the partitions share no element."""
     common = _common(proposed, truth)
+    from sklearn.metrics import adjusted_rand_score  # slow to import: only when scoring
+
     return float(adjusted_rand_score([truth[e] for e in common], [proposed[e] for e in common]))
 
 
@@ -153,7 +151,7 @@ def ami(proposed: Partition, truth: Partition) -> float:
     Raises :class:`ValueError` when the partitions share no element."""
     common = _common(proposed, truth)
     return float(
-        adjusted_mutual_info_score([truth[e] for e in common], [proposed[e] for e in common])
+        _ami([truth[e] for e in common], [proposed[e] for e in common])
     )
 
 
@@ -436,3 +434,9 @@ def score(
         k=len(set(partition.values())),
         elements=len(partition),
     )
+
+
+def _ami(truth: list[str], proposed: list[str]) -> float:
+    from sklearn.metrics import adjusted_mutual_info_score  # slow to import: only when scoring
+
+    return float(adjusted_mutual_info_score(truth, proposed))

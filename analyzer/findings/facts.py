@@ -170,3 +170,8 @@ def short(element: str) -> str:
     module, _, name = element.partition(":")
     tail = module.partition(".")[2] or module
     return f"{tail}:{name}" if name else tail
+
+
+def possessive(context: str) -> str:
+    """``orders'``, ``stock's``: for messages."""
+    return f"{context}'" if context.endswith("s") else f"{context}'s"

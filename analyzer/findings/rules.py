@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from analyzer.cluster import KERNEL, UNPLACED
-from analyzer.findings.facts import Evidence, Finding, World, finding, short
+from analyzer.findings.facts import Evidence, Finding, World, finding, possessive, short
 from analyzer.model import AccessMode
 
 Owners = Mapping[str, str]  # table -> owner context
@@ -20,11 +20,6 @@ Check = Callable[[World, Owners, Mapping[str, Any]], list[Finding]]
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _of(context: str) -> str:
-    """The possessive: ``orders'``, ``stock's``."""
-    return f"{context}'" if context.endswith("s") else f"{context}'s"
 
 
 def _clip(text: str, limit: int = 120) -> str:
@@ -88,9 +83,9 @@ def foreign_table_read(world: World, owners: Owners, options: Mapping[str, Any]
             f"{reader} reads `{table}`, which {owner} owns "
             f"({_plural(len(evidence), 'read site')})",
             f"{table}<-{reader}", (owner, reader), evidence,
-            f"read it through {_of(owner)} API, keep a replicated read model of it in {reader} "
-            f"fed by {_of(owner)} events, or have {reader} react to those events instead of "
-            f"reading `{table}`", (table,)))
+            f"read it through {possessive(owner)} API, keep a replicated read model of it in "
+            f"{reader} fed by {possessive(owner)} events, or have {reader} react to those "
+            f"events instead of reading `{table}`", (table,)))
     return found
 
 
@@ -107,8 +102,8 @@ def cross_context_foreign_key(world: World, owners: Owners, options: Mapping[str
             f"{item.table}.{item.key.column}", (source, target),
             [Evidence(item.path, item.key.line, f"{short(item.key.atom)} declares the key")],
             f"keep `{item.key.column}` in `{item.table}` as a plain value without a database "
-            f"constraint and check it through {_of(target)} API (or keep a local copy of what "
-            f"{source} needs)",
+            f"constraint and check it through {possessive(target)} API (or keep a local copy of "
+            f"what {source} needs)",
             (item.table, item.key.target)))
     return found
 
@@ -137,7 +132,7 @@ def multi_context_write(world: World, owners: Owners, options: Mapping[str, Any]
             f"`{short(function)}` writes tables of {len(contexts)} contexts: {described}",
             function, tuple(contexts), [e for _, e in writes],
             "once split this is a distributed transaction: "
-            + (f"write only {_of(own)} tables here and " if own in contexts else "")
+            + (f"write only {possessive(own)} tables here and " if own in contexts else "")
             + "let the other contexts react through a saga or a transactional outbox",
             tuple(tables)))
     return found

@@ -123,6 +123,13 @@ def _element_nodes(builder: _Builder, module: Module, facts: FileFacts | None) -
                                           max(1, module.lines - covered))
 
 
+def element_resolver(code: CodeModel, data: DataModel) -> Callable[[str], str]:
+    """What ``BuiltGraph.element_of`` is, without building a graph (``seamline check``)."""
+    builder = _Builder(code)
+    builder.learn_aliases(data.links)
+    return builder.atom_of
+
+
 def build_graph(project: str, code: CodeModel, data: DataModel,
                 facts: Mapping[str, FileFacts], root: Path,
                 history: HistoryOptions = HistoryOptions()) -> BuiltGraph:

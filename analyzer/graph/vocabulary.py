@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analyzer.text import words
 
@@ -74,6 +73,8 @@ class Vocabulary:
         usable = sum(1 for d in documents if d)
         if usable < 3:
             return
+        from sklearn.feature_extraction.text import TfidfVectorizer  # slow to import
+
         vectorizer = TfidfVectorizer(
             analyzer="word", token_pattern=r"[a-z0-9]+", lowercase=False, sublinear_tf=True,
             # a word in a quarter of all atoms says nothing about where one belongs; in a

@@ -61,7 +61,7 @@ def _rules(findings: dict[str, Any] | None) -> list[dict[str, str]]:
     ran = {r["code"]: r["severity"] for r in (findings or {}).get("rules", [])}
     pages: list[dict[str, str]] = []
     for known in catalogue():
-        if known.code in ran:
+        if known.code in ran and known.stage == "analyze":
             try:
                 text = known.doc.read_text(encoding="utf-8")
             except OSError:

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from analyzer import __version__
-from analyzer.catalogue import RuleChoice
+from analyzer.catalogue import RuleChoice, rule
 from analyzer.cluster import Decomposition
 from analyzer.cluster.metrics import Agreement
 from analyzer.cluster.reference import Scored
@@ -229,7 +229,7 @@ def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
     """The rules that ran, every finding with its evidence, and who owns each table."""
     return {
         "rules": [{"code": code, "severity": level, "options": dict(choice.options[code])}
-                  for code, level in choice.severity.items()],
+                  for code, level in choice.severity.items() if rule(code).stage == "analyze"],
         "counts": {"error": found.count("error"), "warning": found.count("warning"),
                    "info": found.count("info"), "suppressed": found.suppressed},
         "items": [

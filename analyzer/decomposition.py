@@ -1,0 +1,267 @@
+"""The agreed decomposition: the file ``seamline init`` writes and ``seamline check`` enforces.
+
+A team's contexts, each with the modules (glob patterns) and, for modules it shares with other
+contexts, the definitions it holds; the tables it owns; the contexts it may use; and its public
+interface. Human-edited, so every key is checked and every mistake names its key::
+
+    version = 1
+
+    [check]
+    reads = "warning"                  # reads of another context's tables: error, warning, off
+
+    [contexts.orders]
+    modules = ["shop.orders", "shop.orders.*"]
+    atoms = ["shop.models:Order"]      # definitions of modules several contexts share
+    public = ["shop.orders.api"]       # what other contexts may use (absent: everything)
+    tables = ["orders", "order_lines"]
+    uses = ["payments"]                # contexts it may depend on (the kernel: always)
+
+    [contexts.shared-kernel]
+    kernel = true
+    modules = ["shop.utils.*"]
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import ConfigError
+from analyzer.tomlfile import read_toml
+
+DEFAULT_FILE = "seamline-decomposition.toml"
+VERSION = 1
+_CONTEXT_KEYS = ("modules", "atoms", "public", "tables", "uses", "kernel")
+_CHECK_KEYS = ("reads", "max-coupling-increase")
+_LEVELS = ("error", "warning", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedContext:
+    name: str
+    modules: tuple[str, ...]  # module glob patterns
+    atoms: tuple[str, ...] = ()  # definition patterns, "module:Name"
+    public: tuple[str, ...] | None = None  # None: every module is public
+    tables: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
+    kernel: bool = False
+
+    def is_public(self, module: str) -> bool:
+        return self.public is None or any(fnmatchcase(module, p) for p in self.public)
+
+
+@dataclass(frozen=True, slots=True)
+class Agreed:
+    contexts: tuple[AgreedContext, ...]
+    reads: str = "warning"  # how reads of another context's tables are reported
+    max_coupling_increase: float = 0.02  # cross-context share of uses above the baseline
+    source: str = ""
+
+    def context(self, name: str) -> AgreedContext:
+        return next(c for c in self.contexts if c.name == name)
+
+    def owner_of(self) -> dict[str, str]:
+        return {table: c.name for c in self.contexts for table in c.tables}
+
+    def assign(self, element: str, module: str) -> str | None:
+        """The context an element belongs to: the most specific matching pattern wins (a
+        definition pattern over a module pattern, then the longest literal part)."""
+        return _matcher(self).assign(element, module)
+
+
+def _literal(pattern: str) -> int:
+    return sum(1 for c in pattern if c not in "*?[]")
+
+
+def _wild(pattern: str) -> bool:
+    return any(c in pattern for c in "*?[")
+
+
+class _Matcher:
+    """Patterns indexed once: a dict for literal names (most of them), compiled regular
+    expressions for the rest. A check on a large project asks tens of thousands of times."""
+
+    def __init__(self, agreed: Agreed) -> None:
+        self.exact: list[dict[str, tuple[int, int, str]]] = [{}, {}]  # modules, atoms
+        self.wild: list[list[tuple[re.Pattern[str], tuple[int, int, str]]]] = [[], []]
+        for context in agreed.contexts:
+            for kind, patterns in ((0, context.modules), (1, context.atoms)):
+                for pattern in patterns:
+                    rank = (kind, _literal(pattern), context.name)
+                    if _wild(pattern):
+                        self.wild[kind].append((re.compile(fnmatch.translate(pattern)), rank))
+                    else:
+                        self.exact[kind][pattern] = max(self.exact[kind].get(pattern, rank),
+                                                        rank)
+
+    def assign(self, element: str, module: str) -> str | None:
+        ranks = [r for kind, name in ((0, module), (1, element))
+                 for r in ([self.exact[kind][name]] if name in self.exact[kind] else [])
+                 + [rank for regex, rank in self.wild[kind] if regex.match(name)]]
+        return max(ranks)[2] if ranks else None
+
+
+_MATCHERS: dict[int, tuple[Agreed, _Matcher]] = {}
+
+
+def _matcher(agreed: Agreed) -> _Matcher:
+    found = _MATCHERS.get(id(agreed))
+    if found is None or found[0] is not agreed:
+        found = (agreed, _Matcher(agreed))
+        _MATCHERS[id(agreed)] = found
+    return found[1]
+
+
+def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{key} must be a list of strings, not {value!r}", source=source)
+    return tuple(value)
+
+
+def _unknown(key: str, allowed: Sequence[str], where: str, source: str) -> ConfigError:
+    close = difflib.get_close_matches(key, list(allowed), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return ConfigError(f"unknown key '{where}{key}'{hint}; known keys: {', '.join(allowed)}",
+                       source=source)
+
+
+def load_agreed(path: Path) -> Agreed:
+    """Read and check a decomposition file; every mistake is a ``ConfigError`` naming its
+    key."""
+    source = str(path)
+    if not path.is_file():
+        raise ConfigError("no agreed decomposition here; write one with `seamline init`",
+                          source=source)
+    data = read_toml(path, "decomposition")
+    for key in data:
+        if key not in ("version", "check", "contexts"):
+            raise _unknown(key, ("version", "check", "contexts"), "", source)
+    if data.get("version") != VERSION:
+        raise ConfigError(f"version must be {VERSION}, not {data.get('version')!r}",
+                          source=source)
+    check = data.get("check", {})
+    if not isinstance(check, dict):
+        raise ConfigError("[check] must be a table", source=source)
+    for key in check:
+        if key not in _CHECK_KEYS:
+            raise _unknown(key, _CHECK_KEYS, "check.", source)
+    reads = check.get("reads", "warning")
+    if reads not in _LEVELS:
+        raise ConfigError(f"check.reads must be error, warning or off, not {reads!r}",
+                          source=source)
+    increase = check.get("max-coupling-increase", 0.02)
+    if isinstance(increase, bool) or not isinstance(increase, (int, float)) or increase < 0:
+        raise ConfigError("check.max-coupling-increase must be a number >= 0, not "
+                          f"{increase!r}", source=source)
+    raw = data.get("contexts")
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError("[contexts] must hold at least one context table", source=source)
+    contexts: list[AgreedContext] = []
+    for name, spec in raw.items():
+        where = f"contexts.{name}."
+        if not isinstance(spec, dict):
+            raise ConfigError(f"contexts.{name} must be a table", source=source)
+        for key in spec:
+            if key not in _CONTEXT_KEYS:
+                raise _unknown(key, _CONTEXT_KEYS, where, source)
+        kernel = spec.get("kernel", False)
+        if not isinstance(kernel, bool):
+            raise ConfigError(f"{where}kernel must be true or false", source=source)
+        public = spec.get("public")
+        contexts.append(AgreedContext(
+            name=name,
+            modules=_strings(spec.get("modules", []), f"{where}modules", source),
+            atoms=_strings(spec.get("atoms", []), f"{where}atoms", source),
+            public=None if public is None else _strings(public, f"{where}public", source),
+            tables=_strings(spec.get("tables", []), f"{where}tables", source),
+            uses=_strings(spec.get("uses", []), f"{where}uses", source),
+            kernel=kernel,
+        ))
+    names = {c.name for c in contexts}
+    owners: dict[str, str] = {}
+    for context in contexts:
+        if not context.modules and not context.atoms:
+            raise ConfigError(f"contexts.{context.name} holds nothing: give it modules or atoms",
+                              source=source)
+        for used in context.uses:
+            if used not in names:
+                raise ConfigError(f"contexts.{context.name}.uses names an unknown context "
+                                  f"{used!r}; contexts: {', '.join(sorted(names))}",
+                                  source=source)
+        for table in context.tables:
+            if table in owners:
+                raise ConfigError(f"contexts.{context.name}.tables: {table!r} is already owned "
+                                  f"by {owners[table]!r}; a table has one owner", source=source)
+            owners[table] = context.name
+    return Agreed(tuple(sorted(contexts, key=lambda c: c.name)), reads, float(increase), source)
+
+
+def unmatched_patterns(agreed: Agreed, modules: Iterable[str], elements: Iterable[str]
+                       ) -> list[str]:
+    """``contexts.X.modules`` entries that match no module (and the like for atoms and
+    public), as messages naming the key: a pattern that matches nothing is a typo."""
+    modules, elements = sorted(modules), sorted(elements)
+    known = set(modules) | set(elements)
+    problems: list[str] = []
+    for context in agreed.contexts:
+        for key, patterns, names in (("modules", context.modules, modules),
+                                     ("atoms", context.atoms, elements),
+                                     ("public", context.public or (), modules)):
+            for index, pattern in enumerate(patterns):
+                if not _wild(pattern):
+                    if pattern not in known:
+                        problems.append(f"contexts.{context.name}.{key}[{index}] = "
+                                        f"{pattern!r} matches nothing")
+                    continue
+                regex = re.compile(fnmatch.translate(pattern))
+                if not any(regex.match(n) for n in names):
+                    problems.append(f"contexts.{context.name}.{key}[{index}] = {pattern!r} "
+                                    "matches nothing")
+    return problems
+
+
+def dump_agreed(agreed: Agreed, project: str) -> str:
+    """The file ``seamline init`` writes: TOML, commented, in a stable order."""
+    lines = [
+        f"# The agreed decomposition of {project}: written by `seamline init`, then edited by",
+        "# hand. `seamline check` fails when the code drifts from it (docs/check.md).",
+        f"version = {VERSION}",
+        "",
+        "[check]",
+        f"reads = {json.dumps(agreed.reads)}  # reads of another context's tables: error, "
+        "warning or off",
+        f"max-coupling-increase = {agreed.max_coupling_increase}  # cross-context share of uses "
+        "above the baseline",
+    ]
+    for context in agreed.contexts:
+        lines += ["", f"[contexts.{_key(context.name)}]"]
+        if context.kernel:
+            lines.append("kernel = true")
+        lines.append(f"modules = {_list(context.modules)}")
+        if context.atoms:
+            lines.append(f"atoms = {_list(context.atoms)}")
+        if context.public is not None:
+            lines.append(f"public = {_list(context.public)}")
+        if context.tables:
+            lines.append(f"tables = {_list(context.tables)}")
+        if not context.kernel:
+            lines.append(f"uses = {_list(context.uses)}")
+    return "\n".join(lines) + "\n"
+
+
+def _key(name: str) -> str:
+    bare = name.replace("-", "").replace("_", "").isalnum() and name.isascii()
+    return name if bare else json.dumps(name)
+
+
+def _list(items: Sequence[str]) -> str:
+    if len(items) <= 2 and sum(len(i) for i in items) < 60:
+        return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+    return "[\n" + "".join(f"    {json.dumps(i)},\n" for i in items) + "]"

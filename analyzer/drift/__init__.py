@@ -1,0 +1,177 @@
+"""Drift: how the code departs from the agreed decomposition (``seamline check``).
+
+Every definition (and each module's own code) is assigned to an agreed context by its
+patterns; then each use and each table access is judged against what the decomposition
+allows. The results are ``Finding``s of the SL4xx rules, compared with a baseline so that only
+new violations fail a build.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+import networkx as nx
+
+from analyzer.catalogue import RuleChoice, rule
+from analyzer.decomposition import Agreed
+from analyzer.findings.facts import Evidence, Finding, finding, possessive, short
+from analyzer.model import AccessMode, CodeModel, DataModel
+
+_RANK = {"error": 0, "warning": 1, "info": 2}
+DRIFT_RULES = ("SL401", "SL402", "SL403", "SL404", "SL405", "SL406", "SL407")
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    violations: tuple[Finding, ...]
+    coupling: float  # share of uses among domain code that cross agreed contexts
+    assigned: Mapping[str, str]  # element -> context
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    source: str
+    target: str
+    path: str
+    line: int
+    kind: str
+
+
+def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], agreed: Agreed,
+          choice: RuleChoice) -> Drift:
+    modules = {m.name: m for m in code.modules}
+    assigned: dict[str, str] = {}
+    elements: list[tuple[str, str]] = []  # (element, module)
+    for module in code.modules:
+        elements.append((module.name, module.name))
+        elements.extend((f"{module.name}:{d.name}", module.name) for d in module.definitions)
+    unassigned: dict[str, str] = {}
+    for element, holder in elements:
+        context = agreed.assign(element, holder)
+        if context is None:
+            if element == holder:
+                unassigned[holder] = modules[holder].path
+        else:
+            assigned[element] = context
+
+    def module_of(element: str) -> str:
+        return element.partition(":")[0]
+
+    def context_of(element: str) -> str | None:
+        return assigned.get(element) or assigned.get(module_of(element))
+
+    uses: list[_Use] = []
+    for module in code.modules:
+        for reference in module.references:
+            if set(reference.kinds) <= {"annotation"}:
+                continue  # a type named in a hint: a shared type, not a call
+            source, target = element_of(reference.source), element_of(reference.target)
+            if source != target:
+                uses.append(_Use(source, target, module.path, reference.line,
+                                 "+".join(reference.kinds)))
+    for link in data.links:
+        source, target = element_of(link.source), element_of(link.target)
+        if source != target:
+            uses.append(_Use(source, target, link.path, link.line, link.kind))
+
+    kernels = {c.name for c in agreed.contexts if c.kernel}
+    found: list[Finding] = []
+    crossing: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    pairs: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    total = crossed = 0
+    for use in uses:
+        a, b = context_of(use.source), context_of(use.target)
+        if a is None or b is None or a == b:
+            if a is not None and a == b and a not in kernels:
+                total += 1
+            continue
+        if a not in kernels and b not in kernels:  # coupling: between domain contexts
+            total += 1
+            crossed += 1
+        where = Evidence(use.path, use.line,
+                         f"{a} → {b}: {short(use.source)} uses {short(use.target)}, {use.kind}")
+        if b not in kernels:
+            crossing[(a, b)].append(where)
+        allowed = b in kernels or b in agreed.context(a).uses
+        if not allowed:
+            pairs[("SL401", use.source, use.target)].append(where)
+        elif not agreed.context(b).is_public(module_of(use.target)):
+            pairs[("SL402", use.source, use.target)].append(where)
+    for (code_name, source, target), evidence in sorted(pairs.items()):
+        a, b = context_of(source), context_of(target)
+        assert a is not None and b is not None
+        if code_name == "SL401":
+            permitted = ", ".join(agreed.context(a).uses) or "none"
+            found.append(_coded(code_name, finding(
+                f"{a} uses {b}, which its `uses` does not allow: `{short(source)}` uses "
+                f"`{short(target)}` (allowed: {permitted})",
+                f"{source}->{target}", (a, b), evidence,
+                f"go through a context {a} may use, invert the dependency with an event, or "
+                f"add {b!r} to contexts.{a}.uses if the team agrees")))
+        else:
+            public = ", ".join(agreed.context(b).public or ()) or "none"
+            found.append(_coded(code_name, finding(
+                f"`{short(source)}` ({a}) uses `{short(target)}`, in a module {b} keeps "
+                f"private (public: {public})",
+                f"{source}->{target}", (a, b), evidence,
+                f"use {possessive(b)} public interface instead, or add the module to "
+                f"contexts.{b}.public if it is meant to be one")))
+
+    owner = agreed.owner_of()
+    access_sites: dict[tuple[str, str, str, str], list[Evidence]] = defaultdict(list)
+    for access in data.accesses:
+        element = element_of(access.atom)
+        context, table_owner = context_of(element), owner.get(access.table)
+        if context is None or table_owner is None or context == table_owner:
+            continue
+        if access.mode is AccessMode.READ:
+            code_name, verb = "SL404", "reads"
+        else:
+            code_name, verb = "SL403", "writes"
+        access_sites[(code_name, element, access.table, verb)].append(Evidence(
+            access.path, access.line, f"{short(element)} {verb} it via {access.via}"))
+    for (code_name, element, table, verb), evidence in sorted(access_sites.items()):
+        context, table_owner = context_of(element), owner[table]
+        assert context is not None
+        fix = (f"let {table_owner} do the write through its API or an event it handles"
+               if verb == "writes" else
+               f"read it through {possessive(table_owner)} API or a read model fed by its "
+               "events")
+        found.append(_coded(code_name, finding(
+            f"`{short(element)}` ({context}) {verb} `{table}`, which {table_owner} owns",
+            f"{element}->{table}", (table_owner, context), evidence, fix, (table,))))
+
+    for name, path in sorted(unassigned.items()):
+        found.append(_coded("SL405", finding(
+            f"module `{name}` matches no context of the agreed decomposition",
+            name, (), [Evidence(path, 1, "no context's modules or atoms match it")],
+            "add it to a context's modules in the decomposition file (a glob such as "
+            "`package.*` keeps new modules covered)")))
+
+    graph = nx.DiGraph()
+    graph.add_edges_from(sorted(crossing))
+    for group in sorted(sorted(g) for g in nx.strongly_connected_components(graph)
+                        if len(g) > 1):
+        edges = sorted(e for e in crossing if e[0] in group and e[1] in group)
+        found.append(_coded("SL406", finding(
+            f"agreed contexts {', '.join(group)} depend on each other in a cycle: "
+            + ", ".join(f"{a} → {b} ({len(crossing[(a, b)])})" for a, b in edges),
+            "<->".join(group), tuple(group), [e for edge in edges for e in crossing[edge]],
+            "invert one dependency of the cycle with an event or a callback interface, or "
+            "move the code that closes it")))
+
+    levels = dict(choice.severity)
+    if agreed.reads == "off":
+        levels.pop("SL404", None)
+    elif "SL404" in levels:
+        levels["SL404"] = agreed.reads
+    kept = [replace(f, severity=levels[f.code]) for f in found if f.code in levels]
+    kept.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
+    return Drift(tuple(kept), round(crossed / total, 4) if total else 0.0, assigned)
+
+
+def _coded(code: str, item: Finding) -> Finding:
+    known = rule(code)
+    return replace(item, code=known.code, name=known.name, severity=known.severity)

@@ -1,0 +1,182 @@
+"""``seamline init`` and ``seamline check`` on the sample: the agreed decomposition, the
+baseline ratchet, drift caught with the right codes and lines, and config mistakes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analyzer.cli import cli
+from analyzer.decomposition import load_agreed
+from analyzer.tomlfile import read_toml
+from tests.conftest import SAMPLES
+
+TRADEPOST = SAMPLES / "tradepost"
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the sample with its agreed decomposition written by ``init``."""
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root, ignore=shutil.ignore_patterns("__pycache__"))
+    code, output = _invoke("init", str(root), "--config", str(root / "agreed.toml"),
+                           "--no-cache")
+    assert code == 0, output
+    return root
+
+
+def test_init_writes_the_agreed_cut_as_an_editable_decomposition(sample: Path) -> None:
+    agreed = load_agreed(sample / "seamline-decomposition.toml")
+    names = [c.name for c in agreed.contexts]
+    assert names == ["catalog", "customers", "inventory", "notifications", "orders",
+                     "payments", "shared-kernel", "shipping"]
+    orders = agreed.context("orders")
+    assert set(orders.tables) == {"orders", "order_lines"}
+    assert "payments" in orders.uses and "tradepost.services.order_service" in orders.modules
+    assert "tradepost.models:Order" in orders.atoms  # a definition of a shared module
+    assert agreed.context("shared-kernel").kernel
+    code, output = _invoke("init", str(sample), "--no-cache")
+    assert code == 2 and "exists" in output  # never overwritten by accident
+
+
+def test_the_ratchet_records_todays_violations_and_fails_only_on_new_ones(
+        sample: Path) -> None:
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 1
+    assert "SL403 other-context-table-write" in output  # orders writes stock_levels
+    assert "tradepost/repositories/order_repo.py:35" in output
+    assert "SL406 new-context-cycle" in output  # orders <-> payments
+    code, output = _invoke("check", str(sample), "--no-cache", "--update-baseline")
+    assert code == 0
+    assert (sample / "seamline-baseline.json").is_file()
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 0, output
+    assert "0 new" in output and "known" in output
+
+    shipping = sample / "tradepost" / "services" / "shipping_service.py"
+    original = shipping.read_text(encoding="utf-8")
+    drifted = original + (
+        "\n\nfrom tradepost.repositories.payment_repo import failed_payments\n"
+        "from tradepost.db import get_connection\n\n\n"
+        "def settle_shipping_fees(order_id):\n"
+        "    failed_payments()\n"
+        "    cur = get_connection().cursor()\n"
+        "    cur.execute(\"UPDATE payments SET status = 'settled' WHERE order_id = %s\","
+        " (order_id,))\n")
+    shipping.write_text(drifted, encoding="utf-8")
+    lines = drifted.splitlines()
+    call = lines.index("    failed_payments()") + 1
+    write = next(i for i, line in enumerate(lines, 1) if "UPDATE payments" in line)
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 1
+    assert f"tradepost/services/shipping_service.py:{call}: error SL401 forbidden-dependency" \
+        in output
+    assert f"tradepost/services/shipping_service.py:{write}: error SL403 " \
+           "other-context-table-write" in output
+
+    shipping.write_text(original, encoding="utf-8")
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 0, output
+
+
+def test_stale_baseline_entries_are_reported(sample: Path) -> None:
+    _invoke("check", str(sample), "--no-cache", "--update-baseline")
+    repo = sample / "tradepost" / "repositories" / "order_repo.py"
+    text = repo.read_text(encoding="utf-8")
+    repo.write_text(text.replace("UPDATE stock_levels", "UPDATE order_lines"), encoding="utf-8")
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 0
+    assert "stale baseline entry: SL403" in output
+
+
+def test_every_format_is_written(sample: Path, tmp_path: Path) -> None:
+    for fmt in ("json", "sarif", "junit", "gitlab", "github"):
+        out = tmp_path / f"report.{fmt}"
+        code, output = _invoke("check", str(sample), "--no-cache", "--format", fmt,
+                               "--output", str(out))
+        assert code == 1, output
+        text = out.read_text(encoding="utf-8")
+        assert "order_repo.py" in text
+        if fmt in ("json", "sarif", "gitlab"):
+            json.loads(text)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (("uses = [", 'uses = [\n    "billing",'), "contexts.orders.uses names an unknown context"),
+    (("[contexts.orders]\n", '[contexts.orders]\nmodulez = ["x"]\n'),
+     "unknown key 'contexts.orders.modulez'"),
+    (("atoms = [", 'atoms = [\n    "tradepost.nothing:Here",'),
+     "contexts.orders.atoms[0] = 'tradepost.nothing:Here' matches nothing"),
+    (("version = 1", "version = 7"), "version must be 1"),
+])
+def test_mistakes_in_the_decomposition_name_their_key_and_exit_2(
+        sample: Path, edit: tuple[str, str], message: str) -> None:
+    path = sample / "seamline-decomposition.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[contexts.orders]")
+    head, tail = text[:start], text[start:]
+    old, new = edit
+    if old == "version = 1":
+        head = head.replace(old, new, 1)
+    else:  # an edit of the orders context
+        tail = tail.replace(old, new, 1)
+    path.write_text(head + tail, encoding="utf-8")
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 2, output
+    assert message in output and "seamline-decomposition.toml" in output
+
+
+def test_check_without_a_decomposition_says_how_to_make_one(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    code, output = _invoke("check", str(tmp_path), "--no-cache")
+    assert code == 2 and "seamline init" in output
+
+
+def test_the_export_to_import_linter_is_a_contract_file_import_linter_runs(
+        sample: Path, tmp_path: Path) -> None:
+    contracts = tmp_path / "contracts.toml"
+    code, output = _invoke("export", str(sample), "--to", "import-linter", "--no-cache",
+                           "--output", str(contracts))
+    assert code == 0, output
+    text = contracts.read_text(encoding="utf-8")
+    assert 'type = "forbidden"' in text and "tradepost.services.order_service" in text
+    config = tmp_path / "pyproject.toml"
+    config.write_text(text.replace("root_packages", "root_package = \"tradepost\"\n# ")
+                      , encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
+         "lint_imports_command()", "--config", str(config), "--no-cache"],
+        capture_output=True, text=True, cwd=sample, check=False,
+        env=os.environ | {"PYTHONPATH": str(sample)})
+    assert "Contracts: " in done.stdout, done.stdout + done.stderr
+    # Only the modules the agreed cut splits (models.py, checkout.py hold definitions of
+    # several contexts) break module-level contracts; every other import keeps to the cut.
+    report = " ".join(done.stdout.split())
+    offenders = re.findall(r"(\S+) is not allowed to import (\S+):", report)
+    assert offenders
+    split = {"tradepost.models", "tradepost.services.checkout"}
+    assert all(split & {source, target} for source, target in offenders), offenders
+
+
+def test_the_export_to_tach_lists_each_context_with_its_dependencies(sample: Path,
+                                                                     tmp_path: Path) -> None:
+    code, output = _invoke("export", str(sample), "--to", "tach", "--no-cache", "--output",
+                           str(tmp_path / "tach.toml"))
+    assert code == 0, output
+    data = read_toml(tmp_path / "tach.toml")
+    paths = {m["path"]: m for m in data["modules"]}
+    assert "tradepost.services.order_service" in paths
+    assert any(m.get("utility") for m in data["modules"])  # the kernel
