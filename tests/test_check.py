@@ -180,3 +180,32 @@ def test_the_export_to_tach_lists_each_context_with_its_dependencies(sample: Pat
     paths = {m["path"]: m for m in data["modules"]}
     assert "tradepost.services.order_service" in paths
     assert any(m.get("utility") for m in data["modules"])  # the kernel
+
+
+def _append(path: Path, code: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + code, encoding="utf-8")
+
+
+def test_private_modules_unclaimed_modules_and_growing_coupling_are_drift(
+        sample: Path) -> None:
+    decomposition = sample / "seamline-decomposition.toml"
+    text = decomposition.read_text(encoding="utf-8")
+    decomposition.write_text(text.replace("max-coupling-increase = 0.02",
+                                          "max-coupling-increase = 0.0"), encoding="utf-8")
+    _invoke("check", str(sample), "--no-cache", "--update-baseline")
+    services = sample / "tradepost" / "services"
+    # orders may use payments, but only its public module, not its repository
+    _append(services / "order_service.py",
+            "\n\nfrom tradepost.repositories.payment_repo import payments_for_order\n\n\n"
+            "def order_payments(order_id):\n    return payments_for_order(order_id)\n\n\n"
+            "def product_names(skus):\n"
+            "    return [catalog_service.get_product(s) for s in skus]\n")
+    (sample / "tradepost" / "loyalty.py").write_text(
+        "def points(total_cents):\n    return total_cents // 100\n", encoding="utf-8")
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 1
+    assert "error SL402 private-module-use" in output
+    assert "repositories.payment_repo:payments_for_order" in output
+    assert "tradepost/loyalty.py:1: error SL405 unassigned-module" in output
+    assert "error SL407 coupling-regression" in output
+    assert "SL401" not in output  # payments is a context orders may use
