@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyzer.cache import FactCache
@@ -25,7 +25,7 @@ from analyzer.drift.export import export
 from analyzer.drift.propose import propose_agreed
 from analyzer.errors import ConfigError, UsageError
 from analyzer.extract.runner import Extraction, extract_files
-from analyzer.findings import Findings, find
+from analyzer.findings import Findings, find, silence, silencers
 from analyzer.graph import HistoryOptions, build_graph, element_resolver
 from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
@@ -118,8 +118,7 @@ def models(settings: Settings, progress: Progress | None = None) -> Models:
 
 def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     built_models = models(settings, progress)
-    found, extraction, readable = (built_models.discovery, built_models.extraction,
-                                   built_models.readable)
+    found, extraction = built_models.discovery, built_models.extraction
     code, data, seconds = built_models.code, built_models.data, built_models.seconds
 
     started = time.perf_counter()
@@ -133,12 +132,8 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     seconds["cluster"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    paths = {f.module: f.path for f in readable}
-    suppressions = {paths[module]: facts.suppressions
-                    for module, facts in extraction.facts.items()
-                    if facts.suppressions and module in paths}
     findings = find(code, data, decomposition, built.graph, built.element_of, settings.rules,
-                    suppressions)
+                    _suppressions(built_models))
     seconds["findings"] = time.perf_counter() - started
     return Analysis(
         settings=settings, discovery=found, code=code, data=data, graph=built.graph,
@@ -233,7 +228,15 @@ class CheckRun:
     agreed: Agreed
     drift: Drift
     outcome: Outcome
+    unread: tuple[Diagnostic, ...]  # files that could not be read: their drift is unknown
     seconds: dict[str, float]
+
+
+def _suppressions(built: Models) -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
+    paths = {f.module: f.path for f in built.readable}
+    return {paths[module]: facts.suppressions
+            for module, facts in built.extraction.facts.items()
+            if facts.suppressions and module in paths}
 
 
 def check(settings: Settings, decomposition: Path, baseline: Path,
@@ -249,13 +252,20 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
     if problems:
         raise ConfigError("; ".join(problems), source=str(decomposition))
     found = drift(built.code, built.data, element_of, agreed, settings.rules)
+    silenced, _ = silencers(_suppressions(built))
+    found = replace(found, violations=tuple(silence(found.violations, silenced)))
+    unread = tuple(d for d in built.code.diagnostics if d.severity is Severity.ERROR)
     if update_baseline:
+        if unread:
+            raise UsageError(f"{len(unread)} file(s) could not be read, so their violations "
+                             f"are unknown (first: {unread[0].render()}); fix them before "
+                             "recording a baseline")
         write_atomic(baseline, dump_baseline(found))
     recorded = load_baseline(baseline)
     outcome = compare(found, recorded, agreed, settings.rules, _relative(decomposition,
                                                                          settings.root))
     seconds["check"] = time.perf_counter() - started
-    return CheckRun(agreed, found, outcome, seconds)
+    return CheckRun(agreed, found, outcome, unread, seconds)
 
 
 def _relative(path: Path, root: Path) -> str:

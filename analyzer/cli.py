@@ -378,7 +378,8 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
         run = api.check(load_settings(path, overrides), decomposition or path / DECOMPOSITION_FILE,
                         baseline or path / BASELINE_FILE, update_baseline)
         report = render_check(run.outcome, fmt, version=__version__,
-                              decomposition=str(decomposition or DECOMPOSITION_FILE))
+                              decomposition=str(decomposition or DECOMPOSITION_FILE),
+                              strict=strict)
         if output is not None:
             write_atomic(output, report.encode("utf-8"))
         else:
@@ -387,6 +388,11 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
         _fail(error)
     except OSError as error:
         _fail(SeamlineError(f"cannot write the report: {error}"))
+    for diagnostic in run.unread[:_SHOWN_DIAGNOSTICS]:
+        click.echo(diagnostic.render(), err=True)
+    if run.unread:
+        click.echo(f"seamline: {len(run.unread)} file(s) could not be read; their violations "
+                   "are unknown (a baseline entry of theirs may show as stale)", err=True)
     if update_baseline:
         click.echo(f"recorded {len(run.drift.violations)} violations and coupling "
                    f"{run.drift.coupling:.1%} in {baseline or path / BASELINE_FILE}", err=True)

@@ -209,3 +209,19 @@ def test_private_modules_unclaimed_modules_and_growing_coupling_are_drift(
     assert "tradepost/loyalty.py:1: error SL405 unassigned-module" in output
     assert "error SL407 coupling-regression" in output
     assert "SL401" not in output  # payments is a context orders may use
+
+
+def test_an_inline_comment_silences_a_violation_and_unreadable_files_are_said(
+        sample: Path) -> None:
+    repo = sample / "tradepost" / "repositories" / "order_repo.py"
+    lines = repo.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[34] = lines[34].rstrip("\n") + "  # seamline: ignore[other-context-table-write]\n"
+    repo.write_text("".join(lines), encoding="utf-8")
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert "SL403" not in output and "SL406" in output
+    (sample / "tradepost" / "broken.py").write_text("def f(:\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(sample), "--no-cache"])
+    assert "tradepost/broken.py:1" in result.stderr and "could not be read" in result.stderr
+    code, output = _invoke("check", str(sample), "--no-cache", "--update-baseline")
+    assert code == 2 and "fix them before recording a baseline" in output
+    assert not (sample / "seamline-baseline.json").exists()

@@ -57,9 +57,9 @@ def _outcome(baseline_coupling: float | None = 0.11) -> Outcome:
 EMPTY = Outcome(new=(), known=(), stale=(), coupling=0.0, baseline_coupling=None)
 
 
-def _render(fmt: str, outcome: Outcome | None = None) -> str:
+def _render(fmt: str, outcome: Outcome | None = None, strict: bool = False) -> str:
     return render(_outcome() if outcome is None else outcome, fmt, version=VERSION,
-                  decomposition=DECOMPOSITION)
+                  decomposition=DECOMPOSITION, strict=strict)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -300,7 +300,7 @@ def test_junit_parses_and_counts_match() -> None:
     cases = suite.findall("testcase")
     assert suite.get("name") == "seamline check"
     assert suite.get("tests") == root.get("tests") == str(len(cases)) == "4"
-    assert suite.get("failures") == root.get("failures") == "2"
+    assert suite.get("failures") == root.get("failures") == "1"  # warnings pass unless strict
     assert [(c.get("classname"), c.get("name")) for c in cases] == [
         ("seamline.SL401", "orders->billing"), ("seamline.SL404", "orders.views->invoices"),
         ("seamline.SL405", "shop.misc"), ("seamline.SL402", "orders->billing.internal")]
@@ -312,7 +312,10 @@ def test_junit_parses_and_counts_match() -> None:
     assert failure.text.startswith('shop/orders/service.py:12: orders uses <script>alert("x")')
     assert "evidence: shop/orders/views.py:31 (use 31)" in failure.text
     assert "fix: add billing to the `uses` of orders" in failure.text
-    assert cases[1].find("failure") is not None  # a warning fails too
+    assert cases[1].find("failure") is None  # a warning fails only with --strict
+    strict = ET.fromstring(_render("junit", strict=True))
+    assert strict.get("failures") == "2"
+    assert strict.findall("testsuite/testcase")[1].find("failure") is not None
     assert cases[2].find("failure") is None  # info passes, and says why it is there
     known = cases[3].find("system-out")
     assert cases[3].find("failure") is None

@@ -81,8 +81,9 @@ def compare(found: Drift, baseline: Baseline | None, agreed: Agreed, choice: Rul
                 f"{found.coupling:.1%} of uses now cross agreed contexts, up from "
                 f"{baseline.coupling:.1%} in the baseline (the limit is {limit:.1%})",
                 "coupling", (), [Evidence(decomposition_path, 1, "check.max-coupling-increase")],
-                "find the new cross-context uses (the other violations point at them) and "
-                "remove them, or accept the new level with --update-baseline"),
+                "find the new cross-context uses (`git diff` of the change; the violations "
+                "above point at the forbidden ones) and keep them inside their context, or "
+                "accept the new level with --update-baseline"),
                 code=known.code, name=known.name, severity=choice.severity["SL407"]))
     recorded = baseline.entries if baseline is not None else {}
     new = tuple(f for f in violations if (f.code, f.subject) not in recorded)

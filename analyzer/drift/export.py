@@ -58,9 +58,10 @@ def to_import_linter(agreed: Agreed, modules: Sequence[str], project: str) -> st
                 forbidden += members[other.name]
         if not forbidden:
             continue
-        allowed = ", ".join(context.uses) or "no other context"
+        allowed = (f"may use only {', '.join(context.uses)} and the kernel" if context.uses
+                   else "may use only the kernel")
         lines += ["", "[[tool.importlinter.contracts]]",
-                  f"name = {json.dumps(f'{context.name} uses only {allowed} (and the kernel)')}",
+                  f"name = {json.dumps(f'{context.name} {allowed}')}",
                   'type = "forbidden"',
                   "allow_indirect_imports = true  # a context may use what its neighbours use",
                   f"source_modules = {_strings(members[context.name])}",

@@ -23,6 +23,8 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
     atoms: dict[str, list[str]] = defaultdict(list)
     for plan in decomposition.modules:
         context = KERNEL if plan.context == UNPLACED else plan.context
+        if any(part == KERNEL for part, _ in plan.split):
+            context = KERNEL  # the kernel stands on its own: its module's code goes with it
         home[plan.module] = context
         for part, elements in plan.split:
             if part not in (context, UNPLACED):

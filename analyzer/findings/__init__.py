@@ -19,7 +19,8 @@ from analyzer.findings.ownership import decide_owners
 from analyzer.findings.rules import CHECKS
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
 
-__all__ = ["Evidence", "Finding", "Findings", "Ownership", "Toucher", "find"]
+__all__ = ["Evidence", "Finding", "Findings", "Ownership", "Toucher", "find", "silence",
+           "silencers"]
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -49,14 +50,13 @@ def find(code: CodeModel, data: DataModel, decomposition: Decomposition, graph: 
         known = rule(code_name)
         for finding in CHECKS[code_name](world, owners, choice.options[code_name]):
             found.append(replace(finding, code=known.code, name=known.name, severity=severity))
-    silenced, notes = _silencers(suppressions)
-    kept = [f for f in found
-            if not any(f.code in silenced.get((e.path, e.line), ()) for e in f.evidence)]
+    silenced, notes = silencers(suppressions)
+    kept = silence(found, silenced)
     kept.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
     return Findings(tuple(kept), ownership, len(found) - len(kept), tuple(notes))
 
 
-def _silencers(suppressions: Mapping[str, Sequence[tuple[int, tuple[str, ...]]]]
+def silencers(suppressions: Mapping[str, Sequence[tuple[int, tuple[str, ...]]]]
                ) -> tuple[dict[tuple[str, int], set[str]], list[Diagnostic]]:
     silenced: dict[tuple[str, int], set[str]] = {}
     notes: list[Diagnostic] = []
@@ -69,3 +69,11 @@ def _silencers(suppressions: Mapping[str, Sequence[tuple[int, tuple[str, ...]]]]
                                         f"seamline: ignore[{name}] names no rule; see "
                                         "`seamline rules`", Severity.WARNING))
     return silenced, notes
+
+
+def silence(found: Sequence[Finding], silenced: Mapping[tuple[str, int], set[str]]
+            ) -> list[Finding]:
+    """The findings no ``# seamline: ignore[...]`` comment on one of their evidence lines
+    names."""
+    return [f for f in found
+            if not any(f.code in silenced.get((e.path, e.line), ()) for e in f.evidence)]

@@ -43,19 +43,21 @@ _GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def render(outcome: Outcome, fmt: str, *, version: str, decomposition: str) -> str:
+def render(outcome: Outcome, fmt: str, *, version: str, decomposition: str,
+           strict: bool = False) -> str:
     """``outcome`` in format ``fmt`` (one of ``FORMATS``; anything else is a ``ValueError``).
-    ``version`` is seamline's version, ``decomposition`` the decomposition file's path."""
+    ``version`` is seamline's version, ``decomposition`` the decomposition file's path;
+    ``strict``: new warnings fail too (JUnit failures and JSON's ``failed`` follow it)."""
     if fmt == "text":
         return _text(outcome, decomposition)
     if fmt == "json":
-        return _json(outcome)
+        return _json(outcome, strict)
     if fmt == "sarif":
         return _sarif(outcome, version, decomposition)
     if fmt == "github":
         return _github(outcome, decomposition)
     if fmt == "junit":
-        return _junit(outcome, version, decomposition)
+        return _junit(outcome, version, decomposition, strict)
     if fmt == "gitlab":
         return _gitlab(outcome, decomposition)
     raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -139,7 +141,7 @@ def _dumps(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _json(outcome: Outcome) -> str:
+def _json(outcome: Outcome, strict: bool) -> str:
     return _dumps({
         "format": "seamline-check",
         "version": 1,
@@ -149,7 +151,7 @@ def _json(outcome: Outcome) -> str:
                   for code, subject, message in outcome.stale],
         "coupling": outcome.coupling,
         "baseline_coupling": outcome.baseline_coupling,
-        "failed": outcome.failed(),
+        "failed": outcome.failed(strict),
     })
 
 
@@ -290,13 +292,13 @@ def _failure_text(item: Finding, decomposition: str) -> str:
     return "\n".join(lines)
 
 
-def _junit(outcome: Outcome, version: str, decomposition: str) -> str:
+def _junit(outcome: Outcome, version: str, decomposition: str, strict: bool) -> str:
     cases: list[ET.Element] = []
     failures = 0
     for item in outcome.new:
         case = ET.Element("testcase", {"classname": _xml(f"seamline.{item.code}"),
                                        "name": _xml(item.subject)})
-        if item.severity in ("error", "warning"):
+        if item.severity == "error" or (strict and item.severity == "warning"):
             failures += 1
             failure = ET.SubElement(case, "failure", {"type": _xml(item.code),
                                                       "message": _xml(item.message)})
