@@ -306,6 +306,14 @@ def _reading_options(function: Any) -> Any:
     return function
 
 
+def _emit(text: str, output: Path | None) -> None:
+    """To a file (written atomically) or to stdout."""
+    if output is not None:
+        write_atomic(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
 @cli.command()
 @_reading_options
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -380,10 +388,7 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
         report = render_check(run.outcome, fmt, version=__version__,
                               decomposition=str(decomposition or DECOMPOSITION_FILE),
                               strict=strict)
-        if output is not None:
-            write_atomic(output, report.encode("utf-8"))
-        else:
-            click.echo(report, nl=False)
+        _emit(report, output)
     except SeamlineError as error:
         _fail(error)
     except OSError as error:
@@ -424,10 +429,7 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
     try:
         text = api.export_agreed(load_settings(path, overrides),
                                  decomposition or path / DECOMPOSITION_FILE, target)
-        if output is not None:
-            write_atomic(output, text.encode("utf-8"))
-        else:
-            click.echo(text, nl=False)
+        _emit(text, output)
     except SeamlineError as error:
         _fail(error)
     except OSError as error:

@@ -104,20 +104,18 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
         assert a is not None and b is not None
         if code_name == "SL401":
             permitted = ", ".join(agreed.context(a).uses) or "none"
-            found.append(_coded(code_name, finding(
-                f"{a} uses {b}, which its `uses` does not allow: `{short(source)}` uses "
-                f"`{short(target)}` (allowed: {permitted})",
-                f"{source}->{target}", (a, b), evidence,
-                f"go through a context {a} may use, invert the dependency with an event, or "
-                f"add {b!r} to contexts.{a}.uses if the team agrees")))
+            message = (f"{a} uses {b}, which its `uses` does not allow: `{short(source)}` "
+                       f"uses `{short(target)}` (allowed: {permitted})")
+            fix = (f"go through a context {a} may use, invert the dependency with an event, "
+                   f"or add {b!r} to contexts.{a}.uses if the team agrees")
         else:
             public = ", ".join(agreed.context(b).public or ()) or "none"
-            found.append(_coded(code_name, finding(
-                f"`{short(source)}` ({a}) uses `{short(target)}`, in a module {b} keeps "
-                f"private (public: {public})",
-                f"{source}->{target}", (a, b), evidence,
-                f"use {possessive(b)} public interface instead, or add the module to "
-                f"contexts.{b}.public if it is meant to be one")))
+            message = (f"`{short(source)}` ({a}) uses `{short(target)}`, in a module {b} "
+                       f"keeps private (public: {public})")
+            fix = (f"use {possessive(b)} public interface instead, or add the module to "
+                   f"contexts.{b}.public if it is meant to be one")
+        found.append(_coded(code_name, finding(message, f"{source}->{target}", (a, b),
+                                               evidence, fix)))
 
     owner = agreed.owner_of()
     access_sites: dict[tuple[str, str, str, str], list[Evidence]] = defaultdict(list)
