@@ -30,7 +30,7 @@ from analyzer.graph import HistoryOptions, build_graph, element_resolver
 from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
 from analyzer.render.atomic import write_atomic
-from analyzer.render.html import render_index
+from analyzer.render.html import render_report
 from analyzer.render.json import (
     analysis_document,
     contexts_document,
@@ -181,8 +181,18 @@ def summarize(analysis: Analysis) -> dict[str, int]:
         "warnings": sum(d.severity is Severity.WARNING for d in notes)}
 
 
-def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
-    """Write ``analysis.json`` and ``index.html`` into ``out_dir``; returns the files."""
+@dataclass(frozen=True, slots=True)
+class Written:
+    files: list[Path]  # analysis.json, graph.json, then the report's pages
+    notes: tuple[str, ...]  # what the terminal should say about them (no graphviz...)
+
+    @property
+    def report(self) -> Path:
+        return next(p for p in self.files if p.name == "index.html")
+
+
+def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
+    """Write ``analysis.json``, ``graph.json`` and the report's pages into ``out_dir``."""
     project = analysis.settings.root.name
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
@@ -192,12 +202,15 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> list[Path]:
                                  (analysis.findings, analysis.settings.rules))
     json_path = out_dir / "analysis.json"
     graph_path = out_dir / "graph.json"
-    html_path = out_dir / "index.html"
     write_atomic(json_path, dumps(document))
     write_atomic(graph_path, dumps_graph(analysis.graph))
-    write_atomic(html_path, render_index(project, analysis.code, analysis.data,
-                                         contexts, findings).encode("utf-8"))
-    return [json_path, graph_path, html_path]
+    report = render_report(project, analysis.code, analysis.data, contexts, findings,
+                           analysis.findings.dependencies)
+    files = [json_path, graph_path]
+    for name, html in report.pages:
+        files.append(out_dir / name)
+        write_atomic(out_dir / name, html.encode("utf-8"))
+    return Written(files, report.notes)
 
 
 def write_contexts(graph: CouplingGraph, decomposition: Decomposition,

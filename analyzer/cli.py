@@ -176,14 +176,16 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
     _report(analysis, written, quiet)
 
 
-def _report(analysis: api.Analysis, written: list[Path], quiet: bool) -> None:
+def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
     counts = api.summarize(analysis)
     diagnostics = [d for d in api.diagnostics(analysis) if d.severity is not Severity.INFO]
     for diagnostic in diagnostics[:_SHOWN_DIAGNOSTICS]:
         click.echo(diagnostic.render(), err=True)
     if len(diagnostics) > _SHOWN_DIAGNOSTICS:
         click.echo(f"... and {len(diagnostics) - _SHOWN_DIAGNOSTICS} more diagnostics in "
-                   f"{written[0]}", err=True)
+                   f"{written.files[0]}", err=True)
+    for note in written.notes:
+        click.echo(f"seamline: {note}", err=True)
     if quiet:
         return
     stats = analysis.stats
@@ -206,8 +208,10 @@ def _report(analysis: api.Analysis, written: list[Path], quiet: bool) -> None:
                    "their diagnostics are listed above and in the JSON.")
     _report_contexts(analysis.decomposition, analysis.reference)
     _report_findings(analysis.findings)
-    for path in written:
+    for path in written.files[:2]:
         click.echo(f"wrote {path}")
+    click.echo(f"wrote {written.report} (the report: {len(written.files) - 2} pages; open it "
+               "in a browser)")
 
 
 _SHOWN_FINDINGS = 15

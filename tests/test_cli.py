@@ -158,7 +158,7 @@ def test_the_main_job_on_the_bundled_sample(tmp_path: Path) -> None:
     assert (f"{service}pricing:quote", "tradepost.utils.money:Money") in references
     assert ("tradepost.tasks.payment_tasks:retry_failed_payments",
             f"{service}payment_service:charge_order") in references
-    assert (out / "index.html").read_text().count("tradepost.services.") >= 9
+    assert (out / "modules.html").read_text().count("tradepost.services.") >= 9
 
 
 def test_options_config_exclude_and_quiet(project: Callable[[Tree], Path],

@@ -100,9 +100,9 @@ def test_the_proposed_cut_gets_findings_too_and_json_carries_them(tmp_path: Path
     assert section["counts"]["error"] == analysis.findings.count("error")
     first = section["items"][0]
     assert first["evidence"][0]["path"].endswith(".py") and first["remediation"]
-    html = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert 'id="findings"' in html and 'id="rule-SL101"' in html
-    assert f'href="#rule-{first["code"]}"' in html
+    html = (tmp_path / "findings.html").read_text(encoding="utf-8")
+    assert f'href="rules.html#rule-{first["code"]}"' in html
+    assert 'id="rule-SL101"' in (tmp_path / "rules.html").read_text(encoding="utf-8")
 
 
 def test_config_selects_ignores_and_relevels_rules(tmp_path: Path) -> None:

@@ -70,6 +70,7 @@ get set add list create update delete remove view views form forms model models 
 admin config base abstract mixin test tests util utils helper helpers handler handlers
 service services repo repository api task tasks command commands serializer error
 exception the and for with from new all one ids make build load save send run
+not none true false
 """.split())  # noqa: SIM905 - a word list
 
 

@@ -16,7 +16,7 @@ from analyzer.cluster import Decomposition
 from analyzer.coupling import CouplingGraph
 from analyzer.findings.facts import Evidence, Finding, Ownership, Toucher, World
 from analyzer.findings.ownership import decide_owners
-from analyzer.findings.rules import CHECKS
+from analyzer.findings.rules import CHECKS, crossings
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
 
 __all__ = ["Evidence", "Finding", "Findings", "Ownership", "Toucher", "find", "silence",
@@ -31,6 +31,8 @@ class Findings:
     ownership: tuple[Ownership, ...]
     suppressed: int  # findings an inline comment silenced
     diagnostics: tuple[Diagnostic, ...]  # inline comments naming no known rule
+    # (from context, to context, every use that crosses) for the report's map and pages
+    dependencies: tuple[tuple[str, str, tuple[Evidence, ...]], ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -53,7 +55,10 @@ def find(code: CodeModel, data: DataModel, decomposition: Decomposition, graph: 
     silenced, notes = silencers(suppressions)
     kept = silence(found, silenced)
     kept.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
-    return Findings(tuple(kept), ownership, len(found) - len(kept), tuple(notes))
+    dependencies = tuple((a, b, tuple(sorted(e for _, _, e in uses)))
+                         for (a, b), uses in sorted(crossings(world).items()))
+    return Findings(tuple(kept), ownership, len(found) - len(kept), tuple(notes),
+                    dependencies)
 
 
 def silencers(suppressions: Mapping[str, Sequence[tuple[int, tuple[str, ...]]]]

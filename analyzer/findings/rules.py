@@ -170,7 +170,7 @@ def cross_context_join(world: World, owners: Owners, options: Mapping[str, Any]
 # --------------------------------------------------------------------------- dependencies
 
 
-def _crossings(world: World) -> dict[tuple[str, str], list[tuple[str, str, Evidence]]]:
+def crossings(world: World) -> dict[tuple[str, str], list[tuple[str, str, Evidence]]]:
     """(from context, to context) -> (source, target, where) for every cross-context use
     other than a type hint."""
     crossing: dict[tuple[str, str], list[tuple[str, str, Evidence]]] = defaultdict(list)
@@ -208,7 +208,7 @@ def _break(weakest: list[str], edges: int, least: tuple[int, int]) -> str:
 
 
 def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> list[Finding]:
-    crossing = _crossings(world)
+    crossing = crossings(world)
     graph = nx.DiGraph()
     graph.add_edges_from(sorted(crossing))
     found: list[Finding] = []
@@ -234,7 +234,7 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
 def chatty_boundary(world: World, owners: Owners, options: Mapping[str, Any]) -> list[Finding]:
     limit = options["max-calls"]
     found: list[Finding] = []
-    for (a, b), uses in sorted(_crossings(world).items()):
+    for (a, b), uses in sorted(crossings(world).items()):
         pairs = {(s, t) for s, t, _ in uses}
         if len(pairs) <= limit:
             continue

@@ -1,12 +1,27 @@
-"""The HTML report: Jinja2 templates from ``reports/``, autoescaped, loading nothing remote.
+"""The HTML report: a folder of pages from the Jinja2 templates in ``reports/``, autoescaped,
+loading nothing remote.
 
-Everything taken from the analysed code reaches the page only through Jinja2's autoescaping;
-the page's Content-Security-Policy forbids scripts and remote loads.
+* ``index.html``: counts, metrics, the contexts at a glance, the context map (graphviz SVG,
+  or its DOT source when ``dot`` is missing), the dependency structure matrix, top findings,
+  diagnostics;
+* ``context-*.html``: one per context: tables, dependencies with evidence, findings, modules,
+  members and why they are there;
+* ``findings.html`` (filterable), ``tables.html``, ``modules.html``, ``rules.html``.
+
+Everything taken from the analysed code reaches a page only through Jinja2's autoescaping (the
+map is an SVG *image*, whose scripts never run). The one script is ours, allowed by its hash in
+the Content-Security-Policy; every page reads fine without it.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import math
 import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -19,6 +34,9 @@ from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
 
 _TICKS = re.compile(r"`([^`<>]+)`")
+_EVIDENCE_SHOWN = 12  # evidence lines per finding or dependency on a page
+_MAP_EDGES = 60  # the context map draws at most this many dependencies
+_TOP_FINDINGS = 10
 
 
 def ticks(text: str) -> markupsafe.Markup:
@@ -40,16 +58,30 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    pages: tuple[tuple[str, str], ...]  # (file name, html)
+    notes: tuple[str, ...]  # what the reader of the terminal should know (no graphviz...)
+
+
+def slug(name: str) -> str:
+    """A file name for a context page: readable, and unique whatever the name holds."""
+    readable = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "context"
+    return f"context-{readable}-{hashlib.sha256(name.encode()).hexdigest()[:6]}.html"
+
+
 def _table_rows(data: DataModel) -> list[dict[str, object]]:
     """Per table: who declares it, which atoms write it and how many read it."""
+    by_table: dict[str, list[Any]] = defaultdict(list)
+    for access in data.accesses:
+        by_table[access.table].append(access)
     rows: list[dict[str, object]] = []
     for table in data.tables:
-        accesses = [a for a in data.accesses if a.table == table.name]
-        writers = sorted({a.atom for a in accesses if a.mode is AccessMode.WRITE})
+        accesses = by_table.get(table.name, [])
         rows.append({
             "name": table.name,
             "declared": sorted({d.atom for d in table.declarations}),
-            "writers": writers,
+            "writers": sorted({a.atom for a in accesses if a.mode is AccessMode.WRITE}),
             "readers": len({a.atom for a in accesses if a.mode is AccessMode.READ}),
             "accesses": len(accesses),
         })
@@ -57,11 +89,10 @@ def _table_rows(data: DataModel) -> list[dict[str, object]]:
 
 
 def _rules(findings: dict[str, Any] | None) -> list[dict[str, str]]:
-    """The documentation of every rule that ran, shown in the page (it opens offline)."""
     ran = {r["code"]: r["severity"] for r in (findings or {}).get("rules", [])}
     pages: list[dict[str, str]] = []
     for known in catalogue():
-        if known.code in ran and known.stage == "analyze":
+        if known.code in ran:
             try:
                 text = known.doc.read_text(encoding="utf-8")
             except OSError:
@@ -71,28 +102,140 @@ def _rules(findings: dict[str, Any] | None) -> list[dict[str, str]]:
     return pages
 
 
-def render_index(project: str, code: CodeModel, data: DataModel,
-                 contexts: dict[str, Any] | None = None,
-                 findings: dict[str, Any] | None = None) -> str:
+def _script() -> tuple[str, str]:
+    text = (reports_dir() / "report.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+    return text, f"'sha256-{digest}'"
+
+
+def _dot(contexts: Sequence[dict[str, Any]], dsm: dict[tuple[str, str], int],
+         owned: dict[str, list[Any]]) -> tuple[str, int]:
+    """The context map in DOT, with at most ``_MAP_EDGES`` dependencies (the strongest), and
+    how many it left out."""
+    import graphviz  # type: ignore[import-untyped]  # only when a report is drawn
+
+    graph = graphviz.Digraph("contexts", graph_attr={
+        "rankdir": "LR", "bgcolor": "white", "fontname": "Helvetica", "splines": "true",
+        "nodesep": "0.4", "ranksep": "0.9"},
+        node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "#eef2fb",
+                   "color": "#2458c6", "fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"color": "#5b6475", "fontname": "Helvetica", "fontsize": "9"})
+    index = {c["name"]: f"c{i}" for i, c in enumerate(contexts)}
+    largest = max((c["lines"] for c in contexts), default=1) or 1
+    for context in contexts:
+        scale = math.sqrt(context["lines"] / largest)
+        tables = len(owned.get(context["name"], []))
+        label = (f"{context['name']}\n{len(context['elements'])} atoms · "
+                 f"{context['lines']:,} lines\n{tables} tables")
+        graph.node(index[context["name"]], label=label, width=f"{1.2 + 1.6 * scale:.2f}",
+                   height=f"{0.6 + 0.8 * scale:.2f}",
+                   fillcolor="#f3f5f9" if context["kind"] != "domain" else "#eef2fb")
+    edges = sorted(((n, a, b) for (a, b), n in dsm.items() if a in index and b in index),
+                   key=lambda e: (-e[0], e[1], e[2]))
+    for count, a, b in sorted(edges[:_MAP_EDGES], key=lambda e: (e[1], e[2])):
+        graph.edge(index[a], index[b], label=str(count),
+                   penwidth=f"{0.6 + math.log1p(count):.2f}",
+                   color="#b3261e" if (b, a) in dsm else "#5b6475")
+    return graph.source, max(0, len(edges) - _MAP_EDGES)
+
+
+def _svg(dot: str) -> str | None:
+    """The map as base64 SVG, or None when graphviz's ``dot`` cannot be run."""
+    import graphviz
+
+    try:
+        svg = graphviz.Source(dot).pipe(format="svg")
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        return None
+    return base64.b64encode(svg).decode("ascii")
+
+
+def render_report(project: str, code: CodeModel, data: DataModel,
+                  contexts: dict[str, Any] | None = None,
+                  findings: dict[str, Any] | None = None,
+                  dependencies: Sequence[tuple[str, str, Sequence[Any]]] = ()) -> Report:
+    environment = _environment()
+    script, script_hash = _script()
     counts = summary(code, data)
     cards = [("modules", counts["modules"]), ("lines", counts["lines"]),
              ("definitions", counts["definitions"]), ("methods", counts["methods"]),
              ("internal imports", counts["internal_imports"]),
              ("references", counts["references"]), ("tables", counts["tables"]),
              ("table accesses", counts["accesses"]), ("files skipped", counts["skipped"])]
-    return _environment().get_template("index.html.j2").render(
-        project=project, version=__version__, schema_version=SCHEMA_VERSION, cards=cards,
-        diagnostics=diagnostics(code, data), tables=_table_rows(data),
-        modules=[(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports)) for m in code.modules],
-        contexts=contexts, placements=_placements(contexts),
-        splits=[m for m in (contexts or {}).get("modules", []) if m["split"]],
-        findings=findings, rules=_rules(findings),
-        owners={o["table"]: o for o in (findings or {}).get("ownership", [])},
-    )
-
-
-def _placements(contexts: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = {}
+    context_list = (contexts or {}).get("contexts", [])
+    links = {c["name"]: slug(c["name"]) for c in context_list}
+    ownership = (findings or {}).get("ownership", [])
+    owners = {o["table"]: o for o in ownership}
+    owned: dict[str, list[Any]] = defaultdict(list)
+    for item in ownership:
+        if item["owner"] is not None:
+            owned[item["owner"]].append(item)
+    items = (findings or {}).get("items", [])
+    finding_counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        for name in item["contexts"]:
+            finding_counts[name] += 1
+    dsm = {(a, b): len({e.what for e in evidence}) for a, b, evidence in dependencies}
+    domain = [c["name"] for c in context_list if c["kind"] == "domain"]
+    placements: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for placement in (contexts or {}).get("placements", []):
-        grouped.setdefault(placement["context"], []).append(placement)
-    return grouped
+        placements[placement["context"]].append(placement)
+    splits = [m for m in (contexts or {}).get("modules", []) if m["split"]]
+    notes: list[str] = []
+
+    pages = [("index.html", "Overview")]
+    if contexts:
+        pages += [("findings.html", "Findings")] if findings else []
+    pages += [("tables.html", "Tables"), ("modules.html", "Modules")]
+    if findings:
+        pages.append(("rules.html", "Rules"))
+    common = {"project": project, "version": __version__, "schema_version": SCHEMA_VERSION,
+              "pages": pages, "script": script, "script_hash": script_hash, "links": links,
+              "limit": _EVIDENCE_SHOWN}
+
+    def page(template: str, name: str, title: str, **values: Any) -> tuple[str, str]:
+        html = environment.get_template(template).render(
+            **common, current=name, title=title, **values)
+        return name, html
+
+    map_svg, map_dot, hidden = None, "", 0
+    if context_list:
+        map_dot, hidden = _dot([c for c in context_list if c["kind"] != "unplaced"], dsm, owned)
+        map_svg = _svg(map_dot)
+        if map_svg is None:
+            notes.append("graphviz's `dot` was not found: the report's context map is left as "
+                         "DOT source; install graphviz (Debian: apt-get install graphviz)")
+    result = [page(
+        "index.html.j2", "index.html", "", cards=cards, contexts=contexts, domain=domain,
+        owned=owned, finding_counts=finding_counts, map_svg=map_svg, map_dot=map_dot,
+        hidden_edges=hidden, dsm=dsm, findings=findings,
+        top=[f for f in items if f["severity"] == "error"][:_TOP_FINDINGS]
+        or items[:_TOP_FINDINGS],
+        diagnostics=diagnostics(code, data))]
+    split_of = {m["module"]: m["split"] for m in splits}
+    for context in context_list:
+        name = context["name"]
+        result.append(page(
+            "context.html.j2", links[name], name, c=context,
+            owned=owned.get(name, []),
+            touched=[o for o in ownership if o["owner"] not in (None, name)
+                     and any(t["context"] == name for t in o["touchers"])],
+            outbound=[(b, ev) for a, b, ev in dependencies if a == name],
+            inbound=[(a, ev) for a, b, ev in dependencies if b == name],
+            context_findings=[f for f in items if name in f["contexts"]],
+            splits=split_of, placements=placements.get(name, [])))
+    if findings:
+        result.append(page(
+            "findings.html.j2", "findings.html", "findings", findings=findings,
+            rule_names=sorted({(f["code"], f["name"]) for f in items}),
+            context_names=sorted({c for f in items for c in f["contexts"]})))
+        result.append(page("rules.html.j2", "rules.html", "rules", rules=_rules(findings)))
+    module_context = {m["module"]: m["context"] for m in (contexts or {}).get("modules", [])}
+    result.append(page("tables.html.j2", "tables.html", "tables", tables=_table_rows(data),
+                       owners=owners))
+    result.append(page(
+        "modules.html.j2", "modules.html", "modules", splits=splits,
+        module_context=module_context,
+        modules=[(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports))
+                 for m in code.modules]))
+    return Report(tuple(result), tuple(notes))
