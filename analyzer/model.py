@@ -91,12 +91,26 @@ class RawImport:
 
 
 @dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter as written: ``kind`` is positional-only, positional, var-positional,
+    keyword-only or var-keyword; ``annotation`` and ``default`` are source text (shortened),
+    None when absent."""
+
+    name: str
+    kind: str
+    annotation: str | None = None
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Method:
     name: str
     line: int
     end_line: int
     decorators: tuple[str, ...]
     is_async: bool
+    params: tuple[Param, ...] = ()  # ``self`` and ``cls`` included, as written
+    returns: str | None = None  # the return annotation's source text
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +125,8 @@ class Definition:
     bases: tuple[str, ...]
     methods: tuple[Method, ...]
     is_async: bool
+    params: tuple[Param, ...] = ()  # a function's parameters
+    returns: str | None = None  # a function's return annotation
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +163,9 @@ class ClassFacts:
     attrs: tuple[tuple[str, Any, int], ...]  # (name, summary, line)
     meta: tuple[tuple[str, Any, int], ...] | None  # None: no inner Meta class
     meta_bases: tuple[str, ...] = ()
+    # annotated names in the class body (dataclass, TypedDict, NamedTuple, pydantic, attrs
+    # fields): (name, annotation, default or None, line), as source text
+    fields: tuple[tuple[str, str, str | None, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,8 +393,9 @@ def facts_to_data(facts: FileFacts) -> list[Any]:
         ],
         [
             [d.name, d.kind, d.line, d.end_line, list(d.decorators), list(d.bases),
-             [[m.name, m.line, m.end_line, list(m.decorators), m.is_async] for m in d.methods],
-             d.is_async]
+             [[m.name, m.line, m.end_line, list(m.decorators), m.is_async, _params(m.params),
+               m.returns] for m in d.methods],
+             d.is_async, _params(d.params), d.returns]
             for d in facts.definitions
         ],
         [[v.name, v.line] for v in facts.variables],
@@ -386,13 +406,23 @@ def facts_to_data(facts: FileFacts) -> list[Any]:
         ],
         None if facts.problem is None else list(facts.problem),
         [[c.name, [list(a) for a in c.attrs],
-          None if c.meta is None else [list(a) for a in c.meta], list(c.meta_bases)]
+          None if c.meta is None else [list(a) for a in c.meta], list(c.meta_bases),
+          [list(f) for f in c.fields]]
          for c in facts.classes],
         [[f.atom, list(f.events)] for f in facts.flows],
         [list(r) for r in facts.returns],
         [[w.atom, [list(i) for i in w.identifiers], w.doc, list(w.dotted)] for w in facts.words],
         [[line, list(names)] for line, names in facts.suppressions],
     ]
+
+
+def _params(params: tuple[Param, ...]) -> list[list[Any]]:
+    return [[p.name, p.kind, p.annotation, p.default] for p in params]
+
+
+def _unparams(data: Any) -> tuple[Param, ...]:
+    return tuple(Param(str(n), str(k), None if a is None else str(a),
+                       None if d is None else str(d)) for n, k, a, d in data)
 
 
 def facts_from_data(data: Any) -> FileFacts:
@@ -409,11 +439,12 @@ def facts_from_data(data: Any) -> FileFacts:
         definitions=tuple(
             Definition(
                 str(name), str(kind), int(line), int(end), tuple(decs), tuple(bases),
-                tuple(Method(str(mn), int(ml), int(me), tuple(md), bool(ma))
-                      for mn, ml, me, md, ma in methods),
-                bool(is_async),
+                tuple(Method(str(mn), int(ml), int(me), tuple(md), bool(ma), _unparams(mp),
+                             None if mr is None else str(mr))
+                      for mn, ml, me, md, ma, mp, mr in methods),
+                bool(is_async), _unparams(params), None if returns is None else str(returns),
             )
-            for name, kind, line, end, decs, bases, methods, is_async in defs
+            for name, kind, line, end, decs, bases, methods, is_async, params, returns in defs
         ),
         variables=tuple(Variable(str(n), int(ln)) for n, ln in variables),
         exports=None if exports is None else tuple(str(x) for x in exports),
@@ -426,8 +457,10 @@ def facts_from_data(data: Any) -> FileFacts:
         classes=tuple(
             ClassFacts(str(name), tuple((str(n), v, int(ln)) for n, v, ln in attrs),
                        None if meta is None else tuple((str(n), v, int(ln)) for n, v, ln in meta),
-                       tuple(str(b) for b in bases))
-            for name, attrs, meta, bases in classes
+                       tuple(str(b) for b in bases),
+                       tuple((str(n), str(a), None if d is None else str(d), int(ln))
+                             for n, a, d, ln in fields))
+            for name, attrs, meta, bases, fields in classes
         ),
         flows=tuple(Flow(str(atom), tuple(events)) for atom, events in flows),
         returns=tuple((str(name), str(annotation)) for name, annotation in returns),

@@ -49,6 +49,7 @@ from analyzer.model import (
     Flow,
     Method,
     NameUse,
+    Param,
     ParseStatus,
     RawImport,
     Variable,
@@ -56,7 +57,7 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-13"
+EXTRACTOR_VERSION = "code-14"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -130,6 +131,53 @@ def _typed_call(summary: list[Any]) -> bool:
 def _names_a_class(dotted_name: str) -> bool:
     """``Order``, ``models.Order``: capitalised, so possibly a model (not ``str``, ``int``)."""
     return dotted_name.rsplit(".", 1)[-1][:1].isupper()
+
+
+_SOURCE_LIMIT = 120
+
+
+def _source(node: cst.CSTNode) -> str:
+    """An expression's source text, on one line, shortened."""
+    text = " ".join(_EMPTY_MODULE.code_for_node(node).split())
+    return text if len(text) <= _SOURCE_LIMIT else text[:_SOURCE_LIMIT - 3] + "..."
+
+
+def _signature(params: cst.Parameters) -> tuple[Param, ...]:
+    """Every parameter as written, in order, with its kind, annotation and default."""
+    found: list[Param] = []
+
+    def add(param: cst.Param, kind: str) -> None:
+        annotation = None if param.annotation is None else _source(param.annotation.annotation)
+        default = None if param.default is None else _source(param.default)
+        found.append(Param(param.name.value, kind, annotation, default))
+
+    for param in params.posonly_params:
+        add(param, "positional-only")
+    for param in params.params:
+        add(param, "positional")
+    if isinstance(params.star_arg, cst.Param):
+        add(params.star_arg, "var-positional")
+    for param in params.kwonly_params:
+        add(param, "keyword-only")
+    if params.star_kwarg is not None:
+        add(params.star_kwarg, "var-keyword")
+    return tuple(found)
+
+
+def _fields(body: cst.BaseSuite, line: Any) -> tuple[tuple[str, str, str | None, int], ...]:
+    """``name: annotation [= default]`` statements directly in a class body."""
+    if not isinstance(body, cst.IndentedBlock):
+        return ()
+    found: list[tuple[str, str, str | None, int]] = []
+    for statement in body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                found.append((small.target.value, _source(small.annotation.annotation),
+                              None if small.value is None else _source(small.value),
+                              line(small.target)))
+    return tuple(found)
 
 
 def _typed_params(params: cst.Parameters) -> list[list[Any]]:
@@ -461,8 +509,9 @@ class _FileVisitor(cst.CSTVisitor):
             if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
                 meta = _assignments(statement.body, self._summarizer, self._start_line)
                 meta_bases = tuple(_text(b.value) for b in statement.bases)
-        if attrs or meta is not None:
-            self.classes.append(ClassFacts(node.name.value, attrs, meta, meta_bases))
+        fields = _fields(node.body, self._start_line)
+        if attrs or meta is not None or fields:
+            self.classes.append(ClassFacts(node.name.value, attrs, meta, meta_bases, fields))
 
     # ------------------------------------------------------------------ imports
 
@@ -587,17 +636,19 @@ class _FileVisitor(cst.CSTVisitor):
         self._func -= 1
         self._typed, self._tracked = typed, tracked
         is_async = node.asynchronous is not None
+        signature = _signature(node.params)
+        returns = None if node.returns is None else _source(node.returns.annotation)
         if top:
             if name not in self.definitions:
                 self.definitions[name] = Definition(
                     name=name, kind="function", line=self._line(node.name),
                     end_line=self._end_line(node), decorators=decorators, bases=(),
-                    methods=(), is_async=is_async,
+                    methods=(), is_async=is_async, params=signature, returns=returns,
                 )
             self._atom = _MODULE_LEVEL
         elif self._cls == 1 and self._func == 0 and self._atom:
             self._methods.append(Method(name, self._line(node.name), self._end_line(node),
-                                        decorators, is_async))
+                                        decorators, is_async, signature, returns))
         return False
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:

@@ -26,6 +26,7 @@ from analyzer.model import (
     Import,
     Method,
     Module,
+    Param,
     ParseStatus,
     Reference,
     Severity,
@@ -34,12 +35,18 @@ from analyzer.model import (
     TableAccess,
 )
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
+
+
+def _params(params: tuple[Param, ...]) -> list[dict[str, Any]]:
+    return [{"name": p.name, "kind": p.kind, "annotation": p.annotation, "default": p.default}
+            for p in params]
 
 
 def _method(method: Method) -> dict[str, Any]:
     return {"name": method.name, "line": method.line, "end_line": method.end_line,
-            "decorators": list(method.decorators), "async": method.is_async}
+            "decorators": list(method.decorators), "async": method.is_async,
+            "params": _params(method.params), "returns": method.returns}
 
 
 def _definition(module: str, definition: Definition) -> dict[str, Any]:
@@ -53,6 +60,8 @@ def _definition(module: str, definition: Definition) -> dict[str, Any]:
         "bases": list(definition.bases),
         "async": definition.is_async,
         "methods": [_method(m) for m in definition.methods],
+        "params": _params(definition.params),
+        "returns": definition.returns,
     }
 
 
