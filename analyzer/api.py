@@ -205,7 +205,7 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
     write_atomic(json_path, dumps(document))
     write_atomic(graph_path, dumps_graph(analysis.graph))
     report = render_report(project, analysis.code, analysis.data, contexts, findings,
-                           analysis.findings.dependencies)
+                           analysis.findings.dependencies, diagnostics(analysis))
     files = [json_path, graph_path]
     for name, html in report.pages:
         files.append(out_dir / name)
@@ -229,6 +229,8 @@ def write_contexts(graph: CouplingGraph, decomposition: Decomposition,
 def init(settings: Settings, path: Path, progress: Progress | None = None) -> Agreed:
     """``seamline init``: analyse, turn the proposal into an agreed decomposition, write it."""
     analysis = analyze(settings, progress)
+    if not analysis.code.modules:
+        raise UsageError(f"no Python modules under {settings.root}: nothing to decompose")
     element_of = element_resolver(analysis.code, analysis.data)
     agreed = propose_agreed(analysis.code, analysis.data, analysis.decomposition,
                             analysis.findings.ownership, element_of)
@@ -292,4 +294,5 @@ def export_agreed(settings: Settings, decomposition: Path, target: str) -> str:
     """``seamline export``: the agreed decomposition as import-linter contracts or tach.toml."""
     agreed = load_agreed(decomposition)
     built = models(settings)
-    return export(agreed, target, [m.name for m in built.code.modules], settings.root.name)
+    return export(agreed, target, [m.name for m in built.code.modules],
+                  [m.name for m in built.code.modules if m.is_package], settings.root.name)

@@ -451,8 +451,12 @@ def rules(code: str | None) -> None:
       seamline rules SL101
       seamline rules god-module
     """
+    try:
+        known_rules = catalogue()
+    except SeamlineError as error:
+        _fail(error)
     if code is None:
-        for known in catalogue():
+        for known in known_rules:
             options = ", ".join(f"{o.name}={o.default}" for o in known.options)
             click.echo(f"{known.code}  {known.name:<27}{known.severity:<9}{known.summary}"
                        + (f" [{options}]" if options else ""))

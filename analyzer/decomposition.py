@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -235,7 +234,7 @@ def dump_agreed(agreed: Agreed, project: str) -> str:
         f"version = {VERSION}",
         "",
         "[check]",
-        f"reads = {json.dumps(agreed.reads)}  # reads of another context's tables: error, "
+        f"reads = {toml_string(agreed.reads)}  # reads of another context's tables: error, "
         "warning or off",
         f"max-coupling-increase = {agreed.max_coupling_increase}  # cross-context share of uses "
         "above the baseline",
@@ -251,17 +250,31 @@ def dump_agreed(agreed: Agreed, project: str) -> str:
             lines.append(f"public = {_list(context.public)}")
         if context.tables:
             lines.append(f"tables = {_list(context.tables)}")
-        if not context.kernel:
+        if not context.kernel or context.uses:
             lines.append(f"uses = {_list(context.uses)}")
     return "\n".join(lines) + "\n"
 
 
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, everything
+    else (accents, emoji) as it is."""
+    out = ['"']
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out) + '"'
+
+
 def _key(name: str) -> str:
     bare = name.replace("-", "").replace("_", "").isalnum() and name.isascii()
-    return name if bare else json.dumps(name)
+    return name if bare else toml_string(name)
 
 
 def _list(items: Sequence[str]) -> str:
     if len(items) <= 2 and sum(len(i) for i in items) < 60:
-        return "[" + ", ".join(json.dumps(i) for i in items) + "]"
-    return "[\n" + "".join(f"    {json.dumps(i)},\n" for i in items) + "]"
+        return "[" + ", ".join(toml_string(i) for i in items) + "]"
+    return "[\n" + "".join(f"    {toml_string(i)},\n" for i in items) + "]"

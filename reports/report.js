@@ -27,7 +27,7 @@
   location.hash.slice(1).split("&").forEach(function (pair) {
     var parts = pair.split("=");
     if (keys.indexOf(parts[0]) >= 0 && parts.length === 2) {
-      form.elements[parts[0]].value = decodeURIComponent(parts[1]);
+      try { form.elements[parts[0]].value = decodeURIComponent(parts[1]); } catch (e) { /* a bad link */ }
     }
   });
   form.addEventListener("input", apply);

@@ -154,8 +154,7 @@ def test_the_export_to_import_linter_is_a_contract_file_import_linter_runs(
     text = contracts.read_text(encoding="utf-8")
     assert 'type = "forbidden"' in text and "tradepost.services.order_service" in text
     config = tmp_path / "pyproject.toml"
-    config.write_text(text.replace("root_packages", "root_package = \"tradepost\"\n# ")
-                      , encoding="utf-8")
+    config.write_text(text, encoding="utf-8")  # as written: ready to paste
     done = subprocess.run(
         [sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
          "lint_imports_command()", "--config", str(config), "--no-cache"],
@@ -225,3 +224,38 @@ def test_an_inline_comment_silences_a_violation_and_unreadable_files_are_said(
     code, output = _invoke("check", str(sample), "--no-cache", "--update-baseline")
     assert code == 2 and "fix them before recording a baseline" in output
     assert not (sample / "seamline-baseline.json").exists()
+
+
+@pytest.mark.parametrize("name", ["tradepost", "shopfront", "djshop", "atelier"])
+def test_init_then_check_on_unchanged_code_forbids_no_dependency(tmp_path: Path,
+                                                                 name: str) -> None:
+    root = tmp_path / name
+    shutil.copytree(SAMPLES / name, root, ignore=shutil.ignore_patterns("__pycache__"))
+    code, output = _invoke("init", str(root), "--no-cache")
+    assert code == 0, output
+    code, output = _invoke("check", str(root), "--no-cache", "--format", "json")
+    assert code in (0, 1), output
+    report = json.loads(output)
+    codes = {f["code"] for f in report["new"]}
+    assert not codes & {"SL401", "SL402", "SL405"}, [
+        f["message"] for f in report["new"] if f["code"] in ("SL401", "SL402", "SL405")]
+
+
+def test_a_context_name_beyond_ascii_round_trips_through_the_file(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    (root / "shop").mkdir(parents=True)
+    (root / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "shop" / "a.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    (root / "seamline.toml").write_text('[pin]\n"🚀 \\"launch\\"" = ["shop.*", "shop"]\n',
+                                        encoding="utf-8")
+    code, output = _invoke("init", str(root), "--no-cache")
+    assert code == 0, output
+    agreed = load_agreed(root / "seamline-decomposition.toml")
+    assert '🚀 "launch"' in [c.name for c in agreed.contexts]
+    code, output = _invoke("check", str(root), "--no-cache")
+    assert code == 0, output
+
+
+def test_init_on_a_folder_without_python_says_so(tmp_path: Path) -> None:
+    code, output = _invoke("init", str(tmp_path), "--no-cache")
+    assert code == 2 and "no Python modules" in output

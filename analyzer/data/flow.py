@@ -675,6 +675,8 @@ class _AtomReader:
         return None
 
     def _link(self, target: str, kind: str) -> None:
+        if self.quiet:  # a reader evaluating a value elsewhere: its atom made no link here
+            return
         if target != self.atom:
             self.it.findings.links.append(Link(self.atom, target, kind, self.path, self.line))
 

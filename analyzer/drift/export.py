@@ -12,10 +12,10 @@ with the module's own context, and the file says so in a comment.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from fnmatch import fnmatchcase
 
-from analyzer.decomposition import Agreed, AgreedContext
+from analyzer.decomposition import Agreed, AgreedContext, toml_string
 
 TARGETS = ("import-linter", "tach")
 
@@ -27,7 +27,7 @@ def _members(context: AgreedContext, agreed: Agreed, modules: Sequence[str]) -> 
 def _strings(items: Sequence[str], indent: str = "    ") -> str:
     if not items:
         return "[]"
-    return "[\n" + "".join(f"{indent}{json.dumps(i)},\n" for i in items) + "]"
+    return "[\n" + "".join(f"{indent}{toml_string(i)},\n" for i in items) + "]"
 
 
 def _note(agreed: Agreed) -> list[str]:
@@ -38,13 +38,17 @@ def _note(agreed: Agreed) -> list[str]:
             "# contexts; these tools see modules only, so they go with their module here."]
 
 
-def to_import_linter(agreed: Agreed, modules: Sequence[str], project: str) -> str:
-    roots = sorted({m.split(".")[0] for m in modules})
+def to_import_linter(agreed: Agreed, modules: Sequence[str], packages: Sequence[str],
+                     project: str) -> str:
+    """``packages``: the modules that are packages; import-linter's roots must be packages,
+    so single-file top-level modules (``manage.py``) stay out of its contracts."""
+    roots = sorted({m for m in packages if "." not in m})
+    modules = [m for m in modules if m.split(".")[0] in roots]
     members = {c.name: _members(c, agreed, modules) for c in agreed.contexts}
     lines = [f"# import-linter contracts for {project}, from its agreed decomposition",
              "# (written by `seamline export --to import-linter`; paste into pyproject.toml).",
              *_note(agreed), "", "[tool.importlinter]",
-             f"root_packages = {json.dumps(roots)}"]
+             f"root_packages = {_strings(roots)}"]
     for context in agreed.contexts:
         if context.kernel or not members[context.name]:
             continue
@@ -61,9 +65,11 @@ def to_import_linter(agreed: Agreed, modules: Sequence[str], project: str) -> st
         allowed = (f"may use only {', '.join(context.uses)} and the kernel" if context.uses
                    else "may use only the kernel")
         lines += ["", "[[tool.importlinter.contracts]]",
-                  f"name = {json.dumps(f'{context.name} {allowed}')}",
+                  f"name = {toml_string(f'{context.name} {allowed}')}",
                   'type = "forbidden"',
                   "allow_indirect_imports = true  # a context may use what its neighbours use",
+                  "as_packages = false  # each module alone: a package's public submodules "
+                  "stay allowed",
                   f"source_modules = {_strings(members[context.name])}",
                   f"forbidden_modules = {_strings(sorted(forbidden))}"]
     return "\n".join(lines) + "\n"
@@ -80,6 +86,14 @@ def _tach_modules(context: AgreedContext) -> list[str]:
     return paths
 
 
+def _public_under(context: AgreedContext, path: str) -> bool:
+    """A tach module (``pkg`` stands for the package) holds public code: it or a module below
+    it is public."""
+    if context.public is None:
+        return True
+    return any(fnmatchcase(path, p) or p.startswith(path + ".") for p in context.public)
+
+
 def to_tach(agreed: Agreed, modules: Sequence[str], project: str) -> str:
     paths = {c.name: _tach_modules(c) for c in agreed.contexts}
     roots = sorted({m.split(".")[0] for m in modules})
@@ -91,9 +105,9 @@ def to_tach(agreed: Agreed, modules: Sequence[str], project: str) -> str:
         if not context.kernel:
             for used in context.uses:
                 other = agreed.context(used)
-                depends += [p for p in paths[used] if other.is_public(p)]
+                depends += [p for p in paths[used] if _public_under(other, p)]
         for path in paths[context.name]:
-            lines += ["", "[[modules]]", f"path = {json.dumps(path)}"]
+            lines += ["", "[[modules]]", f"path = {toml_string(path)}"]
             if context.kernel:
                 lines.append("utility = true")
             own = [p for p in paths[context.name] if p != path]
@@ -102,9 +116,10 @@ def to_tach(agreed: Agreed, modules: Sequence[str], project: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(agreed: Agreed, target: str, modules: Sequence[str], project: str) -> str:
+def export(agreed: Agreed, target: str, modules: Sequence[str], packages: Sequence[str],
+           project: str) -> str:
     if target == "import-linter":
-        return to_import_linter(agreed, sorted(modules), project)
+        return to_import_linter(agreed, sorted(modules), sorted(packages), project)
     if target == "tach":
         return to_tach(agreed, sorted(modules), project)
     raise ValueError(f"unknown export target {target!r}")

@@ -2,8 +2,9 @@
 
 Each context gets the modules it holds whole (a package it holds whole as ``pkg`` and
 ``pkg.*``), the definitions it holds in modules it shares, the tables it owns, the contexts it
-uses today (so the first check fails only on cycles and unowned writes, which the baseline can
-record) and, as its public interface, the modules other contexts use today.
+uses today (the kernel included: what it uses today is written down for the team to prune),
+so the first check fails only on cycles and on tables written or read across contexts, which
+the baseline records; and, as its public interface, the modules other contexts use today.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
     atoms: dict[str, list[str]] = defaultdict(list)
     for plan in decomposition.modules:
         context = KERNEL if plan.context == UNPLACED else plan.context
-        if any(part == KERNEL for part, _ in plan.split):
-            context = KERNEL  # the kernel stands on its own: its module's code goes with it
         home[plan.module] = context
         for part, elements in plan.split:
             if part not in (context, UNPLACED):
@@ -46,7 +45,8 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
         a, b = context_of(element_of(source)), context_of(element_of(target))
         if a and b and a != b:
             uses[a].add(b)
-            public[b].add(element_of(target).partition(":")[0])
+            if b != KERNEL:
+                public[b].add(element_of(target).partition(":")[0])
     tables: dict[str, list[str]] = defaultdict(list)
     for owned in ownership:
         if owned.owner is not None:
@@ -60,7 +60,7 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
             name=name, modules=tuple(modules), atoms=tuple(sorted(atoms.get(name, ()))),
             public=None if kernel else tuple(sorted(public.get(name, ()))),
             tables=tuple(sorted(tables.get(name, ()))),
-            uses=() if kernel else tuple(sorted(uses.get(name, set()) - {KERNEL})),
+            uses=tuple(sorted(uses.get(name, set()) - {name})),
             kernel=kernel))
     return Agreed(tuple(c for c in contexts if c.modules or c.atoms))
 

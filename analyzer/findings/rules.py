@@ -222,13 +222,22 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
         described = ", ".join(f"{a} → {b} ({_plural(len(crossing[(a, b)]), 'use')})"
                               for a, b in strongest[:_SHOWN_EDGES])
         if len(edges) > _SHOWN_EDGES:
-            described += f" and {len(edges) - _SHOWN_EDGES} more dependencies"
+            more = len(edges) - _SHOWN_EDGES
+            described += f" and {more} more {'dependency' if more == 1 else 'dependencies'}"
         found.append(finding(
             f"contexts {_listed(group)} depend on each other in a cycle: {described}",
             "<->".join(group), tuple(group),
             [e for edge in edges for _, _, e in crossing[edge]],
             _break(weakest, len(edges), least)))
     return found
+
+
+def _first_per_pair(uses: list[tuple[str, str, Evidence]]) -> list[Evidence]:
+    first: dict[tuple[str, str], Evidence] = {}
+    for source, target, where in uses:
+        if (source, target) not in first or where < first[(source, target)]:
+            first[(source, target)] = where
+    return list(first.values())
 
 
 def chatty_boundary(world: World, owners: Owners, options: Mapping[str, Any]) -> list[Finding]:
@@ -244,7 +253,7 @@ def chatty_boundary(world: World, owners: Owners, options: Mapping[str, Any]) ->
             f"{a} reaches into {b} through {len(pairs)} distinct caller-callee pairs "
             f"({_plural(callers, 'caller')} in {a}, {_plural(targets, 'callee')} in {b}); "
             f"max-calls is {limit}",
-            f"{a}->{b}", (a, b), [e for _, _, e in uses],
+            f"{a}->{b}", (a, b), _first_per_pair(uses),
             f"give {b} a few coarser operations (a facade over what {a} needs), or move the "
             f"{a} code that depends on {b} so closely into {b}"))
     return found
@@ -258,7 +267,7 @@ def god_module(world: World, owners: Owners, options: Mapping[str, Any]) -> list
     for plan in world.decomposition.modules:
         parts = sorted((c, elements) for c, elements in plan.split
                        if c not in (KERNEL, UNPLACED))
-        if len(parts) < options["min-contexts"]:
+        if len(parts) < max(2, options["min-contexts"]):  # one context is no split
             continue
         evidence = [Evidence(*world.site(e), f"{short(e)} → {c}")
                     for c, elements in parts for e in elements]

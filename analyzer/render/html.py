@@ -29,7 +29,7 @@ import markupsafe
 
 from analyzer import __version__
 from analyzer.catalogue import catalogue
-from analyzer.model import AccessMode, CodeModel, DataModel, ImportKind
+from analyzer.model import AccessMode, CodeModel, DataModel, Diagnostic, ImportKind
 from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
 
@@ -153,7 +153,9 @@ def _svg(dot: str) -> str | None:
 def render_report(project: str, code: CodeModel, data: DataModel,
                   contexts: dict[str, Any] | None = None,
                   findings: dict[str, Any] | None = None,
-                  dependencies: Sequence[tuple[str, str, Sequence[Any]]] = ()) -> Report:
+                  dependencies: Sequence[tuple[str, str, Sequence[Any]]] = (),
+                  notes_of_run: Sequence[Diagnostic] | None = None) -> Report:
+    """``notes_of_run``: every diagnostic of the run (default: the code and data models')."""
     environment = _environment()
     script, script_hash = _script()
     counts = summary(code, data)
@@ -211,7 +213,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
         hidden_edges=hidden, dsm=dsm, findings=findings,
         top=[f for f in items if f["severity"] == "error"][:_TOP_FINDINGS]
         or items[:_TOP_FINDINGS],
-        diagnostics=diagnostics(code, data))]
+        diagnostics=list(notes_of_run) if notes_of_run is not None else diagnostics(code, data))]
     split_of = {m["module"]: m["split"] for m in splits}
     for context in context_list:
         name = context["name"]
