@@ -259,3 +259,24 @@ def test_a_context_name_beyond_ascii_round_trips_through_the_file(tmp_path: Path
 def test_init_on_a_folder_without_python_says_so(tmp_path: Path) -> None:
     code, output = _invoke("init", str(tmp_path), "--no-cache")
     assert code == 2 and "no Python modules" in output
+
+
+def test_strict_fails_on_a_new_warning_and_files_can_live_elsewhere(sample: Path,
+                                                                   tmp_path: Path) -> None:
+    decomposition = tmp_path / "agreed-cut.toml"
+    (sample / "seamline-decomposition.toml").rename(decomposition)
+    baseline = tmp_path / "known.json"
+    where = ["--decomposition", str(decomposition), "--baseline", str(baseline)]
+    code, _ = _invoke("check", str(sample), "--no-cache", *where, "--update-baseline")
+    assert code == 0 and baseline.is_file()
+    # shipping reads inventory's table: a new SL404, a warning
+    _append(sample / "tradepost" / "services" / "shipping_service.py",
+            "\n\nfrom tradepost.db import get_connection\n\n\n"
+            "def stock_for(sku):\n"
+            "    cur = get_connection().cursor()\n"
+            "    cur.execute('SELECT on_hand FROM stock_levels WHERE sku = %s', (sku,))\n"
+            "    return cur.fetchone()\n")
+    code, output = _invoke("check", str(sample), "--no-cache", *where)
+    assert code == 0 and "warning SL404 other-context-table-read" in output
+    code, output = _invoke("check", str(sample), "--no-cache", *where, "--strict")
+    assert code == 1 and "1 new (0 errors, 1 warnings)" in output
