@@ -27,7 +27,7 @@ import difflib
 import fnmatch
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,11 @@ class Agreed:
     reads: str = "warning"  # how reads of another context's tables are reported
     max_coupling_increase: float = 0.02  # cross-context share of uses above the baseline
     source: str = ""
+    # the patterns indexed once (a check on a large project assigns tens of thousands of times)
+    matcher: _Matcher = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matcher", _Matcher(self.contexts))
 
     def context(self, name: str) -> AgreedContext:
         return next(c for c in self.contexts if c.name == name)
@@ -72,7 +77,7 @@ class Agreed:
     def assign(self, element: str, module: str) -> str | None:
         """The context an element belongs to: the most specific matching pattern wins (a
         definition pattern over a module pattern, then the longest literal part)."""
-        return _matcher(self).assign(element, module)
+        return self.matcher.assign(element, module)
 
 
 def _literal(pattern: str) -> int:
@@ -87,10 +92,10 @@ class _Matcher:
     """Patterns indexed once: a dict for literal names (most of them), compiled regular
     expressions for the rest. A check on a large project asks tens of thousands of times."""
 
-    def __init__(self, agreed: Agreed) -> None:
+    def __init__(self, contexts: Sequence[AgreedContext]) -> None:
         self.exact: list[dict[str, tuple[int, int, str]]] = [{}, {}]  # modules, atoms
         self.wild: list[list[tuple[re.Pattern[str], tuple[int, int, str]]]] = [[], []]
-        for context in agreed.contexts:
+        for context in contexts:
             for kind, patterns in ((0, context.modules), (1, context.atoms)):
                 for pattern in patterns:
                     rank = (kind, _literal(pattern), context.name)
@@ -105,17 +110,6 @@ class _Matcher:
                  for r in ([self.exact[kind][name]] if name in self.exact[kind] else [])
                  + [rank for regex, rank in self.wild[kind] if regex.match(name)]]
         return max(ranks)[2] if ranks else None
-
-
-_MATCHERS: dict[int, tuple[Agreed, _Matcher]] = {}
-
-
-def _matcher(agreed: Agreed) -> _Matcher:
-    found = _MATCHERS.get(id(agreed))
-    if found is None or found[0] is not agreed:
-        found = (agreed, _Matcher(agreed))
-        _MATCHERS[id(agreed)] = found
-    return found[1]
 
 
 def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:
