@@ -197,15 +197,15 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
     findings = findings_document(analysis.findings, analysis.settings.rules)
+    notes = diagnostics(analysis)
     document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
-                                 analysis.data, contexts,
-                                 (analysis.findings, analysis.settings.rules))
+                                 analysis.data, contexts, findings, notes)
     json_path = out_dir / "analysis.json"
     graph_path = out_dir / "graph.json"
     write_atomic(json_path, dumps(document))
     write_atomic(graph_path, dumps_graph(analysis.graph))
     report = render_report(project, analysis.code, analysis.data, contexts, findings,
-                           analysis.findings.dependencies, diagnostics(analysis))
+                           analysis.findings.dependencies, notes)
     files = [json_path, graph_path]
     for name, html in report.pages:
         files.append(out_dir / name)

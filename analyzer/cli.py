@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -60,6 +62,24 @@ class _Progress:
     def close(self) -> None:
         if self.shown:
             click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+
+
+@contextmanager
+def _failing(writing: str, progress: _Progress | None = None) -> Iterator[None]:
+    """One place that turns a ``SeamlineError``, or an ``OSError`` while writing
+    ``writing``, into one message and exit code 2 (closing the progress line first)."""
+    try:
+        yield
+    except SeamlineError as error:
+        if progress is not None:
+            progress.close()
+        _fail(error)
+    except OSError as error:
+        if progress is not None:
+            progress.close()
+        _fail(SeamlineError(f"cannot write {writing}: {error}"))
+    if progress is not None:
+        progress.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -162,17 +182,10 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
         max_commits=max_commits,
     )
     progress = _Progress()
-    try:
+    with _failing("output", progress):
         settings = load_settings(path, overrides)
         analysis = api.analyze(settings, progress=None if quiet else progress)
         written = api.write_analysis(analysis, out_dir)
-    except SeamlineError as error:
-        progress.close()
-        _fail(error)
-    except OSError as error:
-        progress.close()
-        _fail(SeamlineError(f"cannot write output: {error}"))
-    progress.close()
     _report(analysis, written, quiet)
 
 
@@ -281,14 +294,10 @@ def cluster(graph_file: Path, out_dir: Path, config_file: Path | None, granulari
         structure_blind=structure_blind, kernel=False if no_kernel else None,
         reference=reference,
     )
-    try:
+    with _failing("output"):
         options, reference_path = load_cluster_settings(overrides)
         graph, decomposition, scored = api.cluster_graph(graph_file, options, reference_path)
         written = api.write_contexts(graph, decomposition, scored, out_dir)
-    except SeamlineError as error:
-        _fail(error)
-    except OSError as error:
-        _fail(SeamlineError(f"cannot write output: {error}"))
     _report_contexts(decomposition, scored)
     click.echo(f"wrote {written}")
 
@@ -339,15 +348,8 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
     overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
                           jobs=jobs)
     progress = _Progress()
-    try:
+    with _failing(str(target), progress):
         agreed = api.init(load_settings(path, overrides), target, progress)
-    except SeamlineError as error:
-        progress.close()
-        _fail(error)
-    except OSError as error:
-        progress.close()
-        _fail(SeamlineError(f"cannot write {target}: {error}"))
-    progress.close()
     for context in agreed.contexts:
         kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
         click.echo(f"  {context.name:<22}{len(context.modules):>4} patterns "
@@ -386,17 +388,13 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
     """
     overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
                           jobs=jobs)
-    try:
+    with _failing("the report"):
         run = api.check(load_settings(path, overrides), decomposition or path / DECOMPOSITION_FILE,
                         baseline or path / BASELINE_FILE, update_baseline)
         report = render_check(run.outcome, fmt, version=__version__,
                               decomposition=str(decomposition or DECOMPOSITION_FILE),
                               strict=strict)
         _emit(report, output)
-    except SeamlineError as error:
-        _fail(error)
-    except OSError as error:
-        _fail(SeamlineError(f"cannot write the report: {error}"))
     for diagnostic in run.unread[:_SHOWN_DIAGNOSTICS]:
         click.echo(diagnostic.render(), err=True)
     if run.unread:
@@ -430,14 +428,10 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
     """
     overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
                           jobs=jobs)
-    try:
+    with _failing(str(output)):
         text = api.export_agreed(load_settings(path, overrides),
                                  decomposition or path / DECOMPOSITION_FILE, target)
         _emit(text, output)
-    except SeamlineError as error:
-        _fail(error)
-    except OSError as error:
-        _fail(SeamlineError(f"cannot write {output}: {error}"))
 
 
 @cli.command()

@@ -26,16 +26,6 @@ FORMAT_VERSION = 1
 # Every signal, in the order reports list them.
 SIGNALS = ("code", "links", "data", "vocabulary", "usecases", "cochange", "packages")
 
-SIGNAL_TEXT = {
-    "code": "code dependencies (references and imports)",
-    "links": "framework links (string foreign keys, get_model, get_class, relationships)",
-    "data": "shared tables (writes weigh more than reads)",
-    "vocabulary": "domain vocabulary (TF-IDF over identifiers, docstrings and table names)",
-    "usecases": "static use cases (atoms reached from the same entry points)",
-    "cochange": "git co-change",
-    "packages": "package layout",
-}
-
 # Kinds of node that are code and get placed in a context; the others are helpers.
 ELEMENT_KINDS = frozenset({"class", "function", "module", "element"})
 HELPER_KINDS = frozenset({"table", "usecase", "package"})

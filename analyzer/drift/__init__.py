@@ -16,7 +16,7 @@ import networkx as nx
 
 from analyzer.catalogue import RuleChoice, rule
 from analyzer.decomposition import Agreed
-from analyzer.findings.facts import Evidence, Finding, finding, possessive, short
+from analyzer.findings.facts import Evidence, Finding, collect_uses, finding, possessive, short
 from analyzer.model import AccessMode, CodeModel, DataModel
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
@@ -28,15 +28,6 @@ class Drift:
     violations: tuple[Finding, ...]
     coupling: float  # share of uses among domain code that cross agreed contexts
     assigned: Mapping[str, str]  # element -> context
-
-
-@dataclass(frozen=True, slots=True)
-class _Use:
-    source: str
-    target: str
-    path: str
-    line: int
-    kind: str
 
 
 def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], agreed: Agreed,
@@ -62,19 +53,7 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
     def context_of(element: str) -> str | None:
         return assigned.get(element) or assigned.get(module_of(element))
 
-    uses: list[_Use] = []
-    for module in code.modules:
-        for reference in module.references:
-            if set(reference.kinds) <= {"annotation"}:
-                continue  # a type named in a hint: a shared type, not a call
-            source, target = element_of(reference.source), element_of(reference.target)
-            if source != target:
-                uses.append(_Use(source, target, module.path, reference.line,
-                                 "+".join(reference.kinds)))
-    for link in data.links:
-        source, target = element_of(link.source), element_of(link.target)
-        if source != target:
-            uses.append(_Use(source, target, link.path, link.line, link.kind))
+    uses = collect_uses(code, data, element_of)
 
     kernels = {c.name for c in agreed.contexts if c.kernel}
     found: list[Finding] = []

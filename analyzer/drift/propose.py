@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from analyzer.cluster import KERNEL, UNPLACED, Decomposition
 from analyzer.decomposition import Agreed, AgreedContext
 from analyzer.findings import Ownership
+from analyzer.findings.facts import collect_uses
 from analyzer.model import CodeModel, DataModel
 
 
@@ -38,15 +39,12 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
 
     uses: dict[str, set[str]] = defaultdict(set)
     public: dict[str, set[str]] = defaultdict(set)
-    pairs = [(r.source, r.target) for m in code.modules for r in m.references
-             if not set(r.kinds) <= {"annotation"}]
-    pairs += [(link.source, link.target) for link in data.links]
-    for source, target in pairs:
-        a, b = context_of(element_of(source)), context_of(element_of(target))
+    for use in collect_uses(code, data, element_of):
+        a, b = context_of(use.source), context_of(use.target)
         if a and b and a != b:
             uses[a].add(b)
             if b != KERNEL:
-                public[b].add(element_of(target).partition(":")[0])
+                public[b].add(use.target.partition(":")[0])
     tables: dict[str, list[str]] = defaultdict(list)
     for owned in ownership:
         if owned.owner is not None:

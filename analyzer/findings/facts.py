@@ -147,21 +147,32 @@ class World:
                 tables = tuple(sorted(set(statement.reads) | set(statement.writes)))
                 if tables:
                     world.statements.append(Statement(site, context(site.atom), tables))
-        for module in code.modules:
-            for reference in module.references:
-                source, target = element_of(reference.source), element_of(reference.target)
-                if source != target:
-                    world.uses.append(Use(source, target, module.path, reference.line,
-                                          "+".join(reference.kinds)))
-        for link in data.links:
-            source, target = element_of(link.source), element_of(link.target)
-            if source != target:
-                world.uses.append(Use(source, target, link.path, link.line, link.kind))
+        world.uses = collect_uses(code, data, element_of)
         return world
 
     def site(self, element: str) -> tuple[str, int]:
         node = self.nodes.get(element)
         return (node.path, node.line) if node is not None else ("", 0)
+
+
+def collect_uses(code: CodeModel, data: DataModel, element_of: Callable[[str], str]
+                 ) -> list[Use]:
+    """Every use of one element by another: code references and framework links, at
+    ``path:line``. A use that is only a type hint is left out: a shared type is not a call."""
+    found: list[Use] = []
+    for module in code.modules:
+        for reference in module.references:
+            if set(reference.kinds) <= {"annotation"}:
+                continue
+            source, target = element_of(reference.source), element_of(reference.target)
+            if source != target:
+                found.append(Use(source, target, module.path, reference.line,
+                                 "+".join(reference.kinds)))
+    for link in data.links:
+        source, target = element_of(link.source), element_of(link.target)
+        if source != target:
+            found.append(Use(source, target, link.path, link.line, link.kind))
+    return found
 
 
 def short(element: str) -> str:

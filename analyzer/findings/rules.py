@@ -171,12 +171,9 @@ def cross_context_join(world: World, owners: Owners, options: Mapping[str, Any]
 
 
 def crossings(world: World) -> dict[tuple[str, str], list[tuple[str, str, Evidence]]]:
-    """(from context, to context) -> (source, target, where) for every cross-context use
-    other than a type hint."""
+    """(from context, to context) -> (source, target, where) for every cross-context use."""
     crossing: dict[tuple[str, str], list[tuple[str, str, Evidence]]] = defaultdict(list)
     for use in world.uses:
-        if use.kind == "annotation":  # a type named in a hint: a shared type, not a call
-            continue
         a, b = world.context_of.get(use.source), world.context_of.get(use.target)
         if a is None or b is None or a == b:
             continue

@@ -260,9 +260,11 @@ def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
 def analysis_document(root_name: str, source_roots: tuple[str, ...],
                       code: CodeModel, data: DataModel,
                       contexts: dict[str, Any] | None = None,
-                      findings: tuple[Findings, RuleChoice] | None = None) -> dict[str, Any]:
-    notes = diagnostics(code, data) if findings is None else sorted(
-        set(diagnostics(code, data)) | set(findings[0].diagnostics))
+                      findings: dict[str, Any] | None = None,
+                      notes: list[Diagnostic] | None = None) -> dict[str, Any]:
+    """``findings`` as ``findings_document`` made it; ``notes``: every diagnostic of the run
+    (default: the code and data models')."""
+    notes = diagnostics(code, data) if notes is None else notes
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "seamline", "version": __version__},
@@ -273,7 +275,7 @@ def analysis_document(root_name: str, source_roots: tuple[str, ...],
         "modules": [_module(m) for m in code.modules],
         "data": _data(data),
         "contexts": contexts,
-        "findings": None if findings is None else findings_document(*findings),
+        "findings": findings,
         "diagnostics": [_diagnostic(d) for d in notes],
     }
 
