@@ -28,7 +28,8 @@ from urllib.parse import quote
 
 from analyzer.catalogue import Rule, catalogue, rule
 from analyzer.drift.baseline import Outcome
-from analyzer.findings.facts import Evidence, Finding
+from analyzer.findings.facts import Finding
+from analyzer.render.json import finding_dict
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
@@ -116,25 +117,6 @@ def _text(outcome: Outcome, decomposition: str) -> str:
 
 
 # -- json -------------------------------------------------------------------------------------
-
-
-def _evidence(item: Evidence) -> dict[str, Any]:
-    return {"path": item.path, "line": item.line, "what": item.what}
-
-
-def finding_dict(item: Finding) -> dict[str, Any]:
-    """Every field of a finding, as JSON."""
-    return {
-        "code": item.code,
-        "name": item.name,
-        "severity": item.severity,
-        "message": item.message,
-        "contexts": list(item.contexts),
-        "tables": list(item.tables),
-        "evidence": [_evidence(e) for e in item.evidence],
-        "remediation": item.remediation,
-        "subject": item.subject,
-    }
 
 
 def _dumps(document: Any) -> str:

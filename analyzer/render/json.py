@@ -16,7 +16,7 @@ from analyzer.cluster import Decomposition
 from analyzer.cluster.metrics import Agreement
 from analyzer.cluster.reference import Scored
 from analyzer.coupling import SIGNALS, CouplingGraph
-from analyzer.findings import Evidence, Findings
+from analyzer.findings import Evidence, Finding, Findings
 from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import (
     CodeModel,
@@ -234,6 +234,14 @@ def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
     return [{"path": e.path, "line": e.line, "what": e.what} for e in items]
 
 
+def finding_dict(item: Finding) -> dict[str, Any]:
+    """Every field of a finding, as JSON (analysis.json and `seamline check --format json`)."""
+    return {"code": item.code, "name": item.name, "severity": item.severity,
+            "message": item.message, "subject": item.subject, "contexts": list(item.contexts),
+            "tables": list(item.tables), "evidence": _evidence(item.evidence),
+            "remediation": item.remediation}
+
+
 def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
     """The rules that ran, every finding with its evidence, and who owns each table."""
     return {
@@ -241,12 +249,7 @@ def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
                   for code, level in choice.severity.items() if rule(code).stage == "analyze"],
         "counts": {"error": found.count("error"), "warning": found.count("warning"),
                    "info": found.count("info"), "suppressed": found.suppressed},
-        "items": [
-            {"code": f.code, "name": f.name, "severity": f.severity, "message": f.message,
-             "subject": f.subject, "contexts": list(f.contexts), "tables": list(f.tables),
-             "evidence": _evidence(f.evidence), "remediation": f.remediation}
-            for f in found.findings
-        ],
+        "items": [finding_dict(f) for f in found.findings],
         "ownership": [
             {"table": o.table, "owner": o.owner, "reason": o.reason,
              "touchers": [{"context": t.context, "writes": t.writes, "reads": t.reads,
