@@ -15,6 +15,7 @@ from analyzer.cache import FactCache
 from analyzer.cluster import Decomposition, decompose
 from analyzer.cluster.reference import Scored, load_reference, packages_reference, score_against
 from analyzer.config import Settings
+from analyzer.contracts import Contracts, contracts_for, propose
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
 from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
@@ -34,6 +35,7 @@ from analyzer.render.html import render_report
 from analyzer.render.json import (
     analysis_document,
     contexts_document,
+    contracts_document,
     dumps,
     findings_document,
     summary,
@@ -65,6 +67,7 @@ class Analysis:
     decomposition: Decomposition
     reference: Scored | None
     findings: Findings
+    contracts: Contracts
     stats: RunStats
 
 
@@ -135,10 +138,15 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     findings = find(code, data, decomposition, built.graph, built.element_of, settings.rules,
                     _suppressions(built_models))
     seconds["findings"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    contracts = propose(settings.root.name, code, data, extraction.facts, decomposition,
+                        built.element_of, findings.ownership)
+    seconds["contracts"] = time.perf_counter() - started
     return Analysis(
         settings=settings, discovery=found, code=code, data=data, graph=built.graph,
         entry_points=built.entry_points, decomposition=decomposition, reference=reference,
-        findings=findings,
+        findings=findings, contracts=contracts,
         stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
                        crashed=extraction.crashed),
     )
@@ -181,10 +189,14 @@ def summarize(analysis: Analysis) -> dict[str, int]:
         "warnings": sum(d.severity is Severity.WARNING for d in notes)}
 
 
+CONTRACTS_FOLDER = "contracts"
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     files: list[Path]  # analysis.json, graph.json, then the report's pages
     notes: tuple[str, ...]  # what the terminal should say about them (no graphviz...)
+    contracts: tuple[Path, ...] = ()  # the proposed API documents
 
     @property
     def report(self) -> Path:
@@ -192,25 +204,28 @@ class Written:
 
 
 def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
-    """Write ``analysis.json``, ``graph.json`` and the report's pages into ``out_dir``."""
+    """Write ``analysis.json``, ``graph.json``, the report's pages and the proposed contracts
+    (``contracts/``) into ``out_dir``."""
     project = analysis.settings.root.name
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
     findings = findings_document(analysis.findings, analysis.settings.rules)
+    contracts = contracts_document(analysis.contracts, CONTRACTS_FOLDER)
     notes = diagnostics(analysis)
     document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
-                                 analysis.data, contexts, findings, notes)
+                                 analysis.data, contexts, findings, notes, contracts)
     json_path = out_dir / "analysis.json"
     graph_path = out_dir / "graph.json"
     write_atomic(json_path, dumps(document))
     write_atomic(graph_path, dumps_graph(analysis.graph))
     report = render_report(project, analysis.code, analysis.data, contexts, findings,
-                           analysis.findings.dependencies, notes)
+                           analysis.findings.dependencies, notes, contracts)
     files = [json_path, graph_path]
     for name, html in report.pages:
         files.append(out_dir / name)
         write_atomic(out_dir / name, html.encode("utf-8"))
-    return Written(files, report.notes)
+    return Written(files, report.notes,
+                   tuple(write_contracts(analysis.contracts, out_dir / CONTRACTS_FOLDER)))
 
 
 def write_contexts(graph: CouplingGraph, decomposition: Decomposition,
@@ -262,10 +277,7 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
     seconds = built.seconds
     started = time.perf_counter()
     element_of = element_resolver(built.code, built.data)
-    elements = [f"{m.name}:{d.name}" for m in built.code.modules for d in m.definitions]
-    problems = unmatched_patterns(agreed, [m.name for m in built.code.modules], elements)
-    if problems:
-        raise ConfigError("; ".join(problems), source=str(decomposition))
+    _all_patterns_match(agreed, built.code, decomposition)
     found = drift(built.code, built.data, element_of, agreed, settings.rules)
     silenced, _ = silencers(_suppressions(built))
     found = replace(found, violations=tuple(silence(found.violations, silenced)))
@@ -283,6 +295,14 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
     return CheckRun(agreed, found, outcome, unread, seconds)
 
 
+def _all_patterns_match(agreed: Agreed, code: CodeModel, decomposition: Path) -> None:
+    """A pattern of the agreed decomposition that matches nothing is a mistake: say so."""
+    elements = [f"{m.name}:{d.name}" for m in code.modules for d in m.definitions]
+    problems = unmatched_patterns(agreed, [m.name for m in code.modules], elements)
+    if problems:
+        raise ConfigError("; ".join(problems), source=str(decomposition))
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root).as_posix()
@@ -296,3 +316,38 @@ def export_agreed(settings: Settings, decomposition: Path, target: str) -> str:
     built = models(settings)
     return export(agreed, target, [m.name for m in built.code.modules],
                   [m.name for m in built.code.modules if m.is_package], settings.root.name)
+
+
+# --------------------------------------------------------------------------- contracts
+
+
+def contracts(settings: Settings, decomposition: Path | None = None,
+              progress: Progress | None = None) -> Contracts:
+    """``seamline contracts``: the proposed API of each context, for the contexts seamline
+    proposes or, with ``decomposition``, for the agreed ones (its tables' owners decide which
+    writes become events)."""
+    if decomposition is None:
+        return analyze(settings, progress).contracts
+    agreed = load_agreed(decomposition)
+    built = models(settings, progress)
+    _all_patterns_match(agreed, built.code, decomposition)
+    element_of = element_resolver(built.code, built.data)
+    kernels = {c.name for c in agreed.contexts if c.kernel}
+
+    def context_of(atom: str) -> str | None:
+        element = element_of(atom)
+        context = agreed.assign(element, element.partition(":")[0])
+        return None if context is None or context in kernels else context
+
+    return contracts_for(settings.root.name, built.code, built.data, built.extraction.facts,
+                         context_of, [c.name for c in agreed.contexts if not c.kernel],
+                         agreed.owner_of())
+
+
+def write_contracts(found: Contracts, out_dir: Path, form: str = "yaml") -> list[Path]:
+    """Each context's documents, written atomically into ``out_dir``."""
+    written: list[Path] = []
+    for name, content in found.files(form):
+        write_atomic(out_dir / name, content)
+        written.append(out_dir / name)
+    return written

@@ -20,6 +20,7 @@ from analyzer.catalogue import SEVERITIES, catalogue, rule
 from analyzer.cluster import Decomposition
 from analyzer.cluster.reference import Scored
 from analyzer.config import Overrides, load_cluster_settings, load_settings
+from analyzer.contracts import FORMATS as CONTRACT_FORMATS
 from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
 from analyzer.drift.export import TARGETS as EXPORT_TARGETS
@@ -223,6 +224,10 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
     _report_findings(analysis.findings)
     for path in written.files[:2]:
         click.echo(f"wrote {path}")
+    if written.contracts:
+        operations = sum(c.operations for c in analysis.contracts.contexts)
+        click.echo(f"wrote {len(written.contracts)} proposed API documents "
+                   f"({_count(operations, 'operation')}) in {written.contracts[0].parent}")
     click.echo(f"wrote {written.report} (the report: {len(written.files) - 2} pages; open it "
                "in a browser)")
 
@@ -432,6 +437,50 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
         text = api.export_agreed(load_settings(path, overrides),
                                  decomposition or path / DECOMPOSITION_FILE, target)
         _emit(text, output)
+
+
+@cli.command()
+@_reading_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("seamline-contracts"), show_default=True,
+              help="Folder for the documents (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(CONTRACT_FORMATS), default="yaml",
+              show_default=True, help="Document format.")
+@click.option("--decomposition", type=click.Path(path_type=Path, dir_okay=False),
+              help="Propose the APIs of an agreed decomposition (seamline init) instead of "
+                   "the contexts seamline proposes.")
+@_cluster_options
+def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
+              jobs: int | None, out_dir: Path, fmt: str, decomposition: Path | None,
+              granularity: str | None, contexts: int | None, resolution: float | None,
+              signals: tuple[str, ...], structure_blind: bool, no_kernel: bool,
+              reference: str | None) -> None:
+    """Propose each context's API: an OpenAPI 3.1 document of the operations the other
+    contexts call today, and an AsyncAPI 3.0 document of the events that would replace their
+    writes into its tables (or its writes into theirs).
+
+    \b
+    Examples:
+      seamline contracts samples/tradepost --out contracts
+      seamline contracts . --decomposition seamline-decomposition.toml --format json
+    """
+    overrides = Overrides(
+        config_file=config_file, cache_dir=cache_dir, no_cache=no_cache, jobs=jobs,
+        granularity=granularity, contexts=contexts, resolution=resolution,
+        signals=_parse_signals(signals), structure_blind=structure_blind,
+        kernel=False if no_kernel else None, reference=reference)
+    progress = _Progress()
+    with _failing(str(out_dir), progress):
+        found = api.contracts(load_settings(path, overrides), decomposition, progress)
+        written = api.write_contracts(found, out_dir, fmt)
+    for contract in found.contexts:
+        unmapped = len(contract.unmapped())
+        click.echo(f"  {contract.context:<22}{_count(contract.operations, 'operation'):>15}  "
+                   f"{_count(contract.published, 'event'):>9} published"
+                   + (f"  {unmapped} used without an operation" if unmapped else ""))
+    source = f"the agreed decomposition {decomposition}" if decomposition else \
+        "the proposed contexts (--decomposition FILE for an agreed one)"
+    click.echo(f"wrote {len(written)} documents for {source} in {out_dir}")
 
 
 @cli.command()

@@ -238,13 +238,15 @@ class Import:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """Atom ``source`` uses definition ``target`` ``count`` times, first at ``line``."""
+    """Atom ``source`` uses definition ``target`` ``count`` times, first at ``line``;
+    ``members`` are the attributes it names on it (``OrderService.place`` -> ``place``)."""
 
     source: str
     target: str
     count: int
     line: int
     kinds: tuple[str, ...]
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,8 +246,9 @@ class Resolver:
             position += 1
         return "", False, tuple(chain)
 
-    def resolve_chain(self, module: str, chain: tuple[str, ...]) -> _Target | None:
-        """The definition a dotted chain used in ``module`` ends at, if any."""
+    def resolve_chain(self, module: str, chain: tuple[str, ...]) -> tuple[_Target, int] | None:
+        """The definition a dotted chain used in ``module`` ends at, if any, and how many
+        parts of the chain it took (``OrderService.place``: the class, 1)."""
         target = self.lookup(module, chain[0])
         position = 1
         while target is not None and target.symbol is None and position < len(chain):
@@ -255,27 +256,30 @@ class Resolver:
             position += 1
         if target is None or target.symbol is None:
             return None
-        return target
+        return target, position
 
     def references(self, source: SourceFile, facts: FileFacts) -> tuple[Reference, ...]:
-        merged: dict[tuple[str, str], tuple[int, int, set[str]]] = {}
+        merged: dict[tuple[str, str], tuple[int, int, set[str], set[str]]] = {}
         for atom_uses in facts.uses:
             atom = f"{source.module}:{atom_uses.atom}" if atom_uses.atom else source.module
             for use in atom_uses.uses:
-                target = self.resolve_chain(source.module, use.chain)
-                if target is None or target.atom == atom:
+                found = self.resolve_chain(source.module, use.chain)
+                if found is None or found[0].atom == atom:
                     continue
+                target, taken = found
+                member = set(use.chain[taken:taken + 1])
                 key = (atom, target.atom)
                 previous = merged.get(key)
                 if previous is None:
-                    merged[key] = (use.count, use.line, set(use.kinds))
+                    merged[key] = (use.count, use.line, set(use.kinds), member)
                 else:
-                    count, line, kinds = previous
-                    merged[key] = (count + use.count, min(line, use.line), kinds | set(use.kinds))
+                    count, line, kinds, members = previous
+                    merged[key] = (count + use.count, min(line, use.line), kinds | set(use.kinds),
+                                   members | member)
         return tuple(
             Reference(source=key[0], target=key[1], count=count, line=line,
-                      kinds=tuple(sorted(kinds)))
-            for key, (count, line, kinds) in sorted(merged.items())
+                      kinds=tuple(sorted(kinds)), members=tuple(sorted(members)))
+            for key, (count, line, kinds, members) in sorted(merged.items())
         )
 
 

@@ -30,3 +30,27 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+_UNCOUNTABLE = frozenset({"stock", "inventory", "data", "information", "info", "media", "news",
+                          "feedback", "staff", "equipment", "money", "search", "auth",
+                          "analytics", "config", "metadata", "settings", "status", "series",
+                          "software", "access", "progress", "history", "content"})
+
+
+def parts(identifier: str) -> list[str]:
+    """``placeOrder2`` -> ``["place", "order", "2"]``: every part, lower case, as written."""
+    return [part.lower() for part in _SPLIT.findall(identifier)]
+
+
+def plural(word: str) -> str:
+    """``order`` -> ``orders``, ``category`` -> ``categories``, ``stock`` -> ``stock``."""
+    if word in _UNCOUNTABLE or word.endswith(("ing", "ics")):
+        return word
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith("s") and singular(word) != word:
+        return word  # already plural
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"

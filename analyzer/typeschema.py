@@ -46,7 +46,8 @@ _UNIQUE = frozenset({"set", "Set", "frozenset", "FrozenSet", "AbstractSet", "Mut
 _MAPPINGS = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "DefaultDict",
                        "defaultdict", "OrderedDict", "Counter"})
 _PASS_THROUGH = frozenset({"Annotated", "Final", "ClassVar", "Required", "NotRequired",
-                           "ReadOnly", "Awaitable", "Coroutine"})
+                           "ReadOnly", "Awaitable", "Mapped", "WriteOnlyMapped",
+                           "DynamicMapped"})
 _ANY = frozenset({"Any", "object"})
 
 
@@ -127,6 +128,8 @@ def _schema(node: cst.BaseExpression, resolve: Resolve, depth: int) -> Schema:
             return {"enum": values}
         if outer in _PASS_THROUGH:
             return _schema(args[0], resolve, depth + 1)
+        if outer == "Coroutine":  # Coroutine[Any, Any, T]: what awaiting it gives
+            return _schema(args[-1], resolve, depth + 1)
         if outer in _ARRAYS:
             schema: Schema = {"type": "array", "items": _schema(args[0], resolve, depth + 1)}
             if outer in _UNIQUE:
@@ -164,6 +167,25 @@ def _schema(node: cst.BaseExpression, resolve: Resolve, depth: int) -> Schema:
 
 
 _NOT_LITERAL = object()
+
+
+def literal(text: str | None) -> tuple[bool, Any]:
+    """``(True, value)`` when ``text`` is a constant (a string, an integer, True, False, None,
+    or a list or tuple of those), read by parsing, never by evaluating; else ``(False,
+    None)``."""
+    if text is None:
+        return False, None
+    try:
+        node = cst.parse_expression(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return False, None
+    if isinstance(node, cst.List | cst.Tuple):
+        values = [_literal(e.value) for e in node.elements if isinstance(e, cst.Element)]
+        if len(values) == len(node.elements) and _NOT_LITERAL not in values:
+            return True, values
+        return False, None
+    value = _literal(node)
+    return (False, None) if value is _NOT_LITERAL else (True, value)
 
 
 def _literal(node: cst.BaseExpression) -> Any:

@@ -154,8 +154,10 @@ def render_report(project: str, code: CodeModel, data: DataModel,
                   contexts: dict[str, Any] | None = None,
                   findings: dict[str, Any] | None = None,
                   dependencies: Sequence[tuple[str, str, Sequence[Any]]] = (),
-                  notes_of_run: Sequence[Diagnostic] | None = None) -> Report:
-    """``notes_of_run``: every diagnostic of the run (default: the code and data models')."""
+                  notes_of_run: Sequence[Diagnostic] | None = None,
+                  contracts: dict[str, Any] | None = None) -> Report:
+    """``notes_of_run``: every diagnostic of the run (default: the code and data models');
+    ``contracts``: as ``contracts_document`` made it."""
     environment = _environment()
     script, script_hash = _script()
     counts = summary(code, data)
@@ -215,6 +217,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
         or items[:_TOP_FINDINGS],
         diagnostics=list(notes_of_run) if notes_of_run is not None else diagnostics(code, data))]
     split_of = {m["module"]: m["split"] for m in splits}
+    contract_of = {c["context"]: c for c in (contracts or {}).get("contexts", [])}
     for context in context_list:
         name = context["name"]
         result.append(page(
@@ -225,7 +228,8 @@ def render_report(project: str, code: CodeModel, data: DataModel,
             outbound=[(b, ev) for a, b, ev in dependencies if a == name],
             inbound=[(a, ev) for a, b, ev in dependencies if b == name],
             context_findings=[f for f in items if name in f["contexts"]],
-            splits=split_of, placements=placements.get(name, [])))
+            splits=split_of, placements=placements.get(name, []),
+            contract=contract_of.get(name)))
     if findings:
         result.append(page(
             "findings.html.j2", "findings.html", "findings", findings=findings,

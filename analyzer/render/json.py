@@ -15,6 +15,7 @@ from analyzer.catalogue import RuleChoice, rule
 from analyzer.cluster import Decomposition
 from analyzer.cluster.metrics import Agreement
 from analyzer.cluster.reference import Scored
+from analyzer.contracts import Contracts, contract_file
 from analyzer.coupling import SIGNALS, CouplingGraph
 from analyzer.findings import Evidence, Finding, Findings
 from analyzer.graph.entrypoints import EntryPoint
@@ -35,7 +36,7 @@ from analyzer.model import (
     TableAccess,
 )
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 def _params(params: tuple[Param, ...]) -> list[dict[str, Any]]:
@@ -76,7 +77,7 @@ def _import(item: Import) -> dict[str, Any]:
 
 def _reference(item: Reference) -> dict[str, Any]:
     return {"source": item.source, "target": item.target, "count": item.count,
-            "line": item.line, "kinds": list(item.kinds)}
+            "line": item.line, "kinds": list(item.kinds), "members": list(item.members)}
 
 
 def _module(module: Module) -> dict[str, Any]:
@@ -260,11 +261,24 @@ def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
     }
 
 
+def contracts_document(found: Contracts, folder: str = "contracts") -> dict[str, Any]:
+    """Per context: its documents (relative to the output folder), operations, events and
+    what maps to no operation. The documents themselves are the YAML files."""
+    return {"contexts": [
+        {"context": c.context,
+         "openapi": f"{folder}/{contract_file(c.context, 'openapi')}",
+         "asyncapi": None if c.asyncapi is None else
+         f"{folder}/{contract_file(c.context, 'asyncapi')}",
+         "operations": c.routes(), "events": c.events(), "unmapped": c.unmapped()}
+        for c in found.contexts]}
+
+
 def analysis_document(root_name: str, source_roots: tuple[str, ...],
                       code: CodeModel, data: DataModel,
                       contexts: dict[str, Any] | None = None,
                       findings: dict[str, Any] | None = None,
-                      notes: list[Diagnostic] | None = None) -> dict[str, Any]:
+                      notes: list[Diagnostic] | None = None,
+                      contracts: dict[str, Any] | None = None) -> dict[str, Any]:
     """``findings`` as ``findings_document`` made it; ``notes``: every diagnostic of the run
     (default: the code and data models')."""
     notes = diagnostics(code, data) if notes is None else notes
@@ -279,6 +293,7 @@ def analysis_document(root_name: str, source_roots: tuple[str, ...],
         "data": _data(data),
         "contexts": contexts,
         "findings": findings,
+        "contracts": contracts,
         "diagnostics": [_diagnostic(d) for d in notes],
     }
 

@@ -1,0 +1,156 @@
+"""Proposed API contracts: for each context, what the others would call once it is a service.
+
+``propose`` finds the definitions of each context that other contexts use (``operations``),
+turns them into an OpenAPI 3.1 document (``routes``, ``openapi``, with schemas from
+``schemas``), and turns the writes into tables another context owns into domain events in an
+AsyncAPI 3.0 document (``events``). ``files`` names them ``<context>.openapi.yaml`` and
+``<context>.asyncapi.yaml`` (or ``.json``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from analyzer.cluster import KERNEL, UNPLACED, Decomposition
+from analyzer.contracts.events import asyncapi_document, propose_events
+from analyzer.contracts.openapi import openapi_document
+from analyzer.contracts.operations import Operation, Used, operations_of, used_definitions
+from analyzer.contracts.schemas import Classes
+from analyzer.findings import Ownership
+from analyzer.model import AccessMode, CodeModel, DataModel, FileFacts
+from analyzer.yamlout import dumps as yaml_dumps
+
+__all__ = ["ContextContract", "Contracts", "contract_file", "contracts_for", "propose"]
+
+FORMATS = ("yaml", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class ContextContract:
+    context: str
+    openapi: dict[str, Any]
+    asyncapi: dict[str, Any] | None  # None: the context neither publishes nor consumes events
+    operations: int
+    published: int  # events it publishes
+
+    def routes(self) -> list[dict[str, Any]]:
+        """Each operation in order, flat: for the report and the terminal."""
+        found: list[dict[str, Any]] = []
+        for path, methods in self.openapi["paths"].items():
+            for method, item in methods.items():
+                found.append({"method": method.upper(), "path": path,
+                              "operation_id": item["operationId"],
+                              "python": item["x-seamline-python"],
+                              "source": item["x-seamline-source"],
+                              "consumers": sorted({c["context"] for c in
+                                                   item["x-seamline-consumers"]}),
+                              "uses": len(item["x-seamline-consumers"]),
+                              "review": "x-seamline-review" in item})
+        return found
+
+    def events(self) -> list[dict[str, Any]]:
+        """Each channel of its AsyncAPI document, flat: what it publishes and receives."""
+        if self.asyncapi is None:
+            return []
+        sends = {op["channel"]["$ref"].rsplit("/", 1)[1]: op["action"]
+                 for op in self.asyncapi["operations"].values() if op["action"] == "send"}
+        return [{"channel": key, "address": channel["address"],
+                 "action": sends.get(key, "receive"),
+                 "producer": channel["x-seamline-producer"],
+                 "consumers": channel["x-seamline-consumers"],
+                 "table": channel["x-seamline-table"]}
+                for key, channel in self.asyncapi["channels"].items()]
+
+    def unmapped(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.openapi.get("x-seamline-unmapped", [])
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Contracts:
+    contexts: tuple[ContextContract, ...]
+
+    def files(self, form: str = "yaml") -> list[tuple[str, bytes]]:
+        """(relative path, bytes) of every document, in a fixed order."""
+        found: list[tuple[str, bytes]] = []
+        for contract in self.contexts:
+            found.append((contract_file(contract.context, "openapi", form),
+                          _encode(contract.openapi, form)))
+            if contract.asyncapi is not None:
+                found.append((contract_file(contract.context, "asyncapi", form),
+                              _encode(contract.asyncapi, form)))
+        return found
+
+
+def contract_file(context: str, kind: str, form: str = "yaml") -> str:
+    """``orders.openapi.yaml``; a name that is not a plain file name gets a short
+    hash so that two contexts never share a file."""
+    readable = re.sub(r"[^a-z0-9]+", "-", context.lower()).strip("-")[:40] or "context"
+    if readable != context:
+        readable += "-" + hashlib.sha256(context.encode()).hexdigest()[:6]
+    return f"{readable}.{kind}.{form}"
+
+
+def _encode(document: dict[str, Any], form: str) -> bytes:
+    if form == "json":
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return yaml_dumps(document).encode("utf-8")
+
+
+def propose(project: str, code: CodeModel, data: DataModel, facts: Mapping[str, FileFacts],
+            decomposition: Decomposition, element_of: Callable[[str], str],
+            ownership: Sequence[Ownership]) -> Contracts:
+    """The contracts of every domain context of a proposed ``decomposition``."""
+    assignment = decomposition.assignment()
+
+    def context_of(atom: str) -> str | None:
+        context = assignment.get(element_of(atom))
+        return None if context in (None, KERNEL, UNPLACED) else context
+
+    return contracts_for(project, code, data, facts, context_of,
+                         [c.name for c in decomposition.contexts if c.kind == "domain"],
+                         {o.table: o.owner for o in ownership if o.owner is not None})
+
+
+def contracts_for(project: str, code: CodeModel, data: DataModel,
+                  facts: Mapping[str, FileFacts], context_of: Callable[[str], str | None],
+                  contexts: Sequence[str], owners: Mapping[str, str]) -> Contracts:
+    """The contracts of ``contexts`` (domain contexts; ``context_of`` maps every definition to
+    one of them, or None for the shared kernel and unplaced code), with ``owners`` mapping
+    each table to the context that owns it."""
+    classes = Classes.index(code, data, facts)
+    paths = {m.name: m.path for m in code.modules}
+    operations: dict[str, list[Operation]] = defaultdict(list)
+    shared: dict[str, list[str]] = defaultdict(list)
+    unmapped: dict[str, list[Used]] = defaultdict(list)
+    for used in used_definitions(code, data, classes, context_of):
+        found = operations_of(used, classes, paths)
+        operations[used.context].extend(found)
+        if found:
+            continue
+        if classes.is_record(used.atom):
+            shared[used.context].append(used.atom)
+        elif not classes.is_exception(used.atom):
+            unmapped[used.context].append(used)
+    readers: dict[str, set[str]] = defaultdict(set)
+    for access in data.accesses:
+        reader = context_of(access.atom)
+        if access.mode is AccessMode.READ and reader is not None:
+            readers[access.table].add(reader)
+    events = propose_events(data, owners, readers, context_of, classes.tables)
+    found_contracts: list[ContextContract] = []
+    for context in sorted(set(contexts)):
+        mine = operations.get(context, [])
+        found_contracts.append(ContextContract(
+            context,
+            openapi_document(context, project, mine, shared.get(context, []),
+                             unmapped.get(context, []), classes),
+            asyncapi_document(context, project, events, classes),
+            len(mine), sum(1 for e in events if e.producer == context)))
+    return Contracts(tuple(found_contracts))

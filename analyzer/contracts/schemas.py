@@ -1,0 +1,392 @@
+"""Component schemas for the classes a contract names, read from the code, never run.
+
+``Classes`` indexes the project's classes; ``Components`` turns the annotations of one
+contract into JSON Schemas (through ``analyzer.typeschema``) and collects a component for every
+project class they name:
+
+* an ``Enum`` (and Django's ``TextChoices``/``IntegerChoices``): its values;
+* a dataclass, ``TypedDict``, ``NamedTuple``, pydantic or attrs model, or any class with
+  annotated fields: an object of those fields, inherited ones included;
+* a Django or SQLAlchemy model: an object of its columns, from the field and column calls;
+* anything else: an open schema marked ``x-seamline-review``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzer.model import ClassFacts, CodeModel, DataModel, Definition, FileFacts
+from analyzer.typeschema import REVIEW, Schema, open_schema, schema_of
+
+_ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices",
+                         "IntegerChoices", "Choices"})
+_EXCEPTION = re.compile(r"(Error|Exception|Warning)$")
+_COMPONENT = re.compile(r"[^A-Za-z0-9._-]+")
+
+def _each(names: tuple[str, ...], schema: Schema) -> dict[str, Schema]:
+    return {name: dict(schema) for name in names}
+
+
+# Django field classes and SQLAlchemy column types, by their last name
+_DJANGO: dict[str, Schema] = {
+    **_each(("AutoField", "BigAutoField", "SmallAutoField", "IntegerField",
+                     "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+                     "PositiveBigIntegerField", "PositiveSmallIntegerField"),
+                    {"type": "integer"}),
+    **_each(("CharField", "TextField", "SlugField", "FilePathField",
+                     "GenericIPAddressField", "IPAddressField", "FileField", "ImageField"),
+                    {"type": "string"}),
+    "EmailField": {"type": "string", "format": "email"},
+    "URLField": {"type": "string", "format": "uri"},
+    "UUIDField": {"type": "string", "format": "uuid"},
+    "FloatField": {"type": "number"},
+    "DecimalField": {"type": "string", "format": "decimal"},
+    "BooleanField": {"type": "boolean"},
+    "NullBooleanField": {"type": ["boolean", "null"]},
+    "DateTimeField": {"type": "string", "format": "date-time"},
+    "DateField": {"type": "string", "format": "date"},
+    "TimeField": {"type": "string", "format": "time"},
+    "DurationField": {"type": "string", "format": "duration"},
+    "BinaryField": {"type": "string", "contentEncoding": "base64"},
+    "JSONField": {},
+}
+_DJANGO_KEYS = frozenset({"ForeignKey", "OneToOneField", "ParentalKey"})
+_DJANGO_MANY = frozenset({"ManyToManyField", "ParentalManyToManyField"})
+_SQLALCHEMY: dict[str, Schema] = {
+    **_each(("Integer", "BigInteger", "SmallInteger", "INTEGER", "BIGINT",
+                     "SMALLINT"), {"type": "integer"}),
+    **_each(("String", "Text", "Unicode", "UnicodeText", "VARCHAR", "CHAR", "TEXT",
+                     "Enum"), {"type": "string"}),
+    **_each(("Numeric", "NUMERIC", "DECIMAL"), {"type": "string",
+                                                          "format": "decimal"}),
+    **_each(("Float", "Double", "REAL", "FLOAT"), {"type": "number"}),
+    **_each(("Boolean", "BOOLEAN"), {"type": "boolean"}),
+    **_each(("DateTime", "TIMESTAMP", "DATETIME"), {"type": "string",
+                                                             "format": "date-time"}),
+    **_each(("Date", "DATE"), {"type": "string", "format": "date"}),
+    **_each(("Time", "TIME"), {"type": "string", "format": "time"}),
+    "Interval": {"type": "string", "format": "duration"},
+    **_each(("JSON", "JSONB"), {}),
+    **_each(("LargeBinary", "BLOB", "BINARY"), {"type": "string",
+                                                         "contentEncoding": "base64"}),
+    **_each(("Uuid", "UUID"), {"type": "string", "format": "uuid"}),
+}
+
+
+def last(dotted: str) -> str:
+    return dotted.rsplit(".", 1)[-1]
+
+
+@dataclass(slots=True)
+class Classes:
+    """The project's classes: where each is, what it declares, and how a name used in a
+    module finds one."""
+
+    definitions: dict[str, tuple[str, Definition]] = field(default_factory=dict)  # atom ->
+    facts: dict[str, ClassFacts] = field(default_factory=dict)
+    docs: dict[str, str] = field(default_factory=dict)  # atom -> first line of its docstring
+    models: dict[str, str] = field(default_factory=dict)  # atom -> django | sqlalchemy
+    tables: dict[str, str] = field(default_factory=dict)  # table -> the model declaring it
+    by_name: dict[str, list[str]] = field(default_factory=dict)
+    bound: dict[str, dict[str, str]] = field(default_factory=dict)  # module -> name -> atom
+
+    @classmethod
+    def index(cls, code: CodeModel, data: DataModel, facts: Mapping[str, FileFacts]
+              ) -> Classes:
+        found = cls()
+        for module in code.modules:
+            names = found.bound.setdefault(module.name, {})
+            for definition in module.definitions:
+                atom = f"{module.name}:{definition.name}"
+                found.definitions[atom] = (module.name, definition)
+                names[definition.name] = atom
+                if definition.kind == "class":
+                    found.by_name.setdefault(definition.name, []).append(atom)
+            own = facts.get(module.name)
+            if own is not None:
+                for item in own.classes:
+                    found.facts[f"{module.name}:{item.name}"] = item
+                for words in own.words:
+                    if words.atom and words.doc:
+                        found.docs[f"{module.name}:{words.atom}"] = \
+                            words.doc.strip().splitlines()[0].strip()
+        for module in code.modules:
+            names = found.bound[module.name]
+            for imported in module.imports:
+                if imported.symbol is None or imported.star:
+                    continue
+                atom = f"{imported.module}:{imported.symbol}"
+                if atom in found.definitions:
+                    names.setdefault(imported.alias or imported.symbol, atom)
+        for table in data.tables:
+            for declaration in table.declarations:
+                if declaration.kind == "model" and declaration.atom in found.definitions:
+                    found.models.setdefault(declaration.atom, declaration.via)
+                    found.tables.setdefault(table.name, declaration.atom)
+        return found
+
+    def find(self, module: str, name: str) -> str | None:
+        """The class ``name`` (as used in ``module``) stands for: bound there, else the one
+        class of the project with that name."""
+        atom = self.bound.get(module, {}).get(name)
+        if atom is not None:
+            return atom if self.definitions[atom][1].kind == "class" else None
+        candidates = self.by_name.get(name, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def ancestors(self, atom: str) -> Iterator[str]:
+        """The project classes ``atom`` inherits from, nearest first, each once."""
+        seen = {atom}
+        queue = [atom]
+        while queue:
+            current = queue.pop(0)
+            module, definition = self.definitions[current]
+            for base in definition.bases:
+                parent = self.find(module, last(base.split("[", 1)[0]))
+                if parent is not None and parent not in seen:
+                    seen.add(parent)
+                    queue.append(parent)
+                    yield parent
+
+    def external_bases(self, atom: str) -> set[str]:
+        """The last names of every base outside the project, ``atom``'s and its ancestors'."""
+        names: set[str] = set()
+        for each in (atom, *self.ancestors(atom)):
+            module, definition = self.definitions[each]
+            for base in definition.bases:
+                name = last(base.split("[", 1)[0])
+                if self.find(module, name) is None:
+                    names.add(name)
+        return names
+
+    def is_exception(self, atom: str) -> bool:
+        return any(_EXCEPTION.search(name) for name in self.external_bases(atom)) or \
+            bool(_EXCEPTION.search(atom.rpartition(":")[2]))
+
+    def is_record(self, atom: str) -> bool:
+        """Does the class only carry values (a dataclass, a TypedDict, an Enum...)?"""
+        if atom in self.models:
+            return False
+        if self.external_bases(atom) & (_ENUM_BASES | {"TypedDict", "NamedTuple", "BaseModel",
+                                                       "Struct"}):
+            return True
+        return any(self._declared_record(each) for each in (atom, *self.ancestors(atom)))
+
+    def _declared_record(self, atom: str) -> bool:
+        _, definition = self.definitions[atom]
+        return any(last(d.split("(", 1)[0]) in {"dataclass", "define", "frozen", "mutable",
+                                                "attrs", "s", "dataclass_json"}
+                   for d in definition.decorators)
+
+
+class Components:
+    """The schemas of one document: ``schema(annotation, module)`` for a signature's types,
+    and ``schemas`` for every project class those named."""
+
+    def __init__(self, classes: Classes) -> None:
+        self.classes = classes
+        self.schemas: dict[str, Schema] = {}
+        self._names: dict[str, str] = {}  # atom -> component name
+        self.prefix = "#/components/schemas/"
+
+    def schema(self, annotation: str | None, module: str) -> Schema:
+        return schema_of(annotation, lambda name: self._resolve(module, name))
+
+    def ref(self, atom: str) -> Schema:
+        """A ``$ref`` to the component for class ``atom``, made on first use."""
+        name = self._names.get(atom)
+        if name is None:
+            name = self._name_for(atom)
+            self._names[atom] = name
+            self.schemas[name] = {}  # taken, so a class naming itself stops here
+            self.schemas[name] = self._component(atom)
+        return {"$ref": self.prefix + name}
+
+    def _resolve(self, module: str, name: str) -> Schema | None:
+        atom = self.classes.find(module, name)
+        return None if atom is None else self.ref(atom)
+
+    def _name_for(self, atom: str) -> str:
+        module, _, name = atom.partition(":")
+        taken = set(self.schemas)
+        if name not in taken and len(self.classes.by_name.get(name, [])) <= 1:
+            return _COMPONENT.sub("_", name)
+        return _COMPONENT.sub("_", f"{module}.{name}")
+
+    def _component(self, atom: str) -> Schema:
+        _, definition = self.classes.definitions[atom]
+        found: Schema
+        if self.classes.external_bases(atom) & _ENUM_BASES:
+            found = self._enum(atom)
+        elif atom in self.classes.models:
+            found = self._model(atom)
+        else:
+            found = self._record(atom)
+        found = {"title": definition.name, **found}
+        doc = self.classes.docs.get(atom)
+        if doc:
+            found["description"] = doc
+        found["x-seamline-python"] = atom
+        return found
+
+    def _enum(self, atom: str) -> Schema:
+        facts = self.classes.facts.get(atom)
+        members = [(name, value) for name, value, _ in (facts.attrs if facts else ())
+                   if not name.startswith("_")]
+        values = [_constant(value) for _, value in members]
+        if members and all(v is not _UNKNOWN for v in values):
+            return {"enum": list(dict.fromkeys(values))}
+        if members:
+            return {"enum": [name for name, _ in members],
+                    REVIEW: "enum values are not constants: the member names are shown"}
+        return open_schema("an enum without readable members")
+
+    def _record(self, atom: str) -> Schema:
+        properties: dict[str, Schema] = {}
+        required: list[str] = []
+        typed_dict = "TypedDict" in self.classes.external_bases(atom)
+        for each in (*reversed(list(self.classes.ancestors(atom))), atom):
+            facts = self.classes.facts.get(each)
+            module = self.classes.definitions[each][0]
+            for name, annotation, default, _ in (facts.fields if facts else ()):
+                if name.startswith("_") or name == "model_config" or \
+                        annotation.startswith(("ClassVar", "typing.ClassVar")):
+                    continue
+                properties[name] = self.schema(annotation, module)
+                optional = annotation.startswith(("NotRequired", "typing.NotRequired"))
+                if name in required:
+                    required.remove(name)
+                if (default is None and not optional) or (typed_dict and not optional):
+                    required.append(name)
+        if not properties:
+            if self.classes.is_record(atom):
+                return {"type": "object"}
+            return open_schema("a class without annotated fields: its state is not declared")
+        found: Schema = {"type": "object", "properties": properties}
+        if required:
+            found["required"] = required
+        return found
+
+    def _model(self, atom: str) -> Schema:
+        via = self.classes.models[atom]
+        properties: dict[str, Schema] = {}
+        required: list[str] = []
+        if via == "django":
+            properties["id"] = {"type": "integer", "readOnly": True}
+        for each in (*reversed(list(self.classes.ancestors(atom))), atom):
+            facts = self.classes.facts.get(each)
+            if facts is None:
+                continue
+            module = self.classes.definitions[each][0]
+            for name, annotation, _, _ in facts.fields:
+                if annotation.startswith("Mapped[") and not name.startswith("_"):
+                    properties[name] = self.schema(annotation, module)
+            for name, value, _ in facts.attrs:
+                if name.startswith("_"):
+                    continue
+                column = (_django_field(value) if via == "django" else
+                          _sqlalchemy_column(value))
+                if column is None:
+                    continue
+                key, schema, needed = column
+                key = key.replace("*", name)
+                if name in properties and key == name and REVIEW in schema:
+                    continue  # Mapped[...] said it better
+                properties[key] = schema
+                if needed and key not in required:
+                    required.append(key)
+        if len(properties) <= 1:
+            return open_schema("a model whose columns could not be read")
+        found: Schema = {"type": "object", "properties": properties}
+        if required:
+            found["required"] = required
+        return found
+
+
+_UNKNOWN = object()
+
+
+def _constant(summary: Any) -> Any:
+    """The value of a constant summary (``"paid"``, ``2``, ``True``); for a Django choice
+    (``"paid", "Paid"``) its first part."""
+    if not isinstance(summary, list) or not summary:
+        return _UNKNOWN
+    if summary[0] == "s" and isinstance(summary[1], str):
+        return summary[1]
+    if summary[0] == "k":
+        return summary[1]
+    if summary[0] == "n" and summary[1] in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[summary[1]]
+    if summary[0] == "l" and summary[1]:
+        return _constant(summary[1][0])
+    return _UNKNOWN
+
+
+def _call(summary: Any) -> tuple[str, list[Any], dict[str, Any]] | None:
+    if isinstance(summary, list) and len(summary) == 4 and summary[0] == "c" \
+            and summary[1][:1] == ["n"]:
+        return last(summary[1][1]), summary[2], dict(summary[3])
+    return None
+
+
+def _true(summary: Any) -> bool:
+    return _constant(summary) is True
+
+
+def _nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]} if schema else schema
+
+
+def _django_field(summary: Any) -> tuple[str, Schema, bool] | None:
+    """(property name, ``*`` standing for the field's; schema; required) for a field call."""
+    call = _call(summary)
+    if call is None:
+        return None
+    name, _, keywords = call
+    if name in _DJANGO_KEYS:
+        schema: Schema = {"type": "integer", "description": "the id of the related object"}
+        key = "*_id"
+    elif name in _DJANGO_MANY:
+        return "*_ids", {"type": "array", "items": {"type": "integer"}, "readOnly": True}, False
+    elif name in _DJANGO:
+        schema, key = dict(_DJANGO[name]), "*"
+        if "Auto" in name:
+            return key, schema | {"readOnly": True}, False
+    elif name.endswith("Field"):
+        return "*", open_schema(f"{name} is not a Django field seamline knows"), False
+    else:
+        return None
+    if _true(keywords.get("null")):
+        schema = _nullable(schema)
+    needed = not (_true(keywords.get("null")) or _true(keywords.get("blank"))
+                  or "default" in keywords)
+    if any(_true(keywords.get(k)) for k in ("primary_key", "auto_now", "auto_now_add")) or \
+            _constant(keywords.get("editable")) is False:
+        return key, schema | {"readOnly": True}, False
+    return key, schema, needed
+
+
+def _sqlalchemy_column(summary: Any) -> tuple[str, Schema, bool] | None:
+    call = _call(summary)
+    if call is None or call[0] not in ("Column", "mapped_column"):
+        return None
+    _, args, keywords = call
+    schema: Schema = open_schema("the column's type is not written next to it")
+    key = "*"
+    for arg in args:
+        if isinstance(arg, list) and arg[:1] == ["s"] and isinstance(arg[1], str):
+            key = arg[1]  # Column("name", Integer)
+            continue
+        type_name = last(arg[1]) if arg[:1] == ["n"] else (_call(arg) or ("",))[0]
+        if type_name in _SQLALCHEMY:
+            schema = dict(_SQLALCHEMY[type_name])
+            break
+    if _true(keywords.get("primary_key")):
+        return key, schema | {"readOnly": True} if schema else schema, False
+    nullable = keywords.get("nullable")
+    if nullable is None or _true(nullable):
+        return key, _nullable(schema) if REVIEW not in schema else schema, False
+    return key, schema, "default" not in keywords and "server_default" not in keywords
