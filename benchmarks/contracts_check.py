@@ -100,8 +100,8 @@ def main() -> None:
             f"{analysis.stats.seconds['contracts']:.2f} s / {total:.1f} s",
             f"{size / 1024:.0f} KiB"))
     print_table(("project", "contexts", "documents", "operations", "by method", "to review",
-                 "schemas", "open / all schemas", "events", "unmapped", "invalid", "contracts / analysis",
-                 "YAML"), rows)
+                 "schemas", "open / all schemas", "events", "unmapped", "invalid",
+                 "contracts / analysis", "YAML"), rows)
 
 
 if __name__ == "__main__":
