@@ -35,7 +35,11 @@ def singular(word: str) -> str:
 _UNCOUNTABLE = frozenset({"stock", "inventory", "data", "information", "info", "media", "news",
                           "feedback", "staff", "equipment", "money", "search", "auth",
                           "analytics", "config", "metadata", "settings", "status", "series",
-                          "software", "access", "progress", "history", "content"})
+                          "software", "access", "progress", "history", "content", "shipping",
+                          "billing", "pricing", "packaging", "accounting", "marketing",
+                          "banking", "routing", "logging", "monitoring", "caching", "indexing",
+                          "scheduling", "messaging", "networking", "tracking", "invoicing",
+                          "storage", "traffic", "usage", "evidence", "knowledge", "research"})
 
 
 def parts(identifier: str) -> list[str]:
@@ -44,13 +48,15 @@ def parts(identifier: str) -> list[str]:
 
 
 def plural(word: str) -> str:
-    """``order`` -> ``orders``, ``category`` -> ``categories``, ``stock`` -> ``stock``."""
-    if word in _UNCOUNTABLE or word.endswith(("ing", "ics")):
+    """``order`` -> ``orders``, ``category`` -> ``categories``, ``stock`` -> ``stock``. A word
+    that already ends in ``s`` (``orders``, ``ids``, ``menus``) or reads as a past participle
+    (``paid``, ``added``) is left as it is; so is a mass noun."""
+    if word in _UNCOUNTABLE or word.endswith(("ed", "ics")) or word in ("paid", "sent"):
         return word
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
-    if word.endswith("s") and singular(word) != word:
-        return word  # already plural
-    if word.endswith(("s", "x", "z", "ch", "sh")):
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
         return word + "es"
+    if word.endswith("s"):
+        return word
     return word + "s"

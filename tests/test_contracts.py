@@ -22,6 +22,7 @@ from analyzer.contracts import Contracts
 from analyzer.contracts.operations import Operation
 from analyzer.contracts.routes import route
 from analyzer.model import Param
+from analyzer.text import plural
 from tests.conftest import SAMPLES, Tree
 
 DATA = Path(__file__).parent / "data"
@@ -74,7 +75,17 @@ def _operation(name: str, params: list[tuple[str, str | None, str | None]],
      ("get", "/orders/{order_id}/lines")),
     ("find_customer_by_email", [("email", "str", None)], "Customer", ("get", "/customers")),
     ("is_paid", [("order_id", "int", None)], "bool", ("get", "/orders/{order_id}/is-paid")),
-    ("count_orders", [], "int", ("get", "/orders/count-orders")),
+    ("count_orders", [], "int", ("get", "/orders/count")),
+    ("is_available_promo_code", [("code", "str", None)], "bool",
+     ("get", "/promo-codes/{code}/is-available")),
+    ("instance_get_by_uuid", [("uuid", "str", None)], "Instance",
+     ("get", "/instances/{uuid}")),
+    ("deallocate_stock", [("order_id", "int", None)], "None",
+     ("post", "/orders/{order_id}/deallocate-stock")),
+    ("deallocate_stock", [], None, ("post", "/stock/deallocate")),
+    ("get_yes_no_str", [("value", "bool", None)], "str", ("get", "/yes-no-strs")),
+    ("clean_checkout", [("error_code", "CheckoutErrorCode", None)], "None",
+     ("post", "/checkouts/clean")),
     ("create_order", [("customer_id", "int", None), ("lines", "list[str]", None)], "Order",
      ("post", "/customers/{customer_id}/orders")),
     ("place_order", [("draft", "OrderDraft", None)], "Order", ("post", "/orders")),
@@ -106,6 +117,13 @@ def test_method_and_path_follow_the_verb_and_the_identifiers(
         expected: tuple[str, str]) -> None:
     found = route(_operation(name, params, returns), "orders")
     assert (found.method, found.path) == expected
+
+
+def test_plurals() -> None:
+    assert [plural(w) for w in ("order", "category", "address", "batch", "ids", "menus",
+                                "added", "mapping", "shipping", "stock")] == [
+        "orders", "categories", "addresses", "batches", "ids", "menus", "added", "mappings",
+        "shipping", "stock"]
 
 
 def test_a_method_takes_its_resource_from_its_class() -> None:
@@ -191,6 +209,13 @@ SHOP: Tree = {
         def mark_paid(order_id: int, *, amount: "Decimal", **extra: Any) -> None:
             pass
 
+        def refund(request, order: Order, reason: str = "") -> None:
+            pass
+
+        def order_totals(session, order_id: int) -> dict[str, int]:
+            session.add(Order(status="totalled"))
+            return {}
+
         def _internal(order_id):
             pass
 
@@ -224,6 +249,9 @@ SHOP: Tree = {
         from shop.stock.models import StockLevel
 
         def charge(order_id: int) -> None:
+            services._internal(order_id)
+            services.refund(None, None)
+            services.order_totals(None, order_id)
             mark_paid(order_id, amount=10)
             summary = services.get_order_summary(order_id)
             book = OrderBook("eu")
@@ -284,14 +312,31 @@ def test_operations_come_from_what_other_contexts_use(shop: Contracts) -> None:
     assert pythons == {
         "shop.orders.services:place_order", "shop.orders.services:get_order_summary",
         "shop.orders.services:mark_paid", "shop.orders.models:Order",
-        "shop.orders.services:OrderBook.open_orders", "shop.orders.services:OrderBook.close"}
+        "shop.orders.services:OrderBook.open_orders", "shop.orders.services:OrderBook.close",
+        "shop.orders.services:refund", "shop.orders.services:order_totals"}
     method, path, item = operation_at(shop, "orders", "shop.orders.services:mark_paid")
     assert (method, path) == ("post", "/orders/{order_id}/mark-paid")
     assert item["x-seamline-source"] == "shop/orders/services.py:12"
     assert item["x-seamline-consumers"] == [{
         "context": "billing", "python": "shop.billing.charge:charge",
-        "at": "shop/billing/charge.py:8", "how": "call"}]
+        "at": "shop/billing/charge.py:11", "how": "call"}]
     assert item["operationId"] == "markPaid"
+
+
+def test_the_signature_is_what_a_caller_sends(shop: Contracts) -> None:
+    # the request is the framework's; an Order is sent by its id
+    method, path, item = operation_at(shop, "orders", "shop.orders.services:refund")
+    assert (method, path) == ("post", "/orders/{order_id}/refund")
+    assert [p["name"] for p in item["parameters"]] == ["order_id"]
+    body = item["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"] == {"reason": {"type": "string", "default": ""}}
+    # named after its result, but it writes a table: a command, not a GET
+    method, path, _ = operation_at(shop, "orders", "shop.orders.services:order_totals")
+    assert (method, path) == ("post", "/orders/{order_id}/totals")
+    # a private helper is no API: listed for a person to decide
+    unmapped = by_context(shop)["orders"].openapi["x-seamline-unmapped"]
+    assert [u["python"] for u in unmapped] == ["shop.orders.services:_internal"]
+    assert unmapped[0]["why"].startswith("a private name")
 
 
 def test_parameters_and_bodies_come_from_the_signature(shop: Contracts) -> None:
@@ -354,12 +399,12 @@ def test_django_models_become_schemas_and_events(shop: Contracts) -> None:
     assert stock["properties"]["warehouse_id"] == {
         "anyOf": [{"type": "integer", "description": "the id of the related object"},
                   {"type": "null"}]}
-    assert stock["properties"]["tags_ids"]["items"] == {"type": "integer"}
+    assert stock["properties"]["tag_ids"]["items"] == {"type": "integer"}
     assert stock["properties"]["price"] == {"type": "string", "format": "decimal"}
     assert stock["required"] == ["sku"]
     sends = [o for o in billing.asyncapi["operations"].values() if o["action"] == "send"]
     assert {w["at"] for o in sends for w in o["x-seamline-writes-today"]} == {
-        "shop/billing/charge.py:16", "shop/billing/charge.py:17"}
+        "shop/billing/charge.py:19", "shop/billing/charge.py:20"}
     received = by_context(shop)["stock"].asyncapi
     assert received is not None
     assert [o["action"] for o in received["operations"].values()] == ["receive"]
@@ -427,7 +472,7 @@ def test_the_command_writes_the_documents(project: Callable[[Tree], Path],
     assert sorted(p.name for p in out.iterdir()) == [
         "billing.asyncapi.json", "billing.openapi.json", "orders.asyncapi.json",
         "orders.openapi.json", "stock.asyncapi.json", "stock.openapi.json"]
-    assert "  orders                   6 operations   0 events published" in result.output
+    assert "  orders                   8 operations   0 events published" in result.output
     bad = CliRunner().invoke(cli, ["contracts", str(root), "--format", "xml"])
     assert bad.exit_code == 2
     missing = CliRunner().invoke(cli, ["contracts", str(root), "--decomposition",
@@ -449,12 +494,12 @@ def test_analyze_writes_the_contracts_and_lists_them(project: Callable[[Tree], P
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(out), "--no-cache"])
     assert result.exit_code == 0, result.output
-    assert "wrote 6 proposed API documents (8 operations)" in result.output
+    assert "wrote 6 proposed API documents (10 operations)" in result.output
     document = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     listed = {c["context"]: c for c in document["contracts"]["contexts"]}
     assert listed["orders"]["openapi"] == "contracts/orders.openapi.yaml"
     assert (out / listed["orders"]["openapi"]).is_file()
     assert listed["billing"]["asyncapi"] == "contracts/billing.asyncapi.yaml"
     page = next(out.glob("context-orders-*.html")).read_text(encoding="utf-8")
-    assert "Proposed API (6 operations" in page
+    assert "Proposed API (8 operations" in page
     assert "/orders/{order_id}/mark-paid" in page

@@ -29,6 +29,10 @@ from analyzer.yamlout import dumps as yaml_dumps
 __all__ = ["ContextContract", "Contracts", "contract_file", "contracts_for", "propose"]
 
 FORMATS = ("yaml", "json")
+PRIVATE = ("a private name (a leading underscore) other contexts use: make it public API, or "
+           "move the code that needs it")
+HELD = ("other contexts subclass, load or hold it without naming a method: decide whether it "
+        "moves, is shared, or becomes operations")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,16 +132,19 @@ def contracts_for(project: str, code: CodeModel, data: DataModel,
     paths = {m.name: m.path for m in code.modules}
     operations: dict[str, list[Operation]] = defaultdict(list)
     shared: dict[str, list[str]] = defaultdict(list)
-    unmapped: dict[str, list[Used]] = defaultdict(list)
+    unmapped: dict[str, list[tuple[Used, str]]] = defaultdict(list)
+    writers = {a.atom for a in data.accesses if a.mode is AccessMode.WRITE}
     for used in used_definitions(code, data, classes, context_of):
-        found = operations_of(used, classes, paths)
+        found = operations_of(used, classes, paths, writers)
         operations[used.context].extend(found)
         if found:
             continue
-        if classes.is_record(used.atom):
+        if used.atom.rpartition(":")[2].startswith("_"):
+            unmapped[used.context].append((used, PRIVATE))
+        elif classes.is_record(used.atom):
             shared[used.context].append(used.atom)
         elif not classes.is_exception(used.atom):
-            unmapped[used.context].append(used)
+            unmapped[used.context].append((used, HELD))
     readers: dict[str, set[str]] = defaultdict(set)
     for access in data.accesses:
         reader = context_of(access.atom)

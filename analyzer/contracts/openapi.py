@@ -11,17 +11,19 @@ Python names, made unique in a fixed order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from analyzer.contracts.operations import Operation, Used
 from analyzer.contracts.routes import Route, route
 from analyzer.contracts.schemas import Classes, Components
 from analyzer.model import Param
-from analyzer.text import parts, plural
+from analyzer.text import parts, plural, singular
 from analyzer.typeschema import REVIEW, Schema, literal
 
 _METHOD_ORDER = ("get", "put", "post", "patch", "delete")
+_SECRET = re.compile(r"token|password|passwd|secret|api_?key|credential", re.IGNORECASE)
 _RANK = {"get": 0, "list": 1, "create": 2, "function": 3, "method": 4}
 _REASON = {"200": "OK", "201": "Created", "204": "No content"}
 
@@ -50,7 +52,8 @@ def consumers(operation: Operation) -> list[dict[str, Any]]:
 
 
 def openapi_document(context: str, project: str, operations: Sequence[Operation],
-                     shared: Sequence[str], unmapped: Sequence[Used], classes: Classes
+                     shared: Sequence[str], unmapped: Sequence[tuple[Used, str]],
+                     classes: Classes
                      ) -> dict[str, Any]:
     """The document for ``context``: its ``operations``, the value types (``shared``, class
     atoms) other contexts use, and the classes they use that map to no operation."""
@@ -63,11 +66,7 @@ def openapi_document(context: str, project: str, operations: Sequence[Operation]
         where = route(operation, context)
         method, path = where.method, where.path
         if method in paths.get(path, {}):
-            path = f"{path}/{'-'.join(parts(operation.name)) or 'call'}"
-            counter = 2
-            base = path
-            while method in paths.get(path, {}):
-                path, counter = f"{base}-{counter}", counter + 1
+            path = _distinct(path, method, operation, paths)
         identifier = _unique(operation_id(operation), operation, taken_ids)
         tags.add(where.tag)
         paths.setdefault(path, {})[method] = _operation(operation, where, identifier,
@@ -95,11 +94,25 @@ def openapi_document(context: str, project: str, operations: Sequence[Operation]
     if unmapped:
         document["x-seamline-unmapped"] = [
             {"python": u.atom, "consumers": sorted({c.context for c in u.consumers}),
-             "uses": len(u.consumers),
-             "why": "other contexts subclass, load or hold it without naming a method: decide "
-                    "whether it moves, is shared, or becomes operations"}
-            for u in sorted(unmapped, key=lambda u: u.atom)]
+             "uses": len(u.consumers), "why": why}
+            for u, why in sorted(unmapped, key=lambda item: item[0].atom)]
     return document
+
+
+def _distinct(path: str, method: str, operation: Operation,
+              paths: Mapping[str, Mapping[str, Any]]) -> str:
+    """A free path for an operation whose route is taken: the words of its name the path
+    lacks, else its module's name, else a number."""
+    present = set(re.split(r"[-/{}_]+", path))
+    words = [w for w in parts(operation.name) if w not in present and singular(w) not in present]
+    module = [w for w in parts(operation.module.rsplit(".", 1)[-1]) if w not in present]
+    for extra in (words, module):
+        if extra and method not in paths.get(f"{path}/{'-'.join(extra)}", {}):
+            return f"{path}/{'-'.join(extra)}"
+    counter = 2
+    while method in paths.get(f"{path}-{counter}", {}):
+        counter += 1
+    return f"{path}-{counter}"
 
 
 def _unique(wanted: str, operation: Operation, taken: set[str]) -> str:
@@ -126,6 +139,9 @@ def _operation(operation: Operation, where: Route, identifier: str,
     if where.method in ("get", "delete"):
         parameters += [_query(p, components.schema(p.annotation, module))
                        for p in where.other_params]
+    elif operation.shape == "create":
+        body = {"required": True, "content": {"application/json": {
+            "schema": components.schema(operation.returns, module)}}}
     elif where.other_params or open_body:
         body = _body(where.other_params, components, module, open_body)
     result: dict[str, Any] = {
@@ -146,6 +162,11 @@ def _operation(operation: Operation, where: Route, identifier: str,
         review.append("takes *args, which has no place in a request: name its values")
     if open_body and where.method in ("get", "delete"):
         review.append("takes **kwargs, which a query cannot list: name its values")
+    secrets = [p["name"] for p in parameters
+               if p["in"] == "query" and _SECRET.search(p["name"])]
+    if secrets:
+        review.append(f"{', '.join(secrets)} would travel in the query string: send "
+                      "credentials in a header")
     if review:
         result[REVIEW] = review
     return result

@@ -21,8 +21,9 @@ nothing.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from analyzer.contracts.schemas import Classes
@@ -62,6 +63,7 @@ class Operation:
     summary: str
     consumers: tuple[Consumer, ...]
     review: tuple[str, ...] = ()
+    writes: bool = False  # it writes a table itself: never a GET
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +115,21 @@ def used_definitions(code: CodeModel, data: DataModel, classes: Classes,
     return used
 
 
-def operations_of(used: Used, classes: Classes, paths: dict[str, str]) -> list[Operation]:
-    """The operations one used definition proposes (none for a value type)."""
+def operations_of(used: Used, classes: Classes, paths: dict[str, str],
+                  writers: Collection[str]) -> list[Operation]:
+    """The operations one used definition proposes (none for a value type, an exception or
+    a private name). ``writers``: the atoms that write a table."""
     module, definition = classes.definitions[used.atom]
     path = paths.get(module, "")
     summary = classes.docs.get(used.atom, "")
+    if definition.name.startswith("_"):
+        return []
     if definition.kind == "function":
         return [Operation(used.context, used.atom, "function", definition.name, None, module,
-                          path, definition.line, _without_self(definition.params, ()),
-                          definition.returns, summary, used.consumers)]
+                          path, definition.line,
+                          _signature(definition.params, (), module, classes),
+                          definition.returns, summary, used.consumers,
+                          writes=used.atom in writers)]
     if used.atom in classes.models:
         return _model_operations(used, definition, module, path)
     if classes.is_record(used.atom) or classes.is_exception(used.atom):
@@ -129,9 +137,9 @@ def operations_of(used: Used, classes: Classes, paths: dict[str, str]) -> list[O
     methods = _methods(used.atom, classes)
     named = sorted(used.members & set(methods))
     review: tuple[str, ...] = ()
-    if not named:
-        public = sorted(name for name, (method, _) in methods.items()
-                        if not name.startswith("_") and "property" not in method.decorators)
+    if not named:  # its own public methods: an inherited one is its ancestor's to propose
+        public = sorted(m.name for m in definition.methods
+                        if not m.name.startswith("_") and "property" not in m.decorators)
         if not _service(used, classes, public):
             return []
         named = public
@@ -143,8 +151,9 @@ def operations_of(used: Used, classes: Classes, paths: dict[str, str]) -> list[O
         found.append(Operation(
             used.context, f"{used.atom}.{name}", "method", name, definition.name, where[0],
             paths.get(where[0], ""), method.line,
-            _without_self(method.params, method.decorators), method.returns,
-            summary if len(named) == 1 else "", used.consumers, review))
+            _signature(method.params, method.decorators, where[0], classes), method.returns,
+            summary if len(named) == 1 else "", used.consumers, review,
+            used.atom in writers or f"{used.atom}.{name}" in writers))
     return found
 
 
@@ -186,9 +195,41 @@ def _methods(atom: str, classes: Classes) -> dict[str, tuple[Method, tuple[str, 
     return found
 
 
-def _without_self(params: tuple[Param, ...], decorators: Iterable[str]) -> tuple[Param, ...]:
-    """A method's parameters without ``self``/``cls`` (a staticmethod keeps them all)."""
-    if params and not any(d.rsplit(".", 1)[-1] == "staticmethod" for d in decorators) \
-            and params[0].name in ("self", "cls"):
-        return params[1:]
-    return params
+# what a framework hands a function, not what a caller sends: left out of the contract
+_FRAMEWORK_NAMES = frozenset({"self", "cls", "request", "req", "context", "ctxt", "ctx", "info",
+                              "_info"})
+_FRAMEWORK_TYPES = frozenset({"HttpRequest", "Request", "WSGIRequest", "ASGIRequest",
+                              "RequestContext", "ResolveInfo", "GraphQLResolveInfo"})
+
+
+def _signature(params: tuple[Param, ...], decorators: Iterable[str], module: str,
+               classes: Classes) -> tuple[Param, ...]:
+    """What a caller passes: ``self``/``cls`` (a staticmethod keeps its first parameter),
+    request and context objects left out; a model instance becomes its id (``order: Order``
+    -> ``order_id``)."""
+    found = list(params)
+    if found and not any(d.rsplit(".", 1)[-1] == "staticmethod" for d in decorators) \
+            and found[0].name in ("self", "cls"):
+        found = found[1:]
+    kept: list[Param] = []
+    for param in found:
+        annotation = (param.annotation or "").strip("'\"")
+        type_name = annotation.rsplit(".", 1)[-1] if _BARE.fullmatch(annotation) else ""
+        if param.name in _FRAMEWORK_NAMES or type_name in _FRAMEWORK_TYPES:
+            continue
+        model = classes.find(module, type_name) if type_name else (
+            classes.find(module, _camel(param.name)) if param.annotation is None else None)
+        if model is not None and model in classes.models and \
+                param.kind not in ("var-keyword", "var-positional"):
+            name = param.name if param.name.endswith("_id") else f"{param.name}_id"
+            kept.append(Param(name, param.kind, "int", param.default))
+        else:
+            kept.append(param)
+    return tuple(kept)
+
+
+_BARE = re.compile(r"[A-Za-z_][\w.]*")
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_") if part)

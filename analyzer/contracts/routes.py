@@ -12,7 +12,12 @@ The method comes from the operation's verb, its first word:
 * a name that starts with no verb and returns something (``default_address``, ``orders_of``)
   is named after its result, and a computation that returns something (calculate, quote,
   price, validate, format...) is a query too: GET;
-* any other verb is a command: POST on ``.../{verb}``.
+* any other verb is a command: POST on ``.../{verb}``, and so is a name without a known verb
+  that returns nothing (its first word is taken as the verb), and any operation that writes
+  a table, whatever its name.
+
+The verb is the first known one anywhere in the name: ``instance_get_by_uuid`` gets an
+instance.
 
 The path is built from the resource: each identifier parameter (``order_id`` names the
 ``orders`` resource; ``id``, ``pk``, ``sku``, ``slug``... the operation's own) adds
@@ -83,7 +88,18 @@ class Route:
     tag: str  # the resource, plural
 
 
-def is_identifier(name: str) -> bool:
+_WEAK_SUFFIXES = ("_code", "_number", "_key", "_ref")
+_KEY_TYPES = frozenset({"str", "int", "UUID", "uuid.UUID"})
+
+
+def is_identifier(param: Param) -> bool:
+    """Does the parameter name a resource by its key? ``order_id``, ``id``, ``sku``...; an
+    ``error_code`` or ``sort_key`` only when typed as a plain key (or not typed)."""
+    name = param.name
+    if name.startswith("_"):
+        return False
+    if name.endswith(_WEAK_SUFFIXES):
+        return param.annotation is None or param.annotation in _KEY_TYPES
     return name in _OWN_IDS or name.endswith(_ID_SUFFIXES)
 
 
@@ -103,12 +119,13 @@ def route(operation: Operation, context: str) -> Route:
                      _plural_path(resource))
 
     words = parts(operation.name)
-    known = _QUERY | _PREDICATE | _CREATE | _UPDATE | _PATCH | _DELETE | _COMMANDS | _COMPUTE
-    verb, rest = (words[0], words[1:]) if words and words[0] in known else ("", words)
-    phrase = _phrase(rest)
+    # a name without a verb that returns something is named after its result: a query
+    answers = operation.returns is not None and operation.returns.strip() not in (
+        "None", "'None'", '"None"')
+    verb, phrase = _verb_and_phrase(words, answers)
     creates = verb in _CREATE
     # what a creation names by its own key (add_line(order_id, sku)) goes in the body
-    ids = [p for p in params if is_identifier(p.name)
+    ids = [p for p in params if is_identifier(p)
            and not (creates and _id_resource(p.name) is None)]
     own = _own_resource(operation, phrase, context)
     segments: list[str] = []
@@ -127,14 +144,10 @@ def route(operation: Operation, context: str) -> Route:
     extra = [w for w in phrase if singular(w) not in named and w not in named]
     others = tuple(p for p in params if p not in ids)
 
-    # a name without a verb that returns something is named after its result: a query
-    answers = operation.returns is not None and operation.returns.strip() not in (
-        "None", "'None'", '"None"')
-    if verb in _QUERY or verb in _PREDICATE or (verb in _COMPUTE and answers) or \
-            (not verb and answers):
-        if verb in _PREDICATE or verb == "count":
-            segments.append("-".join(words))
-        elif verb in _COMPUTE:
+    asks = verb.split("-", 1)[0] in _PREDICATE
+    if not operation.writes and (verb in _QUERY or asks or (verb in _COMPUTE and answers)
+                                 or (not verb and answers)):
+        if asks or verb in _COMPUTE or verb == "count":
             segments.append("-".join([verb, *extra]))
         elif extra:
             segments.append("-".join(extra))
@@ -155,8 +168,31 @@ def route(operation: Operation, context: str) -> Route:
             segments.append("-".join(extra))
         return Route("delete", _join(segments), "204", tuple(ids), others, segments[0])
     action = [w for w in [verb, *phrase] if w and w not in named and singular(w) not in named]
-    segments.append("-".join(action or words))
+    segments.append("-".join(action or [verb or "call"]))
     return Route("post", _join(segments), "200", tuple(ids), others, segments[0])
+
+
+_KNOWN = _QUERY | _PREDICATE | _CREATE | _UPDATE | _PATCH | _DELETE | _COMMANDS | _COMPUTE
+
+
+def _verb_and_phrase(words: list[str], answers: bool) -> tuple[str, list[str]]:
+    """The verb of a name and the words that name what it acts on. The verb is the first
+    known one (``instance_get_by_uuid``: get, acting on instance); a name without one is named
+    after its result when it returns something (no verb), else its first word is the verb of
+    a command (``deallocate_stock``). A predicate's first word after the verb is the quality
+    it asks about (``is_available_promo_code``: promo code)."""
+    position = next((i for i, w in enumerate(words) if w in _KNOWN), None)
+    if position is None:
+        if answers or not words:
+            return "", _phrase(words)
+        return words[0], _phrase(words[1:])
+    verb = words[position]
+    if position:
+        return verb, words[:position]
+    phrase = _phrase(words[1:])
+    if verb in _PREDICATE and len(phrase) > 1:
+        return f"{verb}-{phrase[0]}", phrase[1:]
+    return verb, phrase
 
 
 def _join(segments: list[str]) -> str:
@@ -197,7 +233,7 @@ def _own_resource(operation: Operation, phrase: list[str], context: str) -> str:
     """The resource an operation acts on: named after the verb, else its class, its
     module, its context (a return type is too often a value: Money, bool, dict)."""
     if phrase:
-        return _kebab(phrase[-2:])
+        return _kebab(phrase[-3:])
     for candidate in (operation.owner or "", operation.module.rsplit(".", 1)[-1], context):
         nouns = _noun_words(candidate)
         if nouns:

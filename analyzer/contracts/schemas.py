@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.model import ClassFacts, CodeModel, DataModel, Definition, FileFacts
+from analyzer.text import singular
 from analyzer.typeschema import REVIEW, Schema, open_schema, schema_of
 
 _ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices",
@@ -292,7 +293,7 @@ class Components:
                 if column is None:
                     continue
                 key, schema, needed = column
-                key = key.replace("*", name)
+                key = key.replace("*", name).replace("+", _singular_name(name))
                 if name in properties and key == name and REVIEW in schema:
                     continue  # Mapped[...] said it better
                 properties[key] = schema
@@ -307,6 +308,12 @@ class Components:
 
 
 _UNKNOWN = object()
+
+
+def _singular_name(name: str) -> str:
+    """``gift_cards`` -> ``gift_card``: for the ids of a many-to-many field."""
+    head, _, tail = name.rpartition("_")
+    return f"{head}_{singular(tail)}" if head else singular(tail)
 
 
 def _constant(summary: Any) -> Any:
@@ -350,7 +357,7 @@ def _django_field(summary: Any) -> tuple[str, Schema, bool] | None:
         schema: Schema = {"type": "integer", "description": "the id of the related object"}
         key = "*_id"
     elif name in _DJANGO_MANY:
-        return "*_ids", {"type": "array", "items": {"type": "integer"}, "readOnly": True}, False
+        return "+_ids", {"type": "array", "items": {"type": "integer"}, "readOnly": True}, False
     elif name in _DJANGO:
         schema, key = dict(_DJANGO[name]), "*"
         if "Auto" in name:
