@@ -58,6 +58,9 @@ def test_calls_attribute_chains_aliases_and_reexports(project: Callable[[Tree], 
     assert found["place_order", "shop.catalog.models:Product"].count == 2
     assert found["place_order", "shop.money:to_cents"].line == 7
     assert found["place_order", "shop.money:to_cents"].kinds == ("call",)
+    # the attribute named through a definition: what a contract proposes as its operation
+    assert found["place_order", "shop.catalog.models:Product"].members == ("objects",)
+    assert found["place_order", "shop.money:to_cents"].members == ()
 
 
 def test_bases_decorators_annotations_and_defaults(project: Callable[[Tree], Path]) -> None:
