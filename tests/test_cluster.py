@@ -17,8 +17,17 @@ from click.testing import CliRunner
 from analyzer import api
 from analyzer.cli import cli
 from analyzer.cluster import KERNEL, decompose
+from analyzer.cluster.communities import effective_count, kernel_candidates
 from analyzer.cluster.reference import load_reference, packages_reference, score_against
-from analyzer.coupling import ClusterOptions, Constraints, dumps_graph, loads_graph
+from analyzer.coupling import (
+    ClusterOptions,
+    Constraints,
+    CouplingGraph,
+    Edge,
+    Node,
+    dumps_graph,
+    loads_graph,
+)
 from analyzer.errors import ConfigError
 from tests.conftest import SAMPLES, Tree, run
 
@@ -162,6 +171,66 @@ def test_a_utility_used_by_every_context_goes_to_the_shared_kernel(
     assert placed["shop.util:fmt"] == KERNEL
     domains = {placed[f"shop.{d}:{d.title()}0"] for d in ("orders", "billing", "stock")}
     assert len(domains) == 3 and KERNEL not in domains
+
+
+def test_a_long_tail_of_small_contexts_does_not_keep_a_utility_out_of_the_kernel() -> None:
+    # three contexts of ten units and ten single-unit contexts: a utility used evenly from
+    # the three large ones is spread over the code; one that one context mostly uses is not
+    labels = {f"{c}.{i}": c for c in range(3) for i in range(10)}
+    labels |= {f"tail.{c}": c for c in range(3, 13)}
+    assert effective_count([10, 10, 10] + [1] * 10) == pytest.approx(1600 / 310)
+    even = {f"{c}.{i}" for c in range(3) for i in range(3)}
+    lopsided = {f"0.{i}" for i in range(4)} | {"1.0", "2.0"}
+    kernel = kernel_candidates({"util:even": even, "util:lopsided": lopsided}, labels, 13)
+    assert kernel == {"util:even"}
+
+
+def _domains_and_a_helper(helper_users: tuple[str, ...]) -> CouplingGraph:
+    """Two domains (a clique of four classes writing one table each) and a helper module
+    ``h`` of two functions that touch no table. The helper's words are those of domain
+    ``b``; ``helper_users`` are the atoms that call it."""
+    nodes = [Node(f"{d}:{d}{i}", "class", module=d) for d in "ab" for i in range(4)]
+    nodes += [Node("h:h0", "function", module="h"), Node("h:h1", "function", module="h")]
+    nodes += [Node("table:ta", "table"), Node("table:tb", "table")]
+    edges = [Edge(f"{d}:{d}{i}", f"{d}:{d}{j}", "code", "call", 2.0, 3)
+             for d in "ab" for i in range(4) for j in range(4) if i < j]
+    edges += [Edge(f"{d}:{d}{i}", f"table:t{d}", "data", "write", 1.0)
+              for d in "ab" for i in range(4)]
+    edges += [Edge("h:h0", "h:h1", "code", "call", 1.0)]
+    edges += [Edge(user, "h:h0", "code", "call", 1.0) for user in helper_users]
+    edges += [Edge(h, f"b:b{i}", "vocabulary", "similar", 0.9) for h in ("h:h0", "h:h1")
+              for i in range(4)]
+    return CouplingGraph("toy", tuple(nodes), tuple(edges))
+
+
+def test_code_with_no_data_that_one_context_alone_uses_follows_it() -> None:
+    cut = decompose(_domains_and_a_helper(("a:a0",)), _blind(kernel=False))
+    placed = {p.element: p for p in cut.placements}
+    assert placed["h:h0"].context == placed["h:h1"].context == placed["a:a0"].context
+    assert placed["h:h0"].how == placed["h:h1"].how == "with-its-users"
+    assert placed["b:b0"].context != placed["a:a0"].context
+
+
+def test_code_used_from_two_contexts_stays_where_its_ties_put_it() -> None:
+    cut = decompose(_domains_and_a_helper(("a:a0", "b:b3")), _blind(kernel=False))
+    placed = {p.element: p for p in cut.placements}
+    assert placed["h:h0"].context == placed["b:b0"].context
+    assert placed["h:h0"].how == "clustered"
+
+
+def test_a_table_free_context_is_a_library_of_the_kernel_or_of_its_one_user() -> None:
+    # with the layout prior, tradepost.utils.validation (used by customers and by orders)
+    # made a context of its own, "require"; it holds no table, so it is a library
+    analysis = run(TRADEPOST)
+    placed = analysis.decomposition.assignment()
+    for name in ("validate_email", "validate_quantity", "require"):
+        assert placed[f"tradepost.utils.validation:{name}"] == KERNEL
+    assert "require" not in {c.name for c in analysis.decomposition.contexts}
+    # tradepost.utils.pagination made "page"; only the products API uses it: it goes there
+    paginate = {p.element: p for p in analysis.decomposition.placements}[
+        "tradepost.utils.pagination:paginate"]
+    assert paginate.context == placed["tradepost.api.products:list_products"] != KERNEL
+    assert paginate.how == "with-its-users"
 
 
 def test_same_input_same_cut_under_any_hash_seed(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@
    a fixed number of contexts (``communities``).
 3. With the shared kernel on: elements used from many contexts, none dominant, go to the
    kernel and the rest is clustered again without them.
-4. Honour keep-apart constraints, name the contexts (``naming``), explain every placement,
+4. Honour keep-apart constraints; code with no data that one other context alone uses follows
+   it; a table-free context used from several others is a library and joins the kernel.
+5. Name the contexts (``naming``), explain every placement,
    roll the atoms up to modules with a split plan, and measure (``metrics``).
 """
 
@@ -40,6 +42,7 @@ _STRONGEST = 3
 HUB_FLOOR = 10  # a hub is used by at least this many units...
 HUB_SHARE = 0.02  # ...and at least this share of them
 UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
+_FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ class Placement:
 
     element: str
     context: str
-    how: str  # clustered | pinned | kept-together | kernel | unplaced | kept-apart
+    how: str  # clustered | pinned | kept-together | kernel | unplaced | kept-apart | with-its-users
     signals: tuple[tuple[str, float], ...]  # tie to its own context, by signal
     strongest: tuple[tuple[str, str, float], ...]  # (neighbour, signal, weight) in its context
     runner_up: str | None
@@ -274,7 +277,85 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     groups, choice = _cut(weighted, options)
     groups = _separate_pins(weighted, groups, pinned)
     groups = _keep_apart(graph, weighted, groups, options, pinned, conflicts, how)
+    groups = _with_sole_user(graph, weighted, groups, set(pinned), how)
+    if options.kernel:
+        libraries, followed = _libraries(graph, weighted, groups, set(pinned), how)
+        if followed != groups:
+            kernel |= libraries
+            weighted = mix(graph, options, merged, frozenset(kernel))
+            groups = settle(weighted.graph, followed, weighted.members, keep=frozenset(pinned))
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
+
+
+def _with_sole_user(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
+                    how: dict[str, str]) -> Groups:
+    """Code that touches no table and is used from one context only is that context's private
+    code, whatever its words say: a module's share of a context moves to the context of its
+    users when they all sit in one other context. Moves cascade (a helper follows the code it
+    serves) until nothing moves; pinned code stays."""
+    users = _dependents(graph, weighted)
+    data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
+    working = [set(g) for g in groups]
+    for _ in range(_FOLLOW_ROUNDS):
+        owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
+        parts: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for unit, index in owner.items():
+            node = weighted.nodes[weighted.members[unit][0]]
+            if unit not in fixed and unit not in data:
+                parts[(node.module or node.id, index)].add(unit)
+        moved = False
+        for (_, index), part in sorted(parts.items()):
+            outside = {u for p in part for u in users.get(p, ()) if u not in part}
+            if not outside or outside - owner.keys():  # unused, or used by the kernel
+                continue
+            contexts = {owner[u] for u in outside}
+            # a context made of this part alone is not private code: merging two whole
+            # contexts is the resolution's call, not this rule's
+            whole = part >= (working[index] & owner.keys())
+            if len(contexts) == 1 and index not in contexts and not whole:
+                target = contexts.pop()
+                working[index] -= part
+                working[target] |= part
+                for unit in part:
+                    how[unit] = "with-its-users"
+                moved = True
+        if not moved:
+            break
+    return sorted((frozenset(g) for g in working if g), key=min)
+
+
+def _libraries(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
+               how: dict[str, str]) -> tuple[set[str], Groups]:
+    """A context that holds no table and no data access is a library, not a service, when the
+    project has tables at all. What in it others use joins the shared kernel when two or more
+    contexts use it, or its one user context; what nothing uses (a command, a script) stays,
+    and joins its most tied neighbour when fewer than three atoms are left. Returns the units
+    that join the kernel and the groups after the moves."""
+    if not any(n.kind == "table" for n in graph.nodes):
+        return set(), groups
+    users = _dependents(graph, weighted)
+    data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
+    owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
+    working = [set(g) for g in groups]
+    kernel: set[str] = set()
+    for index, group in enumerate(groups):
+        units = group & owner.keys()
+        if not units or group & data or any(weighted.nodes[u].kind == "table" for u in group
+                                            if u in weighted.nodes):
+            continue
+        contexts = {owner[u] for unit in units for u in users.get(unit, ()) if u in owner}
+        contexts.discard(index)
+        used = {u for u in units - fixed if users.get(u)}
+        if len(contexts) >= 2:
+            kernel |= used
+            working[index] -= used
+        elif len(contexts) == 1:
+            target = contexts.pop()
+            working[index] -= used
+            working[target] |= used
+            for unit in used:
+                how[unit] = "with-its-users"
+    return kernel, sorted((frozenset(g) for g in working if g), key=min)
 
 
 def _data_units(graph: CouplingGraph, weighted: Weighted, kinds: tuple[str, ...]) -> set[str]:

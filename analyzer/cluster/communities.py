@@ -23,6 +23,7 @@ RESOLUTIONS = (0.5, 1.0, 1.5, 2.0, 3.0)
 SEEDS = 2  # runs per candidate resolution
 _THRESHOLD = 1e-4  # Louvain stops a level when modularity gains less than this
 MIN_MEMBERS = 3  # a smaller group is merged into its strongest neighbour
+KERNEL_SPREAD = 1 / 3  # a kernel element's users span this share of the effective contexts
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +81,15 @@ def _strength(graph: nx.Graph, group: frozenset[str], owner: Mapping[str, int]) 
 
 
 def settle(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]],
-           min_members: int = MIN_MEMBERS) -> Groups:
+           min_members: int = MIN_MEMBERS, keep: frozenset[str] = frozenset()) -> Groups:
     """Merge groups with fewer than ``min_members`` elements into the group they are most
-    tied to, smallest first; a group tied to nothing stays as it is (its elements are
-    unplaced)."""
+    tied to, smallest first; a group tied to nothing, or holding a node of ``keep`` (a pinned
+    context), stays as it is."""
     working = [set(g) for g in groups]
     owner = {node: i for i, group in enumerate(working) for node in group}
     sizes = [sum(len(members.get(n, ())) for n in g) for g in working]
-    small = sorted((i for i, size in enumerate(sizes) if 0 < size < min_members),
+    small = sorted((i for i, size in enumerate(sizes)
+                    if 0 < size < min_members and not working[i] & keep),
                    key=lambda i: (sizes[i], min(working[i])))
     for index in small:
         if not working[index] or sizes[index] >= min_members:
@@ -219,22 +221,39 @@ def _adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]
     return sorted(groups, key=min)
 
 
+def effective_count(counts: Iterable[int]) -> float:
+    """How many groups ``counts`` are spread over, weighing each by its share (the inverse
+    Simpson index): four equal groups give 4, one large group and three single ones about 1.3."""
+    values = [c for c in counts if c > 0]
+    total = sum(values)
+    return total * total / sum(c * c for c in values) if total else 0.0
+
+
 def kernel_candidates(dependents: Mapping[str, set[str]], labels: Mapping[str, int],
                       contexts: int) -> set[str]:
     """Elements used from many contexts, none of which dominates: generic utilities.
-    ``dependents`` maps an element to the elements that use it (code and links)."""
+    ``dependents`` maps an element to the elements that use it (code and links).
+
+    "Many" is relative to how the code itself is spread: the users must be spread over at
+    least KERNEL_SPREAD of the effective number of contexts, and over three at least. A cut
+    with a few large contexts and a long tail of small ones has an effective count near the
+    large ones, so a utility used all over those is kernel however many small ones there are.
+    """
     if contexts < 3:
         return set()
+    sizes: dict[int, int] = defaultdict(int)
+    for label in labels.values():
+        sizes[label] += 1
+    needed = KERNEL_SPREAD * effective_count(sizes.values())
     kernel: set[str] = set()
-    spread = max(3, round(contexts * 0.4))
     for element, users in dependents.items():
         seen: dict[int, int] = defaultdict(int)
         for user in users:
             if user in labels:
                 seen[labels[user]] += 1
-        if len(seen) < spread:
+        if len(seen) < 3:
             continue
         total = sum(seen.values())
-        if max(seen.values()) <= 0.5 * total:
+        if max(seen.values()) <= 0.5 * total and effective_count(seen.values()) >= needed:
             kernel.add(element)
     return kernel

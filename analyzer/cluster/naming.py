@@ -2,7 +2,8 @@
 
 A context's terms are its elements' strongest terms (a class's count double, as the nouns of a
 domain live in its classes) and its tables' words. The words of the tables it holds name its
-entities and rank first, the one most of its elements use first; the other terms follow,
+entities and rank first, the one most of its elements use first, when at least a tenth of its
+elements use them; the other terms follow,
 scored by how often the context uses them against how many contexts use them (class-based
 TF-IDF). The best term that no other context has taken names it, and a second term is added
 when needed to stay unique.
@@ -51,7 +52,9 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
     for key, bag in bags.items():
         # the words of the tables a context holds name its entities: they come first, the
         # one most of its elements use first; then the other terms by class-based TF-IDF
-        entities = entity_words[key]
+        # a table that few of a large context's elements speak of does not name it
+        floor = _ENTITY_SHARE * sum(1 for i in groups[key] if nodes[i].kind != "table")
+        entities = {w for w in entity_words[key] if mentions[key][w] >= floor}
         scored = sorted(((0, -mentions[key][term], -count, term) if term in entities else
                          (1, 0, -count * math.log(1 + total / spread[term]), term)
                          for term, count in bag.items()))
@@ -60,6 +63,7 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
 
 
 _NAME_WEIGHT = {"table": 3.0, "class": 2.0, "function": 1.0}
+_ENTITY_SHARE = 0.1  # share of a context's elements that must use a table's word to name it
 def _name_words(node: Node) -> list[str]:
     name = node.id.removeprefix("table:").rpartition(":")[2].rpartition(".")[2]
     return [word for word in words(name) if word not in _GENERIC]
