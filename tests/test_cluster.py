@@ -18,6 +18,7 @@ from analyzer import api
 from analyzer.cli import cli
 from analyzer.cluster import KERNEL, decompose
 from analyzer.cluster.communities import effective_count, kernel_candidates
+from analyzer.cluster.naming import context_terms
 from analyzer.cluster.reference import load_reference, packages_reference, score_against
 from analyzer.coupling import (
     ClusterOptions,
@@ -183,6 +184,20 @@ def test_a_long_tail_of_small_contexts_does_not_keep_a_utility_out_of_the_kernel
     lopsided = {f"0.{i}" for i in range(4)} | {"1.0", "2.0"}
     kernel = kernel_candidates({"util:even": even, "util:lopsided": lopsided}, labels, 13)
     assert kernel == {"util:even"}
+
+
+def test_a_table_few_of_a_large_context_speak_of_does_not_name_it() -> None:
+    # saleor's GraphQL layer held the gift card table and was named "gift"
+    nodes = {f"api:{n}Input": Node(f"api:{n}Input", "class", "api", terms=("input",))
+             for n in ("Order", "Product", "Page", "Menu", "Voucher", "Sale", "Staff", "User",
+                       "Shop", "Site", "Token", "Wishlist")}
+    nodes["api:GiftCardType"] = Node("api:GiftCardType", "class", "api")
+    nodes["table:gift_card"] = Node("table:gift_card", "table")
+    shop = {"shop:Order": Node("shop:Order", "class", "shop"),
+            "table:order": Node("table:order", "table")}
+    terms = context_terms({"api": sorted(nodes), "shop": sorted(shop)}, nodes | shop)
+    assert terms["api"][0] == "input"
+    assert terms["shop"][0] == "order"
 
 
 def _domains_and_a_helper(helper_users: tuple[str, ...]) -> CouplingGraph:

@@ -7,7 +7,7 @@
 3. With the shared kernel on: elements used from many contexts, none dominant, go to the
    kernel and the rest is clustered again without them.
 4. Honour keep-apart constraints; code with no data that one other context alone uses follows
-   it; a table-free context used from several others is a library and joins the kernel.
+   it; a table-free context is a library and joins the kernel, or its one user context.
 5. Name the contexts (``naming``), explain every placement,
    roll the atoms up to modules with a split plan, and measure (``metrics``).
 """

@@ -3,10 +3,9 @@
 A context's terms are its elements' strongest terms (a class's count double, as the nouns of a
 domain live in its classes) and its tables' words. The words of the tables it holds name its
 entities and rank first, the one most of its elements use first, when at least a tenth of its
-elements use them; the other terms follow,
-scored by how often the context uses them against how many contexts use them (class-based
-TF-IDF). The best term that no other context has taken names it, and a second term is added
-when needed to stay unique.
+elements use them; the other terms follow, scored by how often the context uses them against
+how many contexts use them (class-based TF-IDF). The best term that no other context has
+taken names it, and a second term is added when needed to stay unique.
 """
 
 from __future__ import annotations
@@ -42,7 +41,8 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
                 bag[word] = bag.get(word, 0.0) + own
             for rank, term in enumerate(node.terms[:5]):
                 bag[term] = bag.get(term, 0.0) + 0.5 * (1.0 - 0.15 * rank)
-            mentions[key].update(set(named) | set(node.terms[:5]))
+            if node.kind != "table":
+                mentions[key].update(set(named) | set(node.terms[:5]))
         bags[key] = bag
     spread: Counter[str] = Counter()
     for bag in bags.values():
