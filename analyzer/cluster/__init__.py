@@ -277,9 +277,12 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     groups, choice = _cut(weighted, options)
     groups = _separate_pins(weighted, groups, pinned)
     groups = _keep_apart(graph, weighted, groups, options, pinned, conflicts, how)
-    groups = _with_sole_user(graph, weighted, groups, set(pinned), how)
-    if options.kernel:
-        libraries, followed = _libraries(graph, weighted, groups, set(pinned), how)
+    # what uses what, and what touches data, among the units left after the kernel
+    users = _dependents(graph, weighted)
+    data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
+    groups = _with_sole_user(weighted, groups, users, data, set(pinned), how)
+    if options.kernel and any(n.kind == "table" for n in graph.nodes):
+        libraries, followed = _libraries(weighted, groups, users, data, set(pinned), how)
         if followed != groups:
             kernel |= libraries
             weighted = mix(graph, options, merged, frozenset(kernel))
@@ -287,14 +290,12 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
 
 
-def _with_sole_user(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
-                    how: dict[str, str]) -> Groups:
+def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
+                    data: set[str], fixed: set[str], how: dict[str, str]) -> Groups:
     """Code that touches no table and is used from one context only is that context's private
     code, whatever its words say: a module's share of a context moves to the context of its
     users when they all sit in one other context. Moves cascade (a helper follows the code it
     serves) until nothing moves; pinned code stays."""
-    users = _dependents(graph, weighted)
-    data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
     working = [set(g) for g in groups]
     for _ in range(_FOLLOW_ROUNDS):
         owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
@@ -324,17 +325,14 @@ def _with_sole_user(graph: CouplingGraph, weighted: Weighted, groups: Groups, fi
     return sorted((frozenset(g) for g in working if g), key=min)
 
 
-def _libraries(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
-               how: dict[str, str]) -> tuple[set[str], Groups]:
-    """A context that holds no table and no data access is a library, not a service, when the
-    project has tables at all. What in it others use joins the shared kernel when two or more
-    contexts use it, or its one user context; what nothing uses (a command, a script) stays,
-    and joins its most tied neighbour when fewer than three atoms are left. Returns the units
-    that join the kernel and the groups after the moves."""
-    if not any(n.kind == "table" for n in graph.nodes):
-        return set(), groups
-    users = _dependents(graph, weighted)
-    data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
+def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
+               data: set[str], fixed: set[str], how: dict[str, str]
+               ) -> tuple[set[str], Groups]:
+    """A context that holds no table and no data access is a library, not a service (asked
+    only when the project has tables at all). What in it others use joins the shared kernel
+    when two or more contexts use it, or its one user context; what nothing uses (a command,
+    a script) stays, and joins its most tied neighbour when fewer than three atoms are left.
+    Returns the units that join the kernel and the groups after the moves."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     working = [set(g) for g in groups]
     kernel: set[str] = set()
