@@ -298,6 +298,9 @@ class SqlStatement:
     writes: tuple[str, ...]  # sorted
     ddl: tuple[str, ...]  # sorted: CREATE / ALTER / DROP targets
     problems: tuple[str, ...] = ()  # what could not be read, for diagnostics
+    # read tables that are only ever joined (after a JOIN or a FROM list's comma): lookups
+    # beside the table a query is about, never its first FROM table
+    lookups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -312,6 +315,9 @@ class TableAccess:
     line: int
     confidence: Confidence
     evidence: str  # a short snippet of the code
+    # a read of a table only joined to the one the query is about (SQL JOIN, Django's
+    # select_related, SQLAlchemy's join): a lookup, which couples less than a read
+    lookup: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)

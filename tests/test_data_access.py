@@ -187,6 +187,10 @@ def test_django_queries_read_and_write(project: Project) -> None:
     services = "shop.services:"
     assert {("store_product", "read", services + "listing"),
             ("store_brand", "read", services + "listing")} <= found
+    # select_related joins the brand to the products the query is about: a lookup
+    listing = {a.table: a.lookup for a in data_of(root).accesses
+               if a.atom == services + "listing"}
+    assert listing == {"store_product": False, "store_brand": True}
     # multi-table inheritance: creating a child writes the parent's table too
     assert {("store_book", "write", services + "publish"),
             ("store_product", "write", services + "publish")} <= found
@@ -316,6 +320,10 @@ def test_raw_sql_confidence_and_dynamic_parts(project: Project) -> None:
             ("sessions", "write", "report", "high"), ("visits", "read", "report", "high"),
             ("hidden_table", "read", "note", "low"), ("ghosts", "write", "legacy.sql", "low"),
             } <= got
+    # joined to the table the query is about: a lookup; the first FROM table never is
+    lookups = {(a.table, a.lookup) for a in data.accesses if a.atom.endswith(":report")
+               and a.mode.value == "read"}
+    assert lookups == {("customers", True), ("visits", False)}
     assert not any("__seamline_dyn__" in a.table for a in data.accesses)
     dynamic = [s for s in data.sql if "customers" in s.text]
     assert dynamic and "__seamline_dyn__" in dynamic[0].text

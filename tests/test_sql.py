@@ -91,6 +91,28 @@ def test_from_lists_and_joins(sql: str, expected: Reading) -> None:
     check(sql, expected)
 
 
+@pytest.mark.parametrize(("sql", "lookups"), [
+    ("SELECT c.email FROM orders o JOIN customers c ON c.id = o.customer_id"
+     " LEFT JOIN payments p ON p.order_id = o.id", "customers payments"),
+    ("SELECT * FROM a, b, c WHERE a.x = b.y", "b c"),
+    ("SELECT * FROM (a JOIN b ON a.id = b.id) JOIN c ON 1 = 1", "b c"),
+    # a table that is also the one a query is about is no lookup: self-joins, subqueries
+    ("SELECT * FROM orders o JOIN orders p ON p.parent_id = o.id", ""),
+    ("SELECT * FROM a JOIN b ON 1 = 1 WHERE a.x IN (SELECT x FROM b)", ""),
+    ("SELECT * FROM a WHERE a.x IN (SELECT x FROM b JOIN c ON 1 = 1)", "c"),
+    # the written table is not a lookup, even where it is joined
+    ("INSERT INTO t SELECT * FROM a JOIN t ON a.id = t.id", ""),
+    ("DELETE FROM t USING u WHERE t.id = u.id", ""),
+    ("SELECT * FROM orders", ""),
+], ids=str)
+def test_joined_tables_are_lookups(sql: str, lookups: str) -> None:
+    """The first table of a FROM is what a query is about; the tables joined to it (a JOIN,
+    a FROM list's comma) are lookups, which couple less. Every lookup is still a read."""
+    statement = one(sql)
+    assert set(statement.lookups) == set(lookups.split())
+    assert set(statement.lookups) <= set(statement.reads)
+
+
 @pytest.mark.parametrize(("sql", "expected"), [
     case("SELECT * FROM t WHERE id IN (SELECT t_id FROM u)", "select", "t u"),
     case("SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)", "select", "t u"),

@@ -284,7 +284,8 @@ class _AtomReader:
         self.changed: dict[Val, tuple[int, str]] = {}  # instances changed, not yet added
         self.strings: list[Val] = []
         self.bound_strings: list[Val] = []
-        self.pending: dict[tuple[str, AccessMode], tuple[str, Confidence]] = {}
+        # (table, mode) -> (via, confidence, a lookup only) for the statement being read
+        self.pending: dict[tuple[str, AccessMode], tuple[str, Confidence, bool]] = {}
         self.line = 0
         self.attributes = _Attributes(interpreter)
         self.depth = 0
@@ -594,11 +595,11 @@ class _AtomReader:
                         break
                     info = models[relation.target]
                     if info.table:
-                        self._record((info.table,), AccessMode.READ, pack.via)
+                        self._record((info.table,), AccessMode.READ, pack.via, lookup=True)
             elif arg.kind in ("model", "relation"):
-                self._record(arg.tables, AccessMode.READ, pack.via)
+                self._record(arg.tables, AccessMode.READ, pack.via, lookup=True)
                 if arg.items:
-                    self._record(arg.items[0].tables, AccessMode.READ, pack.via)
+                    self._record(arg.items[0].tables, AccessMode.READ, pack.via, lookup=True)
 
     def _session(self, method: str, args: list[Val]) -> Val:
         """A call on an object seamline cannot type (a session, ``db.session``): it matters
@@ -713,7 +714,10 @@ class _AtomReader:
         self.it.findings.sql.append(SqlSite(self.path, self.line, self.atom, confidence,
                                             text, statements))
         for statement in statements:
-            self._record(statement.reads, AccessMode.READ, "sql", confidence)
+            lookups = set(statement.lookups)
+            self._record([t for t in statement.reads if t not in lookups], AccessMode.READ,
+                         "sql", confidence)
+            self._record(statement.lookups, AccessMode.READ, "sql", confidence, lookup=True)
             self._record(statement.writes, AccessMode.WRITE, "sql", confidence)
             self._record(statement.ddl, AccessMode.DDL, "sql", confidence)
             for problem in statement.problems:
@@ -723,13 +727,17 @@ class _AtomReader:
     # ------------------------------------------------------------------ accesses
 
     def _record(self, tables: Iterable[str], mode: AccessMode, via: str,
-                confidence: Confidence = Confidence.HIGH) -> None:
+                confidence: Confidence = Confidence.HIGH, lookup: bool = False) -> None:
+        """``lookup``: the tables are only joined to the one the query is about."""
         if self.quiet:
             return
         for table in tables:
             key = (table, mode)
-            if key not in self.pending or _rank(confidence) > _rank(self.pending[key][1]):
-                self.pending[key] = (via, confidence)
+            old = self.pending.get(key)
+            if old is None or _rank(confidence) > _rank(old[1]):
+                self.pending[key] = (via, confidence, lookup and (old is None or old[2]))
+            elif not lookup and old[2]:  # also read as the table a query is about
+                self.pending[key] = (old[0], old[1], False)
 
     def flush(self, line: int, text: str) -> None:
         """One access per table and mode for the statement at ``line``; a write of a table
@@ -742,11 +750,11 @@ class _AtomReader:
                 self.loose(value, Confidence.LOW)
         self.strings = []
         written = {table for table, mode in self.pending if mode is AccessMode.WRITE}
-        for (table, mode), (via, confidence) in sorted(self.pending.items()):
+        for (table, mode), (via, confidence, lookup) in sorted(self.pending.items()):
             if mode is AccessMode.READ and table in written and via != "sql":
                 continue
             self.it.findings.accesses.append(TableAccess(
-                table, mode, via, self.atom, self.path, line, confidence, text))
+                table, mode, via, self.atom, self.path, line, confidence, text, lookup))
         self.pending = {}
 
 

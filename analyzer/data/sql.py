@@ -299,18 +299,23 @@ class _Reading:
     ddl: set[str] = field(default_factory=set)
     ctes: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    driving: set[str] = field(default_factory=set)  # first item of a FROM, USING's table
+    joined: set[str] = field(default_factory=set)  # after a JOIN or a FROM list's comma
 
     def merge(self, other: _Reading) -> None:
         self.reads |= other.reads
         self.writes |= other.writes
         self.ddl |= other.ddl
+        self.driving |= other.driving
+        self.joined |= other.joined
         self.problems.extend(other.problems)
 
     def statement(self) -> SqlStatement:
         def real(names: set[str]) -> tuple[str, ...]:
             return tuple(sorted(n for n in names if n not in self.ctes))
         return SqlStatement(self.kind, real(self.reads), real(self.writes), real(self.ddl),
-                            tuple(dict.fromkeys(self.problems)))
+                            tuple(dict.fromkeys(self.problems)),
+                            real(self.joined - self.driving - self.writes))
 
 
 @dataclass(slots=True)
@@ -383,7 +388,7 @@ class _Walk:
             if len(self.frames) > 1:
                 self.frames.pop()
         elif value == "," and self.frames[-1].from_list:
-            self.table_item()
+            self.table_item(joined=True)
 
     def keyword(self, word: str) -> None:
         reading = self.reading
@@ -403,7 +408,7 @@ class _Walk:
             self.from_keyword(frame)
         elif _is_join(word):
             frame.from_list = True
-            self.table_item()
+            self.table_item(joined=True)
         elif word == "using" and reading.kind in ("delete", "merge") \
                 and len(self.frames) == 1 and not self.using_read:
             self.using_read = True
@@ -445,9 +450,11 @@ class _Walk:
 
     # ----------------------------------------------------------------- table positions
 
-    def table_item(self) -> None:
+    def table_item(self, joined: bool = False) -> None:
         """One item of a FROM list, a JOIN or a USING: a table, a function call, a subquery or
-        a parenthesised join. The items after it are read by the main loop (commas, JOINs)."""
+        a parenthesised join. The items after it are read by the main loop (commas, JOINs).
+        ``joined``: the item follows a JOIN or a comma, so it is a lookup beside the table the
+        query is about, not that table."""
         while True:
             self.skip_keywords(("only", "lateral"))
             if not self.is_punct("("):
@@ -459,6 +466,7 @@ class _Walk:
         name, consumed = self.table_name(columns=False)
         if name is not None and name != "dual":
             self.reading.reads.add(name)
+            (self.reading.joined if joined else self.reading.driving).add(name)
         if consumed and name is not None:
             self.dynamic_continuation()
 

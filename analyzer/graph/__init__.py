@@ -5,7 +5,8 @@ Every signal is built on its own, so each can be weighed or switched off when cl
 * ``code``: atom A references atom B ``n`` times: weight ``1 + ln n`` (half for type-only use);
 * ``links``: framework links (string foreign keys, ``get_model``, ``get_class``...);
 * ``data``: an atom and a table it writes (1), reads (0.5) or declares (2), halved when
-  seamline is not sure of the access; tables are nodes, so atoms that share one meet there;
+  seamline is not sure of the access and for a lookup (a table only joined to the one the
+  query is about); tables are nodes, so atoms that share one meet there;
 * ``vocabulary``: each atom's nearest neighbours by TF-IDF cosine similarity;
 * ``usecases``: an entry point and the atoms it reaches, ``1 / (1 + steps)``;
 * ``cochange``: files that change in the same commits (git history);
@@ -173,6 +174,8 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
     for access in data.accesses:
         weight = _MODE_WEIGHT[access.mode.value]
         if access.confidence is Confidence.LOW:
+            weight /= 2
+        if access.lookup:  # SELECT ... FROM orders JOIN customers is about orders
             weight /= 2
         builder.edge(builder.atom_of(access.atom), f"table:{access.table}", "data",
                      access.mode.value, weight)

@@ -36,7 +36,7 @@ from analyzer.model import (
     TableAccess,
 )
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 
 def _params(params: tuple[Param, ...]) -> list[dict[str, Any]]:
@@ -112,7 +112,7 @@ def _table(table: Table) -> dict[str, Any]:
 def _access(item: TableAccess) -> dict[str, Any]:
     return {"table": item.table, "mode": item.mode.value, "via": item.via, "atom": item.atom,
             "path": item.path, "line": item.line, "confidence": item.confidence.value,
-            "evidence": item.evidence}
+            "lookup": item.lookup, "evidence": item.evidence}
 
 
 def _sql_site(site: SqlSite) -> dict[str, Any]:
@@ -120,7 +120,8 @@ def _sql_site(site: SqlSite) -> dict[str, Any]:
         "path": site.path, "line": site.line, "atom": site.atom,
         "confidence": site.confidence.value, "text": site.text,
         "statements": [{"kind": s.kind, "reads": list(s.reads), "writes": list(s.writes),
-                        "ddl": list(s.ddl), "problems": list(s.problems)}
+                        "ddl": list(s.ddl), "lookups": list(s.lookups),
+                        "problems": list(s.problems)}
                        for s in site.statements],
     }
 
