@@ -24,6 +24,7 @@ from analyzer.cluster import metrics
 from analyzer.cluster.communities import (
     RESOLUTIONS,
     SEEDS,
+    TOLERANCE,
     Candidate,
     Groups,
     exactly,
@@ -224,14 +225,16 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
                      "reach the count exactly.",)
         return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
     resolutions = RESOLUTIONS if options.resolution is None else (options.resolution,)
-    candidates, groups = sweep(graph, members, options.seed, resolutions)
-    best = max(candidates, key=lambda c: c.score)
+    candidates, best, groups = sweep(graph, members, options.seed, resolutions)
     if options.resolution is not None:
         return groups, Choice("resolution", best.resolution, tuple(candidates), (
             f"resolution {best.resolution:g} was set; it gives {best.contexts} contexts "
             f"(modularity {best.modularity:.3f}, seed agreement {best.stability:.2f}).",))
+    top = max(candidates, key=lambda c: c.score)
     lines = [f"Tried resolutions {', '.join(f'{c.resolution:g}' for c in candidates)} with "
-             f"{SEEDS} seeds each; kept the one with the best modularity x seed agreement.",
+             f"{SEEDS} seeds each, scored by modularity x seed agreement; of those within "
+             f"{TOLERANCE:.0%} of the best score ({top.score:.3f}), kept the one with the "
+             "fewest contexts.",
              f"resolution {best.resolution:g}: {best.contexts} contexts, modularity "
              f"{best.modularity:.3f}, seed agreement {best.stability:.2f}."]
     others = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)[:2]

@@ -3,8 +3,11 @@ of the number of contexts), a fixed number of contexts, and the shared kernel.
 
 Louvain (networkx) is deterministic for a seed and a node order, and both are fixed here.
 The resolution is chosen by a sweep: each candidate is run with several seeds; a cut that
-changes with the seed is not a seam, so candidates are ranked by modularity times agreement
-between seeds (the mean adjusted Rand index of the seeds' partitions).
+changes with the seed is not a seam, so candidates are scored by modularity times agreement
+between seeds (the mean adjusted Rand index of the seeds' partitions). Scores within
+``TOLERANCE`` of the best are within the noise of two seeds, and of those the cut with the
+fewest contexts is kept: fewer services is the cautious proposal (the one-standard-error
+rule of model selection).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from analyzer.cluster import metrics
 
 RESOLUTIONS = (0.5, 1.0, 1.5, 2.0, 3.0)
 SEEDS = 2  # runs per candidate resolution
+TOLERANCE = 0.1  # a candidate scoring within this share of the best one ties with it
 _THRESHOLD = 1e-4  # Louvain stops a level when modularity gains less than this
 MIN_MEMBERS = 3  # a smaller group is merged into its strongest neighbour
 KERNEL_SPREAD = 1 / 3  # a kernel element's users span this share of the effective contexts
@@ -137,21 +141,29 @@ def _stability(runs: Sequence[Groups], members: Mapping[str, Sequence[str]]) -> 
 
 
 def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
-          resolutions: Iterable[float] = RESOLUTIONS) -> tuple[list[Candidate], Groups]:
-    """Try each resolution; return every candidate and the groups of the best one."""
+          resolutions: Iterable[float] = RESOLUTIONS
+          ) -> tuple[list[Candidate], Candidate, Groups]:
+    """Try each resolution; return every candidate, the one kept and its groups: the fewest
+    contexts among those scoring within ``TOLERANCE`` of the best."""
     candidates: list[Candidate] = []
-    best: tuple[float, Groups] | None = None
+    groups: dict[float, Groups] = {}
     for resolution in resolutions:
         runs = [settle(graph, louvain(graph, resolution, seed + i), members)
                 for i in range(SEEDS)]
         quality = _modularity(graph, runs[0])
-        candidate = Candidate(resolution, count_contexts(runs[0], members), round(quality, 4),
-                              round(_stability(runs, members), 4))
-        candidates.append(candidate)
-        if best is None or candidate.score > best[0] + 1e-9:
-            best = (candidate.score, runs[0])
-    assert best is not None
-    return candidates, best[1]
+        candidates.append(Candidate(resolution, count_contexts(runs[0], members),
+                                    round(quality, 4), round(_stability(runs, members), 4)))
+        groups[resolution] = runs[0]
+    best = kept(candidates)
+    return candidates, best, groups[best.resolution]
+
+
+def kept(candidates: Sequence[Candidate]) -> Candidate:
+    """Of the candidates scoring within ``TOLERANCE`` of the best, the one with the fewest
+    contexts (the lower resolution on a tie)."""
+    top = max(c.score for c in candidates)
+    return min((c for c in candidates if c.score >= (1 - TOLERANCE) * top - 1e-9),
+               key=lambda c: (c.contexts, c.resolution))
 
 
 def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,
