@@ -107,6 +107,16 @@ def test_the_choice_of_k_is_explained_and_a_fixed_k_is_exact(tradepost: api.Anal
         cut = decompose(tradepost.graph, _blind(contexts=wanted))
         assert sum(c.kind == "domain" for c in cut.contexts) == wanted
         assert cut.choice.mode == "fixed"
+    # when the rules after the cut change the count, the reasoning says so with both numbers
+    for resolution in (1.0, 1.5, 2.0, 3.0):
+        cut = decompose(tradepost.graph, _blind(resolution=resolution))
+        chosen = cut.choice.candidates[0].contexts
+        final = sum(c.kind == "domain" for c in cut.contexts)
+        said = [line for line in cut.choice.reasoning if "after the cut" in line]
+        assert said == ([] if chosen == final else [
+            f"pins, keep-apart and the rules after the cut (private code following its users, "
+            f"libraries joining the kernel or their one user) leave {final} contexts of the "
+            f"cut's {chosen}."])
 
 
 def test_resolution_makes_the_cut_coarser_or_finer(tradepost: api.Analysis) -> None:

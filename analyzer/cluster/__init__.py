@@ -484,6 +484,14 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
                                     tuple(held[special]), (),
                                     sum(nodes[e].size for e in by_context[special])))
     scores = _scores(graph, weighted, placements, groups)
+    chosen = next((c.contexts for c in choice.candidates if c.resolution == choice.resolution),
+                  len(order))
+    if choice.mode != "fixed" and chosen != len(order):  # why the count is not the cut's
+        choice = replace(choice, reasoning=(
+            *choice.reasoning,
+            f"pins, keep-apart and the rules after the cut (private code following its users, "
+            f"libraries joining the kernel or their one user) leave {len(order)} contexts of "
+            f"the cut's {chosen}."))
     return Decomposition(options, tuple(contexts), placements, modules, choice,
                          tuple(conflicts), scores)
 
