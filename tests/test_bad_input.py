@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.extract.code import extract
-from analyzer.model import ParseStatus, Severity
+from analyzer.model import DYNAMIC, ParseStatus, Severity
 from tests.conftest import Tree, module, run
 
 GOOD: Tree = {"app/__init__.py": "", "app/good.py": "def fine():\n    return 1\n"}
@@ -126,3 +126,27 @@ def test_python_like_text_never_crashes_and_lines_stay_in_range(source: str) -> 
         assert all(1 <= i.line <= top for i in facts.imports)
         assert all(1 <= d.line <= d.end_line <= top for d in facts.definitions)
         assert all(1 <= u.line <= top for a in facts.uses for u in a.uses)
+
+
+def test_a_long_run_of_adjacent_literals_keeps_its_value_and_every_line() -> None:
+    """Past libcst's depth, the run is merged into one literal and parsed again: the same
+    value, the same line numbers after it. F-strings, bytes, a literal over two lines and
+    comments inside the run stay as they are."""
+    run_lines = ['    "SELECT id FROM adjacent WHERE id IN ("  # the head',
+                 *(f'    "{i}, "' for i in range(1_500)),
+                 '    f"{dynamic}, "', '    """7,\n8, """', '    "0)"']
+    source = "\n".join([
+        "def query(cur, dynamic):", "    cur.execute(", *run_lines, "    )",
+        "BLOB = (", *(f"    b'{i}'" for i in range(600)), ")", "def after():", "    return 1",
+    ]) + "\n"
+    facts = extract(source.encode(), marker="@generated", include_generated=False,
+                    max_bytes=10_000_000)
+    assert facts.status is ParseStatus.OK, facts.problem
+    after_line = source.splitlines().index("def after():") + 1
+    assert [(d.name, d.line) for d in facts.definitions] == [("query", 1), ("after", after_line)]
+    [flow] = [f for f in facts.flows if f.atom == "query"]
+    [(_, summary, line, _)] = [event for event in flow.events if event[0] == "x"]
+    assert line == 2
+    numbers = "".join(f"{i}, " for i in range(1_500))
+    assert summary[2][0] == ["s", f"SELECT id FROM adjacent WHERE id IN ({numbers}"
+                                  f"{DYNAMIC}, 7,\n8, 0)"]

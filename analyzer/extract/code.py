@@ -37,6 +37,7 @@ from analyzer.extract.source import (
     cpython_syntax_error,
     decode,
     is_generated,
+    merge_string_runs,
     python2_hint,
     suppressions,
 )
@@ -57,7 +58,7 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-14"
+EXTRACTOR_VERSION = "code-15"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -134,6 +135,7 @@ def _names_a_class(dotted_name: str) -> bool:
 
 
 _SOURCE_LIMIT = 120
+_SQL_HEAD = 2_000  # of a run of adjacent literals, read to see whether it is SQL
 
 
 def _source(node: cst.CSTNode) -> str:
@@ -342,6 +344,8 @@ class _FileVisitor(cst.CSTVisitor):
         self._words: dict[str, dict[str, int]] = {}  # atom -> identifier -> count
         self._docs: dict[str, str] = {}
         self._dotted: dict[str, set[str]] = {}  # atom -> "a.b.C" strings (dynamic references)
+        # The nested tails of a run of adjacent literals: its pieces and where the tail starts
+        self._tails: dict[int, tuple[tuple[str | None, ...], int]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -490,11 +494,43 @@ class _FileVisitor(cst.CSTVisitor):
     def _loose_sql(self, node: cst.BaseExpression) -> None:
         if self._quiet or self._in_class_body():
             return
-        text = string_value(node)
+        if isinstance(node, cst.ConcatenatedString):
+            text = self._concatenation(node)
+        else:
+            text = string_value(node)
         if text is not None and SQLISH.match(text) and keep_string(text):
             self._event(["q", text, self._start_line(node)])
             self._quiet += 1
             self._quiet_calls.add(id(node))
+
+    def _concatenation(self, node: cst.ConcatenatedString) -> str | None:
+        """The text of ``"a" "b" "c"`` when it may be SQL, else None. libcst nests such a run
+        to the right, and each nested tail is visited too: the pieces are evaluated once, for
+        the whole run, and a tail is joined only when its head looks like SQL."""
+        known = self._tails.pop(id(node), None)
+        if known is None:
+            pieces: list[str | None] = []
+            tails: list[cst.ConcatenatedString] = []
+            current: cst.BaseExpression = node
+            while isinstance(current, cst.ConcatenatedString):
+                tails.append(current)
+                pieces.append(string_value(current.left))
+                current = current.right
+            pieces.append(string_value(current))
+            run = tuple(pieces)
+            for index, tail in enumerate(tails[1:], start=1):
+                self._tails[id(tail)] = (run, index)
+            known = (run, 0)
+        run, start = known
+        texts = [piece for piece in run[start:] if piece is not None]
+        if len(texts) < len(run) - start:
+            return None
+        head = ""
+        for text in texts:
+            head += text
+            if len(head) >= _SQL_HEAD:
+                break
+        return "".join(texts) if SQLISH.match(head) else None
 
     def _unquiet(self, node: cst.CSTNode) -> None:
         if id(node) in self._quiet_calls:
@@ -898,6 +934,14 @@ def _rejected(rejection: Rejection, lines: int) -> FileFacts:
                      problem=(rejection.line, rejection.message))
 
 
+def _visited(text: str, source_lines: Sequence[str],
+             vocabulary: frozenset[str]) -> _FileVisitor:
+    module = cst.parse_module(text)
+    visitor = _FileVisitor(module, vocabulary, source_lines)
+    module.visit(visitor)
+    return visitor
+
+
 def extract(data: bytes, *, marker: str, include_generated: bool,
             max_bytes: int, vocabulary: frozenset[str] = frozenset()) -> FileFacts:
     """All facts of one file's bytes. Never raises for bad input: it reports it."""
@@ -919,9 +963,15 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
     if deep is not None:
         return _rejected(deep, lines)
     try:
-        module = cst.parse_module(text)
-        visitor = _FileVisitor(module, vocabulary, text.splitlines())
-        module.visit(visitor)
+        try:
+            visitor = _visited(text, text.splitlines(), vocabulary)
+        except (cst.ParserSyntaxError, RecursionError):
+            # Only then: a long run of adjacent literals ("a" "b" ...) nests as deep as it is
+            # long in libcst. Merged into one literal (same value, same lines), it parses.
+            merged = merge_string_runs(text)
+            if merged is None:
+                raise
+            visitor = _visited(merged, text.splitlines(), vocabulary)
     except cst.ParserSyntaxError as exc:
         line, message = exc.raw_line, " ".join(exc.message.split())
         precise = cpython_syntax_error(text)

@@ -57,9 +57,17 @@ def string_value(node: cst.BaseExpression) -> str | None:
             return node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
         return value if isinstance(value, str) else None
     if isinstance(node, cst.ConcatenatedString):
-        left = string_value(node.left)
-        right = string_value(node.right)
-        return None if left is None or right is None else left + right
+        # ``"a" "b" "c"`` nests to the right: walked in a loop, however long the run.
+        pieces: list[str] = []
+        current: cst.BaseExpression = node
+        while isinstance(current, cst.ConcatenatedString):
+            piece = string_value(current.left)
+            if piece is None:
+                return None
+            pieces.append(piece)
+            current = current.right
+        last = string_value(current)
+        return None if last is None else "".join(pieces) + last
     if isinstance(node, cst.FormattedString):
         parts: list[str] = []
         for part in node.parts:

@@ -12,6 +12,7 @@ import re
 import tokenize
 import warnings
 from dataclasses import dataclass
+from itertools import pairwise
 
 from analyzer.model import ParseStatus
 
@@ -145,6 +146,111 @@ def too_deep(text: str) -> Rejection | None:
     except ValueError:
         pass
     return None
+
+
+_LONG_RUN = 32  # adjacent literals a run must exceed to be merged
+_PREFIX = re.compile(r"[A-Za-z]*")
+# Present from Python 3.12, where an f-string is a sequence of tokens.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", None)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    start: int  # offsets in the text
+    end: int
+    source: str  # the literal as written; "" for an f-string, which is never merged
+
+
+def _literal_runs(text: str) -> list[list[_Literal]]:
+    """The runs of adjacent string literals (implicit concatenation) in ``text``: literals with
+    only line breaks and comments between them. Strings inside f-strings are left alone."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def offset(row: int, column: int) -> int:
+        return line_starts[row - 1] + column
+
+    runs: list[list[_Literal]] = [[]]
+    fstring_depth = 0
+    fstring_start = 0
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        kind = token.type
+        if _FSTRING_START is not None and kind == _FSTRING_START:
+            fstring_depth += 1
+            if fstring_depth == 1:
+                fstring_start = offset(*token.start)
+        elif _FSTRING_END is not None and kind == _FSTRING_END:
+            fstring_depth -= 1
+            if fstring_depth == 0:
+                runs[-1].append(_Literal(fstring_start, offset(*token.end), ""))
+        elif fstring_depth:
+            continue
+        elif kind == tokenize.STRING:
+            runs[-1].append(_Literal(offset(*token.start), offset(*token.end), token.string))
+        elif kind not in (tokenize.NL, tokenize.COMMENT) and runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) > _LONG_RUN]
+
+
+def _value(literal: _Literal) -> str | bytes | None:
+    """The value of a plain literal on one line; None for an f-string (or t-string) and for a
+    literal over several lines (merged, it would take line breaks out of the file)."""
+    prefix = _PREFIX.match(literal.source)
+    if (not literal.source or prefix is None or set(prefix.group().lower()) & {"f", "t"}
+            or "\n" in literal.source or "\r" in literal.source):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences
+            value = ast.literal_eval(literal.source)
+    except (ValueError, SyntaxError, MemoryError):
+        return None
+    return value if isinstance(value, (str, bytes)) else None
+
+
+def _joined(values: list[str | bytes]) -> str:
+    """One literal for the concatenation of ``values``, all of them str or all bytes."""
+    if isinstance(values[0], bytes):
+        return repr(b"".join(value for value in values if isinstance(value, bytes)))
+    return repr("".join(value for value in values if isinstance(value, str)))
+
+
+def merge_string_runs(text: str) -> str | None:
+    """``text`` with each long run of adjacent string literals (``"a" "b" "c" ...``) written as
+    one literal of the same value where the run starts; None when there is no such run.
+
+    Parsers nest implicit concatenation one level per literal: libcst's tree recurses with it
+    (a visitor runs out of stack at about 400 literals) and its native parser gives up at about
+    3,000. Everything but the literals is kept, line breaks and comments included, so every
+    line number stays the same. F-strings in a run stay as they are; the plain literals
+    between them are merged.
+    """
+    try:
+        runs = _literal_runs(text)
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    pieces: list[str] = []
+    at = 0
+    for run in runs:
+        group: list[_Literal] = []
+        values: list[str | bytes] = []
+        for literal in [*run, _Literal(len(text), len(text), "")]:
+            value = _value(literal)
+            if value is not None and (not values or type(value) is type(values[0])):
+                group.append(literal)
+                values.append(value)
+                continue
+            if len(group) > 1:
+                pieces.append(text[at:group[0].start])
+                pieces.append(_joined(values))
+                for before, after in pairwise(group):
+                    pieces.append(text[before.end:after.start])
+                at = group[-1].end
+            group, values = ([literal], [value]) if value is not None else ([], [])
+    if not pieces:
+        return None
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 _SUPPRESSION = re.compile(r"seamline:\s*ignore\[([^\]]*)\]")
