@@ -28,6 +28,7 @@ from analyzer.data.sql import (
     looks_like_sql,
     read_sql,
 )
+from analyzer.extract.longsql import condense_sql
 from analyzer.model import DYNAMIC, SqlStatement
 
 P = PLACEHOLDER
@@ -771,3 +772,76 @@ def test_a_name_ending_in_a_dot_is_no_table(text: str) -> None:
     (statement,) = read_sql(text)
     assert (statement.reads, statement.writes) == ((), ())
     assert TRUNCATED in statement.problems
+
+
+# --------------------------------------------------------------------------- long SQL
+
+LIMIT = 20_000
+
+
+def _numbers(count: int) -> str:
+    return ", ".join(str(i) for i in range(count))
+
+
+def _condensed_tables(text: str) -> tuple[set[str], set[str], tuple[str, ...]]:
+    kept = condense_sql(text, LIMIT)
+    assert len(kept) <= LIMIT
+    statements = read_sql(kept)
+    return ({t for s in statements for t in s.reads}, {t for s in statements for t in s.writes},
+            tuple(p for s in statements for p in s.problems))
+
+
+@pytest.mark.parametrize(("text", "reads", "writes"), [
+    (f"SELECT a FROM orders WHERE id IN ({_numbers(20_000)})", {"orders"}, set()),
+    ("INSERT INTO lines (id, sku) VALUES " + ", ".join(f"({i}, 'sku-{i}')" for i in
+                                                       range(10_000)), set(), {"lines"}),
+    ("SELECT " + ", ".join(f"col_{i}" for i in range(10_000)) + " FROM wide JOIN other o "
+     "ON o.id = wide.id", {"wide", "other"}, set()),
+    ("UPDATE stock SET " + ", ".join(f"c{i} = {i}" for i in range(5_000)) + " WHERE id IN "
+     "(SELECT id FROM moves)", {"moves"}, {"stock"}),
+    ("SELECT a FROM notes WHERE body = '" + "x" * 50_000 + "' UNION SELECT b FROM more_notes",
+     {"notes", "more_notes"}, set()),
+    (f"SELECT a FROM t WHERE x IN ({_numbers(5_000)}, (SELECT y FROM inside_list), "
+     f"{_numbers(5_000)})", {"t", "inside_list"}, set()),
+])
+def test_long_sql_keeps_every_table_it_names(text: str, reads: set[str],
+                                             writes: set[str]) -> None:
+    assert len(text) > LIMIT
+    assert _condensed_tables(text) == (reads, writes, ())
+
+
+def test_a_from_list_is_never_shortened_and_a_cut_says_so() -> None:
+    """A comma after FROM (or after ``WITH (NOLOCK)``, which does not end the FROM list)
+    separates tables: such a list is kept, and cut only at the limit, with a problem."""
+    for opening in ("SELECT * FROM ", "SELECT * FROM a WITH (NOLOCK), "):
+        text = opening + ", ".join(f"t{i}" for i in range(5_000))
+        reads, _, problems = _condensed_tables(text)
+        assert {f"t{i}" for i in range(1_000)} <= reads
+        assert "t4999" not in reads
+        [problem] = problems
+        assert "not read" in problem and problem != TRUNCATED
+
+
+def test_short_sql_is_kept_as_written() -> None:
+    text = f"SELECT a FROM orders WHERE id IN ({_numbers(1_000)})"
+    assert condense_sql(text, LIMIT) is text
+
+
+def _inflated(sql: str) -> str:
+    """The statement made long where real SQL is long: wide select lists, long IN lists,
+    many VALUES rows."""
+    columns = ", ".join(f"col_{i}" for i in range(1_500))
+    return (sql.replace("SELECT ", f"SELECT {columns}, ")
+            .replace("= %s", f"IN ({_numbers(3_000)})")
+            .replace("VALUES (%s, %s)", "VALUES " + ", ".join(["(%s, %s)"] * 3_000)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated())
+def test_inflated_generated_statements_keep_their_tables(found: Generated) -> None:
+    text = _inflated(found.sql)
+    if len(text) <= LIMIT:
+        text += " -- " + "x" * LIMIT  # a long comment at least
+    reads, writes, problems = _condensed_tables(text)
+    assert (reads, writes) == (found.reads, found.writes), found.sql
+    assert not any("not read" in p for p in problems), found.sql

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from sqlparse import lexer
 from sqlparse import tokens as T
 
+from analyzer.extract.longsql import CUT_MARK
 from analyzer.model import DYNAMIC, SqlStatement
 
 PLACEHOLDER = DYNAMIC  # "__seamline_dyn__": stands for a part only known at run time
@@ -54,6 +55,8 @@ DYNAMIC_SCHEMA = "schema name is built at run time; the table is read without it
 DYNAMIC_FROM = "the FROM clause goes on with a part built at run time; it may name more tables"
 PARAMETER_TABLE = "table name is a query parameter; not read"
 UNBALANCED = "unbalanced parentheses; read as far as they go"
+CUT = ("SQL text too long to read whole, even with its long lists left out: its last {count} "
+       "characters were not read; a table named only there is missed")
 TRUNCATED = "the statement ends where a table name should be"
 
 # =========================================================================== looks_like_sql
@@ -643,7 +646,15 @@ def _read(text: str) -> tuple[SqlStatement, ...]:
         statements = _statements(list(_tokens(text)))
     except Exception as exc:  # sqlparse failing is a problem to report, not a crash
         return (SqlStatement("other", (), (), (), (f"sqlparse could not read it: {exc!r}",)),)
-    return tuple(_read_statement(tokens) for tokens in statements)
+    read = tuple(_read_statement(tokens) for tokens in statements)
+    cut = CUT_MARK.search(text)  # the extraction cut a text too long to keep
+    if cut is None or not read:
+        return read
+    # Where the text was cut, a statement may end early or inside parentheses: that is said
+    # once, by the note on the cut.
+    last = read[-1]
+    problems = tuple(p for p in last.problems if p not in (TRUNCATED, UNBALANCED))
+    return (*read[:-1], replace(last, problems=(*problems, CUT.format(count=cut.group(1)))))
 
 
 _read_cached = lru_cache(maxsize=2048)(_read)

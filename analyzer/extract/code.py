@@ -28,7 +28,7 @@ from analyzer.extract.exprs import (
     Summarizer,
     dotted,
     dotted_name,
-    keep_string,
+    kept_string,
     string_value,
 )
 from analyzer.extract.source import (
@@ -58,7 +58,7 @@ from analyzer.model import (
 )
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-15"
+EXTRACTOR_VERSION = "code-16"
 
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -498,8 +498,8 @@ class _FileVisitor(cst.CSTVisitor):
             text = self._concatenation(node)
         else:
             text = string_value(node)
-        if text is not None and SQLISH.match(text) and keep_string(text):
-            self._event(["q", text, self._start_line(node)])
+        if text is not None and SQLISH.match(text) and (kept := kept_string(text)) is not None:
+            self._event(["q", kept, self._start_line(node)])
             self._quiet += 1
             self._quiet_calls.add(id(node))
 

@@ -13,8 +13,9 @@ A summary keeps the shape that says which table code touches and drops the rest:
     ["k", value]                    True, False, None or an integer
     ["?"]                           anything else
 
-Summaries are cut at a fixed depth and strings at a fixed length, so one odd expression cannot
-blow up the cache.
+Summaries are cut at a fixed depth, so one odd expression cannot blow up the cache. Strings
+are kept up to a fixed length, except SQL: a longer statement is condensed to that length,
+keeping every table it names (``analyzer.extract.longsql``).
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from typing import Any
 
 import libcst as cst
 
+from analyzer.extract.longsql import condense_sql
 from analyzer.model import DYNAMIC
 
 UNKNOWN: list[Any] = ["?"]
 _MAX_DEPTH = 8  # nesting of arguments
 _MAX_CHAIN = 100  # links of one call chain
 _MAX_ITEMS = 12
-_MAX_STRING = 20_000
+_MAX_STRING = 20_000  # SQL longer than this is condensed to this length
 _SHORT_STRING = 200
 
 # A string that may be SQL: the data stage reads it properly; this only keeps it.
@@ -44,8 +46,14 @@ _PERCENT_FIELD = re.compile(r"%%|%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sd
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 
-def keep_string(text: str) -> bool:
-    return len(text) <= _SHORT_STRING or (len(text) <= _MAX_STRING and bool(SQLISH.match(text)))
+def kept_string(text: str) -> str | None:
+    """What a summary keeps of a string: a short one as it is, SQL of any length (condensed
+    when long), nothing of a long string that is not SQL."""
+    if len(text) <= _SHORT_STRING:
+        return text
+    if not SQLISH.match(text):
+        return None
+    return condense_sql(text, _MAX_STRING)
 
 
 def string_value(node: cst.BaseExpression) -> str | None:
@@ -221,4 +229,5 @@ class Summarizer:
     def _string(self, text: str) -> list[Any]:
         if SQLISH.match(text):
             self.hit = True
-        return ["s", text] if keep_string(text) else UNKNOWN
+        kept = kept_string(text)
+        return UNKNOWN if kept is None else ["s", kept]
