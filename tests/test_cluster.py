@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer import api
 from analyzer.cli import cli
@@ -117,6 +119,66 @@ def test_the_choice_of_k_is_explained_and_a_fixed_k_is_exact(tradepost: api.Anal
             f"pins, keep-apart and the rules after the cut (private code following its users, "
             f"libraries joining the kernel or their one user) leave {final} contexts of the "
             f"cut's {chosen}."])
+
+
+def _chains_and_islands() -> CouplingGraph:
+    """The issue's repro: a -> b -> c and d -> e -> f, g and h tied to nothing."""
+    nodes = tuple(Node(n, "class", module=f"m.{n}") for n in "abcdefgh")
+    edges = tuple(Edge(s, t, "code", "call", 1.0) for s, t in ("ab", "bc", "de", "ef"))
+    return CouplingGraph("chains", nodes, edges)
+
+
+@pytest.mark.parametrize("wanted", range(1, 9))
+def test_a_fixed_k_is_exact_with_isolated_elements(wanted: int) -> None:
+    cut = decompose(_chains_and_islands(), ClusterOptions(contexts=wanted))
+    domain = [c for c in cut.contexts if c.kind == "domain"]
+    assert len(domain) == wanted
+    assert sorted(e for c in cut.contexts for e in c.elements) == list("abcdefgh")
+    if wanted == 2:  # the two chains apart, neither cut in half (g and h join one of them)
+        where = {e: c.name for c in domain for e in c.elements}
+        assert where["a"] == where["b"] == where["c"] != where["d"] == where["e"] == where["f"]
+
+
+def test_more_contexts_than_elements_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "g.json"
+    path.write_bytes(dumps_graph(_chains_and_islands()))
+    result = CliRunner().invoke(cli, ["cluster", str(path), "--contexts", "9",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "--contexts 9: the graph has only 8 elements to place" in result.output
+    assert "Traceback" not in result.output
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None)
+def test_a_fixed_k_is_exact_on_any_graph(data: st.DataObject) -> None:
+    # classes, some tied by calls, use cases reaching some of them, some tied to nothing
+    count = data.draw(st.integers(1, 14), label="elements")
+    names = [f"c{i}" for i in range(count)]
+    calls = data.draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names)),
+                               max_size=30), label="calls")
+    cases = data.draw(st.lists(st.lists(st.sampled_from(names), min_size=1, max_size=5),
+                               max_size=4), label="use cases")
+    volume = st.integers(1, 1000)
+    nodes = [Node(n, "class", module=n) for n in names]
+    edges = [Edge(a, b, "code", "call", float(data.draw(volume)), 1) for a, b in calls if a != b]
+    for index, reached in enumerate(cases):
+        nodes.append(Node(f"usecase:{index}", "usecase"))
+        edges.extend(Edge(f"usecase:{index}", r, "usecases", "trace", 1.0) for r in reached)
+    graph = CouplingGraph("random", tuple(nodes), tuple(sorted(set(edges))))
+    wanted = data.draw(st.integers(1, count), label="wanted")
+    kernel = data.draw(st.booleans(), label="kernel")
+    cut = decompose(graph, ClusterOptions(contexts=wanted, kernel=kernel))
+    assert sum(c.kind == "domain" for c in cut.contexts) == wanted
+    assert sorted(p.element for p in cut.placements) == sorted(names)
+
+
+def test_a_fixed_k_on_a_django_sample_beyond_its_natural_count() -> None:
+    analysis = run(SAMPLES / "djshop", structure_blind=True)
+    elements = sum(1 for n in analysis.graph.nodes if n.is_element)
+    for wanted in (18, elements):
+        cut = decompose(analysis.graph, _blind(contexts=wanted))
+        assert sum(c.kind == "domain" for c in cut.contexts) == wanted
 
 
 def test_resolution_makes_the_cut_coarser_or_finer(tradepost: api.Analysis) -> None:

@@ -27,6 +27,7 @@ from analyzer.cluster.communities import (
     TOLERANCE,
     Candidate,
     Groups,
+    adjust,
     exactly,
     kernel_candidates,
     louvain,
@@ -36,6 +37,7 @@ from analyzer.cluster.communities import (
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import ClusterOptions, CouplingGraph, Node
+from analyzer.errors import ConfigError
 
 KERNEL = "shared-kernel"
 UNPLACED = "unplaced"
@@ -275,6 +277,14 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             kernel |= _below(kernel & foundation, set(foundation), uses) - set(pinned)
     # config may pin code to the kernel by name
     kernel |= {unit for unit, context in pinned.items() if context == KERNEL}
+    wanted = options.contexts
+    if wanted is not None:
+        units = len(mix(graph, options, merged).members)
+        if wanted > units:
+            raise ConfigError(f"--contexts {wanted}: the graph has only {units} "
+                              f"{'element' if units == 1 else 'elements'} to place")
+        if wanted > units - len(kernel & set(weighted.members)):
+            kernel = set()  # the count asked for needs the kernel's code too
     if kernel:
         weighted = mix(graph, options, merged, frozenset(kernel))
     groups, choice = _cut(weighted, options)
@@ -285,11 +295,17 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
     groups = _with_sole_user(weighted, groups, users, data, set(pinned), how)
     if options.kernel and any(n.kind == "table" for n in graph.nodes):
-        libraries, followed = _libraries(weighted, groups, users, data, set(pinned), how)
-        if followed != groups:
+        moved = dict(how)
+        libraries, followed = _libraries(weighted, groups, users, data, set(pinned), moved)
+        # a fixed count needs as many units left outside the kernel
+        room = wanted is None or len(weighted.members) - len(libraries) >= wanted
+        if followed != groups and room:
+            how.update(moved)
             kernel |= libraries
             weighted = mix(graph, options, merged, frozenset(kernel))
             groups = settle(weighted.graph, followed, weighted.members, keep=frozenset(pinned))
+    if wanted is not None:  # the rules after the cut must not change the count asked for
+        groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
 
 
@@ -427,8 +443,10 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
         return sum(nodes[e].size for u in units for e in members.get(u, ()))
 
     real = [i for i, g in enumerate(groups) if sum(len(members.get(u, ())) for u in g) > 0]
-    tied = [i for i in real if any(weighted.graph.degree(u, weight="weight") > 0
-                                   for u in groups[i] if u in members)]
+    # a group tied to nothing is unplaced code, unless a number of contexts was asked for
+    tied = real if options.contexts is not None else [
+        i for i in real if any(weighted.graph.degree(u, weight="weight") > 0
+                               for u in groups[i] if u in members)]
     order = sorted(tied, key=lambda i: (-lines(groups[i]), min(groups[i])))
     pin_names = {i: pinned[u] for i in order for u in groups[i] if u in pinned}
     term_groups = {i: [e for u in groups[i] for e in members.get(u, ())] +

@@ -62,8 +62,9 @@ def _numbered(graph: nx.Graph) -> tuple[list[str], nx.Graph]:
     """The graph with nodes numbered in sorted order, made once and kept in the graph's own
     attributes (a sweep runs Louvain on one graph ten times)."""
     cached = graph.graph.get("seamline-numbered")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    # a subgraph or a copy shares or copies the attributes: the numbering must be its own
+    if cached is not None and cached[2] is graph:
+        return cached[0], cached[1]
     names = sorted(graph.nodes)
     number = {name: index for index, name in enumerate(names)}
     numbered = nx.Graph()
@@ -71,7 +72,7 @@ def _numbered(graph: nx.Graph) -> tuple[list[str], nx.Graph]:
     numbered.add_weighted_edges_from(
         sorted((number[a], number[b], w) if number[a] < number[b] else (number[b], number[a], w)
                for a, b, w in graph.edges(data="weight")))
-    graph.graph["seamline-numbered"] = (names, numbered)
+    graph.graph["seamline-numbered"] = (names, numbered, graph)
     return names, numbered
 
 
@@ -168,8 +169,9 @@ def kept(candidates: Sequence[Candidate]) -> Candidate:
 
 def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,
             seed: int) -> tuple[list[Candidate], Groups]:
-    """Groups with ``wanted`` contexts: bisect the resolution, then merge the most tied pair
-    or split the largest group until the count is exact."""
+    """Groups with ``wanted`` contexts, every group holding code counted (``wanted`` must not
+    exceed the units with members): bisect the resolution, then merge the most tied pair or
+    split the largest group until the count is exact."""
     low, high = 0.05, 20.0
     tried: list[Candidate] = []
     groups: Groups = []
@@ -185,52 +187,81 @@ def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,
             low = resolution
         else:
             high = resolution
-    return tried, _adjust(graph, groups, members, wanted, seed)
+    return tried, adjust(graph, groups, members, wanted, seed)
 
 
 def _size(group: frozenset[str], members: Mapping[str, Sequence[str]]) -> int:
     return sum(len(members.get(n, ())) for n in group)
 
 
-def _adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]],
-            wanted: int, seed: int) -> Groups:
-    groups = list(groups)
-    for _ in range(200):
-        real = [g for g in groups if _size(g, members) >= MIN_MEMBERS]
-        if len(real) == wanted:
-            break
-        if len(real) > wanted:
-            best: tuple[float, int, int] | None = None
-            owner = {n: i for i, g in enumerate(groups) for n in g}
-            for i, group in enumerate(groups):
-                if _size(group, members) < MIN_MEMBERS:
-                    continue
-                for j, tie in _strength(graph, group, owner).items():
-                    if j <= i or _size(groups[j], members) < MIN_MEMBERS:
-                        continue
-                    score = tie / (_size(group, members) * _size(groups[j], members))
-                    if best is None or score > best[0]:
-                        best = (score, i, j)
-            if best is None:  # nothing tied: merge the two smallest
-                order = sorted(range(len(groups)), key=lambda k: _size(groups[k], members))
-                order = [k for k in order if _size(groups[k], members) >= MIN_MEMBERS]
-                best = (0.0, order[0], order[1])
-            _, i, j = best
-            groups[i] = groups[i] | groups[j]
-            del groups[j]
-        else:
-            largest = max(range(len(groups)), key=lambda k: (_size(groups[k], members),
-                                                              -k))
-            sub = graph.subgraph(groups[largest]).copy()
-            parts = settle(sub, louvain(sub, 1.0, seed), members)
-            if len([p for p in parts if _size(p, members) >= MIN_MEMBERS]) < 2:
-                parts = settle(sub, louvain(sub, 2.5, seed), members)
-            if len(parts) < 2:
+def adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]],
+           wanted: int, seed: int) -> Groups:
+    """Exactly ``wanted`` groups that hold code (groups of helper nodes alone are kept as they
+    are and not counted), or as many as there are units with members when fewer. Too many:
+    merge the pair with the strongest tie per element (the two smallest when nothing is
+    tied). Too few: split the largest group that can be split."""
+    working = [g for g in groups if g]
+    while True:
+        coded = [i for i, g in enumerate(working) if _size(g, members) > 0]
+        if len(coded) > wanted:
+            first, second = _closest(graph, working, coded, members)
+            working[first] = working[first] | working[second]
+            del working[second]
+        elif len(coded) < wanted:
+            splittable = [i for i in coded if sum(1 for n in working[i] if members.get(n)) > 1]
+            if not splittable:
                 break
-            parts = sorted(parts, key=lambda p: -_size(p, members))
-            del groups[largest]
-            groups.extend([parts[0], frozenset().union(*parts[1:])])
-    return sorted(groups, key=min)
+            largest = max(splittable, key=lambda i: (_size(working[i], members), -i))
+            part, rest = _split(graph, working[largest], members, seed)
+            working[largest] = part
+            working.append(rest)
+        else:
+            break
+    return sorted(working, key=min)
+
+
+def _closest(graph: nx.Graph, groups: Groups, coded: Sequence[int],
+             members: Mapping[str, Sequence[str]]) -> tuple[int, int]:
+    """The two coded groups to merge: the strongest tie for their sizes, else the two
+    smallest. The lower index first."""
+    owner = {n: i for i, g in enumerate(groups) for n in g}
+    allowed = set(coded)
+    best: tuple[float, int, int] | None = None
+    for i in coded:
+        for j, tie in sorted(_strength(graph, groups[i], owner).items()):
+            if j <= i or j not in allowed:
+                continue
+            score = tie / (_size(groups[i], members) * _size(groups[j], members))
+            if best is None or score > best[0]:
+                best = (score, i, j)
+    if best is not None:
+        return best[1], best[2]
+    smallest = sorted(coded, key=lambda k: (_size(groups[k], members), k))[:2]
+    return min(smallest), max(smallest)
+
+
+def _split(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequence[str]],
+           seed: int) -> tuple[frozenset[str], frozenset[str]]:
+    """Two non-empty parts of ``group``, each holding code: its largest community against
+    the rest, else its largest connected piece against the rest, else its least tied unit
+    on its own."""
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(group))
+    sub.add_weighted_edges_from(sorted((a, b, w) for a, b, w in graph.edges(group, data="weight")
+                                       if a in group and b in group))
+    for resolution in (1.0, 2.5, 6.0):
+        parts = [p for p in louvain(sub, resolution, seed) if _size(p, members) > 0]
+        if len(parts) >= 2:
+            parts.sort(key=lambda p: (-_size(p, members), min(p)))
+            return parts[0], group - parts[0]
+    pieces = sorted((frozenset(c) for c in nx.connected_components(sub)),
+                    key=lambda p: (-_size(p, members), min(p)))
+    coded = [p for p in pieces if _size(p, members) > 0]
+    if len(coded) >= 2:
+        return coded[0], group - coded[0]
+    units = sorted(n for n in group if members.get(n))
+    loosest = min(units, key=lambda n: (sub.degree(n, weight="weight"), n))
+    return group - {loosest}, frozenset({loosest})
 
 
 def effective_count(counts: Iterable[int]) -> float:
