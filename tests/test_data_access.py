@@ -329,6 +329,25 @@ def test_raw_sql_confidence_and_dynamic_parts(project: Project) -> None:
     assert dynamic and "__seamline_dyn__" in dynamic[0].text
 
 
+def test_the_databases_own_catalogs_are_not_application_tables(project: Project) -> None:
+    root = project({
+        "ops/__init__.py": "",
+        "ops/schema.py": """
+            def inspect(cur):
+                cur.execute("SELECT relname FROM pg_class JOIN pg_namespace n ON n.oid = 1")
+                cur.execute("SELECT * FROM pg_catalog.pg_tables")
+                cur.execute("SELECT column_name FROM INFORMATION_SCHEMA.COLUMNS")
+                cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                cur.execute("SELECT user FROM mysql.user")
+                cur.execute("SELECT id FROM pages WHERE slug = %s")
+        """,
+    })
+    data = data_of(root)
+    assert {a.table for a in data.accesses} == {"pages"}
+    assert {t.name for t in data.tables} == {"pages"}
+    assert len(data.sql) == 6  # the statements stay listed
+
+
 def test_broken_sql_is_a_diagnostic_not_a_crash(project: Project) -> None:
     root = project({"bad.py": """
         def f(cur):

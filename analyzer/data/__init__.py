@@ -8,12 +8,27 @@ SQL, the Django ORM, SQLAlchemy and the rule packs' own idioms.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fnmatch import fnmatchcase
 
 from analyzer.data.flow import Interpreter
 from analyzer.data.schema import build_catalogue
 from analyzer.model import DataModel, FileFacts, SourceFile, Table
 from analyzer.packs import Pack
 from analyzer.resolve import Resolver
+
+# The databases' own catalogs: what the code reads there describes the schema, it is no
+# application data and no context owns it (PostgreSQL, the SQL standard's
+# information_schema, SQLite, MySQL/MariaDB, SQL Server, Oracle's dictionary views).
+CATALOG_TABLES = ("pg_*", "pg_catalog.*", "information_schema.*", "sqlite_master",
+                  "sqlite_schema", "sqlite_temp_master", "sqlite_sequence", "sqlite_stat*",
+                  "mysql.*", "performance_schema.*", "sys.*", "all_tables", "user_tables",
+                  "dba_tables", "all_tab_columns", "user_tab_columns")
+
+
+def is_catalog_table(name: str) -> bool:
+    """Whether ``name`` (as the code wrote it, any case) is a table of the database's catalog."""
+    lowered = name.lower().replace('"', "").replace("`", "")
+    return any(fnmatchcase(lowered, pattern) for pattern in CATALOG_TABLES)
 
 
 def build_data(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
@@ -26,7 +41,7 @@ def build_data(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
             interpreter.run(source.module, file_facts)
     interpreter.finish()
     found = interpreter.findings
-    accesses = tuple(sorted(set(found.accesses)))
+    accesses = tuple(sorted(a for a in set(found.accesses) if not is_catalog_table(a.table)))
     tables = dict(catalogue.tables)
     for access in accesses:
         tables.setdefault(access.table, Table(access.table, (), ()))
