@@ -101,8 +101,7 @@ def models(settings: Settings, progress: Progress | None = None) -> Models:
     seconds["parse"] = time.perf_counter() - started
 
     notes: list[Diagnostic] = list(found.diagnostics)
-    if cache.problem is not None:
-        notes.append(cache.problem)
+    notes.extend(cache.problems)
     for path, reason in sorted(extraction.unreadable.items()):
         notes.append(Diagnostic(path, 0, "unreadable-file", f"cannot read file: {reason}",
                                 Severity.ERROR))

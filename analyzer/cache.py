@@ -3,7 +3,9 @@
 Keys are SHA-256 of (extractor version, extraction options, file bytes): not mtimes, which every
 CI checkout resets. Values are JSON, never pickle: a cache handed over by someone else must not be
 able to run code. The store is one SQLite file; a cache that cannot be opened or written costs
-speed, never correctness, and is reported as a diagnostic.
+speed, never correctness, and is reported as a diagnostic. A damaged one (not a database, or a
+malformed one) is moved aside as ``facts-v1.sqlite3.corrupt-<UTC time>`` (only the newest such
+copy is kept) and a new one is started in its place, so that the next run is fast again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -18,6 +21,10 @@ from analyzer.model import Diagnostic, FileFacts, Severity, facts_from_data, fac
 
 _BATCH = 500
 _FILE = "facts-v1.sqlite3"
+_CORRUPT = ".corrupt-"  # the damaged file is kept as facts-v1.sqlite3.corrupt-<UTC time>
+_SIDECARS = ("-journal", "-wal", "-shm")  # SQLite's files beside the database
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
 
 
 def content_key(salt: bytes, data: bytes) -> str:
@@ -26,36 +33,95 @@ def content_key(salt: bytes, data: bytes) -> str:
     return digest.hexdigest()
 
 
+def _damaged(error: sqlite3.Error) -> bool:
+    """Whether SQLite says the file itself is broken (not merely locked, read-only or gone)."""
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    return type(error) is sqlite3.DatabaseError
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 class FactCache:
     """A store of ``FileFacts`` by content key. ``FactCache(None)`` stores nothing."""
 
     def __init__(self, directory: Path | None) -> None:
-        self.problem: Diagnostic | None = None
+        self.problems: list[Diagnostic] = []
         self._db: sqlite3.Connection | None = None
+        self._path: Path | None = None
+        self._opened: tuple[int, int] | None = None  # the file this connection is to
         if directory is None:
             return
+        self._path = directory / _FILE
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(directory / _FILE, timeout=30)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data TEXT NOT NULL)"
-            )
-            self._db.commit()
-        except (OSError, sqlite3.Error) as exc:
+            self._open()
+        except sqlite3.Error as exc:
+            if _damaged(exc):
+                self._rebuild(exc)
+            else:
+                self._fail(directory, exc)
+        except OSError as exc:
             self._fail(directory, exc)
 
     @property
     def enabled(self) -> bool:
         return self._db is not None
 
+    def _open(self) -> None:
+        assert self._path is not None
+        self._db = sqlite3.connect(self._path, timeout=30)
+        self._opened = _identity(self._path)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data TEXT NOT NULL)"
+        )
+        self._db.commit()
+
     def _fail(self, where: Path | str, exc: Exception) -> None:
-        self.problem = Diagnostic(
+        self.problems.append(Diagnostic(
             str(where), 0, "cache-unavailable",
             f"cache not used ({exc}); every file is parsed afresh", Severity.INFO,
-        )
-        if self._db is not None:
-            self._db.close()
-        self._db = None
+        ))
+        self.close()
+
+    def _rebuild(self, exc: sqlite3.Error) -> None:
+        """Move the damaged database aside (keeping only the newest damaged copy) and start
+        an empty one; when that fails too, go on without a cache."""
+        assert self._path is not None
+        path, opened = self._path, self._opened
+        self.close()
+        aside = path.with_name(
+            f"{path.name}{_CORRUPT}{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}")
+        try:
+            # Another run may have replaced the damaged file already: never move its new one.
+            if opened is not None and _identity(path) == opened:
+                for older in path.parent.glob(f"{path.name}{_CORRUPT}*"):
+                    older.unlink()
+                path.replace(aside)
+                for sidecar in _SIDECARS:
+                    path.with_name(path.name + sidecar).unlink(missing_ok=True)
+            self._open()
+        except (OSError, sqlite3.Error) as again:
+            self._fail(path.parent, again)
+            return
+        self.problems.append(Diagnostic(
+            str(path), 0, "cache-rebuilt",
+            f"the cache was damaged ({exc}); it is kept as {aside.name} and a new one was "
+            "started, so this run parses every file afresh", Severity.WARNING,
+        ))
+
+    def _broken(self, exc: sqlite3.Error) -> None:
+        if _damaged(exc) and not any(p.code == "cache-rebuilt" for p in self.problems):
+            self._rebuild(exc)
+        else:
+            self._fail("cache", exc)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, FileFacts]:
         found: dict[str, FileFacts] = {}
@@ -75,7 +141,7 @@ class FactCache:
                     except (ValueError, TypeError, KeyError):
                         continue  # a damaged entry is a miss, and is overwritten below
         except sqlite3.Error as exc:
-            self._fail("cache", exc)
+            self._broken(exc)  # the entries not read yet are misses
         return found
 
     def put_many(self, entries: Mapping[str, FileFacts]) -> None:
@@ -83,13 +149,18 @@ class FactCache:
             return
         rows = [(key, json.dumps(facts_to_data(facts), separators=(",", ":")))
                 for key, facts in entries.items()]
-        try:
-            with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows
-                )
-        except sqlite3.Error as exc:
-            self._fail("cache", exc)
+        for _attempt in range(2):  # once more into a rebuilt database
+            if self._db is None:
+                return
+            try:
+                with self._db:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO facts (key, data) VALUES (?, ?)", rows
+                    )
+            except sqlite3.Error as exc:
+                self._broken(exc)
+            else:
+                return
 
     def close(self) -> None:
         if self._db is not None:

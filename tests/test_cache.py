@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from analyzer.model import FileFacts, ParseStatus, facts_from_data, facts_to_data
+from analyzer.model import FileFacts, ParseStatus, Severity, facts_from_data, facts_to_data
 from analyzer.render.json import analysis_document, dumps
 from tests.conftest import Tree, module, run
 
@@ -58,15 +58,55 @@ def test_identical_files_at_two_places_are_resolved_separately(
     assert [r.target for r in module(analysis, "two.api").references] == ["two.models:Thing"]
 
 
-def test_a_damaged_cache_costs_time_not_correctness(
+def test_a_damaged_cache_costs_time_once_and_is_rebuilt(
         project: Callable[[Tree], Path], tmp_path: Path) -> None:
     root = project(FILES)
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "facts-v1.sqlite3").write_bytes(b"this is not a database" * 100)
+    for attempt in range(2):  # damaged twice: only the newest damaged copy is kept
+        (cache / "facts-v1.sqlite3").write_bytes(b"this is not a database" * 100)
+        (cache / "facts-v1.sqlite3-journal").write_bytes(b"stale")
+        analysis = run(root, no_cache=False, cache_dir=cache)
+        assert [r.target for r in module(analysis, "app.a").references] == ["app.b:helper"]
+        rebuilt = [d for d in analysis.code.diagnostics if d.code == "cache-rebuilt"]
+        assert [d.severity for d in rebuilt] == [Severity.WARNING]
+        assert "kept as facts-v1.sqlite3.corrupt-" in rebuilt[0].message
+        assert (analysis.stats.parsed, analysis.stats.cached) == (4, 0)
+        kept = [p for p in cache.iterdir() if ".corrupt-" in p.name]
+        assert len(kept) == 1, (attempt, kept)
+        assert kept[0].read_bytes().startswith(b"this is not a database")
+        assert not (cache / "facts-v1.sqlite3-journal").exists()
+        again = run(root, no_cache=False, cache_dir=cache)
+        assert (again.stats.parsed, again.stats.cached) == (0, 4)  # repaired
+        assert not any(d.code.startswith("cache-") for d in again.code.diagnostics)
+
+
+def test_a_cache_found_malformed_while_reading_is_rebuilt(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(FILES)
+    cache = tmp_path / "cache"
+    run(root, no_cache=False, cache_dir=cache)
+    database = cache / "facts-v1.sqlite3"
+    data = database.read_bytes()
+    page = int.from_bytes(data[16:18], "big")
+    database.write_bytes(data[:page] + b"\xff" * (len(data) - page))  # the header survives
     analysis = run(root, no_cache=False, cache_dir=cache)
-    assert [r.target for r in module(analysis, "app.a").references] == ["app.b:helper"]
-    assert any(d.code == "cache-unavailable" for d in analysis.code.diagnostics)
+    assert [d.code for d in analysis.code.diagnostics if d.code.startswith("cache-")] == [
+        "cache-rebuilt"]
+    assert (analysis.stats.parsed, analysis.stats.cached) == (4, 0)
+    again = run(root, no_cache=False, cache_dir=cache)
+    assert (again.stats.parsed, again.stats.cached) == (0, 4)
+
+
+def test_a_cache_that_cannot_be_opened_is_skipped_not_moved(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project(FILES)
+    cache = tmp_path / "cache"
+    (cache / "facts-v1.sqlite3").mkdir(parents=True)  # not damaged: unusable
+    analysis = run(root, no_cache=False, cache_dir=cache)
+    assert [d.code for d in analysis.code.diagnostics if d.code.startswith("cache-")] == [
+        "cache-unavailable"]
+    assert sorted(p.name for p in cache.iterdir()) == ["facts-v1.sqlite3"]
 
 
 def test_cache_codec_round_trips(project: Callable[[Tree], Path]) -> None:
