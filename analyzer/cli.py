@@ -1,16 +1,19 @@
 """The ``seamline`` command: options in, one api call, an exit code out.
 
-Exit codes: 0 clean, 1 findings or drift (later commands), 2 usage or configuration error.
-Every ``SeamlineError`` becomes one message on stderr and exit code 2, here and nowhere else.
+Exit codes: 0 clean, 1 findings or drift (later commands), 2 usage or configuration error,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM). Every ``SeamlineError`` becomes one message
+on stderr and exit code 2, here and nowhere else; an interruption becomes one line too.
 """
 
 from __future__ import annotations
 
 import enum
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 import click
@@ -38,6 +41,17 @@ class ExitCode(enum.IntEnum):
     OK = 0
     FINDINGS = 1
     USAGE = 2
+    INTERRUPTED = 128 + signal.SIGINT
+    TERMINATED = 128 + signal.SIGTERM
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that it unwinds like Ctrl-C: the workers are
+    stopped and what was parsed stays cached."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
 
 
 def _fail(error: SeamlineError) -> NoReturn:
@@ -71,6 +85,10 @@ def _failing(writing: str, progress: _Progress | None = None) -> Iterator[None]:
     ``writing``, into one message and exit code 2 (closing the progress line first)."""
     try:
         yield
+    except (KeyboardInterrupt, _Terminated):
+        if progress is not None:
+            progress.close()
+        raise
     except SeamlineError as error:
         if progress is not None:
             progress.close()
@@ -83,7 +101,26 @@ def _failing(writing: str, progress: _Progress | None = None) -> Iterator[None]:
         progress.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: an interruption ends any command with one line, never a traceback
+    or click's "Aborted!"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _stop("interrupted", ExitCode.INTERRUPTED)
+        except _Terminated:
+            _stop("terminated", ExitCode.TERMINATED)
+
+
+def _stop(what: str, code: ExitCode) -> NoReturn:
+    newline = "\n" if sys.stderr.isatty() else ""  # past the terminal's "^C"
+    click.echo(f"{newline}seamline: {what}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="seamline")
 def cli() -> None:
     """Find the seams in a Python monolith and propose how to cut it into services."""
@@ -515,4 +552,10 @@ def rules(code: str | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="seamline")
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        cli(prog_name="seamline")
+    finally:
+        # Exiting: a second Ctrl-C or SIGTERM must not print a traceback from the shutdown.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)

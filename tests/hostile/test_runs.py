@@ -1,0 +1,236 @@
+"""Interrupted and repeated runs never cost a user anything.
+
+Real ``seamline`` processes on a generated project that takes a few seconds to parse, stopped
+with real signals: Ctrl-C stops at once with exit 130 and keeps what was parsed in the cache,
+SIGTERM stops the workers and exits 143, and no worker outlives a killed parent. A damaged
+cache is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import psutil
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TRADEPOST = REPO / "samples" / "tradepost"
+_MODULES = 60  # about 10 kB each: several seconds of parsing with two workers
+_PATIENCE = 120.0  # seconds: how long a loaded machine may take to get somewhere
+_GRACE = 5.0  # seconds: how long workers may take to go once their parent is gone
+_PROMPT = 2.0  # seconds: Ctrl-C and SIGTERM must end the run within this
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+T = TypeVar("T")
+
+
+def _source(index: int) -> str:
+    lines = [f"from app import m{index - 1}\n" if index else ""]
+    for handler in range(2):
+        lines.append(f"def handler_{handler}(request, limit=10):\n    total = 0")
+        for step in range(40):
+            lines.append(f"    if request.get('k{step}') and limit > {step}:\n"
+                         f"        total += len(str(request['k{step}'])) * {step} "
+                         f"+ limit // ({step} + 1)")
+        lines.append("    return total\n")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def slow_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("slow") / "proj"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("")
+    for index in range(_MODULES):
+        (root / "app" / f"m{index}.py").write_text(_source(index))
+    return root
+
+
+def _command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "analyzer", *map(str, args)]
+
+
+def _environment() -> dict[str, str]:
+    return os.environ | {"PYTHONPATH": str(REPO)}  # the tree under test
+
+
+class _Run:
+    """A ``seamline`` process in a session of its own (as a terminal's foreground job is),
+    its output in files: a pipe would stay open as long as any orphaned worker lives."""
+
+    def __init__(self, folder: Path, *args: str | Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.stdout_path, self.stderr_path = folder / "stdout", folder / "stderr"
+        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
+            self.process = subprocess.Popen(_command(*args), stdout=out, stderr=err,
+                                            env=_environment(), start_new_session=True)
+        self.handle = psutil.Process(self.process.pid)
+
+    def workers(self, at_least: int) -> list[psutil.Process]:
+        return _wait_for(lambda: self._children(at_least), "the pool's workers")
+
+    def _children(self, at_least: int) -> list[psutil.Process] | None:
+        try:
+            children = self.handle.children(recursive=True)
+        except psutil.NoSuchProcess:
+            pytest.fail(f"seamline ended before it started its workers: {self.stderr()}")
+        return children if len(children) >= at_least else None
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    def stdout(self) -> str:
+        return self.stdout_path.read_text(errors="replace")
+
+
+def _wait_for(probe: Callable[[], T | None], what: str, timeout: float = _PATIENCE) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found is not None:
+            return found
+        time.sleep(0.02)
+    pytest.fail(f"waited {timeout:.0f} s for {what}")
+
+
+def _cached(cache: Path) -> int:
+    """How many files' facts the cache holds, read while another process may write it."""
+    database = cache / "facts-v1.sqlite3"
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as connection:
+            return int(connection.execute("SELECT count(*) FROM facts").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    living = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                living.append(process)
+        except psutil.NoSuchProcess:
+            continue
+    return living
+
+
+@pytest.fixture
+def reaper() -> Iterator[list[psutil.Process]]:
+    """Processes a test started; whichever is still alive at the end is killed (so that a
+    failing test leaves nothing running)."""
+    started: list[psutil.Process] = []
+    yield started
+    for process in _alive(started):
+        process.kill()
+
+
+def _gone(workers: list[psutil.Process]) -> bool:
+    deadline = time.monotonic() + _GRACE
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _alive(workers)
+
+
+def _from_cache(stdout: str) -> int:
+    found = re.search(r"from cache\s+([\d,]+)", stdout)
+    assert found, stdout
+    return int(found[1].replace(",", ""))
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def test_ctrl_c_stops_at_once_exits_130_and_the_next_run_resumes(
+        slow_project: Path, tmp_path: Path, reaper: list[psutil.Process]) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    run = _Run(tmp_path / "first", "analyze", slow_project, "--out", out, "--cache-dir", cache,
+               "-j", "2")
+    reaper.append(run.handle)
+    workers = run.workers(2)
+    reaper.extend(workers)
+    parsed = _wait_for(lambda: _cached(cache) or None, "the first parsed files in the cache")
+    assert run.process.poll() is None, "the run ended before it could be interrupted"
+
+    pressed = time.monotonic()
+    os.killpg(run.process.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to the whole group
+    code = run.process.wait(_PATIENCE)
+    took = time.monotonic() - pressed
+
+    assert code == 130, run.stderr()
+    assert took < _PROMPT, f"Ctrl-C took {took:.1f} s"
+    assert run.stderr().strip().splitlines()[-1] == "seamline: interrupted"
+    assert "Traceback" not in run.stderr() and "Aborted" not in run.stderr()
+    assert _gone(workers), [w.pid for w in _alive(workers)]
+    kept = _cached(cache)
+    assert kept >= parsed
+    assert not out.exists() or not (out / "analysis.json").exists()
+
+    again = _Run(tmp_path / "second", "analyze", slow_project, "--out", out, "--cache-dir",
+                 cache, "-j", "2")
+    reaper.append(again.handle)
+    assert again.process.wait(_PATIENCE * 2) == 0, again.stderr()
+    assert _from_cache(again.stdout()) == kept  # it resumed where the first run stopped
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_no_worker_outlives_its_parent(slow_project: Path, tmp_path: Path,
+                                       reaper: list[psutil.Process],
+                                       sent: signal.Signals) -> None:
+    run = _Run(tmp_path / "run", "analyze", slow_project, "--out", tmp_path / "out",
+               "--no-cache", "-j", "2")
+    reaper.append(run.handle)
+    workers = run.workers(2)
+    reaper.extend(workers)
+
+    sent_at = time.monotonic()
+    run.process.send_signal(sent)  # to the parent alone, as a CI runner or `kill` does
+    code = run.process.wait(_PATIENCE)
+    took = time.monotonic() - sent_at
+
+    assert _gone(workers), f"{len(_alive(workers))} worker(s) still running after {sent.name}"
+    if sent == signal.SIGTERM:
+        assert code == 128 + signal.SIGTERM, run.stderr()
+        assert took < _PROMPT, f"SIGTERM took {took:.1f} s"
+        assert run.stderr().strip().splitlines()[-1] == "seamline: terminated"
+        assert "Traceback" not in run.stderr()
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def test_a_damaged_cache_is_rebuilt_and_said_so(tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cache.mkdir()
+    (cache / "facts-v1.sqlite3").write_bytes(b"not a database, not at all. " * 200)
+    first = subprocess.run(_command("analyze", TRADEPOST, "--out", out, "--cache-dir", cache,
+                                    "-j", "1"),
+                           capture_output=True, text=True, env=_environment(), check=False)
+    assert first.returncode == 0, first.stderr
+    assert "cache-rebuilt" in first.stderr and "Traceback" not in first.stderr
+    document = json.loads((out / "analysis.json").read_bytes())
+    assert "cache-rebuilt" in json.dumps(document["diagnostics"])
+    kept = sorted(p.name for p in cache.iterdir() if ".corrupt-" in p.name)
+    assert len(kept) == 1
+    assert (cache / kept[0]).read_bytes().startswith(b"not a database")
+
+    second = subprocess.run(_command("analyze", TRADEPOST, "--out", out, "--cache-dir", cache,
+                                     "-j", "1"),
+                            capture_output=True, text=True, env=_environment(), check=False)
+    assert second.returncode == 0, second.stderr
+    assert "cache" not in second.stderr
+    modules = re.search(r"modules\s+(\d+)", first.stdout)
+    assert modules and int(modules[1]) > 0
+    assert (_from_cache(first.stdout), _from_cache(second.stdout)) == (0, int(modules[1]))
