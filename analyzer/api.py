@@ -41,6 +41,7 @@ from analyzer.render.json import (
     summary,
 )
 from analyzer.render.json import diagnostics as all_diagnostics
+from analyzer.render.outdir import write_unit
 from analyzer.resolve import Resolver, build_model
 
 Progress = Callable[[str, int, int], None]
@@ -204,7 +205,8 @@ class Written:
 
 def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
     """Write ``analysis.json``, ``graph.json``, the report's pages and the proposed contracts
-    (``contracts/``) into ``out_dir``."""
+    (``contracts/``) into ``out_dir``, as one unit: the previous run's files are replaced all
+    together or not at all, and those this run does not write again are removed."""
     project = analysis.settings.root.name
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
@@ -213,28 +215,21 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
     notes = diagnostics(analysis)
     document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
                                  analysis.data, contexts, findings, notes, contracts)
-    json_path = out_dir / "analysis.json"
-    graph_path = out_dir / "graph.json"
-    write_atomic(json_path, dumps(document))
-    write_atomic(graph_path, dumps_graph(analysis.graph))
     report = render_report(project, analysis.code, analysis.data, contexts, findings,
                            analysis.findings.dependencies, notes, contracts)
-    files = [json_path, graph_path]
-    for name, html in report.pages:
-        files.append(out_dir / name)
-        write_atomic(out_dir / name, html.encode("utf-8"))
-    return Written(files, report.notes,
-                   tuple(write_contracts(analysis.contracts, out_dir / CONTRACTS_FOLDER)))
+    files = {"analysis.json": dumps(document), "graph.json": dumps_graph(analysis.graph)}
+    files.update((name, html.encode("utf-8")) for name, html in report.pages)
+    documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER)
+    written = write_unit(out_dir, "analyze", files | documents)
+    return Written(written[:len(files)], report.notes, tuple(written[len(files):]))
 
 
 def write_contexts(graph: CouplingGraph, decomposition: Decomposition,
                    reference: Scored | None, out_dir: Path) -> Path:
     """``seamline cluster``'s output: the contexts section alone, as ``contexts.json``."""
-    path = out_dir / "contexts.json"
-    write_atomic(path, dumps({"project": graph.project,
-                              "contexts": contexts_document(decomposition, graph, (),
-                                                            reference)}))
-    return path
+    document = dumps({"project": graph.project,
+                      "contexts": contexts_document(decomposition, graph, (), reference)})
+    return write_unit(out_dir, "cluster", {"contexts.json": document})[0]
 
 
 # --------------------------------------------------------------------------- init and check
@@ -343,10 +338,12 @@ def contracts(settings: Settings, decomposition: Path | None = None,
                          agreed.owner_of())
 
 
+def _contract_files(found: Contracts, form: str, folder: str = "") -> dict[str, bytes]:
+    return {f"{folder}/{name}" if folder else name: content
+            for name, content in found.files(form)}
+
+
 def write_contracts(found: Contracts, out_dir: Path, form: str = "yaml") -> list[Path]:
-    """Each context's documents, written atomically into ``out_dir``."""
-    written: list[Path] = []
-    for name, content in found.files(form):
-        write_atomic(out_dir / name, content)
-        written.append(out_dir / name)
-    return written
+    """``seamline contracts``'s output: each context's documents, as one unit in ``out_dir``
+    (the previous run's documents that are not written again are removed)."""
+    return write_unit(out_dir, "contracts", _contract_files(found, form))

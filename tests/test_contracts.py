@@ -470,8 +470,9 @@ def test_the_command_writes_the_documents(project: Callable[[Tree], Path],
                                       "--format", "json"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "billing.asyncapi.json", "billing.openapi.json", "orders.asyncapi.json",
-        "orders.openapi.json", "stock.asyncapi.json", "stock.openapi.json"]
+        ".seamline-manifest.json", "billing.asyncapi.json", "billing.openapi.json",
+        "orders.asyncapi.json", "orders.openapi.json", "stock.asyncapi.json",
+        "stock.openapi.json"]
     assert "  orders                   8 operations   0 events published" in result.output
     bad = CliRunner().invoke(cli, ["contracts", str(root), "--format", "xml"])
     assert bad.exit_code == 2

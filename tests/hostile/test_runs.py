@@ -3,7 +3,9 @@
 Real ``seamline`` processes on a generated project that takes a few seconds to parse, stopped
 with real signals: Ctrl-C stops at once with exit 130 and keeps what was parsed in the cache,
 SIGTERM stops the workers and exits 143, and no worker outlives a killed parent. A damaged
-cache is rebuilt.
+cache is rebuilt. The output folder is replaced as one unit: nothing stale stays, the user's own
+files stay, a failed swap leaves the previous output as it was, and the leftovers of killed runs
+go away.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from typing import TypeVar
 
 import psutil
 import pytest
+
+from analyzer.errors import UsageError
+from analyzer.render.outdir import MANIFEST, write_unit
 
 REPO = Path(__file__).resolve().parents[2]
 TRADEPOST = REPO / "samples" / "tradepost"
@@ -234,3 +239,106 @@ def test_a_damaged_cache_is_rebuilt_and_said_so(tmp_path: Path) -> None:
     modules = re.search(r"modules\s+(\d+)", first.stdout)
     assert modules and int(modules[1]) > 0
     assert (_from_cache(first.stdout), _from_cache(second.stdout)) == (0, int(modules[1]))
+
+
+# --------------------------------------------------------------------------- the output folder
+
+
+def _analyze(out: Path, cache: Path, *args: str) -> None:
+    done = subprocess.run(_command("analyze", TRADEPOST, "--out", out, "--cache-dir", cache,
+                                   "-j", "1", "-q", *args),
+                          capture_output=True, text=True, env=_environment(), check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rerun_leaves_nothing_stale_and_keeps_the_users_files(tmp_path: Path) -> None:
+    cache, out, fresh = tmp_path / "cache", tmp_path / "out", tmp_path / "fresh"
+    (out / "contracts").mkdir(parents=True)
+    (out / "notes.txt").write_text("mine")
+    (out / "contracts" / "README.md").write_text("also mine")
+    _analyze(out, cache, "--contexts", "5")
+    assert len(list((out / "contracts").glob("*.yaml"))) >= 5
+    _analyze(out, cache, "--contexts", "2")
+    _analyze(fresh, cache, "--contexts", "2")
+
+    users = {"notes.txt": b"mine", "contracts/README.md": b"also mine"}
+    assert _tree(out) == _tree(fresh) | users  # the same bytes as a first run, and theirs
+    assert not [p for p in out.rglob(".*") if p.name != MANIFEST]  # no temporaries either
+
+
+def test_a_failed_swap_leaves_the_previous_output_intact(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    old = {"analysis.json": b"old analysis", "index.html": b"old page",
+           "contracts/orders.openapi.yaml": b"old contract"}
+    write_unit(out, "analyze", old)
+    (out / "notes.txt").write_text("mine")
+    (out / "zz.html").mkdir()  # the user's folder where the new output wants a file
+    (out / "zz.html" / "kept.txt").write_text("mine too")
+    before = _tree(out)
+
+    new = {"analysis.json": b"new analysis", "index.html": b"new page", "zz.html": b"new"}
+    with pytest.raises(OSError):
+        write_unit(out, "analyze", new)  # fails after analysis.json and index.html moved in
+
+    assert _tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".seamline-")
+                and p.name != MANIFEST]
+
+
+def test_an_out_path_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("a file of the user's")
+    with pytest.raises(UsageError, match="is not a folder"):
+        write_unit(taken, "analyze", {"analysis.json": b"new"})
+    assert taken.read_text() == "a file of the user's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def _dead_pid() -> int:
+    probe = subprocess.Popen([sys.executable, "-c", "pass"])
+    probe.wait()
+    return probe.pid
+
+
+def test_the_leftovers_of_killed_runs_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_unit(out, "analyze", {"analysis.json": b"1", "contracts/a.openapi.yaml": b"1"})
+    dead = _dead_pid()
+    # A run killed in its swap: its staging folder (complete: it has its manifest) still holds
+    # one file, and it had moved another one in already, which no manifest in out/ lists.
+    staging = out / f".seamline-new-{dead}-k2j9x0"
+    (staging / "contracts").mkdir(parents=True)
+    (staging / "contracts" / "b.openapi.yaml").write_bytes(b"2")
+    (staging / MANIFEST).write_text(json.dumps(
+        {"seamline": 1, "units": {"analyze": ["contracts/b.openapi.yaml", "moved-in.html"]}}))
+    (out / "moved-in.html").write_bytes(b"2")
+    aside = out / f".seamline-old-{dead}-k2j9x0"
+    aside.mkdir()
+    (aside / "analysis.json").write_bytes(b"0")
+    # What earlier versions left when killed, long enough ago.
+    old_temporaries = [out / ".index.html.k2j_9x0a.tmp",
+                       out / "contracts" / ".a.openapi.yaml.abcdefgh.tmp"]
+    for temporary in old_temporaries:
+        temporary.write_bytes(b"half")
+        os.utime(temporary, (time.time() - 3600, time.time() - 3600))
+    # Not seamline's, or not finished: kept.
+    running = out / ".seamline-new-1-inprogress"  # pid 1 is alive
+    running.mkdir()
+    users = {".index.html.keep.tmp": b"mine", ".seamline-notes": b"mine", "moved.html": b"mine"}
+    for name, content in users.items():
+        (out / name).write_bytes(content)
+    recent = out / ".graph.json.zzzzzzzz.tmp"  # could be a write still going on
+    recent.write_bytes(b"half")
+
+    write_unit(out, "analyze", {"analysis.json": b"3"})
+
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [MANIFEST, "analysis.json", running.name, recent.name, *users])
+    assert (out / "analysis.json").read_bytes() == b"3"
+    assert json.loads((out / MANIFEST).read_bytes()) == {
+        "seamline": 1, "units": {"analyze": ["analysis.json"]}}
