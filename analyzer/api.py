@@ -125,7 +125,7 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     code, data, seconds = built_models.code, built_models.data, built_models.seconds
 
     started = time.perf_counter()
-    built = build_graph(settings.root.name, code, data, extraction.facts, settings.root,
+    built = build_graph(settings.project, code, data, extraction.facts, settings.root,
                         HistoryOptions(settings.history_since, settings.history_commits))
     seconds["graph"] = time.perf_counter() - started
 
@@ -140,7 +140,7 @@ def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
     seconds["findings"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    contracts = propose(settings.root.name, code, data, extraction.facts, decomposition,
+    contracts = propose(settings.project, code, data, extraction.facts, decomposition,
                         built.element_of, findings.ownership)
     seconds["contracts"] = time.perf_counter() - started
     return Analysis(
@@ -207,7 +207,7 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
     """Write ``analysis.json``, ``graph.json``, the report's pages and the proposed contracts
     (``contracts/``) into ``out_dir``, as one unit: the previous run's files are replaced all
     together or not at all, and those this run does not write again are removed."""
-    project = analysis.settings.root.name
+    project = analysis.settings.project
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
     findings = findings_document(analysis.findings, analysis.settings.rules)
@@ -243,7 +243,7 @@ def init(settings: Settings, path: Path, progress: Progress | None = None) -> Ag
     element_of = element_resolver(analysis.code, analysis.data)
     agreed = propose_agreed(analysis.code, analysis.data, analysis.decomposition,
                             analysis.findings.ownership, element_of)
-    write_atomic(path, dump_agreed(agreed, settings.root.name).encode("utf-8"))
+    write_atomic(path, dump_agreed(agreed, settings.project).encode("utf-8"))
     return agreed
 
 
@@ -309,7 +309,7 @@ def export_agreed(settings: Settings, decomposition: Path, target: str) -> str:
     agreed = load_agreed(decomposition)
     built = models(settings)
     return export(agreed, target, [m.name for m in built.code.modules],
-                  [m.name for m in built.code.modules if m.is_package], settings.root.name)
+                  [m.name for m in built.code.modules if m.is_package], settings.project)
 
 
 # --------------------------------------------------------------------------- contracts
@@ -333,7 +333,7 @@ def contracts(settings: Settings, decomposition: Path | None = None,
         context = agreed.assign(element, element.partition(":")[0])
         return None if context is None or context in kernels else context
 
-    return contracts_for(settings.root.name, built.code, built.data, built.extraction.facts,
+    return contracts_for(settings.project, built.code, built.data, built.extraction.facts,
                          context_of, [c.name for c in agreed.contexts if not c.kernel],
                          agreed.owner_of())
 

@@ -22,7 +22,7 @@ from analyzer import __version__, api
 from analyzer.catalogue import SEVERITIES, catalogue, rule
 from analyzer.cluster import Decomposition
 from analyzer.cluster.reference import Scored
-from analyzer.config import Overrides, load_cluster_settings, load_settings
+from analyzer.config import Overrides, load_cluster_settings, load_settings, printable_path
 from analyzer.contracts import FORMATS as CONTRACT_FORMATS
 from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
@@ -251,7 +251,7 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
          f"{counts['errors']} errors, {counts['warnings']} warnings"),
         ("from cache", f"{stats.cached:,}", "time", f"{seconds:.1f} s"),
     ]
-    click.echo(f"seamline {__version__}: analysed {analysis.settings.root}")
+    click.echo(f"seamline {__version__}: analysed {printable_path(str(analysis.settings.root))}")
     for left, left_value, right, right_value in rows:
         click.echo(f"  {left:<12}{left_value:>9}    {right:<12}{right_value}")
     if counts["skipped"]:
@@ -396,8 +396,8 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
         kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
         click.echo(f"  {context.name:<22}{len(context.modules):>4} patterns "
                    f"{len(context.tables):>4} tables  {kind}")
-    click.echo(f"wrote {target}; review it, then record today's violations with "
-               f"`seamline check {path} --update-baseline`")
+    click.echo(f"wrote {printable_path(str(target))}; review it, then record today's "
+               f"violations with `seamline check {printable_path(str(path))} --update-baseline`")
 
 
 @cli.command()

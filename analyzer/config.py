@@ -40,6 +40,18 @@ class Settings:
     reference: str | None = None  # a mapping file, or "packages", to score the cut against
     rules: RuleChoice = field(default_factory=choose_rules)  # which findings, how severe
 
+    @property
+    def project(self) -> str:
+        """The project's name (its root folder's), as text every output can hold."""
+        return printable_path(self.root.name)
+
+
+def printable_path(path: str) -> str:
+    """A path as the file system gave it, as text: bytes that are not UTF-8 (which Python
+    keeps as lone surrogates) shown as ``\\xNN``, so that ``pkg/m\\xff.py`` can be written
+    into JSON, HTML or a terminal."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
 
 @dataclass(frozen=True, slots=True)
 class Overrides:

@@ -4,6 +4,10 @@ Layouts: flat (packages at the root), ``src/``, several top-level packages, name
 (folders without ``__init__.py``), Django projects (the folder holding ``manage.py`` is a source
 root), and a root that is itself a package. Symbolic links are followed only while they stay
 inside the root, and never round a loop.
+
+A file or folder name that is not UTF-8 (``pkg/m\\xff.py``) names no module Python could import
+from source (an import statement is text), and no output could hold it: its files are skipped,
+with one diagnostic per name that shows the undecodable bytes as ``\\xNN``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from analyzer.config import Settings
+from analyzer.config import Settings, printable_path
 from analyzer.model import Diagnostic, Severity, SourceFile
 
 
@@ -79,7 +83,7 @@ def _walk(settings: Settings) -> tuple[list[PurePosixPath], list[Diagnostic]]:
             with os.scandir(directory) as entries:
                 listing = sorted(entries, key=lambda e: e.name)
         except OSError as exc:
-            notes.append(Diagnostic(str(rel_dir), 0, "unreadable-folder",
+            notes.append(Diagnostic(printable_path(str(rel_dir)), 0, "unreadable-folder",
                                     f"cannot list folder: {exc.strerror}"))
             continue
         if rel_dir != PurePosixPath(".") and any(e.name == "pyvenv.cfg" for e in listing):
@@ -98,7 +102,7 @@ def _walk(settings: Settings) -> tuple[list[PurePosixPath], list[Diagnostic]]:
             if is_link:
                 real = os.path.realpath(entry.path)
                 if not inside_root(real):
-                    notes.append(Diagnostic(str(rel), 0, "symlink-outside-root",
+                    notes.append(Diagnostic(printable_path(str(rel)), 0, "symlink-outside-root",
                                             "symbolic link leads outside the analysed root; "
                                             "not followed", Severity.INFO))
                     continue
@@ -106,7 +110,7 @@ def _walk(settings: Settings) -> tuple[list[PurePosixPath], list[Diagnostic]]:
                 real = os.path.realpath(entry.path)
                 if real in visited:
                     if is_link:
-                        notes.append(Diagnostic(str(rel), 0, "symlink-loop",
+                        notes.append(Diagnostic(printable_path(str(rel)), 0, "symlink-loop",
                                                 "symbolic link leads back into a folder already "
                                                 "read; not followed", Severity.INFO))
                     continue
@@ -115,7 +119,44 @@ def _walk(settings: Settings) -> tuple[list[PurePosixPath], list[Diagnostic]]:
             elif is_file and entry.name.endswith(".py"):
                 found.append(rel)
     found.sort()
-    return found, notes
+    readable, undecodable = _set_aside_undecodable(found)
+    return readable, notes + undecodable
+
+
+def _undecodable(name: str) -> bool:
+    """A name whose bytes are not UTF-8 (Python keeps such bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _set_aside_undecodable(paths: list[PurePosixPath]
+                           ) -> tuple[list[PurePosixPath], list[Diagnostic]]:
+    """The paths whose every part is UTF-8, and a diagnostic for each file, or folder, whose
+    own name is not (a folder's diagnostic counts the Python files under it)."""
+    kept: list[PurePosixPath] = []
+    skipped: dict[PurePosixPath, int] = {}  # the first undecodable part -> files under it
+    for path in paths:
+        bad = next((i for i, part in enumerate(path.parts) if _undecodable(part)), None)
+        if bad is None:
+            kept.append(path)
+            continue
+        first = PurePosixPath(*path.parts[:bad + 1])
+        skipped[first] = skipped.get(first, 0) + 1
+    files = set(paths)
+    notes: list[Diagnostic] = []
+    for first, count in sorted(skipped.items()):
+        shown = printable_path(str(first))
+        if first in files:
+            message = "file name is not UTF-8 (shown with \\x escapes): no module can be " \
+                      "imported from it; skipped"
+        else:
+            message = (f"folder name is not UTF-8 (shown with \\x escapes): its {count} Python "
+                       f"file{'s' if count > 1 else ''} cannot be imported; skipped")
+        notes.append(Diagnostic(shown, 0, "undecodable-name", message))
+    return kept, notes
 
 
 def _source_roots(settings: Settings, files: list[PurePosixPath]) -> list[PurePosixPath]:
