@@ -35,6 +35,7 @@ from analyzer.render.ci import FORMATS
 from analyzer.render.ci import render as render_check
 
 _SHOWN_DIAGNOSTICS = 20
+_OUT_NOTE = " What seamline wrote there last time is replaced; other files are kept."
 
 
 class ExitCode(enum.IntEnum):
@@ -174,7 +175,8 @@ def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("seamline-out"), show_default=True,
-              help="Folder for analysis.json (created if missing).")
+              help="Folder for analysis.json (created if missing)."
+                   + _OUT_NOTE)
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file (default: PATH/seamline.toml, else [tool.seamline] in "
                    "PATH/pyproject.toml).")
@@ -314,7 +316,8 @@ def _report_contexts(decomposition: Decomposition, reference: Scored | None) -> 
 @click.argument("graph_file", metavar="GRAPH.json", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("seamline-out"), show_default=True,
-              help="Folder for contexts.json (created if missing).")
+              help="Folder for contexts.json (created if missing)."
+                   + _OUT_NOTE)
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="A seamline.toml (or pyproject.toml) whose clustering settings to use: "
                    "signal weights, pins, keep-together, keep-apart.")
@@ -480,7 +483,8 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
 @_reading_options
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("seamline-contracts"), show_default=True,
-              help="Folder for the documents (created if missing).")
+              help="Folder for the documents (created if missing)."
+                   + _OUT_NOTE)
 @click.option("--format", "fmt", type=click.Choice(CONTRACT_FORMATS), default="yaml",
               show_default=True, help="Document format.")
 @click.option("--decomposition", type=click.Path(path_type=Path, dir_okay=False),
