@@ -2,7 +2,8 @@
 
 Run (from the repository root, with the project's virtualenv)::
 
-    .venv/bin/python benchmarks/corpus.py            # every project
+    .venv/bin/python benchmarks/corpus.py            # every project (oscar, saleor, nova,
+                                                      # trac, roundup, indico)
     .venv/bin/python benchmarks/corpus.py nova trac  # some of them
 
 Each project is downloaded from PyPI with ``pip download --no-deps`` into
@@ -59,6 +60,7 @@ PROJECTS: tuple[Project, ...] = (
     Project("nova", "34.0.0", ("nova",)),
     Project("Trac", "1.6", ("trac", "tracopt")),
     Project("roundup", "2.6.0", ("roundup",)),
+    Project("indico", "3.3.14", ("indico",)),
 )
 
 

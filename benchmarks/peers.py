@@ -18,7 +18,7 @@ returns ``{dotted module name: cluster label}``:
   ``emerge-statistics-and-metrics.json``.
 
 Both drop the modules seamline excludes by default (tests, test, testing,
-``test_*``, ``*_test``, conftest, migrations); see :func:`is_excluded`.  The CLI
+``test_*``, ``*_test``, conftest, migrations, alembic); see :func:`is_excluded`.  The CLI
 prints, per peer, the number of modules and clusters and the wall time, and with
 ``--truth-prefix`` the adjusted Rand index against the "app" (the name component
 right after the prefix) -- for grimp the median over several Louvain seeds.
@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,9 @@ EMERGE_REQUIREMENTS = ("emerge-viz", "setuptools<81")
 EMERGE_LOUVAIN_KEY = "file_result_dependency_graph_louvain-modularity-in-file"
 
 # Same as seamline's default excludes, as module-name components.
-EXCLUDED_COMPONENTS = frozenset({"tests", "test", "testing", "migrations", "conftest"})
+EXCLUDED_COMPONENTS = frozenset(
+    {"tests", "test", "testing", "migrations", "alembic", "conftest"}
+)
 
 
 def is_excluded(module: str) -> bool:
@@ -77,29 +79,40 @@ def label_communities(communities: Iterable[Iterable[str]]) -> dict[str, str]:
 # --- grimp + networkx Louvain ------------------------------------------------
 
 
-def grimp_graph(source_dir: Path, package: str) -> Any:
-    """grimp's import graph of ``package``, found in ``source_dir``.
+def _names(packages: str | Sequence[str]) -> tuple[str, ...]:
+    return (packages,) if isinstance(packages, str) else tuple(packages)
 
-    grimp locates the package with :func:`importlib.util.find_spec`, which for a
+
+def grimp_graph(source_dir: Path, packages: str | Sequence[str]) -> Any:
+    """grimp's import graph of the top-level ``packages`` (one name or several), found in
+    ``source_dir``.
+
+    grimp locates each package with :func:`importlib.util.find_spec`, which for a
     top-level name only asks the path finders (no module is executed), then
     parses the files; the analysed code is never imported.  ``source_dir`` is on
     ``sys.path`` for the call only.
     """
     root = str(source_dir.resolve())
-    if "." in package:
-        raise ValueError(f"{package!r} is not a top-level package")
-    if package in sys.modules:  # find_spec would answer from this module, not from root
-        raise RuntimeError(f"a package named {package!r} is already imported here")
+    names = _names(packages)
+    for package in names:
+        if "." in package:
+            raise ValueError(f"{package!r} is not a top-level package")
+        if package in sys.modules:  # find_spec would answer from this module, not from root
+            raise RuntimeError(f"a package named {package!r} is already imported here")
     sys.path.insert(0, root)
     importlib.invalidate_caches()
     try:
-        spec = importlib.util.find_spec(package)
-        found = list(spec.submodule_search_locations or []) if spec else []
-        if not any(Path(folder).resolve().is_relative_to(root) for folder in found):
-            raise RuntimeError(f"package {package!r} was not found in {root} (found: {found})")
-        return grimp.build_graph(package, include_external_packages=False, cache_dir=None)
+        for package in names:
+            spec = importlib.util.find_spec(package)
+            found = list(spec.submodule_search_locations or []) if spec else []
+            if not any(Path(folder).resolve().is_relative_to(root) for folder in found):
+                raise RuntimeError(
+                    f"package {package!r} was not found in {root} (found: {found})"
+                )
+        return grimp.build_graph(*names, include_external_packages=False, cache_dir=None)
     finally:
         sys.path.remove(root)
+        importlib.invalidate_caches()
 
 
 def import_graph(graph: Any) -> nx.Graph:
@@ -127,9 +140,9 @@ def louvain_labels(undirected: nx.Graph, seed: int) -> dict[str, str]:
     return label_communities(communities)
 
 
-def grimp_louvain(source_dir: Path, package: str, seed: int) -> dict[str, str]:
-    """Cluster ``package``'s modules by Louvain on grimp's import graph."""
-    return louvain_labels(import_graph(grimp_graph(source_dir, package)), seed)
+def grimp_louvain(source_dir: Path, packages: str | Sequence[str], seed: int) -> dict[str, str]:
+    """Cluster the modules of ``packages`` by Louvain on grimp's import graph."""
+    return louvain_labels(import_graph(grimp_graph(source_dir, packages)), seed)
 
 
 # --- emerge ------------------------------------------------------------------
@@ -210,7 +223,9 @@ def file_module(relative: Path) -> str:
 
 
 def emerge_modules(
-    local_metrics: Mapping[str, Mapping[str, Any]], source_dir: Path, package: str
+    local_metrics: Mapping[str, Mapping[str, Any]],
+    source_dir: Path,
+    packages: str | Sequence[str],
 ) -> dict[str, int]:
     """``{module: emerge community id}`` for the package's files in emerge's JSON export.
 
@@ -227,22 +242,24 @@ def emerge_modules(
         if not (source_dir / relative).is_file():
             continue
         module = file_module(relative)
-        if (module == package or module.startswith(f"{package}.")) and not is_excluded(module):
+        inside = any(module == p or module.startswith(f"{p}.") for p in _names(packages))
+        if inside and not is_excluded(module):
             found[module] = int(community)
     return found
 
 
 def emerge_clusters(
-    source_dir: Path, package: str, *, scan_excluded: bool = False
+    source_dir: Path, packages: str | Sequence[str], *, scan_excluded: bool = False
 ) -> tuple[dict[str, str] | None, str]:
-    """emerge's Louvain communities of ``package``'s modules, or None and why not.
+    """emerge's Louvain communities of the modules of ``packages``, or None and why not.
 
     emerge's Louvain (python-louvain's ``best_partition``) takes no seed: two
     runs may differ.  See :func:`emerge_config` for ``scan_excluded``.
     """
     source_dir = source_dir.resolve()
-    if not (source_dir / package).is_dir():
-        return None, f"no package folder {source_dir / package}"
+    for package in _names(packages):
+        if not (source_dir / package).is_dir():
+            return None, f"no package folder {source_dir / package}"
     try:
         emerge = ensure_emerge()
     except EmergeUnavailableError as exc:
@@ -273,7 +290,7 @@ def emerge_clusters(
             last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
             return None, f"emerge exited {done.returncode} without a JSON export: {last}"
         data = json.loads(result.read_text())
-    found = emerge_modules(data.get("local-metrics", {}), source_dir, package)
+    found = emerge_modules(data.get("local-metrics", {}), source_dir, packages)
     communities: dict[int, list[str]] = {}
     for module, community in found.items():
         communities.setdefault(community, []).append(module)
