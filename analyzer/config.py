@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,12 @@ class Overrides:
     max_commits: int | None = None
 
 
+# Bounds of the numbers that steer clustering: finite, and wide enough for any real use. A weight
+# is a signal's share of the picture (the defaults are 0.3 to 1); the resolution sweep tries 0.5
+# to 3 and ``--contexts`` bisects between 0.05 and 20.
+MAX_SIGNAL_WEIGHT = 100.0
+MIN_RESOLUTION, MAX_RESOLUTION = 0.01, 100.0
+
 # key -> (expected type, description used in error messages)
 _KEYS: dict[str, tuple[type, str]] = {
     "exclude": (list, "a list of glob patterns"),
@@ -85,10 +92,10 @@ _KEYS: dict[str, tuple[type, str]] = {
     "rule-packs": (list, "a list of rule pack files (TOML) relative to the config file"),
     "granularity": (str, "atom or module"),
     "contexts": (int, "a positive integer"),
-    "resolution": (float, "a positive number"),
+    "resolution": (float, f"a number from {MIN_RESOLUTION} to {MAX_RESOLUTION:g}"),
     "seed": (int, "an integer"),
     "shared-kernel": (bool, "true or false"),
-    "signals": (dict, "a table of signal = weight (a number >= 0)"),
+    "signals": (dict, f"a table of signal = weight (a number from 0 to {MAX_SIGNAL_WEIGHT:g})"),
     "history-since": (str, "a date git understands, e.g. '2 years ago'"),
     "history-commits": (int, "a number of commits (0 switches co-change off)"),
     "pin": (dict, "a table of context name = list of atom or module patterns"),
@@ -169,15 +176,20 @@ def _validate(found: _Source) -> dict[str, Any]:
                 if name not in SIGNALS:
                     raise ConfigError(f"{prefix}signals: unknown signal {name!r}; known: "
                                       f"{', '.join(SIGNALS)}", source=str(source))
-            ok = all(isinstance(weight, (int, float)) and not isinstance(weight, bool)
-                     and weight >= 0 for weight in value.values())
+            for name, weight in value.items():
+                if not _is_weight(weight):
+                    raise ConfigError(f"{prefix}signals.{name} must be a number from 0 to "
+                                      f"{MAX_SIGNAL_WEIGHT:g}, not {weight!r}",
+                                      source=str(source))
         if ok and key == "pin":
             ok = all(isinstance(patterns, list) and patterns and all(
                 isinstance(p, str) and p for p in patterns) for patterns in value.values())
         if ok and key == "granularity":
             ok = value in ("atom", "module")
-        if ok and key in ("contexts", "resolution"):
+        if ok and key == "contexts":
             ok = value > 0
+        if ok and key == "resolution":
+            ok = _is_resolution(value)
         if ok and key == "history-commits":
             ok = value >= 0
         if ok and key == "max-file-bytes":
@@ -190,6 +202,40 @@ def _validate(found: _Source) -> dict[str, Any]:
             )
         checked[key] = tuple(value) if expected is list else value
     return checked
+
+
+def _is_weight(weight: object) -> bool:
+    return (isinstance(weight, (int, float)) and not isinstance(weight, bool)
+            and 0 <= weight <= MAX_SIGNAL_WEIGHT)  # NaN and infinity fail the comparison
+
+
+def _is_resolution(value: float) -> bool:
+    return MIN_RESOLUTION <= value <= MAX_RESOLUTION  # NaN and infinity fail the comparison
+
+
+def _source_root(entry: str, root: Path, found: _Source | None) -> str:
+    """A ``source-roots`` entry as a normalised path relative to ``root``; an absolute path, or
+    one that leads outside the project (``../..``, a symbolic link out), is refused."""
+    where = f"{found.prefix if found else ''}source-roots"
+    source = str(found.path) if found else None
+    relative = posixpath.normpath(entry)
+    if posixpath.isabs(relative) or relative == ".." or relative.startswith("../"):
+        raise ConfigError(f"{where} entry {entry!r} is outside the project {root}: a source "
+                          "root is a folder under it, relative to it", source=source)
+    folder = root / relative
+    try:
+        real = folder.resolve()
+        is_dir = folder.is_dir()
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a loop of links
+        is_dir = False
+        real = folder
+    if not is_dir:
+        raise ConfigError(f"{where} entry {entry!r} is not a folder under {root}",
+                          source=source)
+    if not real.is_relative_to(root):
+        raise ConfigError(f"{where} entry {entry!r} leads outside the project {root} (a "
+                          "symbolic link): a source root is a folder under it", source=source)
+    return relative
 
 
 def _rule_choice(table: Mapping[str, Any], where: str, source: str) -> RuleChoice:
@@ -244,13 +290,8 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         exclude = config.get("exclude", ())
     exclude = exclude + config.get("extend-exclude", ()) + given.extend_exclude
 
-    source_roots: tuple[str, ...] = config.get("source-roots", ())
-    for entry in source_roots:
-        if not (root / entry).is_dir():
-            raise ConfigError(
-                f"source-roots entry {entry!r} is not a folder under {root}",
-                source=str(found.path) if found else None,
-            )
+    source_roots = tuple(_source_root(entry, root, found)
+                         for entry in config.get("source-roots", ()))
 
     include_generated = config.get("include-generated", False)
     if given.include_generated is not None:
@@ -305,7 +346,13 @@ def _clustering(config: Mapping[str, Any], given: Overrides) -> ClusterOptions:
     for name, weight in given.signals:
         if name not in SIGNALS:
             raise UsageError(f"--signal: unknown signal {name!r}; known: {', '.join(SIGNALS)}")
+        if not _is_weight(weight):
+            raise UsageError(f"--signal {name}={weight}: a weight is a number from 0 to "
+                             f"{MAX_SIGNAL_WEIGHT:g}")
         weights[name] = weight
+    if given.resolution is not None and not _is_resolution(given.resolution):
+        raise UsageError(f"--resolution {given.resolution}: the resolution is a number from "
+                         f"{MIN_RESOLUTION} to {MAX_RESOLUTION:g}")
     if given.structure_blind:
         weights["packages"] = 0.0
     if not any(weights.values()):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -40,6 +41,15 @@ VERSION = 1
 _CONTEXT_KEYS = ("modules", "atoms", "public", "tables", "uses", "kernel")
 _CHECK_KEYS = ("reads", "max-coupling-increase")
 _LEVELS = ("error", "warning", "off")
+_QUOTED = reprlib.Repr()
+_QUOTED.maxlevel, _QUOTED.maxlist, _QUOTED.maxdict = 3, 4, 4
+_QUOTED.maxstring = _QUOTED.maxother = _QUOTED.maxlong = 60
+
+
+def quoted(value: object) -> str:
+    """A value as a message quotes it: its repr, cut short (a hand-edited or hostile file
+    may hold a list of a million items, or lists nested hundreds deep)."""
+    return _QUOTED.repr(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +124,8 @@ class _Matcher:
 
 def _strings(value: Any, key: str, source: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{key} must be a list of strings, not {value!r}", source=source)
+        raise ConfigError(f"{key} must be a list of strings, not {quoted(value)}",
+                          source=source)
     return tuple(value)
 
 
@@ -136,9 +147,9 @@ def load_agreed(path: Path) -> Agreed:
     for key in data:
         if key not in ("version", "check", "contexts"):
             raise _unknown(key, ("version", "check", "contexts"), "", source)
-    if data.get("version") != VERSION:
-        raise ConfigError(f"version must be {VERSION}, not {data.get('version')!r}",
-                          source=source)
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
+        raise ConfigError(f"version must be {VERSION}, not {quoted(version)}", source=source)
     check = data.get("check", {})
     if not isinstance(check, dict):
         raise ConfigError("[check] must be a table", source=source)
@@ -146,13 +157,14 @@ def load_agreed(path: Path) -> Agreed:
         if key not in _CHECK_KEYS:
             raise _unknown(key, _CHECK_KEYS, "check.", source)
     reads = check.get("reads", "warning")
-    if reads not in _LEVELS:
-        raise ConfigError(f"check.reads must be error, warning or off, not {reads!r}",
+    if not isinstance(reads, str) or reads not in _LEVELS:
+        raise ConfigError(f"check.reads must be error, warning or off, not {quoted(reads)}",
                           source=source)
     increase = check.get("max-coupling-increase", 0.02)
-    if isinstance(increase, bool) or not isinstance(increase, (int, float)) or increase < 0:
-        raise ConfigError("check.max-coupling-increase must be a number >= 0, not "
-                          f"{increase!r}", source=source)
+    if isinstance(increase, bool) or not isinstance(increase, (int, float)) \
+            or not 0 <= increase <= 1:  # a share of uses; NaN and infinity fail
+        raise ConfigError("check.max-coupling-increase must be a number from 0 to 1 (a share "
+                          f"of the uses), not {quoted(increase)}", source=source)
     raw = data.get("contexts")
     if not isinstance(raw, dict) or not raw:
         raise ConfigError("[contexts] must hold at least one context table", source=source)

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from analyzer.cli import cli
@@ -72,3 +73,106 @@ def test_init_and_check_survive_names_that_are_not_utf8(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     result = seamline("check", root, "--no-cache", "-j", "1")
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------ config and decomposition
+
+
+_DECOMPOSITION = """version = 1
+
+[check]
+reads = "warning"
+max-coupling-increase = 0.02
+
+[contexts.app]
+modules = ["pkg", "pkg.*"]
+uses = []
+"""
+
+
+def one_error(result: Result, *names: str) -> str:
+    """The run stopped with exit 2 and one message (no traceback) that names ``names``."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("seamline: error: "), result.output
+    for name in names:
+        assert name in lines[0], (name, lines[0])
+    return lines[0]
+
+
+@pytest.fixture
+def agreed_project(tmp_path: Path) -> Path:
+    root = tree(os.fsencode(tmp_path / "proj"), _GOOD)
+    (root / "seamline-decomposition.toml").write_text(_DECOMPOSITION, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (_DECOMPOSITION.encode() + b'# caf\xe9\n', "not UTF-8"),
+    (b"version = 1\nx = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "nested too deeply"),
+    (b"version = 1\nx = " + b"{ a = " * 100_000 + b"1" + b" }" * 100_000 + b"\n",
+     "nested too deeply"),
+    (b"version = " + b"1" * 5000 + b"\n", "integer too long"),
+    (_DECOMPOSITION.replace("0.02", "nan").encode(), "check.max-coupling-increase"),
+    (_DECOMPOSITION.replace("0.02", "inf").encode(), "check.max-coupling-increase"),
+    (_DECOMPOSITION.replace('modules = ["pkg", "pkg.*"]',
+                            "modules = " + "[" * 200 + "]" * 200).encode(),
+     "contexts.app.modules must be a list of strings"),
+    (_DECOMPOSITION.replace("version = 1", "version = true").encode(), "version must be 1"),
+])
+def test_a_broken_decomposition_is_one_message_naming_the_file(
+        agreed_project: Path, content: bytes, said: str) -> None:
+    (agreed_project / "seamline-decomposition.toml").write_bytes(content)
+    message = one_error(seamline("check", agreed_project, "--no-cache", "-j", "1"),
+                        "seamline-decomposition.toml", said)
+    assert len(message) < 400
+
+
+@pytest.mark.parametrize(("config", "said"), [
+    ("signals = { code = inf }", "signals.code must be a number from 0 to 100, not inf"),
+    ("signals = { code = 1e308 }", "signals.code must be a number from 0 to 100"),
+    ("signals = { code = -1 }", "signals.code must be a number from 0 to 100"),
+    ("signals = { code = nan }", "signals.code must be a number from 0 to 100, not nan"),
+    ("resolution = inf", "resolution must be a number from 0.01 to 100, not inf"),
+    ("resolution = nan", "resolution must be a number from 0.01 to 100, not nan"),
+    ('source-roots = ["../.."]', "source-roots entry '../..' is outside the project"),
+    ('source-roots = ["/etc"]', "source-roots entry '/etc' is outside the project"),
+    ('source-roots = ["pkg/../.."]', "source-roots entry 'pkg/../..' is outside the project"),
+    ('source-roots = ["out"]', "source-roots entry 'out' leads outside the project"),
+    ("x = " + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+])
+@pytest.mark.parametrize("file", ["seamline.toml", "pyproject.toml"])
+def test_a_bad_setting_is_one_message_naming_the_file_and_the_key(
+        tmp_path: Path, config: str, said: str, file: str) -> None:
+    root = tree(os.fsencode(tmp_path / "proj"), _GOOD)
+    (tmp_path / "elsewhere").mkdir()
+    (root / "out").symlink_to(tmp_path / "elsewhere")
+    text = config if file == "seamline.toml" else f"[tool.seamline]\n{config}\n"
+    (root / file).write_text(text + "\n", encoding="utf-8")
+    key = "" if "nested" in said else ("tool.seamline." if file == "pyproject.toml" else "")
+    result = seamline("analyze", root, "--out", tmp_path / "report", "--no-cache", "-j", "1")
+    one_error(result, file, key + said)
+
+
+@pytest.mark.parametrize("option", [
+    ("--signal", "code=1e308"), ("--signal", "code=inf"), ("--signal", "code=nan"),
+    ("--resolution", "inf"), ("--resolution", "nan"),
+])
+def test_a_bad_number_on_the_command_line_is_one_message(tmp_path: Path,
+                                                         option: tuple[str, str]) -> None:
+    root = tree(os.fsencode(tmp_path / "proj"), _GOOD)
+    result = seamline("analyze", root, "--out", tmp_path / "report", "--no-cache", "-j", "1",
+                      *option)
+    one_error(result, option[0])
+
+
+def test_a_source_root_inside_the_project_is_normalised(tmp_path: Path) -> None:
+    root = tree(os.fsencode(tmp_path / "proj"), {"src/app/__init__.py": "",
+                                                  "src/app/a.py": "def f():\n    return 1\n"})
+    (root / "seamline.toml").write_text('source-roots = ["./src/../src/"]\n', encoding="utf-8")
+    out = tmp_path / "report"
+    result = seamline("analyze", root, "--out", out, "--no-cache", "-j", "1")
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    assert document["project"]["source_roots"] == ["src"]
+    assert [m["name"] for m in document["modules"]] == ["app", "app.a"]
