@@ -21,7 +21,7 @@ from analyzer.data import build_data
 from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
 from analyzer.discover import Discovery, discover
 from analyzer.drift import Drift, drift
-from analyzer.drift.baseline import Outcome, compare, dump_baseline, load_baseline
+from analyzer.drift.baseline import Outcome, compare, dump_baseline, load_baseline, vouch
 from analyzer.drift.export import export
 from analyzer.drift.propose import propose_agreed
 from analyzer.errors import ConfigError, UsageError
@@ -264,9 +264,14 @@ def _suppressions(built: Models) -> dict[str, tuple[tuple[int, tuple[str, ...]],
 
 
 def check(settings: Settings, decomposition: Path, baseline: Path,
-          update_baseline: bool = False, progress: Progress | None = None) -> CheckRun:
-    """``seamline check``: the code against the agreed decomposition, and the baseline."""
+          update_baseline: bool = False, progress: Progress | None = None, *,
+          baseline_named: bool = False, force: bool = False) -> CheckRun:
+    """``seamline check``: the code against the agreed decomposition, and the baseline (which
+    must exist when the user ``baseline_named`` it, and belong to this decomposition unless
+    ``force``)."""
     agreed = load_agreed(decomposition)
+    recorded = None if update_baseline else load_baseline(baseline, required=baseline_named)
+    warnings = vouch(recorded, agreed, baseline, force)
     built = models(settings, progress)
     seconds = built.seconds
     started = time.perf_counter()
@@ -281,10 +286,10 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
             raise UsageError(f"{len(unread)} file(s) could not be read, so their violations "
                              f"are unknown (first: {unread[0].render()}); fix them before "
                              "recording a baseline")
-        write_atomic(baseline, dump_baseline(found))
-    recorded = load_baseline(baseline)
-    outcome = compare(found, recorded, agreed, settings.rules, _relative(decomposition,
-                                                                         settings.root))
+        write_atomic(baseline, dump_baseline(found, agreed))
+        recorded = load_baseline(baseline)
+    outcome = compare(found, recorded, agreed, settings.rules,
+                      _relative(decomposition, settings.root), warnings)
     seconds["check"] = time.perf_counter() - started
     return CheckRun(agreed, found, outcome, unread, seconds)
 

@@ -416,9 +416,12 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to a file instead of stdout.")
 @click.option("--strict", is_flag=True, help="Fail on new warnings too, not only errors.")
+@click.option("--force", is_flag=True,
+              help="Use a baseline recorded for another decomposition (with a warning).")
 def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
           jobs: int | None, decomposition: Path | None, baseline: Path | None,
-          update_baseline: bool, fmt: str, output: Path | None, strict: bool) -> None:
+          update_baseline: bool, fmt: str, output: Path | None, strict: bool,
+          force: bool) -> None:
     """Check the code at PATH against its agreed decomposition: dependencies a context may
     not have, private modules used from outside, other contexts' tables written or read,
     modules no context claims, context cycles, coupling above the baseline.
@@ -435,7 +438,10 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
                           jobs=jobs)
     with _failing("the report"):
         run = api.check(load_settings(path, overrides), decomposition or path / DECOMPOSITION_FILE,
-                        baseline or path / BASELINE_FILE, update_baseline)
+                        baseline or path / BASELINE_FILE, update_baseline,
+                        baseline_named=baseline is not None, force=force)
+        for warning in run.outcome.warnings:
+            click.echo(f"seamline: warning: {warning}", err=True)
         report = render_check(run.outcome, fmt, version=__version__,
                               decomposition=str(decomposition or DECOMPOSITION_FILE),
                               strict=strict)
