@@ -176,3 +176,106 @@ def test_a_source_root_inside_the_project_is_normalised(tmp_path: Path) -> None:
     document = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
     assert document["project"]["source_roots"] == ["src"]
     assert [m["name"] for m in document["modules"]] == ["app", "app.a"]
+
+
+# --------------------------------------------------------------------------- the baseline
+
+
+def recorded_baseline(root: Path) -> dict[str, object]:
+    result = seamline("check", root, "--no-cache", "-j", "1", "--update-baseline")
+    assert result.exit_code == 0, result.output
+    document: dict[str, object] = json.loads(
+        (root / "seamline-baseline.json").read_text(encoding="utf-8"))
+    return document
+
+
+def test_the_baseline_records_the_projects_contexts_and_packages(agreed_project: Path) -> None:
+    document = recorded_baseline(agreed_project)
+    assert document["version"] == 2
+    assert document["project"] == {"contexts": ["app"], "packages": ["pkg"]}
+    result = seamline("check", agreed_project, "--no-cache", "-j", "1")
+    assert result.exit_code == 0, result.output
+
+
+def test_another_projects_baseline_is_refused_or_used_with_force(agreed_project: Path,
+                                                                 tmp_path: Path) -> None:
+    other = tree(os.fsencode(tmp_path / "other"), {"lib/__init__.py": "",
+                                                   "lib/core.py": "def g():\n    return 1\n"})
+    (other / "seamline-decomposition.toml").write_text(
+        _DECOMPOSITION.replace("contexts.app", "contexts.core").replace('"pkg", "pkg.*"',
+                                                                        '"lib", "lib.*"'),
+        encoding="utf-8")
+    recorded_baseline(other)
+    foreign = other / "seamline-baseline.json"
+    args = ("check", agreed_project, "--no-cache", "-j", "1", "--baseline", foreign)
+    message = one_error(seamline(*args), str(foreign), "another decomposition",
+                        "contexts only in the baseline: core", "packages only in",
+                        "--update-baseline", "--force")
+    assert "contexts only in" in message
+    forced = seamline(*args, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert f"seamline: warning: {foreign}: it was recorded for another decomposition" \
+        in forced.output
+
+
+def test_a_baseline_of_seamline_0_1_has_no_identity_and_needs_recording_again(
+        agreed_project: Path) -> None:
+    document = recorded_baseline(agreed_project)
+    del document["project"]
+    document["version"] = 1
+    path = agreed_project / "seamline-baseline.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    one_error(seamline("check", agreed_project, "--no-cache", "-j", "1"), str(path),
+              "seamline 0.1", "--update-baseline")
+    assert seamline("check", agreed_project, "--no-cache", "-j", "1", "--force").exit_code == 0
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    ('"coupling": NaN', "NaN is not a number JSON allows"),
+    ('"coupling": Infinity', "Infinity is not a number JSON allows"),
+    ('"coupling": 1e999', "coupling must be a share from 0 to 1, not inf"),
+    ('"coupling": -5', "coupling must be a share from 0 to 1, not -5"),
+    ('"coupling": 2', "coupling must be a share from 0 to 1, not 2"),
+    ('"coupling": "0.1"', "coupling must be a share from 0 to 1, not '0.1'"),
+    ('"coupling": true', "coupling must be a share from 0 to 1, not True"),
+    ('"violations": {}', "violations must be a list, not {}"),
+    ('"violations": [[]]', "violations[0] must be an object with code, subject and message"),
+    ('"violations": [{"code": "SL401"}]', "violations[0] has no 'subject'"),
+    ('"violations": [{"code": "SL401", "subject": 5}]', "violations[0].subject must be a string"),
+    ('"project": []', "project must be an object with contexts and packages"),
+    ('"project": {"contexts": "app", "packages": []}', "project.contexts must be a list"),
+    ('"version": 3', "version must be 1 or 2, not 3"),
+    ('"violations": ' + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('"coupling": ' + "1" * 5000, "an integer too long"),
+])
+def test_a_broken_baseline_is_one_message_naming_the_key(agreed_project: Path, edit: str,
+                                                         said: str) -> None:
+    document = recorded_baseline(agreed_project)
+    key = edit.partition(":")[0].strip('"')
+    document[key] = "@@"
+    path = agreed_project / "seamline-baseline.json"
+    path.write_text(json.dumps(document).replace(f'"{key}": "@@"', edit), encoding="utf-8")
+    message = one_error(seamline("check", agreed_project, "--no-cache", "-j", "1"),
+                        str(path), said)
+    assert "object has no attribute" not in message and len(message) < 400
+
+
+@pytest.mark.parametrize("content", [b"[]", b"null", b"\xff\xfe{}", b"{", b"", b'"text"'])
+def test_a_baseline_that_is_no_baseline_is_one_message(agreed_project: Path,
+                                                       content: bytes) -> None:
+    path = agreed_project / "seamline-baseline.json"
+    path.write_bytes(content)
+    one_error(seamline("check", agreed_project, "--no-cache", "-j", "1"), str(path),
+              "not a seamline baseline")
+
+
+def test_a_named_baseline_must_exist_unless_it_is_being_recorded(agreed_project: Path,
+                                                                 tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    one_error(seamline("check", agreed_project, "--no-cache", "-j", "1", "--baseline", missing),
+              "baseline not found", str(missing))
+    result = seamline("check", agreed_project, "--no-cache", "-j", "1")
+    assert result.exit_code == 0, result.output  # the default baseline may be absent
+    result = seamline("check", agreed_project, "--no-cache", "-j", "1", "--baseline", missing,
+                      "--update-baseline")
+    assert result.exit_code == 0 and missing.is_file(), result.output
