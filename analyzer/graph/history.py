@@ -44,8 +44,8 @@ _NOTHING_TO_RUN = (
     "diff.external=",
     "core.sshCommand=", "core.askPass=", "credential.helper=",
     "protocol.allow=never",
-    "core.quotePath=false",
 )
+_PATHS_AS_THEY_ARE = ("core.quotePath=false",)  # file names unquoted, one per line
 # A protocol name no URL can have ("git-remote-/" is no program either): with it as the only
 # allowed protocol, git uses no transport whatever the repository's ``protocol.*.allow`` say.
 _NO_PROTOCOL = "/"
@@ -85,7 +85,8 @@ def git_environment(parent: Mapping[str, str]) -> dict[str, str]:
 def git_command(git: str, root: Path, *args: str) -> list[str]:
     """The argument list of one git call on ``root`` with every program-running setting
     overridden."""
-    overrides = [part for setting in _NOTHING_TO_RUN for part in ("-c", setting)]
+    overrides = [part for setting in (*_NOTHING_TO_RUN, *_PATHS_AS_THEY_ARE)
+                 for part in ("-c", setting)]
     return [git, "--no-pager", *overrides, "-C", str(root), *args]
 
 
