@@ -33,11 +33,11 @@ MIN_TOGETHER = 2
 _TIMEOUT = 300
 
 # Every configuration key that makes ``git log`` or ``git rev-parse`` run a program, set on the
-# command line to a value that runs nothing.
+# command line to a value that runs nothing (an empty program name: git cannot start it).
 _NOTHING_TO_RUN = (
     "log.showSignature=false",
-    "gpg.program=false", "gpg.openpgp.program=false", "gpg.x509.program=false",
-    "gpg.ssh.program=false", "gpg.ssh.defaultKeyCommand=", "gpg.ssh.allowedSignersFile=",
+    "gpg.program=", "gpg.openpgp.program=", "gpg.x509.program=", "gpg.ssh.program=",
+    "gpg.ssh.defaultKeyCommand=", "gpg.ssh.allowedSignersFile=",
     "core.fsmonitor=false",
     f"core.hooksPath={os.devnull}",
     "core.pager=cat", "pager.log=false", "pager.rev-parse=false",
