@@ -97,6 +97,15 @@ def plain_git_log(root: Path) -> None:
                    stdin=subprocess.DEVNULL, timeout=60)
 
 
+def assert_hostile_and_harmless(root: Path, marker: Path, out: Path) -> None:
+    """Plain git log runs the repository's program (the test is real); seamline does not."""
+    plain_git_log(root)
+    assert marker.exists(), "the repository is not hostile: plain git log ran nothing"
+    marker.unlink()
+    analyze(root, out)
+    assert not marker.exists()
+
+
 @pytest.mark.parametrize("kind", ["openpgp", "x509", "ssh"])
 def test_a_signed_commit_never_runs_the_repositorys_signature_program(
         tmp_path: Path, kind: str) -> None:
@@ -109,11 +118,7 @@ def test_a_signed_commit_never_runs_the_repositorys_signature_program(
     git(root, "config", "gpg.program", "./tools.sh")
     git(root, "config", f"gpg.{kind}.program", "./tools.sh")
     git(root, "config", "gpg.ssh.allowedSignersFile", "tools.sh")  # ssh verifies only with it
-    plain_git_log(root)
-    assert marker.exists(), "the repository is not hostile: plain git log ran nothing"
-    marker.unlink()
-    analyze(root, tmp_path / "out")
-    assert not marker.exists()
+    assert_hostile_and_harmless(root, marker, tmp_path / "out")
     found = co_change(root, {p: p for p in _FILES}, None, 100)
     assert found.commits == 5 and found.note is None  # the history is still read
     assert [(a, b) for a, b, _, _ in found.pairs] == [("pkg/a.py", "pkg/b.py")]
@@ -158,11 +163,7 @@ def test_a_partial_clone_never_runs_the_repositorys_upload_pack(tmp_path: Path) 
     script = tools_script(root, marker)
     git(root, "config", "remote.origin.uploadpack", str(script))
     git(root, "config", "protocol.file.allow", "always")
-    plain_git_log(root)
-    assert marker.exists(), "the repository is not hostile: plain git log ran nothing"
-    marker.unlink()
-    analyze(root, tmp_path / "out")
-    assert not marker.exists()
+    assert_hostile_and_harmless(root, marker, tmp_path / "out")
 
 
 def test_a_partial_clone_never_runs_an_alias_as_remote_helper(tmp_path: Path) -> None:
@@ -170,11 +171,7 @@ def test_a_partial_clone_never_runs_an_alias_as_remote_helper(tmp_path: Path) ->
     git(root, "config", "remote.origin.vcs", "evil")
     git(root, "config", "protocol.evil.allow", "always")
     git(root, "config", "alias.remote-evil", f"!echo ran >> '{marker}'; false")
-    plain_git_log(root)
-    assert marker.exists(), "the repository is not hostile: plain git log ran nothing"
-    marker.unlink()
-    analyze(root, tmp_path / "out")
-    assert not marker.exists()
+    assert_hostile_and_harmless(root, marker, tmp_path / "out")
     found = co_change(root, {p: p for p in _FILES}, None, 100)
     assert found.commits == 0 and found.note == "git log failed: no co-change signal"
 
