@@ -10,12 +10,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer.cache import FactCache
-from analyzer.cluster import Decomposition, decompose
-from analyzer.cluster.reference import Scored, load_reference, packages_reference, score_against
 from analyzer.config import Settings
-from analyzer.contracts import Contracts, contracts_for, propose
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
 from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
@@ -28,10 +26,8 @@ from analyzer.errors import ConfigError, UsageError
 from analyzer.extract.runner import Extraction, extract_files
 from analyzer.findings import Findings, find, silence, silencers
 from analyzer.graph import HistoryOptions, build_graph, element_resolver
-from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
 from analyzer.render.atomic import write_atomic
-from analyzer.render.html import render_report
 from analyzer.render.json import (
     analysis_document,
     contexts_document,
@@ -44,7 +40,20 @@ from analyzer.render.json import diagnostics as all_diagnostics
 from analyzer.render.outdir import write_unit
 from analyzer.resolve import Resolver, build_model
 
+# What only some commands need is imported where it is used, so that ``seamline check`` (a
+# fresh process in CI, run often) does not pay for clustering, contracts (libcst's node
+# classes) or the report (jinja2): tests/test_lazy_imports.py holds it to that.
+if TYPE_CHECKING:
+    from analyzer.cluster import Decomposition
+    from analyzer.cluster.reference import Scored
+    from analyzer.contracts import Contracts
+    from analyzer.graph.entrypoints import EntryPoint
+
 Progress = Callable[[str, int, int], None]
+
+# ``analyzer.contracts.FORMATS``, for the command line's choices without importing the contracts
+# (tests/test_lazy_imports.py holds the two equal).
+CONTRACT_FORMATS = ("yaml", "json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +129,9 @@ def models(settings: Settings, progress: Progress | None = None) -> Models:
 
 
 def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
+    from analyzer.cluster import decompose
+    from analyzer.contracts import propose
+
     built_models = models(settings, progress)
     found, extraction = built_models.discovery, built_models.extraction
     code, data, seconds = built_models.code, built_models.data, built_models.seconds
@@ -156,6 +168,8 @@ def _reference(reference: str | None, graph: CouplingGraph,
                decomposition: Decomposition) -> Scored | None:
     if reference is None:
         return None
+    from analyzer.cluster.reference import load_reference, packages_reference, score_against
+
     mapping = packages_reference(graph) if reference == "packages" else load_reference(
         Path(reference))
     return score_against(mapping, graph, decomposition)
@@ -169,6 +183,8 @@ def cluster_graph(path: Path, options: ClusterOptions,
         text = path.read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read graph {path}: {error.strerror}") from None
+    from analyzer.cluster import decompose
+
     graph = loads_graph(text, str(path))
     decomposition = decompose(graph, options)
     return graph, decomposition, _reference(reference, graph, decomposition)
@@ -215,6 +231,8 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
     notes = diagnostics(analysis)
     document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
                                  analysis.data, contexts, findings, notes, contracts)
+    from analyzer.render.html import render_report  # jinja2
+
     report = render_report(project, analysis.code, analysis.data, contexts, findings,
                            analysis.findings.dependencies, notes, contracts)
     files = {"analysis.json": dumps(document), "graph.json": dumps_graph(analysis.graph)}
@@ -337,6 +355,8 @@ def contracts(settings: Settings, decomposition: Path | None = None,
         element = element_of(atom)
         context = agreed.assign(element, element.partition(":")[0])
         return None if context is None or context in kernels else context
+
+    from analyzer.contracts import contracts_for
 
     return contracts_for(settings.project, built.code, built.data, built.extraction.facts,
                          context_of, [c.name for c in agreed.contexts if not c.kernel],

@@ -14,25 +14,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from analyzer import __version__, api
+from analyzer.api import CONTRACT_FORMATS
 from analyzer.catalogue import SEVERITIES, catalogue, rule
-from analyzer.cluster import Decomposition
-from analyzer.cluster.reference import Scored
 from analyzer.config import Overrides, load_cluster_settings, load_settings, printable_path
-from analyzer.contracts import FORMATS as CONTRACT_FORMATS
 from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
 from analyzer.drift.export import TARGETS as EXPORT_TARGETS
 from analyzer.errors import SeamlineError, UsageError
-from analyzer.findings import Findings
 from analyzer.model import Severity
 from analyzer.render.atomic import write_atomic
 from analyzer.render.ci import FORMATS
 from analyzer.render.ci import render as render_check
+
+if TYPE_CHECKING:  # clustering is imported only by the commands that cluster
+    from analyzer.cluster import Decomposition
+    from analyzer.cluster.reference import Scored
+    from analyzer.findings import Findings
 
 _SHOWN_DIAGNOSTICS = 20
 _OUT_NOTE = " What seamline wrote there last time is replaced; other files are kept."

@@ -57,9 +57,7 @@ from analyzer.model import (
     Words,
 )
 
-# Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-16"
-
+# When the facts extracted here change, bump EXTRACTOR_VERSION (analyzer/extract/__init__.py).
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _EMPTY_MODULE = cst.Module(body=[])

@@ -15,6 +15,7 @@ everywhere a thread in each worker exits it when its parent pid changes.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from analyzer.cache import FactCache, content_key
 from analyzer.config import Settings
-from analyzer.extract.code import EXTRACTOR_VERSION, extract
+from analyzer.extract import EXTRACTOR_VERSION
 from analyzer.extract.source import count_lines
 from analyzer.model import FileFacts, ParseStatus, SourceFile
 from analyzer.packs import vocabulary
@@ -66,6 +67,8 @@ class Extraction:
 
 
 def _extract_chunk(options: _Options, chunk: list[bytes]) -> list[FileFacts]:
+    from analyzer.extract.code import extract  # libcst: only when a file must be parsed
+
     return [extract(data, marker=options.marker, include_generated=options.include_generated,
                     max_bytes=options.max_bytes, vocabulary=options.vocabulary)
             for data in chunk]
@@ -193,6 +196,8 @@ def extract_files(files: Sequence[SourceFile], settings: Settings, cache: FactCa
         progress(done, total)
 
     if missing:
+        importlib.import_module("analyzer.extract.code")  # here, so forked workers inherit it
+
         sizes = [len(c) for c in contents]
         chunks = _chunks(missing, sizes)
         workers = max(1, min(settings.jobs, len(chunks)))

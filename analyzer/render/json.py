@@ -8,17 +8,11 @@ same bytes.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__
 from analyzer.catalogue import RuleChoice, rule
-from analyzer.cluster import Decomposition
-from analyzer.cluster.metrics import Agreement
-from analyzer.cluster.reference import Scored
-from analyzer.contracts import Contracts, contract_file
 from analyzer.coupling import SIGNALS, CouplingGraph
-from analyzer.findings import Evidence, Finding, Findings
-from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import (
     CodeModel,
     DataModel,
@@ -35,6 +29,14 @@ from analyzer.model import (
     Table,
     TableAccess,
 )
+
+if TYPE_CHECKING:  # at run time only their values are read: seamline check never clusters
+    from analyzer.cluster import Decomposition
+    from analyzer.cluster.metrics import Agreement
+    from analyzer.cluster.reference import Scored
+    from analyzer.contracts import Contracts
+    from analyzer.findings import Evidence, Finding, Findings
+    from analyzer.graph.entrypoints import EntryPoint
 
 SCHEMA_VERSION = "1.6"
 
@@ -265,6 +267,8 @@ def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
 def contracts_document(found: Contracts, folder: str = "contracts") -> dict[str, Any]:
     """Per context: its documents (relative to the output folder), operations, events and
     what maps to no operation. The documents themselves are the YAML files."""
+    from analyzer.contracts import contract_file  # libcst, through the type schemas
+
     return {"contexts": [
         {"context": c.context,
          "openapi": f"{folder}/{contract_file(c.context, 'openapi')}",
