@@ -8,6 +8,7 @@ interface. Human-edited, so every key is checked and every mistake names its key
 
     [check]
     reads = "warning"                  # reads of another context's tables: error, warning, off
+    imports = ["module-level", "function-level"]  # imports that count as uses
 
     [contexts.orders]
     modules = ["shop.orders", "shop.orders.*"]
@@ -39,7 +40,12 @@ from analyzer.tomlfile import read_toml
 DEFAULT_FILE = "seamline-decomposition.toml"
 VERSION = 1
 _CONTEXT_KEYS = ("modules", "atoms", "public", "tables", "uses", "kernel")
-_CHECK_KEYS = ("reads", "max-coupling-increase")
+_CHECK_KEYS = ("reads", "max-coupling-increase", "imports")
+# the imports that count as uses (analyzer/drift/imports.py): a module-level import runs when
+# its module is imported, a function-level one when the function is called; an import under
+# ``if TYPE_CHECKING:`` never runs
+IMPORT_KINDS = ("module-level", "function-level", "type-checking")
+DEFAULT_IMPORTS = ("module-level", "function-level")
 _LEVELS = ("error", "warning", "off")
 _QUOTED = reprlib.Repr()
 _QUOTED.maxlevel, _QUOTED.maxlist, _QUOTED.maxdict = 3, 4, 4
@@ -72,6 +78,7 @@ class Agreed:
     reads: str = "warning"  # how reads of another context's tables are reported
     max_coupling_increase: float = 0.02  # cross-context share of uses above the baseline
     source: str = ""
+    imports: tuple[str, ...] = DEFAULT_IMPORTS  # the kinds of import that count as uses
     # the patterns indexed once (a check on a large project assigns tens of thousands of times)
     matcher: _Matcher = field(init=False, repr=False, compare=False)
 
@@ -165,6 +172,16 @@ def load_agreed(path: Path) -> Agreed:
             or not 0 <= increase <= 1:  # a share of uses; NaN and infinity fail
         raise ConfigError("check.max-coupling-increase must be a number from 0 to 1 (a share "
                           f"of the uses), not {quoted(increase)}", source=source)
+    imports = check.get("imports", list(DEFAULT_IMPORTS))
+    if not isinstance(imports, list) or not all(isinstance(i, str) for i in imports):
+        raise ConfigError(f"check.imports must be a list of import kinds ({', '.join(IMPORT_KINDS)}"
+                          f"), not {quoted(imports)}", source=source)
+    for kind in imports:
+        if kind not in IMPORT_KINDS:
+            close = difflib.get_close_matches(kind, list(IMPORT_KINDS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"check.imports: unknown import kind {quoted(kind)}{hint}; "
+                              f"kinds: {', '.join(IMPORT_KINDS)}", source=source)
     raw = data.get("contexts")
     if not isinstance(raw, dict) or not raw:
         raise ConfigError("[contexts] must hold at least one context table", source=source)
@@ -205,7 +222,8 @@ def load_agreed(path: Path) -> Agreed:
                 raise ConfigError(f"contexts.{context.name}.tables: {table!r} is already owned "
                                   f"by {owners[table]!r}; a table has one owner", source=source)
             owners[table] = context.name
-    return Agreed(tuple(sorted(contexts, key=lambda c: c.name)), reads, float(increase), source)
+    return Agreed(tuple(sorted(contexts, key=lambda c: c.name)), reads, float(increase), source,
+                  tuple(k for k in IMPORT_KINDS if k in imports))
 
 
 def unmatched_patterns(agreed: Agreed, modules: Iterable[str], elements: Iterable[str]
@@ -244,6 +262,8 @@ def dump_agreed(agreed: Agreed, project: str) -> str:
         "warning or off",
         f"max-coupling-increase = {agreed.max_coupling_increase}  # cross-context share of uses "
         "above the baseline",
+        f"imports = {_list(agreed.imports)}  # imports that count as uses: module-level, "
+        "function-level, type-checking",
     ]
     for context in agreed.contexts:
         lines += ["", f"[contexts.{_key(context.name)}]"]

@@ -16,6 +16,7 @@ import networkx as nx
 
 from analyzer.catalogue import RuleChoice, rule
 from analyzer.decomposition import Agreed
+from analyzer.drift.imports import import_uses
 from analyzer.findings.facts import Evidence, Finding, collect_uses, finding, possessive, short
 from analyzer.model import AccessMode, CodeModel, DataModel
 
@@ -54,19 +55,22 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
         return assigned.get(element) or assigned.get(module_of(element))
 
     uses = collect_uses(code, data, element_of)
+    imported = import_uses(code, element_of, agreed.imports)
 
     kernels = {c.name for c in agreed.contexts if c.kernel}
     found: list[Finding] = []
     crossing: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     pairs: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    called: set[tuple[str, str, str]] = set()  # pairs with a use other than an import
     total = crossed = 0
-    for use in uses:
+    for number, use in enumerate([*uses, *imported]):
+        counted = number < len(uses)  # coupling counts uses, not the imports behind them
         a, b = context_of(use.source), context_of(use.target)
         if a is None or b is None or a == b:
-            if a is not None and a == b and a not in kernels:
+            if counted and a is not None and a == b and a not in kernels:
                 total += 1
             continue
-        if a not in kernels and b not in kernels:  # coupling: between domain contexts
+        if counted and a not in kernels and b not in kernels:  # coupling: domain contexts
             total += 1
             crossed += 1
         where = Evidence(use.path, use.line,
@@ -74,22 +78,24 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
         if b not in kernels:
             crossing[(a, b)].append(where)
         allowed = b in kernels or b in agreed.context(a).uses
-        if not allowed:
-            pairs[("SL401", use.source, use.target)].append(where)
-        elif not agreed.context(b).is_public(module_of(use.target)):
-            pairs[("SL402", use.source, use.target)].append(where)
+        key = ("SL401" if not allowed else "SL402", use.source, use.target)
+        if not allowed or not agreed.context(b).is_public(module_of(use.target)):
+            pairs[key].append(where)
+            if not use.kind.startswith("import"):
+                called.add(key)
     for (code_name, source, target), evidence in sorted(pairs.items()):
         a, b = context_of(source), context_of(target)
         assert a is not None and b is not None
+        verb = "uses" if (code_name, source, target) in called else "imports"
         if code_name == "SL401":
             permitted = ", ".join(agreed.context(a).uses) or "none"
             message = (f"{a} uses {b}, which its `uses` does not allow: `{short(source)}` "
-                       f"uses `{short(target)}` (allowed: {permitted})")
+                       f"{verb} `{short(target)}` (allowed: {permitted})")
             fix = (f"go through a context {a} may use, invert the dependency with an event, "
                    f"or add {b!r} to contexts.{a}.uses if the team agrees")
         else:
             public = ", ".join(agreed.context(b).public or ()) or "none"
-            message = (f"`{short(source)}` ({a}) uses `{short(target)}`, in a module {b} "
+            message = (f"`{short(source)}` ({a}) {verb} `{short(target)}`, in a module {b} "
                        f"keeps private (public: {public})")
             fix = (f"use {possessive(b)} public interface instead, or add the module to "
                    f"contexts.{b}.public if it is meant to be one")

@@ -1,8 +1,9 @@
 """``seamline init``: an agreed decomposition to start from, made from a proposal.
 
-Each context gets the modules it holds whole (a package it holds whole as ``pkg`` and
-``pkg.*``), the definitions it holds in modules it shares, the tables it owns, the contexts it
-uses today (the kernel included: what it uses today is written down for the team to prune),
+Each context gets the modules it holds (a package it holds with most of its modules as ``pkg``
+and ``pkg.*``, so that a module added to it later is placed, and the exceptions by name), the
+definitions it holds in modules it shares, the tables it owns, the contexts it uses today,
+imports included (the kernel too: what it uses today is written down for the team to prune),
 so the first check fails only on cycles and on tables written or read across contexts, which
 the baseline records; and, as its public interface, the modules other contexts use today.
 """
@@ -13,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from analyzer.cluster import KERNEL, UNPLACED, Decomposition
-from analyzer.decomposition import Agreed, AgreedContext
+from analyzer.decomposition import DEFAULT_IMPORTS, Agreed, AgreedContext
+from analyzer.drift.imports import import_uses
 from analyzer.findings import Ownership
 from analyzer.findings.facts import collect_uses
 from analyzer.model import CodeModel, DataModel
@@ -39,7 +41,8 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
 
     uses: dict[str, set[str]] = defaultdict(set)
     public: dict[str, set[str]] = defaultdict(set)
-    for use in collect_uses(code, data, element_of):
+    for use in [*collect_uses(code, data, element_of),
+                *import_uses(code, element_of, DEFAULT_IMPORTS)]:
         a, b = context_of(use.source), context_of(use.target)
         if a and b and a != b:
             uses[a].add(b)
@@ -50,12 +53,13 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
         if owned.owner is not None:
             tables[owned.owner].append(owned.table)
     names = sorted(set(home.values()) | set(atoms))
+    patterns = _module_patterns(home, {m.name for m in code.modules if m.is_package})
     contexts = []
     for name in names:
-        modules = _patterns(sorted(m for m, c in home.items() if c == name), home)
         kernel = name == KERNEL
         contexts.append(AgreedContext(
-            name=name, modules=tuple(modules), atoms=tuple(sorted(atoms.get(name, ()))),
+            name=name, modules=tuple(patterns.get(name, ())),
+            atoms=tuple(sorted(atoms.get(name, ()))),
             public=None if kernel else tuple(sorted(public.get(name, ()))),
             tables=tuple(sorted(tables.get(name, ()))),
             uses=tuple(sorted(uses.get(name, set()) - {name})),
@@ -73,18 +77,19 @@ def _parent_context(module: str, home: dict[str, str]) -> str:
     return max(sorted(set(children)), key=children.count) if children else KERNEL
 
 
-def _patterns(modules: list[str], home: dict[str, str]) -> list[str]:
-    """Module names, a package held whole folded into ``pkg`` and ``pkg.*``."""
-    chosen = set(modules)
-    result: list[str] = []
-    covered: set[str] = set()
-    for module in modules:
-        if module in covered:
-            continue
-        below = [m for m in home if m.startswith(module + ".")]
-        if below and all(m in chosen for m in below):
-            result += [module, f"{module}.*"]
-            covered.update(below)
-        else:
-            result.append(module)
-    return result
+def _module_patterns(home: dict[str, str], packages: set[str]) -> dict[str, list[str]]:
+    """Each context's module patterns: ``pkg`` and ``pkg.*`` for a package whose own module
+    the context holds together with most of the modules below it (so a module added to the
+    package later is the context's too), and the exact name of every module those globs
+    would place elsewhere (an exact name is more specific than any glob)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for package in sorted(packages):
+        context = home.get(package)
+        below = [home[m] for m in home if m.startswith(package + ".")]
+        if context is not None and 2 * below.count(context) > len(below):
+            found[context].update((package, f"{package}.*"))
+    globbed = Agreed(tuple(AgreedContext(c, tuple(sorted(p))) for c, p in found.items()))
+    for module, context in home.items():
+        if globbed.assign(module, module) != context:
+            found[context].add(module)
+    return {context: sorted(patterns) for context, patterns in found.items()}
