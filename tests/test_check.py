@@ -280,3 +280,34 @@ def test_strict_fails_on_a_new_warning_and_files_can_live_elsewhere(sample: Path
     assert code == 0 and "warning SL404 other-context-table-read" in output
     code, output = _invoke("check", str(sample), "--no-cache", *where, "--strict")
     assert code == 1 and "1 new (0 errors, 1 warnings)" in output
+
+
+def test_init_writes_package_globs_so_a_new_module_of_a_package_is_placed(
+        tmp_path: Path) -> None:
+    root = tmp_path / "djshop"
+    shutil.copytree(SAMPLES / "djshop", root, ignore=shutil.ignore_patterns("__pycache__"))
+    assert _invoke("init", str(root), "--no-cache")[0] == 0
+    agreed = load_agreed(root / "seamline-decomposition.toml")
+    holder = agreed.assign("customers.loyalty", "customers.loyalty")
+    assert holder is not None and "customers.*" in agreed.context(holder).modules
+    assert agreed.assign("customers.apps", "customers.apps") != holder  # an exception, by name
+    assert _invoke("check", str(root), "--no-cache", "--update-baseline")[0] == 0
+    (root / "customers" / "loyalty.py").write_text("def points():\n    return 1\n",
+                                                    encoding="utf-8")
+    code, output = _invoke("check", str(root), "--no-cache")
+    assert code == 0 and "SL405" not in output, output
+    (root / "newapp").mkdir()
+    (root / "newapp" / "__init__.py").write_text("", encoding="utf-8")
+    code, output = _invoke("check", str(root), "--no-cache")
+    assert code == 1 and "SL405 unassigned-module: module `newapp` matches no context" in output
+
+
+def test_a_new_module_in_a_package_no_context_holds_mostly_is_unassigned(
+        sample: Path) -> None:
+    assert "tradepost.services.*" not in " ".join(
+        p for c in load_agreed(sample / "seamline-decomposition.toml").contexts
+        for p in c.modules)
+    assert _invoke("check", str(sample), "--no-cache", "--update-baseline")[0] == 0
+    (sample / "tradepost" / "services" / "refunds.py").write_text("X = 1\n", encoding="utf-8")
+    code, output = _invoke("check", str(sample), "--no-cache")
+    assert code == 1 and "SL405" in output and "tradepost.services.refunds" in output
