@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzer import jsonout
 from analyzer.errors import ConfigError
 
 FORMAT = "seamline-graph"
@@ -207,8 +208,7 @@ def graph_from_data(data: Any, source: str) -> CouplingGraph:
 
 
 def dumps_graph(graph: CouplingGraph) -> bytes:
-    return (json.dumps(graph_to_data(graph), indent=1, sort_keys=False, ensure_ascii=False)
-            + "\n").encode("utf-8")
+    return jsonout.dumps(graph_to_data(graph))
 
 
 def loads_graph(text: bytes, source: str) -> CouplingGraph:

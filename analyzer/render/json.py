@@ -7,10 +7,9 @@ same bytes.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from analyzer import __version__
+from analyzer import __version__, jsonout
 from analyzer.catalogue import RuleChoice, rule
 from analyzer.coupling import SIGNALS, CouplingGraph
 from analyzer.model import (
@@ -304,4 +303,5 @@ def analysis_document(root_name: str, source_roots: tuple[str, ...],
 
 
 def dumps(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    """The bytes of a JSON file seamline writes (``json.dumps(..., indent=1)``, but faster)."""
+    return jsonout.dumps(document)

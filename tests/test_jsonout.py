@@ -1,0 +1,86 @@
+"""analyzer.jsonout writes exactly the bytes of ``json.dumps(value, indent=1,
+ensure_ascii=False)``: on random values, on the shapes it hands back to ``json``, and on
+the sample's real documents."""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer import jsonout
+from analyzer.coupling import dumps_graph, graph_to_data
+from analyzer.render.json import analysis_document, dumps
+from tests.conftest import SAMPLES, run
+
+
+def _standard(value: Any) -> bytes:
+    return (json.dumps(value, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class Colour(enum.Enum):
+    RED = "red"
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+class Mode(str, enum.Enum):
+    READ = "read"
+
+
+class Name(str):
+    pass
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(), st.sampled_from([Level.HIGH, Mode.READ, Name("n"), 2**80, -0.0, 1e16, 1e-7]),
+)
+keys = st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.booleans(),
+                 st.none(), st.just(Name("key")))
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.lists(inner, max_size=5).map(tuple),
+        st.dictionaries(st.text(), inner, max_size=5),
+        st.dictionaries(keys, inner, max_size=5),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400)
+@given(values)
+def test_the_bytes_are_the_standard_librarys(value: Any) -> None:
+    assert jsonout.dumps(value) == _standard(value)
+
+
+def test_shapes_json_alone_knows_are_written_as_json_writes_them() -> None:
+    value = {"a": [{"1": {7: "int key", 2.5: None, True: [], None: {}}},
+                   [math.nan, math.inf, -math.inf], {"level": Level.HIGH, "mode": Mode.READ}],
+             "control": "tab\there, quote \" and back\\slash, \x00 \u2028 é 字", "e": [[], {}]}
+    assert jsonout.dumps(value) == _standard(value)
+
+
+def test_what_json_refuses_jsonout_refuses() -> None:
+    for value in ({"x": [Colour.RED]}, {(1, 2): 3}):
+        for encode in (jsonout.dumps, _standard):
+            try:
+                encode(value)
+            except TypeError:
+                continue
+            raise AssertionError(f"{encode} wrote {value!r}")
+
+
+def test_the_samples_documents_are_unchanged() -> None:
+    analysis = run(SAMPLES / "shopfront")
+    document = analysis_document("shopfront", (), analysis.code, analysis.data)
+    assert dumps(document) == _standard(document)
+    assert dumps_graph(analysis.graph) == _standard(graph_to_data(analysis.graph))
