@@ -580,3 +580,40 @@ def test_the_packages_reference_finds_the_application_level(
     assert reference.module_context("site.apps.orders.views") == "orders"
     assert reference.module_context("site.apps.stock.models") == "stock"
     assert reference.module_context("site.core") == "core"
+
+
+def _layered_api(domains: tuple[str, ...]) -> CouplingGraph:
+    """Per domain a model and its table, a service and an API type in a module of the API
+    layer; one schema root composes every domain's API type."""
+    nodes: list[Node] = [Node("api.schema", "module", module="api.schema")]
+    edges: list[Edge] = []
+    for name in domains:
+        model, service = f"{name}.models:{name.title()}", f"{name}.services:place_{name}"
+        kind, resolver = f"api.{name}:{name.title()}Type", f"api.{name}:resolve_{name}"
+        nodes += [Node(model, "class", module=f"{name}.models"),
+                  Node(service, "function", module=f"{name}.services"),
+                  Node(kind, "class", module=f"api.{name}"),
+                  Node(resolver, "function", module=f"api.{name}"),
+                  Node(f"table:{name}", "table")]
+        edges += [Edge(model, f"table:{name}", "data", "declares", 2.0),
+                  Edge(service, f"table:{name}", "data", "write", 1.0),
+                  Edge(service, model, "code", "call", 1.0),
+                  Edge(kind, model, "code", "name", 1.0),
+                  Edge(resolver, service, "code", "call", 1.0),
+                  Edge(resolver, kind, "code", "name", 1.0),
+                  Edge("api.schema", kind, "code", "name", 1.0),
+                  Edge("api.schema", resolver, "code", "name", 1.0)]
+    return CouplingGraph("layered", tuple(nodes), tuple(edges))
+
+
+def test_what_only_a_composition_root_uses_stays_in_its_domain() -> None:
+    # the schema root uses every domain's API: it is no one's sole user, so each domain's
+    # API type and resolver stay with its model instead of following the root
+    domains = ("order", "invoice", "parcel", "refund")
+    cut = decompose(_layered_api(domains), ClusterOptions(kernel=False))
+    placed = cut.assignment()
+    for name in domains:
+        model = placed[f"{name}.models:{name.title()}"]
+        assert placed[f"api.{name}:{name.title()}Type"] == model
+        assert placed[f"api.{name}:resolve_{name}"] == model
+    assert len({placed[f"{n}.models:{n.title()}"] for n in domains}) == len(domains)

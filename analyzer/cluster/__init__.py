@@ -7,7 +7,8 @@
 3. With the shared kernel on: elements used from many contexts, none dominant, go to the
    kernel and the rest is clustered again without them.
 4. Honour keep-apart constraints; code with no data that one other context alone uses follows
-   it; a table-free context is a library and joins the kernel, or its one user context.
+   it (a composition root that uses many contexts is nobody's sole user); a table-free
+   context is a library and joins the kernel, or its one user context.
 5. Name the contexts (``naming``), explain every placement,
    roll the atoms up to modules with a split plan, and measure (``metrics``).
 """
@@ -45,6 +46,7 @@ _STRONGEST = 3
 HUB_FLOOR = 10  # a hub is used by at least this many units...
 HUB_SHARE = 0.02  # ...and at least this share of them
 UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
+ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
 
 
@@ -293,7 +295,8 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     # what uses what, and what touches data, among the units left after the kernel
     users = _dependents(graph, weighted)
     data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
-    groups = _with_sole_user(weighted, groups, users, data, set(pinned), how)
+    groups = _with_sole_user(weighted, groups, _without_roots(weighted, groups, users), data,
+                             set(pinned), how)
     if options.kernel and any(n.kind == "table" for n in graph.nodes):
         moved = dict(how)
         libraries, followed = _libraries(weighted, groups, users, data, set(pinned), moved)
@@ -307,6 +310,22 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
+
+
+def _without_roots(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
+                   ) -> dict[str, set[str]]:
+    """``users`` less the composition roots: units whose uses span ROOT_SPAN contexts or more
+    (a GraphQL schema root, a URL conf, an admin site, an app factory). A root wires the
+    domains together; what only a root uses is the domain's code it exposes, not the root's
+    private code, so it must not follow the root out of its domain."""
+    owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
+    spans: dict[str, set[int]] = defaultdict(set)
+    for target, sources in users.items():
+        if target in owner:
+            for source in sources:
+                spans[source].add(owner[target])
+    roots = {unit for unit, contexts in spans.items() if len(contexts) >= ROOT_SPAN}
+    return {target: sources - roots for target, sources in users.items()}
 
 
 def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
