@@ -19,12 +19,15 @@ from analyzer.data import build_data
 from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
 from analyzer.discover import Discovery, discover
 from analyzer.drift import Drift, drift
+from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
 from analyzer.drift.baseline import Outcome, compare, dump_baseline, load_baseline, vouch
-from analyzer.drift.export import export
+from analyzer.drift.export import Exported, export
+from analyzer.drift.imports import IMPORT_KINDS, import_edges
 from analyzer.drift.propose import propose_agreed
 from analyzer.errors import ConfigError, UsageError
 from analyzer.extract.runner import Extraction, extract_files
 from analyzer.findings import Findings, find, silence, silencers
+from analyzer.findings.facts import Finding
 from analyzer.graph import HistoryOptions, build_graph, element_resolver
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
 from analyzer.render.atomic import write_atomic
@@ -293,11 +296,7 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
     built = models(settings, progress)
     seconds = built.seconds
     started = time.perf_counter()
-    element_of = element_resolver(built.code, built.data)
-    _all_patterns_match(agreed, built.code, decomposition)
-    found = drift(built.code, built.data, element_of, agreed, settings.rules)
-    silenced, _ = silencers(_suppressions(built))
-    found = replace(found, violations=tuple(silence(found.violations, silenced)))
+    found, _ = _drift(settings, agreed, built, decomposition)
     unread = tuple(d for d in built.code.diagnostics if d.severity is Severity.ERROR)
     if update_baseline:
         if unread:
@@ -327,12 +326,47 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def export_agreed(settings: Settings, decomposition: Path, target: str) -> str:
-    """``seamline export``: the agreed decomposition as import-linter contracts or tach.toml."""
+def _drift(settings: Settings, agreed: Agreed, built: Models, decomposition: Path
+           ) -> tuple[Drift, Callable[[str], str]]:
+    """The violations of the code against the agreed decomposition, silenced ones left out."""
+    element_of = element_resolver(built.code, built.data)
+    _all_patterns_match(agreed, built.code, decomposition)
+    found = drift(built.code, built.data, element_of, agreed, settings.rules)
+    silenced, _ = silencers(_suppressions(built))
+    return replace(found, violations=tuple(silence(found.violations, silenced))), element_of
+
+
+def export_agreed(settings: Settings, decomposition: Path, target: str,
+                  baseline: Path | None = None, *, force: bool = False,
+                  strict: bool = False) -> str:
+    """``seamline export``: the agreed decomposition as import-linter contracts or tach.toml,
+    the imports ``check`` accepts today (the baseline's known violations among them) excused,
+    so that the tool passes on this code exactly when ``check`` (``--strict``) passes on its
+    imports. ``baseline``: the named one, which must exist; by default the project's, if any."""
     agreed = load_agreed(decomposition)
+    path = baseline or settings.root / BASELINE_FILE
+    recorded = load_baseline(path, required=baseline is not None)
+    warnings = vouch(recorded, agreed, path, force)
     built = models(settings)
-    return export(agreed, target, [m.name for m in built.code.modules],
-                  [m.name for m in built.code.modules if m.is_package], settings.project)
+    found, element_of = _drift(settings, agreed, built, decomposition)
+    outcome = compare(found, recorded, agreed, settings.rules,
+                      _relative(decomposition, settings.root), warnings)
+    failing_levels = ("error", "warning") if strict else ("error",)
+    given = Exported(
+        modules=[m.name for m in built.code.modules],
+        packages=[m.name for m in built.code.modules if m.is_package],
+        project=settings.project,
+        edges=import_edges(built.code, element_of, IMPORT_KINDS),
+        failing=_use_pairs(outcome.new, failing_levels),
+        known=_use_pairs(outcome.known, ("error", "warning", "info")),
+        exclude=settings.exclude)
+    return export(agreed, target, given)
+
+
+def _use_pairs(findings: tuple[Finding, ...], levels: tuple[str, ...]) -> set[tuple[str, str]]:
+    """(user, used) of the SL401 and SL402 violations at these levels."""
+    return {(a, b) for f in findings if f.code in ("SL401", "SL402") and f.severity in levels
+            for a, _, b in [f.subject.partition("->")]}
 
 
 # --------------------------------------------------------------------------- contracts

@@ -467,12 +467,21 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
               help="import-linter contracts (TOML for pyproject.toml) or a tach.toml.")
 @click.option("--decomposition", type=click.Path(path_type=Path, dir_okay=False),
               help=f"The agreed decomposition (default: PATH/{DECOMPOSITION_FILE}).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"Known violations the tool must let pass (default: PATH/{BASELINE_FILE}, "
+                   "if it exists).")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to a file instead of stdout.")
+@click.option("--strict", is_flag=True,
+              help="Match `seamline check --strict`: new warnings fail the tool too.")
+@click.option("--force", is_flag=True,
+              help="Use a baseline recorded for another decomposition (with a warning).")
 def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
-           jobs: int | None, target: str, decomposition: Path | None,
-           output: Path | None) -> None:
-    """Export the agreed decomposition for import-linter or tach, to keep using them.
+           jobs: int | None, target: str, decomposition: Path | None, baseline: Path | None,
+           output: Path | None, strict: bool, force: bool) -> None:
+    """Export the agreed decomposition for import-linter or tach, to keep using them. On
+    the code it is exported from, the tool passes exactly when `seamline check` passes on
+    the imports: the violations the baseline records are excused in the tool's own terms.
 
     \b
     Examples:
@@ -483,7 +492,8 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
                           jobs=jobs)
     with _failing(str(output)):
         text = api.export_agreed(load_settings(path, overrides),
-                                 decomposition or path / DECOMPOSITION_FILE, target)
+                                 decomposition or path / DECOMPOSITION_FILE, target, baseline,
+                                 force=force, strict=strict)
         _emit(text, output)
 
 

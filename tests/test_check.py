@@ -4,11 +4,7 @@ baseline ratchet, drift caught with the right codes and lines, and config mistak
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +12,6 @@ from click.testing import CliRunner
 
 from analyzer.cli import cli
 from analyzer.decomposition import load_agreed
-from analyzer.tomlfile import read_toml
 from tests.conftest import SAMPLES
 
 TRADEPOST = SAMPLES / "tradepost"
@@ -143,42 +138,6 @@ def test_check_without_a_decomposition_says_how_to_make_one(tmp_path: Path) -> N
     (tmp_path / "app.py").write_text("def f():\n    return 1\n", encoding="utf-8")
     code, output = _invoke("check", str(tmp_path), "--no-cache")
     assert code == 2 and "seamline init" in output
-
-
-def test_the_export_to_import_linter_is_a_contract_file_import_linter_runs(
-        sample: Path, tmp_path: Path) -> None:
-    contracts = tmp_path / "contracts.toml"
-    code, output = _invoke("export", str(sample), "--to", "import-linter", "--no-cache",
-                           "--output", str(contracts))
-    assert code == 0, output
-    text = contracts.read_text(encoding="utf-8")
-    assert 'type = "forbidden"' in text and "tradepost.services.order_service" in text
-    config = tmp_path / "pyproject.toml"
-    config.write_text(text, encoding="utf-8")  # as written: ready to paste
-    done = subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
-         "lint_imports_command()", "--config", str(config), "--no-cache"],
-        capture_output=True, text=True, cwd=sample, check=False,
-        env=os.environ | {"PYTHONPATH": str(sample)})
-    assert "Contracts: " in done.stdout, done.stdout + done.stderr
-    # Only the modules the agreed cut splits (models.py, checkout.py hold definitions of
-    # several contexts) break module-level contracts; every other import keeps to the cut.
-    report = " ".join(done.stdout.split())
-    offenders = re.findall(r"(\S+) is not allowed to import (\S+):", report)
-    assert offenders
-    split = {"tradepost.models", "tradepost.services.checkout"}
-    assert all(split & {source, target} for source, target in offenders), offenders
-
-
-def test_the_export_to_tach_lists_each_context_with_its_dependencies(sample: Path,
-                                                                     tmp_path: Path) -> None:
-    code, output = _invoke("export", str(sample), "--to", "tach", "--no-cache", "--output",
-                           str(tmp_path / "tach.toml"))
-    assert code == 0, output
-    data = read_toml(tmp_path / "tach.toml")
-    paths = {m["path"]: m for m in data["modules"]}
-    assert "tradepost.services.order_service" in paths
-    assert any(m.get("utility") for m in data["modules"])  # the kernel
 
 
 def _append(path: Path, code: str) -> None:

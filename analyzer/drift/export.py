@@ -1,27 +1,45 @@
 """The agreed decomposition in other tools' terms, so teams can keep using them.
 
-* import-linter: one ``forbidden`` contract per context, forbidding the modules of the
-  contexts it may not use and the private modules of those it may;
-* tach: one tach module per module pattern of a context (a package held whole is one tach
-  module), each depending on its own context's modules and the public modules of the
-  contexts it uses; the kernel's modules are tach utilities anyone may use.
+The guarantee: on the code it was exported from, the other tool passes exactly when
+``seamline check`` passes on the imports. Both tools see a dependency as one module importing
+another, so seamline judges every import between the project's modules the way the exported
+file makes the tool judge it, and every import the tool would reject but ``check`` accepts
+(a violation the baseline records, a definition that ``atoms`` place in the importing context,
+a kind of import ``check.imports`` leaves out, a rule turned off or silenced) is excused with
+the tool's own mechanism:
 
-Both speak in modules: definitions placed by ``atoms`` (modules several contexts share) go
-with the module's own context, and the file says so in a comment.
+* import-linter: one ``forbidden`` contract per context, the kernel's included, forbidding the
+  modules of the contexts it may not use and the private modules of those it may; excused
+  imports are the contract's ``ignore_imports``;
+* tach: one tach module per Python module, with the modules it may not import as
+  ``cannot_depend_on``; an excused import is left out of that list (with a comment).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from fnmatch import fnmatchcase
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
-from analyzer.decomposition import Agreed, AgreedContext, toml_string
+from analyzer.decomposition import Agreed, toml_string
+from analyzer.drift.imports import ImportEdge
 
 TARGETS = ("import-linter", "tach")
+KNOWN = "known: the baseline records it"
+ALLOWED = "seamline check accepts it"
 
 
-def _members(context: AgreedContext, agreed: Agreed, modules: Sequence[str]) -> list[str]:
-    return [m for m in modules if agreed.assign(m, m) == context.name]
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What an export needs besides the decomposition."""
+
+    modules: Sequence[str]  # every module seamline reads
+    packages: Sequence[str]  # those that are packages
+    project: str
+    edges: Sequence[ImportEdge]  # every import between the project's modules, any kind
+    failing: Collection[tuple[str, str]]  # (user, used) of the uses check fails on
+    known: Collection[tuple[str, str]]  # (user, used) of the violations the baseline records
+    exclude: Sequence[str] = ()  # seamline's exclude patterns (for tach)
 
 
 def _strings(items: Sequence[str], indent: str = "    ") -> str:
@@ -35,33 +53,71 @@ def _note(agreed: Agreed) -> list[str]:
     if not split:
         return []
     return [f"# Definitions that `atoms` place in {', '.join(split)} live in modules of other",
-            "# contexts; these tools see modules only, so they go with their module here."]
+            "# contexts; these tools see modules only, so they go with their module here, and",
+            "# an import seamline accepts because of that is excused below."]
 
 
-def to_import_linter(agreed: Agreed, modules: Sequence[str], packages: Sequence[str],
-                     project: str) -> str:
-    """``packages``: the modules that are packages; import-linter's roots must be packages,
-    so single-file top-level modules (``manage.py``) stay out of its contracts."""
-    roots = sorted({m for m in packages if "." not in m})
-    modules = [m for m in modules if m.split(".")[0] in roots]
-    members = {c.name: _members(c, agreed, modules) for c in agreed.contexts}
-    lines = [f"# import-linter contracts for {project}, from its agreed decomposition",
+def forbidden(agreed: Agreed, importer: str, imported: str) -> bool:
+    """Whether the exported files make the tools reject ``importer`` importing ``imported``:
+    the same verdict as SL401 and SL402, on modules."""
+    a, b = agreed.assign(importer, importer), agreed.assign(imported, imported)
+    if a is None or b is None or a == b:
+        return False
+    used = agreed.context(b)
+    if used.kernel:
+        return False
+    return b not in agreed.context(a).uses or not used.is_public(imported)
+
+
+def excused(agreed: Agreed, given: Exported, tool_counts: Collection[str]
+            ) -> dict[tuple[str, str], str]:
+    """(importer, imported) -> why, for each import the tool would reject and ``check``
+    accepts. ``tool_counts``: the kinds of import the tool sees."""
+    uses: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for edge in given.edges:
+        if edge.use.kind.removeprefix("import (").rstrip(")") in tool_counts:
+            uses[(edge.importer, edge.imported)].append((edge.use.source, edge.use.target))
+    found: dict[tuple[str, str], str] = {}
+    for pair, pairs in sorted(uses.items()):
+        if not forbidden(agreed, *pair) or any(p in given.failing for p in pairs):
+            continue
+        found[pair] = KNOWN if any(p in given.known for p in pairs) else ALLOWED
+    return found
+
+
+def _members(agreed: Agreed, modules: Sequence[str]) -> dict[str, list[str]]:
+    members: dict[str, list[str]] = {c.name: [] for c in agreed.contexts}
+    for module in modules:
+        context = agreed.assign(module, module)
+        if context is not None:
+            members[context].append(module)
+    return members
+
+
+def to_import_linter(agreed: Agreed, given: Exported) -> str:
+    """import-linter's roots must be packages, so single-file top-level modules
+    (``manage.py``) stay out of its contracts."""
+    roots = sorted({m for m in given.packages if "." not in m})
+    modules = sorted(m for m in given.modules if m.split(".")[0] in roots)
+    members = _members(agreed, modules)
+    counted = set(agreed.imports) | {"module-level", "function-level"}  # it counts them all
+    skip = excused(agreed, given, counted)
+    lines = [f"# import-linter contracts for {given.project}, from its agreed decomposition",
              "# (written by `seamline export --to import-linter`; paste into pyproject.toml).",
+             "# On this code, lint-imports passes exactly when `seamline check` passes on the",
+             "# imports; export again when the decomposition, the baseline or the modules change.",
              *_note(agreed), "", "[tool.importlinter]",
              f"root_packages = {_strings(roots)}"]
+    if "type-checking" not in agreed.imports:
+        lines.append("exclude_type_checking_imports = true  # as check.imports")
     for context in agreed.contexts:
-        if context.kernel or not members[context.name]:
+        if not members[context.name]:
             continue
-        forbidden: list[str] = []
-        for other in agreed.contexts:
-            if other.name == context.name or other.kernel:
-                continue
-            if other.name in context.uses:
-                forbidden += [m for m in members[other.name] if not other.is_public(m)]
-            else:
-                forbidden += members[other.name]
-        if not forbidden:
+        banned = sorted(m for m in modules if forbidden(agreed, members[context.name][0], m))
+        if not banned:
             continue
+        own = set(members[context.name])
+        ignored = sorted(p for p in skip if p[0] in own)
         allowed = (f"may use only {', '.join(context.uses)} and the kernel" if context.uses
                    else "may use only the kernel")
         lines += ["", "[[tool.importlinter.contracts]]",
@@ -71,55 +127,67 @@ def to_import_linter(agreed: Agreed, modules: Sequence[str], packages: Sequence[
                   "as_packages = false  # each module alone: a package's public submodules "
                   "stay allowed",
                   f"source_modules = {_strings(members[context.name])}",
-                  f"forbidden_modules = {_strings(sorted(forbidden))}"]
+                  f"forbidden_modules = {_strings(banned)}"]
+        if ignored:
+            lines.append("ignore_imports = [")
+            for why in (KNOWN, ALLOWED):
+                chosen = [p for p in ignored if skip[p] == why]
+                if chosen:
+                    lines.append(f"    # {why}")
+                    lines += [f"    {toml_string(f'{a} -> {b}')}," for a, b in chosen]
+            lines.append("]")
+            lines.append('unmatched_ignore_imports_alerting = "none"  # seamline reports stale '
+                         "entries")
     return "\n".join(lines) + "\n"
 
 
-def _tach_modules(context: AgreedContext) -> list[str]:
-    """A context's module patterns as tach module paths: ``pkg`` stands for ``pkg.*``; other
-    wildcards have no tach equivalent and are left out."""
-    paths: list[str] = []
-    for pattern in context.modules:
-        path = pattern.removesuffix(".*")
-        if not any(c in path for c in "*?[") and path not in paths:
-            paths.append(path)
-    return paths
+def _tach_exclude(patterns: Sequence[str]) -> list[str]:
+    """seamline's exclude patterns as tach's globs: a name matches anywhere on the path."""
+    return [p if "/" in p else f"**/{p}" for p in patterns]
 
 
-def _public_under(context: AgreedContext, path: str) -> bool:
-    """A tach module (``pkg`` stands for the package) holds public code: it or a module below
-    it is public."""
-    if context.public is None:
-        return True
-    return any(fnmatchcase(path, p) or p.startswith(path + ".") for p in context.public)
-
-
-def to_tach(agreed: Agreed, modules: Sequence[str], project: str) -> str:
-    paths = {c.name: _tach_modules(c) for c in agreed.contexts}
+def to_tach(agreed: Agreed, given: Exported) -> str:
+    modules = sorted(given.modules)
+    counted = set(agreed.imports) | {"module-level", "function-level"}
+    skip = excused(agreed, given, counted)
+    by_importer: Mapping[str, list[str]] = _group(skip)
     roots = sorted({m.split(".")[0] for m in modules})
-    lines = [f"# tach.toml for {project}, from its agreed decomposition",
-             "# (written by `seamline export --to tach`).", *_note(agreed),
-             'source_roots = ["."]', f"# top-level packages: {', '.join(roots)}"]
-    for context in agreed.contexts:
-        depends: list[str] = []
-        if not context.kernel:
-            for used in context.uses:
-                other = agreed.context(used)
-                depends += [p for p in paths[used] if _public_under(other, p)]
-        for path in paths[context.name]:
-            lines += ["", "[[modules]]", f"path = {toml_string(path)}"]
-            if context.kernel:
-                lines.append("utility = true")
-            own = [p for p in paths[context.name] if p != path]
-            lines.append(f"depends_on = {_strings(sorted(set(own + depends)))}")
-            lines.append(f"# context: {context.name}")
+    lines = [f"# tach.toml for {given.project}, from its agreed decomposition",
+             "# (written by `seamline export --to tach`). On this code, `tach check` passes",
+             "# exactly when `seamline check` passes on the imports; export again when the",
+             "# decomposition, the baseline or the modules change.", *_note(agreed),
+             'source_roots = ["."]', f"# top-level packages: {', '.join(roots)}",
+             f"exclude = {_strings(_tach_exclude(given.exclude))}",
+             "ignore_type_checking_imports = "
+             + ("false" if "type-checking" in agreed.imports else "true"),
+             "respect_gitignore = false  # the files seamline reads, whatever git ignores"]
+    for module in modules:
+        context = agreed.assign(module, module)
+        if context is None:
+            continue
+        banned = [m for m in modules if forbidden(agreed, module, m)
+                  and m not in by_importer.get(module, ())]
+        lines += ["", "[[modules]]", f"path = {toml_string(module)}"]
+        lines.append(f"# context: {context}")
+        for why in (KNOWN, ALLOWED):
+            let = [b for b in by_importer.get(module, ()) if skip[(module, b)] == why]
+            if let:
+                lines.append(f"# not forbidden here, {why}: {', '.join(let)}")
+        if banned:
+            lines.append(f"cannot_depend_on = {_strings(banned)}")
     return "\n".join(lines) + "\n"
 
 
-def export(agreed: Agreed, target: str, modules: Sequence[str], packages: Sequence[str],
-           project: str) -> str:
+def _group(pairs: Collection[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for a, b in sorted(pairs):
+        grouped[a].append(b)
+    return grouped
+
+
+def export(agreed: Agreed, target: str, given: Exported) -> str:
     if target == "import-linter":
-        return to_import_linter(agreed, sorted(modules), sorted(packages), project)
+        return to_import_linter(agreed, given)
     if target == "tach":
-        return to_tach(agreed, sorted(modules), project)
+        return to_tach(agreed, given)
     raise ValueError(f"unknown export target {target!r}")
