@@ -366,6 +366,12 @@ def _reading_options(function: Any) -> Any:
     return function
 
 
+def _output_alias(function: Any) -> Any:
+    """``--output``, the old spelling of ``--out`` for check and export: kept, not shown."""
+    return click.option("--output", "output_alias", hidden=True,
+                        type=click.Path(path_type=Path, dir_okay=False))(function)
+
+
 def _emit(text: str, output: Path | None) -> None:
     """To a file (written atomically) or to stdout."""
     if output is not None:
@@ -415,15 +421,16 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
               help="Record the current violations and coupling as the baseline; exit 0.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Report format.")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--out", "output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to a file instead of stdout.")
+@_output_alias
 @click.option("--strict", is_flag=True, help="Fail on new warnings too, not only errors.")
 @click.option("--force", is_flag=True,
               help="Use a baseline recorded for another decomposition (with a warning).")
 def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
           jobs: int | None, decomposition: Path | None, baseline: Path | None,
-          update_baseline: bool, fmt: str, output: Path | None, strict: bool,
-          force: bool) -> None:
+          update_baseline: bool, fmt: str, output: Path | None, output_alias: Path | None,
+          strict: bool, force: bool) -> None:
     """Check the code at PATH against its agreed decomposition: dependencies a context may
     not have, private modules used from outside, other contexts' tables written or read,
     modules no context claims, context cycles, coupling above the baseline.
@@ -433,9 +440,10 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
     \b
     Examples:
       seamline check .
-      seamline check . --format sarif --output seamline.sarif
+      seamline check . --format sarif --out seamline.sarif
       seamline check . --update-baseline
     """
+    output = output or output_alias
     overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
                           jobs=jobs)
     with _failing("the report"):
@@ -470,15 +478,17 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
               help=f"Known violations the tool must let pass (default: PATH/{BASELINE_FILE}, "
                    "if it exists).")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--out", "output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to a file instead of stdout.")
+@_output_alias
 @click.option("--strict", is_flag=True,
               help="Match `seamline check --strict`: new warnings fail the tool too.")
 @click.option("--force", is_flag=True,
               help="Use a baseline recorded for another decomposition (with a warning).")
 def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
            jobs: int | None, target: str, decomposition: Path | None, baseline: Path | None,
-           output: Path | None, strict: bool, force: bool) -> None:
+           output: Path | None, output_alias: Path | None, strict: bool,
+           force: bool) -> None:
     """Export the agreed decomposition for import-linter or tach, to keep using them. On
     the code it is exported from, the tool passes exactly when `seamline check` passes on
     the imports: the violations the baseline records are excused in the tool's own terms.
@@ -486,8 +496,9 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
     \b
     Examples:
       seamline export . --to import-linter >> pyproject.toml
-      seamline export . --to tach --output tach.toml
+      seamline export . --to tach --out tach.toml
     """
+    output = output or output_alias
     overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
                           jobs=jobs)
     with _failing(str(output)):
@@ -506,14 +517,17 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
 @click.option("--format", "fmt", type=click.Choice(CONTRACT_FORMATS), default="yaml",
               show_default=True, help="Document format.")
 @click.option("--decomposition", type=click.Path(path_type=Path, dir_okay=False),
-              help="Propose the APIs of an agreed decomposition (seamline init) instead of "
-                   "the contexts seamline proposes.")
+              help=f"The agreed decomposition whose contexts get APIs (default: "
+                   f"PATH/{DECOMPOSITION_FILE} when it exists, as for check).")
+@click.option("--proposed", is_flag=True,
+              help="Propose APIs for the contexts seamline proposes, even when the project "
+                   "has an agreed decomposition.")
 @_cluster_options
 def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
               jobs: int | None, out_dir: Path, fmt: str, decomposition: Path | None,
-              granularity: str | None, contexts: int | None, resolution: float | None,
-              signals: tuple[str, ...], structure_blind: bool, no_kernel: bool,
-              reference: str | None) -> None:
+              proposed: bool, granularity: str | None, contexts: int | None,
+              resolution: float | None, signals: tuple[str, ...], structure_blind: bool,
+              no_kernel: bool, reference: str | None) -> None:
     """Propose each context's API: an OpenAPI 3.1 document of the operations the other
     contexts call today, and an AsyncAPI 3.0 document of the events that would replace their
     writes into its tables (or its writes into theirs).
@@ -528,6 +542,10 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
         granularity=granularity, contexts=contexts, resolution=resolution,
         signals=_parse_signals(signals), structure_blind=structure_blind,
         kernel=False if no_kernel else None, reference=reference)
+    if proposed and decomposition is not None:
+        _fail(UsageError("--proposed and --decomposition contradict each other: choose one"))
+    if decomposition is None and not proposed and (path / DECOMPOSITION_FILE).is_file():
+        decomposition = path / DECOMPOSITION_FILE  # the committed cut, as check reads it
     progress = _Progress()
     with _failing(str(out_dir), progress):
         found = api.contracts(load_settings(path, overrides), decomposition, progress)
@@ -538,7 +556,8 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
                    f"{_count(contract.published, 'event'):>9} published"
                    + (f"  {unmapped} used without an operation" if unmapped else ""))
     source = f"the agreed decomposition {decomposition}" if decomposition else \
-        "the proposed contexts (--decomposition FILE for an agreed one)"
+        f"the proposed contexts (none agreed: no {DECOMPOSITION_FILE})" if not proposed else \
+        "the proposed contexts"
     click.echo(f"wrote {len(written)} documents for {source} in {out_dir}")
 
 

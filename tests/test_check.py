@@ -270,3 +270,32 @@ def test_a_new_module_in_a_package_no_context_holds_mostly_is_unassigned(
     (sample / "tradepost" / "services" / "refunds.py").write_text("X = 1\n", encoding="utf-8")
     code, output = _invoke("check", str(sample), "--no-cache")
     assert code == 1 and "SL405" in output and "tradepost.services.refunds" in output
+
+
+def test_contracts_reads_the_committed_decomposition_unless_told_otherwise(
+        sample: Path, tmp_path: Path) -> None:
+    code, output = _invoke("contracts", str(sample), "--no-cache", "--out",
+                           str(tmp_path / "agreed"))
+    assert code == 0, output
+    assert "for the agreed decomposition" in output and "seamline-decomposition.toml" in output
+    code, output = _invoke("contracts", str(sample), "--no-cache", "--proposed", "--out",
+                           str(tmp_path / "proposed"))
+    assert code == 0 and "for the proposed contexts" in output, output
+    code, output = _invoke("contracts", str(sample), "--proposed", "--decomposition",
+                           str(sample / "seamline-decomposition.toml"))
+    assert code == 2 and "contradict" in output
+
+
+@pytest.mark.parametrize("spelling", ["--out", "--output"])
+def test_check_and_export_write_with_out_and_keep_output_as_a_hidden_alias(
+        sample: Path, tmp_path: Path, spelling: str) -> None:
+    report = tmp_path / "report.json"
+    code, output = _invoke("check", str(sample), "--no-cache", "--format", "json", spelling,
+                           str(report))
+    assert code == 1 and json.loads(report.read_text(encoding="utf-8"))["failed"]
+    code, output = _invoke("export", str(sample), "--to", "tach", "--no-cache", spelling,
+                           str(tmp_path / "tach.toml"))
+    assert code == 0 and "[[modules]]" in (tmp_path / "tach.toml").read_text(encoding="utf-8")
+    for command in ("check", "export"):
+        shown = _invoke(command, "--help")[1]
+        assert "--out " in shown and "--output" not in shown
