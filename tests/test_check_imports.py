@@ -123,3 +123,17 @@ def test_init_writes_the_import_kinds_and_counts_imports_as_uses(tmp_path: Path)
     text = (root / "seamline-decomposition.toml").read_text(encoding="utf-8")
     assert 'imports = ["module-level", "function-level"]' in text
     assert _check(root)[0] == 0  # the import written down as a use today
+
+
+def test_a_context_cycle_says_which_dependencies_to_cut_fewest_first(tmp_path: Path) -> None:
+    root = _project(tmp_path, "from shop.billing.api import charge\n", uses='["billing"]')
+    (root / "shop/billing/api.py").write_text(
+        "from shop.orders.service import charge as again\n"
+        "def charge(amount):\n    return amount\n", encoding="utf-8")
+    text = (root / "seamline-decomposition.toml").read_text(encoding="utf-8")
+    (root / "seamline-decomposition.toml").write_text(text.replace(
+        'public = ["shop.billing.api"]', 'public = ["shop.billing.api"]\nuses = ["orders"]'),
+        encoding="utf-8")
+    code, output = _check(root)
+    assert code == 1 and "SL406" in output, output
+    assert "fix: the cycle is removable by 1 dependency: billing → orders (1 use)" in output

@@ -17,6 +17,7 @@ import networkx as nx
 from analyzer.catalogue import RuleChoice, rule
 from analyzer.decomposition import Agreed
 from analyzer.drift.imports import import_uses
+from analyzer.findings.cycles import removable
 from analyzer.findings.facts import Evidence, Finding, collect_uses, finding, possessive, short
 from analyzer.model import AccessMode, CodeModel, DataModel
 
@@ -142,8 +143,9 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
             f"agreed contexts {', '.join(group)} depend on each other in a cycle: "
             + ", ".join(f"{a} → {b} ({len(crossing[(a, b)])})" for a, b in edges),
             "<->".join(group), tuple(group), [e for edge in edges for e in crossing[edge]],
-            "invert one dependency of the cycle with an event or a callback interface, or "
-            "move the code that closes it")))
+            f"the cycle is {removable({e: len(crossing[e]) for e in edges})}; invert those "
+            "dependencies with an event or a callback interface, or move the code that closes "
+            "the cycle")))
 
     levels = dict(choice.severity)
     if agreed.reads == "off":

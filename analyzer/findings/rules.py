@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from analyzer.cluster import KERNEL, UNPLACED
+from analyzer.findings.cycles import removable
 from analyzer.findings.facts import Evidence, Finding, World, finding, possessive, short
 from analyzer.model import AccessMode
 
@@ -225,7 +226,8 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
             f"contexts {_listed(group)} depend on each other in a cycle: {described}",
             "<->".join(group), tuple(group),
             [e for edge in edges for _, _, e in crossing[edge]],
-            _break(weakest, len(edges), least)))
+            f"the cycle is {removable({e: len(crossing[e]) for e in edges})}. "
+            + _break(weakest, len(edges), least)))
     return found
 
 
