@@ -226,7 +226,7 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
             f"contexts {_listed(group)} depend on each other in a cycle: {described}",
             "<->".join(group), tuple(group),
             [e for edge in edges for _, _, e in crossing[edge]],
-            f"the cycle is {removable({e: len(crossing[e]) for e in edges})}. "
+            f"the cycle is {removable({e: len(crossing[e]) for e in edges})}; "
             + _break(weakest, len(edges), least)))
     return found
 
