@@ -295,7 +295,8 @@ def test_check_and_export_write_with_out_and_keep_output_as_a_hidden_alias(
     assert code == 1 and json.loads(report.read_text(encoding="utf-8"))["failed"]
     code, output = _invoke("export", str(sample), "--to", "tach", "--no-cache", spelling,
                            str(tmp_path / "tach.toml"))
-    assert code == 0 and "[[modules]]" in (tmp_path / "tach.toml").read_text(encoding="utf-8")
+    assert code == 0, output
+    assert "[[modules]]" in (tmp_path / "tach.toml").read_text(encoding="utf-8")
     for command in ("check", "export"):
         shown = _invoke(command, "--help")[1]
         assert "--out " in shown and "--output" not in shown
