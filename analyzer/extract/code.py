@@ -15,8 +15,10 @@ during one plain code generation pass (about a sixth of the parse).
 from __future__ import annotations
 
 import builtins
+import gc
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -932,11 +934,30 @@ def _rejected(rejection: Rejection, lines: int) -> FileFacts:
                      problem=(rejection.line, rejection.message))
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while one file's tree is built and walked.
+
+    A syntax tree holds no reference cycles, so the collector finds nothing in it, but it
+    traverses every node again each time it runs the oldest generation, and it runs that more
+    often the more nodes there are: the parse of one module with 50,000 definitions took 13 s
+    with it on and 6.6 s with it off (100,000: 29 s of the run). The tree is freed by
+    reference counting as soon as the file is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _visited(text: str, source_lines: Sequence[str],
              vocabulary: frozenset[str]) -> _FileVisitor:
-    module = cst.parse_module(text)
-    visitor = _FileVisitor(module, vocabulary, source_lines)
-    module.visit(visitor)
+    with _no_cycle_collection():
+        module = cst.parse_module(text)
+        visitor = _FileVisitor(module, vocabulary, source_lines)
+        module.visit(visitor)
     return visitor
 
 
