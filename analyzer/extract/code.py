@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 import libcst as cst
@@ -36,6 +37,7 @@ from analyzer.extract.exprs import (
 from analyzer.extract.source import (
     Rejection,
     count_lines,
+    cpython_reading,
     cpython_syntax_error,
     decode,
     is_generated,
@@ -68,6 +70,8 @@ _MAX_SNIPPET = 100
 _MODULE_LEVEL = ""
 _DOC_CHARS = 600  # of a docstring kept for the vocabulary
 _MAX_WORDS = 120  # identifiers kept per atom, the most used first
+_PART_AFTER_CHARS = 1_000_000  # a module longer than this is parsed in parts (``_parts``)
+_LINES_PER_PART = 20_000
 
 
 def _text(node: cst.CSTNode) -> str:
@@ -254,12 +258,12 @@ class _LineState(CodegenState):
 
     __slots__ = ("_line", "_scanned", "ends", "starts")
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, first_line: int = 1) -> None:
         super().__init__(default_indent=module.default_indent,
                          default_newline=module.default_newline)
         self.starts: dict[int, int] = {}
         self.ends: dict[int, int] = {}
-        self._line = 1
+        self._line = first_line
         self._scanned = 0
 
     def _current(self) -> int:
@@ -321,10 +325,11 @@ class _FileVisitor(cst.CSTVisitor):
         self.returns: list[tuple[str, str]] = []
         self._typed: set[str] = set()  # parameters and locals the data flow may type
         self._tracked: set[str] = set()  # of those, the ones it certainly can
-        lines = _LineState(module)
-        module._codegen(lines)
-        self._starts = lines.starts
-        self._ends = lines.ends
+        self._part_line = 1  # the first line of the part being read
+        self._starts: dict[int, int] = {}
+        self._ends: dict[int, int] = {}
+        self._calls: set[int] = set()
+        self._note_lines(module)
         self.imports: list[RawImport] = []
         self.definitions: dict[str, Definition] = {}
         self.variables: dict[str, int] = {}
@@ -338,7 +343,6 @@ class _FileVisitor(cst.CSTVisitor):
         self._atom = _MODULE_LEVEL
         self._methods: list[Method] = []
         self._context: list[str] = []
-        self._calls: set[int] = set()
         self._uses: dict[str, dict[tuple[str, ...], _Tally]] = {}
         self._locals: dict[str, set[str]] = {}
         self._words: dict[str, dict[str, int]] = {}  # atom -> identifier -> count
@@ -346,6 +350,22 @@ class _FileVisitor(cst.CSTVisitor):
         self._dotted: dict[str, set[str]] = {}  # atom -> "a.b.C" strings (dynamic references)
         # The nested tails of a run of adjacent literals: its pieces and where the tail starts
         self._tails: dict[int, tuple[tuple[str | None, ...], int]] = {}
+
+    def _note_lines(self, module: cst.Module) -> None:
+        lines = _LineState(module, self._part_line)
+        module._codegen(lines)
+        self._starts = lines.starts
+        self._ends = lines.ends
+
+    def next_part(self, module: cst.Module, first_line: int) -> None:
+        """Go on with the next part of a module cut at top-level statements (``_parts``),
+        whose first line is ``first_line`` of the file. What is keyed by the id of a node of
+        the previous part is dropped: its nodes are gone, and their ids may be reused."""
+        self._part_line = first_line
+        self._calls.clear()
+        self._quiet_calls.clear()
+        self._tails.clear()
+        self._note_lines(module)
 
     # ------------------------------------------------------------------ helpers
 
@@ -646,7 +666,8 @@ class _FileVisitor(cst.CSTVisitor):
         return tuple(_text(d.decorator) for d in decorators)
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._doc(_MODULE_LEVEL, node)
+        if self._part_line == 1:  # a later part's first string is no docstring
+            self._doc(_MODULE_LEVEL, node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         top = self._func == 0 and self._cls == 0
@@ -952,12 +973,59 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _visited(text: str, source_lines: Sequence[str],
-             vocabulary: frozenset[str]) -> _FileVisitor:
+def _parts(text: str, lines_per_part: int) -> list[tuple[int, str]] | None:
+    """A long module cut between top-level statements into parts of about
+    ``lines_per_part`` lines: (the first line of each, its text). None when it needs no
+    cutting, or when this interpreter cannot parse it (libcst then reads it whole).
+
+    libcst's tree of a module takes about 400 bytes of memory per byte of source: a module of
+    100,000 definitions (3.6 MB) held 1.5 GB while it was read whole. Each part is parsed and
+    walked by the same visitor in turn and freed before the next; the facts are the same
+    (tests/test_extract_parts.py). A cut goes where the previous statement ends, so the
+    comments and blank lines before a statement stay with it, as libcst keeps them."""
+    if "\r" in text:  # line numbers count "\n" only; keep such files whole
+        return None
+    statements = cpython_reading(text).statements
+    if statements is None:
+        return None
+    offsets = [0]  # offsets[n - 1]: where line n starts
+    offsets.extend(match.end() for match in re.finditer("\n", text))
+    cuts: list[int] = []  # first lines of the parts after the first
+    part_start = 1
+    for (_, end), (starts, _) in pairwise(statements):
+        if end >= starts or end + 1 - part_start < lines_per_part:
+            continue
+        # An indented comment after a block is the block's (its footer, in libcst): cut only
+        # where every line between the two statements is blank or starts at column 0.
+        between = text[offsets[end]:offsets[starts - 1]].split("\n")
+        if any(line[:1] in (" ", "\t", "\f") for line in between):
+            continue
+        cuts.append(end + 1)
+        part_start = end + 1
+    if not cuts:
+        return None
+    bounds = [1, *cuts]
+    return [(first, text[offsets[first - 1]:offsets[last - 1] if last else len(text)])
+            for first, last in zip(bounds, [*cuts, 0], strict=True)]
+
+
+def _visited(text: str, source_lines: Sequence[str], vocabulary: frozenset[str],
+             lines_per_part: int | None = None) -> _FileVisitor:
+    """The visitor that has read ``text``: whole, or in parts of ``lines_per_part``."""
     with _no_cycle_collection():
-        module = cst.parse_module(text)
+        parts = None if lines_per_part is None else _parts(text, lines_per_part)
+        if parts is None:
+            module = cst.parse_module(text)
+            visitor = _FileVisitor(module, vocabulary, source_lines)
+            module.visit(visitor)
+            return visitor
+        module = cst.parse_module(parts[0][1])
         visitor = _FileVisitor(module, vocabulary, source_lines)
         module.visit(visitor)
+        for first_line, part in parts[1:]:
+            module = cst.parse_module(part)
+            visitor.next_part(module, first_line)
+            module.visit(visitor)
     return visitor
 
 
@@ -981,16 +1049,17 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
     deep = nesting_rejection(text)
     if deep is not None:
         return _rejected(deep, lines)
+    per_part = _LINES_PER_PART if len(text) > _PART_AFTER_CHARS else None
     try:
         try:
-            visitor = _visited(text, text.splitlines(), vocabulary)
+            visitor = _visited(text, text.splitlines(), vocabulary, per_part)
         except (cst.ParserSyntaxError, RecursionError):
             # Only then: a long run of adjacent literals ("a" "b" ...) nests as deep as it is
             # long in libcst. Merged into one literal (same value, same lines), it parses.
             merged = merge_string_runs(text)
             if merged is None:
                 raise
-            visitor = _visited(merged, text.splitlines(), vocabulary)
+            visitor = _visited(merged, text.splitlines(), vocabulary, per_part)
     except cst.ParserSyntaxError as exc:
         line, message = exc.raw_line, " ".join(exc.message.split())
         precise = cpython_syntax_error(text)
