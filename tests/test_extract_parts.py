@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import Overrides, load_settings
-from analyzer.extract.code import _parts, _visited
+from analyzer.extract.code import _LEAVES, _VISITS, _FileVisitor, _parts, _visited
 from analyzer.extract.source import count_lines
 from analyzer.model import FileFacts
 from analyzer.packs import vocabulary
@@ -61,3 +61,10 @@ def test_an_indented_comment_after_a_block_stays_with_the_block() -> None:
 def test_a_later_parts_first_string_is_not_the_modules_docstring() -> None:
     text = "import os\n'not a docstring'\nx = os.sep\n"
     assert _facts(text, 1) == _facts(text, None)
+
+
+def test_the_visitor_is_dispatched_to_exactly_its_own_methods() -> None:
+    own = {name for name in vars(_FileVisitor) if name.startswith(("visit_", "leave_"))}
+    assert own == {f"visit_{n}" for n in _VISITS} | {f"leave_{n}" for n in _LEAVES}
+    # libcst's attribute callbacks are skipped: there must be none to call
+    assert not [name for name in own if "_" in name.partition("_")[2]]
