@@ -617,3 +617,39 @@ def test_what_only_a_composition_root_uses_stays_in_its_domain() -> None:
         assert placed[f"api.{name}:{name.title()}Type"] == model
         assert placed[f"api.{name}:resolve_{name}"] == model
     assert len({placed[f"{n}.models:{n.title()}"] for n in domains}) == len(domains)
+
+
+@given(st.data())
+@settings(max_examples=40, deadline=None)
+def test_the_engines_modularity_is_newmans(data: st.DataObject) -> None:
+    import networkx as nx
+
+    from analyzer.cluster.leiden import leiden, modularity
+
+    names = [f"n{i}" for i in range(data.draw(st.integers(2, 12)))]
+    graph = nx.Graph()
+    graph.add_nodes_from(names)
+    for a, b, w in data.draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names),
+                                                st.floats(0.1, 10)), min_size=1, max_size=30)):
+        if a != b:
+            graph.add_edge(a, b, weight=w)
+    if graph.number_of_edges() == 0:
+        return
+    groups = leiden(graph, data.draw(st.sampled_from([0.5, 1.0, 2.0])), seed=3)
+    assert sorted(n for g in groups for n in g) == sorted(names)
+    expected = nx.community.modularity(graph, groups, weight="weight")
+    assert modularity(graph, groups) == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_engine_is_seeded_and_its_communities_connected(tradepost: api.Analysis) -> None:
+    import networkx as nx
+
+    from analyzer.cluster.leiden import consensus, leiden
+    from analyzer.cluster.weighted import mix
+
+    weighted = mix(tradepost.graph, _blind())
+    for engine in (leiden, consensus):
+        first = engine(weighted.graph, 1.0, 5)
+        assert first == engine(weighted.graph, 1.0, 5)
+        for group in first:  # Leiden's guarantee, which Louvain does not give
+            assert nx.is_connected(weighted.graph.subgraph(group))

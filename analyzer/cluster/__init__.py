@@ -2,8 +2,9 @@
 
 1. Mix the signals into one weighted graph (``weighted``), contracting what config pins or
    keeps together into one node.
-2. Find communities with seeded Louvain, choosing the resolution by a sweep or bisecting it to
-   a fixed number of contexts (``communities``).
+2. Find communities with seeded Leiden, choosing the resolution by a sweep or bisecting it to
+   a fixed number of contexts (``communities``); the cut kept is the consensus of many runs
+   (``leiden``).
 3. With the shared kernel on: elements used from many contexts, none dominant, go to the
    kernel and the rest is clustered again without them.
 4. Honour keep-apart constraints; code with no data that one other context alone uses follows
@@ -27,14 +28,13 @@ from analyzer.cluster.communities import (
     SEEDS,
     TOLERANCE,
     Candidate,
-    Groups,
     adjust,
     exactly,
     kernel_candidates,
-    louvain,
     settle,
     sweep,
 )
+from analyzer.cluster.leiden import Groups, consensus
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import ClusterOptions, CouplingGraph, Node
@@ -266,8 +266,8 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
                           ) - set(pinned) - owners)
         if hubs:
             trial = mix(graph, options, merged, hubs)
-            groups = settle(trial.graph, louvain(trial.graph, options.resolution or 1.0,
-                                                 options.seed), trial.members)
+            groups = settle(trial.graph, consensus(trial.graph, options.resolution or 1.0,
+                                                   options.seed), trial.members)
             labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
             contexts = len(set(labels.values()))
             kernel = set(kernel_candidates({h: users[h] for h in hubs}, labels, contexts))

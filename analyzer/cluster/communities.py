@@ -1,13 +1,13 @@
-"""Community detection on the mixed graph: seeded Louvain, the choice of the resolution (and so
-of the number of contexts), a fixed number of contexts, and the shared kernel.
+"""Community detection on the mixed graph: seeded Leiden (``leiden``), the choice of the
+resolution (and so of the number of contexts), a fixed number of contexts, and the shared
+kernel.
 
-Louvain (networkx) is deterministic for a seed and a node order, and both are fixed here.
 The resolution is chosen by a sweep: each candidate is run with several seeds; a cut that
 changes with the seed is not a seam, so candidates are scored by modularity times agreement
 between seeds (the mean adjusted Rand index of the seeds' partitions). Scores within
 ``TOLERANCE`` of the best are within the noise of two seeds, and of those the cut with the
 fewest contexts is kept: fewer services is the cautious proposal (the one-standard-error
-rule of model selection).
+rule of model selection). The cut kept at that resolution is the consensus of many runs.
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import networkx as nx
-from networkx.algorithms.community import louvain_communities
 
-from analyzer.cluster import metrics
+from analyzer.cluster.leiden import Groups, consensus, leiden, modularity
 
 RESOLUTIONS = (0.5, 1.0, 1.5, 2.0, 3.0)
 SEEDS = 2  # runs per candidate resolution
 TOLERANCE = 0.1  # a candidate scoring within this share of the best one ties with it
-_THRESHOLD = 1e-4  # Louvain stops a level when modularity gains less than this
 MIN_MEMBERS = 3  # a smaller group is merged into its strongest neighbour
 KERNEL_SPREAD = 1 / 3  # a kernel element's users span this share of the effective contexts
 
@@ -43,37 +41,6 @@ class Candidate:
     def score(self) -> float:
         return self.modularity * self.stability
 
-
-Groups = list[frozenset[str]]
-
-
-def louvain(graph: nx.Graph, resolution: float, seed: int) -> Groups:
-    """Seeded Louvain. Nodes are numbered in sorted order first: networkx iterates sets of
-    nodes, and sets of strings change order with Python's hash seed."""
-    if graph.number_of_edges() == 0:
-        return sorted((frozenset([n]) for n in graph.nodes), key=min)
-    names, numbered = _numbered(graph)
-    found = louvain_communities(numbered, weight="weight", resolution=resolution, seed=seed,
-                                threshold=_THRESHOLD)
-    return sorted((frozenset(names[i] for i in c) for c in found), key=min)
-
-
-def _numbered(graph: nx.Graph) -> tuple[list[str], nx.Graph]:
-    """The graph with nodes numbered in sorted order, made once and kept in the graph's own
-    attributes (a sweep runs Louvain on one graph ten times)."""
-    cached = graph.graph.get("seamline-numbered")
-    # a subgraph or a copy shares or copies the attributes: the numbering must be its own
-    if cached is not None and cached[2] is graph:
-        return cached[0], cached[1]
-    names = sorted(graph.nodes)
-    number = {name: index for index, name in enumerate(names)}
-    numbered = nx.Graph()
-    numbered.add_nodes_from(range(len(names)))
-    numbered.add_weighted_edges_from(
-        sorted((number[a], number[b], w) if number[a] < number[b] else (number[b], number[a], w)
-               for a, b, w in graph.edges(data="weight")))
-    graph.graph["seamline-numbered"] = (names, numbered, graph)
-    return names, numbered
 
 
 def _strength(graph: nx.Graph, group: frozenset[str], owner: Mapping[str, int]) -> dict[int, float]:
@@ -112,14 +79,6 @@ def settle(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]]
     return sorted((frozenset(g) for g in working if g), key=min)
 
 
-def _modularity(graph: nx.Graph, groups: Groups) -> float:
-    if graph.number_of_edges() == 0:
-        return 0.0
-    labels = {node: index for index, group in enumerate(groups) for node in group}
-    return metrics.modularity({str(n): str(labels[n]) for n in graph.nodes},
-                              [(a, b, float(w)) for a, b, w in graph.edges(data="weight")])
-
-
 def element_labels(groups: Groups, members: Mapping[str, Sequence[str]]) -> dict[str, int]:
     return {element: index for index, group in enumerate(groups)
             for unit in group for element in members.get(unit, ())}
@@ -149,14 +108,14 @@ def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
     candidates: list[Candidate] = []
     groups: dict[float, Groups] = {}
     for resolution in resolutions:
-        runs = [settle(graph, louvain(graph, resolution, seed + i), members)
+        runs = [settle(graph, leiden(graph, resolution, seed + i), members)
                 for i in range(SEEDS)]
-        quality = _modularity(graph, runs[0])
+        quality = modularity(graph, runs[0])
         candidates.append(Candidate(resolution, count_contexts(runs[0], members),
                                     round(quality, 4), round(_stability(runs, members), 4)))
         groups[resolution] = runs[0]
     best = kept(candidates)
-    return candidates, best, groups[best.resolution]
+    return candidates, best, settle(graph, consensus(graph, best.resolution, seed), members)
 
 
 def kept(candidates: Sequence[Candidate]) -> Candidate:
@@ -177,9 +136,9 @@ def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,
     groups: Groups = []
     for _ in range(14):
         resolution = (low * high) ** 0.5
-        groups = settle(graph, louvain(graph, resolution, seed), members)
+        groups = settle(graph, leiden(graph, resolution, seed), members)
         count = count_contexts(groups, members)
-        quality = _modularity(graph, groups)
+        quality = modularity(graph, groups)
         tried.append(Candidate(round(resolution, 4), count, round(quality, 4), 1.0))
         if count == wanted:
             break
@@ -250,7 +209,7 @@ def _split(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequenc
     sub.add_weighted_edges_from(sorted((a, b, w) for a, b, w in graph.edges(group, data="weight")
                                        if a in group and b in group))
     for resolution in (1.0, 2.5, 6.0):
-        parts = [p for p in louvain(sub, resolution, seed) if _size(p, members) > 0]
+        parts = [p for p in leiden(sub, resolution, seed) if _size(p, members) > 0]
         if len(parts) >= 2:
             parts.sort(key=lambda p: (-_size(p, members), min(p)))
             return parts[0], group - parts[0]

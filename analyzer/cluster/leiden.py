@@ -1,0 +1,138 @@
+"""The community-detection engine: igraph's Leiden (C), seeded, and a consensus of its runs.
+
+networkx stays the graph model; each graph is handed to igraph once, its nodes numbered in
+sorted order (networkx iterates sets of nodes, whose order changes with Python's hash seed),
+and igraph draws its random numbers from a ``random.Random`` seeded by the caller, so the same
+graph and seed give the same communities on every run and machine.
+
+Leiden improves on Louvain in the two ways that matter here: its communities are connected
+(Louvain's can fall apart into pieces that share nothing), and it is fast. On nova 34.0.0's
+graph (4,520 nodes, 29,272 edges) one networkx Louvain run took 0.49 s, one Leiden run 0.06 s
+with the conversion.
+
+One run of either is one draw: on real monoliths the same graph cut with five seeds gave ARI
+against the ground truth from 0.30 to 0.51 (Trac). A seam is what the draws agree on, so the
+cut kept is a **consensus** (Lancichinetti and Fortunato, 2012): ``RUNS`` runs; each edge
+weighs the share of runs that put its ends together (edges below ``AGREEMENT`` are dropped);
+the graph so weighted is cut again, until every run agrees or ``ROUNDS`` rounds are done.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+RUNS = 10  # runs per round of a consensus
+ROUNDS = 3  # rounds of a consensus at most
+AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is dropped
+ITERATIONS = 8  # Leiden's passes per run: until no change can cycle forever at high resolutions
+_DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
+
+Groups = list[frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Numbered:
+    names: tuple[str, ...]
+    edges: tuple[tuple[int, int], ...]
+    weights: tuple[float, ...]
+    source: nx.Graph
+
+
+def _numbered(graph: nx.Graph) -> _Numbered:
+    """``graph`` numbered in sorted node order, made once and kept in the graph's attributes;
+    a subgraph or a copy carries its parent's attributes, so the cache names its graph."""
+    cached = graph.graph.get("seamline-numbered")
+    if isinstance(cached, _Numbered) and cached.source is graph:
+        return cached
+    names = tuple(sorted(graph.nodes))
+    number = {name: index for index, name in enumerate(names)}
+    ordered = sorted((min(number[a], number[b]), max(number[a], number[b]), float(w))
+                     for a, b, w in graph.edges(data="weight"))
+    found = _Numbered(names, tuple((a, b) for a, b, _ in ordered),
+                      tuple(w for *_, w in ordered), graph)
+    graph.graph["seamline-numbered"] = found
+    return found
+
+
+def _runs(numbered: _Numbered, weights: Sequence[float], resolution: float,
+          rng: random.Random, count: int) -> list[list[int]]:
+    import igraph  # a C library: loaded only when a graph is cut
+
+    igraph.set_random_number_generator(rng)
+    try:
+        graph = igraph.Graph(n=len(numbered.names), edges=list(numbered.edges))
+        return [graph.community_leiden(objective_function="modularity", weights=list(weights),
+                                       resolution=resolution,
+                                       n_iterations=ITERATIONS).membership
+                for _ in range(count)]
+    finally:
+        igraph.set_random_number_generator(random)
+
+
+def _groups(numbered: _Numbered, membership: Sequence[int]) -> Groups:
+    found: dict[int, set[str]] = defaultdict(set)
+    for index, label in enumerate(membership):
+        found[label].add(numbered.names[index])
+    return sorted((frozenset(g) for g in found.values()), key=min)
+
+
+def _alone(graph: nx.Graph) -> Groups | None:
+    if graph.number_of_edges() == 0:
+        return sorted((frozenset([n]) for n in graph.nodes), key=min)
+    return None
+
+
+def leiden(graph: nx.Graph, resolution: float, seed: int) -> Groups:
+    """One seeded Leiden run maximising modularity at ``resolution``."""
+    alone = _alone(graph)
+    if alone is not None:
+        return alone
+    numbered = _numbered(graph)
+    return _groups(numbered, _runs(numbered, numbered.weights, resolution,
+                                   random.Random(seed), 1)[0])
+
+
+def consensus(graph: nx.Graph, resolution: float, seed: int) -> Groups:
+    """The communities ``RUNS`` seeded Leiden runs agree on (see the module's text)."""
+    alone = _alone(graph)
+    if alone is not None:
+        return alone
+    numbered = _numbered(graph)
+    rng = random.Random(seed)
+    weights: Sequence[float] = numbered.weights
+    for round_ in range(ROUNDS):
+        runs = _runs(numbered, weights, resolution if round_ == 0 else 1.0, rng, RUNS)
+        together = [sum(run[a] == run[b] for run in runs) / RUNS for a, b in numbered.edges]
+        if all(share in (0.0, 1.0) for share in together):
+            return _groups(numbered, runs[0])  # every run agrees
+        weights = [share * weight if share >= AGREEMENT else _DROPPED
+                   for share, weight in zip(together, numbered.weights, strict=True)]
+    final = _runs(numbered, weights, 1.0, rng, 1)[0]
+    return _groups(numbered, final)
+
+
+def modularity(graph: nx.Graph, groups: Groups) -> float:
+    """Newman's weighted modularity of ``groups`` on ``graph`` (a node in no group is a group
+    of its own), summed in one pass over the numbered edges: sum over groups of the share of
+    the weight inside the group less the squared share of the group's degree."""
+    numbered = _numbered(graph)
+    total = math.fsum(numbered.weights)
+    if not numbered.edges or total == 0:
+        return 0.0
+    label = {name: index for index, group in enumerate(groups) for name in group}
+    of = [label.get(name, -1 - i) for i, name in enumerate(numbered.names)]
+    inside: dict[int, list[float]] = defaultdict(list)
+    degree: dict[int, list[float]] = defaultdict(list)
+    for (a, b), weight in zip(numbered.edges, numbered.weights, strict=True):
+        degree[of[a]].append(weight)
+        degree[of[b]].append(weight)
+        if of[a] == of[b]:
+            inside[of[a]].append(weight)
+    return math.fsum(math.fsum(inside[c]) / total - (math.fsum(degree[c]) / (2 * total)) ** 2
+                     for c in sorted(degree))
