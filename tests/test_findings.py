@@ -262,3 +262,44 @@ def test_a_type_hint_alone_closes_no_cycle(project: Callable[[Tree], Path]) -> N
         "def receipt(order):\n    return Order()\n", encoding="utf-8")
     [cycle] = [f for f in run(root).findings.findings if f.code == "SL201"]
     assert cycle.contexts == ("orders", "payments")
+
+
+def test_the_context_that_holds_a_model_owns_its_table_unless_it_never_writes_it(
+        project: Callable[[Tree], Path]) -> None:
+    # ``users`` is declared by a model in ``topics`` and written more often from ``accounts``
+    files: Tree = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+            class Base(DeclarativeBase):
+                pass
+
+            class User(Base):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(primary_key=True)
+        """,
+        "app/topics.py": """
+            def rename(cur):
+                cur.execute("UPDATE users SET name = 'x' WHERE id = 1")
+        """,
+        "app/accounts.py": """
+            def register(cur):
+                cur.execute("INSERT INTO users (name) VALUES ('a')")
+
+            def close(cur):
+                cur.execute("DELETE FROM users WHERE id = 1")
+        """,
+    }
+    pins = ('[pin]\ntopics = ["app.models:User", "app.topics"]\n'
+            'accounts = ["app.accounts"]\nshared-kernel = ["app.models:Base", "app.models"]\n')
+    root = project(files)
+    (root / "seamline.toml").write_text(pins, encoding="utf-8")
+    owners = {o.table: o for o in run(root).findings.ownership}
+    assert (owners["users"].owner, owners["users"].reason) == ("topics", "holds its model")
+    # once the model's context never writes the table, the writer owns it, and says why
+    (root / "app" / "topics.py").write_text(
+        "def rename(cur):\n    cur.execute('SELECT name FROM users')\n", encoding="utf-8")
+    owners = {o.table: o for o in run(root).findings.ownership}
+    assert owners["users"].owner == "accounts"
+    assert owners["users"].reason == "writes it, while topics, which holds its model, never does"

@@ -1,6 +1,8 @@
-"""Which context owns each table: the one that writes it most, then reads it most, then
-declares its model; ties go to the first name. DDL (CREATE, ALTER, DROP) counts as declaring.
-Kernel and unplaced code never owns a table."""
+"""Which context owns each table: the context that holds its model (declares it), as long as
+that context writes it or nobody else does; otherwise, and for tables no code declares, the
+one that writes it most, then reads it most. The reason says which, so that a table owned
+away from its model says why. DDL (CREATE, ALTER, DROP) counts as declaring. Kernel and
+unplaced code never owns a table."""
 
 from __future__ import annotations
 
@@ -25,10 +27,12 @@ def decide_owners(world: World) -> tuple[Ownership, ...]:
                 AccessMode.DDL: "alters"}[access.mode]
         sites[(access.table, item.context)].append(
             Evidence(access.path, access.line, f"{short(item.element)} {verb} it via {access.via}"))
+    declarers: dict[str, set[str]] = defaultdict(set)
     for declared in world.declared:
         tables.add(declared.table)
         if declared.context is None:
             continue
+        declarers[declared.table].add(declared.context)
         counts[declared.table][declared.context][2] += 1
         declaration = declared.declaration
         sites[(declared.table, declared.context)].append(
@@ -44,6 +48,13 @@ def decide_owners(world: World) -> tuple[Ownership, ...]:
                                                -by_context[c][2], c))
         writes, reads, _ = by_context[owner]
         reason = "writes most" if writes else "reads most" if reads else "declares it"
+        holders = sorted(declarers.get(table, ()))
+        if holders and owner not in holders:
+            holder = min(holders, key=lambda c: (-by_context[c][0], c))
+            if by_context[holder][0] or not writes:
+                owner, reason = holder, "holds its model"
+            else:
+                reason = f"writes it, while {holder}, which holds its model, never does"
         touchers = tuple(Toucher(c, *by_context[c]) for c in
                          sorted(by_context, key=lambda c: (c != owner, c)))
         result.append(Ownership(table, owner, reason, touchers,
