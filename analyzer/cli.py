@@ -294,14 +294,19 @@ def _report_findings(found: Findings) -> None:
 
 
 def _report_contexts(decomposition: Decomposition, reference: Scored | None) -> None:
-    domain = [c for c in decomposition.contexts if c.kind == "domain"]
+    from analyzer.cluster import PROPOSED
+
+    domain = [c for c in decomposition.contexts if c.kind in PROPOSED]
+    plumbing = sum(1 for c in domain if c.kind == "infrastructure")
     scores = decomposition.scores
-    click.echo(f"proposed {len(domain)} contexts ({decomposition.choice.mode}, resolution "
+    of_them = f", {plumbing} of them infrastructure" if plumbing else ""
+    click.echo(f"proposed {len(domain)} contexts{of_them} ({decomposition.choice.mode}, resolution "
                f"{decomposition.choice.resolution:g}): modularity {scores.modularity:.3f}, "
                f"cross-context dependencies {scores.cross_ratio:.0%}, "
                f"{scores.multi_writer_tables} table(s) written by several contexts")
     for context in decomposition.contexts:
-        terms = ", ".join(context.terms[:4])
+        terms = ("infrastructure: " if context.kind == "infrastructure" else ""
+                 ) + ", ".join(context.terms[:4])
         click.echo(f"  {context.name:<22}{len(context.elements):>5} atoms {context.lines:>7,} "
                    f"lines  {terms}")
     for conflict in decomposition.conflicts:

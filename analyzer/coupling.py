@@ -44,6 +44,7 @@ class Node:
     line: int = 0
     size: int = 1
     terms: tuple[str, ...] = ()
+    role: str = ""  # framework plumbing it is (template-tags, middleware...), else empty
 
     @property
     def is_element(self) -> bool:
@@ -116,7 +117,7 @@ def graph_to_data(graph: CouplingGraph) -> dict[str, Any]:
         "notes": list(graph.notes),
         "nodes": [
             {"id": n.id, "kind": n.kind, "module": n.module, "path": n.path, "line": n.line,
-             "size": n.size, "terms": list(n.terms)}
+             "size": n.size, "terms": list(n.terms)} | ({"role": n.role} if n.role else {})
             for n in graph.nodes
         ],
         "edges": [
@@ -167,6 +168,7 @@ def graph_from_data(data: Any, source: str) -> CouplingGraph:
                 line=_field(item, "line", int, where, 0),
                 size=max(1, _field(item, "size", int, where, 1)),
                 terms=tuple(str(t) for t in _field(item, "terms", list, where, [])),
+                role=_field(item, "role", str, where, ""),
             )
             if node.kind not in ELEMENT_KINDS | HELPER_KINDS:
                 raise ConfigError(f"{where}: unknown kind {node.kind!r}; known: "

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from analyzer import api
 from analyzer.cli import cli
-from analyzer.cluster import KERNEL, decompose
+from analyzer.cluster import KERNEL, PROPOSED, decompose
 from analyzer.cluster.communities import Candidate, effective_count, kept, kernel_candidates
 from analyzer.cluster.naming import context_terms
 from analyzer.cluster.reference import load_reference, packages_reference, score_against
@@ -55,7 +55,7 @@ def test_structure_blind_cut_of_the_sample_recovers_its_answer_key(
     assert scored.atoms is not None and scored.modules is not None
     assert scored.atoms.ari >= 0.82 and scored.atoms.mojofm >= 90
     assert scored.modules.ari >= 0.85
-    names = {c.name for c in tradepost.decomposition.contexts if c.kind == "domain"}
+    names = {c.name for c in tradepost.decomposition.contexts if c.kind in PROPOSED}
     assert 6 <= len(names) <= 9
     # each context is named after the entities of the answer key's context it mostly holds
     expected = {"catalog": {"product"}, "inventory": {"stock", "warehouse"},
@@ -107,13 +107,13 @@ def test_the_choice_of_k_is_explained_and_a_fixed_k_is_exact(tradepost: api.Anal
     assert choice.mode == "auto" and len(choice.candidates) >= 3 and choice.reasoning
     for wanted in (3, 5, 10):
         cut = decompose(tradepost.graph, _blind(contexts=wanted))
-        assert sum(c.kind == "domain" for c in cut.contexts) == wanted
+        assert sum(c.kind in PROPOSED for c in cut.contexts) == wanted
         assert cut.choice.mode == "fixed"
     # when the rules after the cut change the count, the reasoning says so with both numbers
     for resolution in (1.0, 1.5, 2.0, 3.0):
         cut = decompose(tradepost.graph, _blind(resolution=resolution))
         chosen = cut.choice.candidates[0].contexts
-        final = sum(c.kind == "domain" for c in cut.contexts)
+        final = sum(c.kind in PROPOSED for c in cut.contexts)
         said = [line for line in cut.choice.reasoning if "after the cut" in line]
         assert said == ([] if chosen == final else [
             f"pins, keep-apart and the rules after the cut (private code following its users, "
@@ -131,7 +131,7 @@ def _chains_and_islands() -> CouplingGraph:
 @pytest.mark.parametrize("wanted", range(1, 9))
 def test_a_fixed_k_is_exact_with_isolated_elements(wanted: int) -> None:
     cut = decompose(_chains_and_islands(), ClusterOptions(contexts=wanted))
-    domain = [c for c in cut.contexts if c.kind == "domain"]
+    domain = [c for c in cut.contexts if c.kind in PROPOSED]
     assert len(domain) == wanted
     assert sorted(e for c in cut.contexts for e in c.elements) == list("abcdefgh")
     if wanted == 2:  # the two chains apart, neither cut in half (g and h join one of them)
@@ -169,7 +169,7 @@ def test_a_fixed_k_is_exact_on_any_graph(data: st.DataObject) -> None:
     wanted = data.draw(st.integers(1, count), label="wanted")
     kernel = data.draw(st.booleans(), label="kernel")
     cut = decompose(graph, ClusterOptions(contexts=wanted, kernel=kernel))
-    assert sum(c.kind == "domain" for c in cut.contexts) == wanted
+    assert sum(c.kind in PROPOSED for c in cut.contexts) == wanted
     assert sorted(p.element for p in cut.placements) == sorted(names)
 
 
@@ -178,14 +178,14 @@ def test_a_fixed_k_on_a_django_sample_beyond_its_natural_count() -> None:
     elements = sum(1 for n in analysis.graph.nodes if n.is_element)
     for wanted in (18, elements):
         cut = decompose(analysis.graph, _blind(contexts=wanted))
-        assert sum(c.kind == "domain" for c in cut.contexts) == wanted
+        assert sum(c.kind in PROPOSED for c in cut.contexts) == wanted
 
 
 def test_resolution_makes_the_cut_coarser_or_finer(tradepost: api.Analysis) -> None:
     coarse = decompose(tradepost.graph, _blind(resolution=0.3))
     fine = decompose(tradepost.graph, _blind(resolution=4.0))
-    assert sum(c.kind == "domain" for c in coarse.contexts) < sum(
-        c.kind == "domain" for c in fine.contexts)
+    assert sum(c.kind in PROPOSED for c in coarse.contexts) < sum(
+        c.kind in PROPOSED for c in fine.contexts)
 
 
 def test_module_granularity_keeps_each_module_whole(tradepost: api.Analysis) -> None:
@@ -653,3 +653,73 @@ def test_the_engine_is_seeded_and_its_communities_connected(tradepost: api.Analy
         assert first == engine(weighted.graph, 1.0, 5)
         for group in first:  # Leiden's guarantee, which Louvain does not give
             assert nx.is_connected(weighted.graph.subgraph(group))
+
+
+def test_framework_plumbing_is_an_infrastructure_context_never_a_domain(
+        project: Callable[[Tree], Path]) -> None:
+    # template tags, middleware, a management command, an app config and settings: each
+    # known to the rule pack (rules/plumbing.toml) by what the code does, not by its name
+    root = project({
+        "site/__init__.py": "",
+        "site/settings.py": ('INSTALLED_APPS = ["shop"]\n'
+                             'MIDDLEWARE = ["site.web.TimingMiddleware"]\n'),
+        "site/web.py": """
+            from django import template
+            from django.utils.deprecation import MiddlewareMixin
+            register = template.Library()
+
+            @register.filter
+            def escapej(value):
+                return value.replace("'", "")
+
+            @register.simple_tag
+            def relative(value):
+                return escapej(value)
+
+            class TimingMiddleware(MiddlewareMixin):
+                def process_request(self, request):
+                    return relative(request)
+        """,
+        "site/commands.py": """
+            from django.core.management.base import BaseCommand
+            from site.web import escapej
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    return escapej("x")
+        """,
+        "shop/__init__.py": "",
+        "shop/models.py": """
+            from django.db import models
+
+            class Order(models.Model):
+                total = models.IntegerField()
+
+            class OrderLine(models.Model):
+                order = models.ForeignKey(Order, on_delete=models.CASCADE)
+        """,
+        "shop/services.py": """
+            from shop.models import Order, OrderLine
+
+            def place_order(total):
+                order = Order.objects.create(total=total)
+                OrderLine.objects.create(order=order)
+                return order
+        """,
+    })
+    analysis = run(root, structure_blind=True, contexts=2)
+    nodes = analysis.graph.node_map()
+    assert {n: nodes[n].role for n in ("site.web:escapej", "site.web:relative",
+                                       "site.web:TimingMiddleware", "site.commands:Command",
+                                       "site.settings")} == {
+        "site.web:escapej": "template-tags", "site.web:relative": "template-tags",
+        "site.web:TimingMiddleware": "middleware", "site.commands:Command": "command",
+        "site.settings": "settings"}
+    assert nodes["shop.services:place_order"].role == ""
+    kinds = {c.kind: c for c in analysis.decomposition.contexts}
+    assert set(kinds) >= {"domain", "infrastructure"}
+    assert "shop.services:place_order" in kinds["domain"].elements
+    assert "site.web:escapej" in kinds["infrastructure"].elements
+    # graph.json carries the role, and reads it back
+    assert loads_graph(dumps_graph(analysis.graph), "g").node_map()["site.web:escapej"].role \
+        == "template-tags"

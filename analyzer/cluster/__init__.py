@@ -42,10 +42,12 @@ from analyzer.errors import ConfigError
 
 KERNEL = "shared-kernel"
 UNPLACED = "unplaced"
+PROPOSED = frozenset({"domain", "infrastructure"})  # the kinds of the contexts a cut proposes
 _STRONGEST = 3
 HUB_FLOOR = 10  # a hub is used by at least this many units...
 HUB_SHARE = 0.02  # ...and at least this share of them
 UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
+INFRASTRUCTURE_SHARE = 0.5  # a context this much framework plumbing (by lines) serves no domain
 ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
 
@@ -66,7 +68,7 @@ class Placement:
 @dataclass(frozen=True, slots=True)
 class Context:
     name: str
-    kind: str  # domain | kernel | unplaced
+    kind: str  # domain | infrastructure | kernel | unplaced
     terms: tuple[str, ...]
     elements: tuple[str, ...]
     modules: tuple[str, ...]  # modules it holds most of
@@ -512,7 +514,10 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     contexts: list[Context] = []
     for index in order:
         name = names[index]
-        contexts.append(Context(name, "domain", terms.get(index, ()), tuple(by_context[name]),
+        size = sum(nodes[e].size for e in by_context[name])
+        plumbing = sum(nodes[e].size for e in by_context[name] if nodes[e].role)
+        kind = "infrastructure" if plumbing >= INFRASTRUCTURE_SHARE * size > 0 else "domain"
+        contexts.append(Context(name, kind, terms.get(index, ()), tuple(by_context[name]),
                                 tuple(held[name]), tuple(sorted(tables[name])),
                                 sum(nodes[e].size for e in by_context[name])))
     for special, kind in ((KERNEL, "kernel"), (UNPLACED, "unplaced")):

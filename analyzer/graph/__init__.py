@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyzer.coupling import CouplingGraph, Edge, Node
@@ -26,6 +26,7 @@ from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules
 from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import Vocabulary, atom_document, table_words
 from analyzer.model import CodeModel, Confidence, DataModel, FileFacts, Link, Module
+from analyzer.resources import rules_dir
 
 _MODE_WEIGHT = {"write": 1.0, "ddl": 0.5, "read": 0.5}
 _DECLARES = 2.0
@@ -186,6 +187,7 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
 
     _vocabulary(builder, code, data, facts, uses)
     entries = _use_cases(builder, code, uses)
+    _plumbing(builder, code, uses)
     notes.extend(_co_change(builder, code, root, history))
     _layout(builder, code)
     return BuiltGraph(builder.graph(project, notes), tuple(entries), builder.atom_of)
@@ -251,6 +253,17 @@ def _use_cases(builder: _Builder, code: CodeModel,
         for atom, steps in sorted(reach(entry.atom, uses).items()):
             builder.edge(node_id, atom, "usecases", entry.kind, 1.0 / (1 + steps))
     return entries
+
+
+def _plumbing(builder: _Builder, code: CodeModel, uses: Mapping[str, Mapping[str, int]]) -> None:
+    """Mark the framework's plumbing (``rules/plumbing.toml``): template tag libraries,
+    middleware, management commands, app configs, settings. It serves the framework, not a
+    domain, and a context made of it is infrastructure."""
+    rules = load_rules(rules_dir() / "plumbing.toml", "plumbing")
+    for found in find_entry_points(code, rules, uses):
+        node = builder.nodes.get(found.atom)
+        if node is not None and node.is_element:
+            builder.nodes[found.atom] = replace(node, role=found.kind)
 
 
 def _co_change(builder: _Builder, code: CodeModel, root: Path,

@@ -20,7 +20,7 @@ from analyzer.tomlfile import read_toml
 REACH_DEPTH = 3  # steps followed from an entry point
 
 _KEYS = {"kind": str, "decorators": list, "bases": list, "names": list, "modules": list,
-         "url-confs": bool}
+         "url-confs": bool, "variables": list}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class EntryRule:
     names: tuple[str, ...] = ()
     modules: tuple[str, ...] = ("*",)
     url_confs: bool = False
+    variables: tuple[str, ...] = ()  # a module binding one: its module-level code matches
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -41,12 +42,15 @@ class EntryPoint:
     line: int
 
 
-def load_rules(path: Path | None = None) -> tuple[EntryRule, ...]:
+def load_rules(path: Path | None = None, section: str = "entry-points"
+               ) -> tuple[EntryRule, ...]:
+    """The ``[[section]]`` tables of a rules file: the entry points (``rules/entrypoints.toml``),
+    or the framework plumbing (``rules/plumbing.toml``, section ``plumbing``)."""
     path = path or rules_dir() / "entrypoints.toml"
-    data = read_toml(path, "entry point rules")
+    data = read_toml(path, f"{section} rules")
     rules: list[EntryRule] = []
-    for index, table in enumerate(data.get("entry-points", [])):
-        where = f"entry-points[{index}]"
+    for index, table in enumerate(data.get(section, [])):
+        where = f"{section}[{index}]"
         for key, value in table.items():
             expected = _KEYS.get(key)
             if expected is None:
@@ -61,6 +65,7 @@ def load_rules(path: Path | None = None) -> tuple[EntryRule, ...]:
             bases=tuple(table.get("bases", ())), names=tuple(table.get("names", ())),
             modules=tuple(table.get("modules", ("*",))),
             url_confs=bool(table.get("url-confs", False)),
+            variables=tuple(table.get("variables", ())),
         ))
     return tuple(rules)
 
@@ -119,6 +124,9 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                     module.name, rule.modules)
                 if decorated or named:
                     add(atom, rule.kind)
+            if rule.variables and any(_matches(v.name, rule.variables)
+                                      for v in module.variables):
+                add(module.name, rule.kind)
             if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
                 for target in sorted(references.get(module.name, {})):
                     if ":" in target:  # a view the URL conf names, not a module
