@@ -30,7 +30,7 @@ import networkx as nx
 RUNS = 10  # runs per round of a consensus
 ROUNDS = 3  # rounds of a consensus at most
 AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is dropped
-ITERATIONS = 8  # Leiden's passes per run: until no change can cycle forever at high resolutions
+ITERATIONS = 4  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
 _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
 
 Groups = list[frozenset[str]]
