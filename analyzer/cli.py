@@ -8,6 +8,7 @@ on stderr and exit code 2, here and nowhere else; an interruption becomes one li
 from __future__ import annotations
 
 import enum
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -53,7 +54,14 @@ class _Terminated(BaseException):
     stopped and what was parsed stays cached."""
 
 
+_MAIN_PID = os.getpid()
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    if os.getpid() != _MAIN_PID:
+        # a worker forked a moment ago still carries this handler until its initializer
+        # resets it: it ends at once, quietly, instead of raising inside fork's bookkeeping
+        os._exit(ExitCode.TERMINATED)
     raise _Terminated
 
 

@@ -342,3 +342,24 @@ def test_the_leftovers_of_killed_runs_are_removed(tmp_path: Path) -> None:
     assert (out / "analysis.json").read_bytes() == b"3"
     assert json.loads((out / MANIFEST).read_bytes()) == {
         "seamline": 1, "units": {"analyze": ["analysis.json"]}}
+
+
+def test_a_child_forked_with_the_sigterm_handler_ends_quietly(tmp_path: Path) -> None:
+    # A pool worker carries the CLI's SIGTERM handler from fork until its initializer resets
+    # it; a SIGTERM in that moment (the parent stopping its pool) must end it quietly, not
+    # raise inside fork's bookkeeping and print a traceback.
+    script = tmp_path / "fork.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "from analyzer import cli\n"
+        "signal.signal(signal.SIGTERM, cli._terminate)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    os._exit(0)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "print(os.waitstatus_to_exitcode(status))\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60, check=False, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "143", done.stderr
+    assert "Traceback" not in done.stderr
