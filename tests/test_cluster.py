@@ -105,10 +105,16 @@ def test_modules_whose_atoms_part_ways_get_a_split_plan(tradepost: api.Analysis)
 def test_the_choice_of_k_is_explained_and_a_fixed_k_is_exact(tradepost: api.Analysis) -> None:
     choice = tradepost.decomposition.choice
     assert choice.mode == "auto" and len(choice.candidates) >= 3 and choice.reasoning
+    untied = {e for c in tradepost.decomposition.contexts if c.kind == "unplaced"
+              for e in c.elements}
+    assert untied
     for wanted in (3, 5, 10):
         cut = decompose(tradepost.graph, _blind(contexts=wanted))
         assert sum(c.kind in PROPOSED for c in cut.contexts) == wanted
         assert cut.choice.mode == "fixed"
+        # code tied to nothing stays unplaced while the tied code can make the count
+        assert {e for c in cut.contexts if c.kind == "unplaced" for e in c.elements} == untied
+        assert cut.scores.modularity > 0.5
     # when the rules after the cut change the count, the reasoning says so with both numbers
     for resolution in (1.0, 1.5, 2.0, 3.0):
         cut = decompose(tradepost.graph, _blind(resolution=resolution))

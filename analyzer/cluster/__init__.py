@@ -34,6 +34,7 @@ from analyzer.cluster.communities import (
     settle,
     sweep,
 )
+from analyzer.cluster.communities import tied as is_tied
 from analyzer.cluster.leiden import Groups, consensus
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
@@ -464,10 +465,13 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
         return sum(nodes[e].size for u in units for e in members.get(u, ()))
 
     real = [i for i, g in enumerate(groups) if sum(len(members.get(u, ())) for u in g) > 0]
-    # a group tied to nothing is unplaced code, unless a number of contexts was asked for
-    tied = real if options.contexts is not None else [
-        i for i in real if any(weighted.graph.degree(u, weight="weight") > 0
-                               for u in groups[i] if u in members)]
+    # a group tied to nothing is unplaced code, unless the number of contexts asked for
+    # needs it (the tied code could not make that many)
+    tied = [i for i in real if is_tied(weighted.graph, groups[i], members)]
+    if options.contexts is not None and len(tied) < options.contexts:
+        spare = sorted((i for i in real if i not in tied),
+                       key=lambda i: (-lines(groups[i]), min(groups[i])))
+        tied = sorted(tied + spare[:options.contexts - len(tied)])
     order = sorted(tied, key=lambda i: (-lines(groups[i]), min(groups[i])))
     pin_names = {i: pinned[u] for i in order for u in groups[i] if u in pinned}
     term_groups = {i: [e for u in groups[i] for e in members.get(u, ())] +

@@ -153,21 +153,27 @@ def _size(group: frozenset[str], members: Mapping[str, Sequence[str]]) -> int:
     return sum(len(members.get(n, ())) for n in group)
 
 
+def tied(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequence[str]]) -> bool:
+    """Whether any code of ``group`` is tied to anything: untied code is unplaced."""
+    return any(graph.degree(n, weight="weight") > 0 for n in group if members.get(n))
+
+
 def adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]],
            wanted: int, seed: int) -> Groups:
-    """Exactly ``wanted`` groups that hold code (groups of helper nodes alone are kept as they
-    are and not counted), or as many as there are units with members when fewer. Too many:
-    merge the pair with the strongest tie per element (the two smallest when nothing is
-    tied). Too few: split the largest group that can be split."""
+    """Exactly ``wanted`` groups of tied code when there is enough of it (groups of helper
+    nodes alone, and of code tied to nothing, are kept as they are and not counted: they are
+    the caller's to promote when the tied code cannot make ``wanted``). Too many: merge the
+    pair with the strongest tie per element. Too few: split the largest group that can be
+    split."""
     working = [g for g in groups if g]
     while True:
-        coded = [i for i, g in enumerate(working) if _size(g, members) > 0]
-        if len(coded) > wanted:
-            first, second = _closest(graph, working, coded, members)
+        counted = [i for i, g in enumerate(working) if tied(graph, g, members)]
+        if len(counted) > wanted:
+            first, second = _closest(graph, working, counted, members)
             working[first] = working[first] | working[second]
             del working[second]
-        elif len(coded) < wanted:
-            splittable = [i for i in coded if sum(1 for n in working[i] if members.get(n)) > 1]
+        elif len(counted) < wanted:
+            splittable = [i for i in counted if sum(1 for n in working[i] if members.get(n)) > 1]
             if not splittable:
                 break
             largest = max(splittable, key=lambda i: (_size(working[i], members), -i))
