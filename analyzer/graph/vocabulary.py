@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-import numpy as np
-
 from analyzer.text import words
 
 _NEIGHBOURS = 6  # nearest neighbours linked per atom
@@ -73,7 +71,8 @@ class Vocabulary:
         usable = sum(1 for d in documents if d)
         if usable < 3:
             return
-        from sklearn.feature_extraction.text import TfidfVectorizer  # slow to import
+        import numpy as np  # numpy and scikit-learn load only when a graph is built
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(
             analyzer="word", token_pattern=r"[a-z0-9]+", lowercase=False, sublinear_tf=True,
@@ -107,6 +106,8 @@ class Vocabulary:
         """``(a, b, similarity)`` with ``a < b`` for each atom's nearest neighbours."""
         if self.matrix is None:
             return []
+        import numpy as np
+
         matrix = self.matrix
         rows = np.arange(len(self.ids))
         has_words = np.diff(matrix.indptr) > 0
