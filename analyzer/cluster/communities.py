@@ -128,9 +128,9 @@ def kept(candidates: Sequence[Candidate]) -> Candidate:
 
 def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,
             seed: int) -> tuple[list[Candidate], Groups]:
-    """Groups with ``wanted`` contexts, every group holding code counted (``wanted`` must not
-    exceed the units with members): bisect the resolution, then merge the most tied pair or
-    split the largest group until the count is exact."""
+    """Groups with ``wanted`` contexts of tied code (``adjust``; ``wanted`` must not exceed the
+    units with members): bisect the resolution, then merge the most tied pair or split the
+    largest group until the count is exact."""
     low, high = 0.05, 20.0
     tried: list[Candidate] = []
     groups: Groups = []
