@@ -16,6 +16,7 @@ from analyzer import api
 from analyzer.catalogue import catalogue
 from analyzer.config import Overrides, load_settings
 from analyzer.drift import DRIFT_RULES
+from analyzer.drift.rules import RULES
 from analyzer.findings import Finding
 from analyzer.tomlfile import read_toml
 from tests.conftest import REPO, write_tree
@@ -72,3 +73,14 @@ def test_each_check_rule_fires_on_its_trigger_case_exactly_as_expected(tmp_path:
 def test_each_check_rule_stays_quiet_on_its_clean_case(tmp_path: Path, code: str) -> None:
     found = _check(tmp_path, _case(code), "clean")
     assert found == [], [f.message for f in found]
+
+
+def test_the_sl4xx_rules_are_registered_as_the_catalogue_says() -> None:
+    # drift reports under these registered values only: same code and name as the catalogue,
+    # and every rule of the check stage is one of them
+    assert [r.code for r in RULES] == [r.code for r in catalogue() if r.stage == "check"]
+    for registered in RULES:
+        known = registered.rule
+        assert (registered.code, registered.name) == (known.code, known.name)
+        assert registered.severity == known.severity and registered.doc == known.doc
+    assert tuple(r.code for r in RULES) == DRIFT_RULES

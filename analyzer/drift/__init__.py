@@ -14,15 +14,25 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from analyzer.catalogue import RuleChoice, rule
+from analyzer.catalogue import Registered, RuleChoice
 from analyzer.decomposition import Agreed
 from analyzer.drift.imports import import_uses
+from analyzer.drift.rules import (
+    FORBIDDEN_DEPENDENCY,
+    NEW_CONTEXT_CYCLE,
+    OTHER_CONTEXT_TABLE_READ,
+    OTHER_CONTEXT_TABLE_WRITE,
+    PRIVATE_MODULE_USE,
+    RULES,
+    UNASSIGNED_MODULE,
+    coded,
+)
 from analyzer.findings.cycles import removable
 from analyzer.findings.facts import Evidence, Finding, collect_uses, finding, possessive, short
 from analyzer.model import AccessMode, CodeModel, DataModel
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
-DRIFT_RULES = ("SL401", "SL402", "SL403", "SL404", "SL405", "SL406", "SL407")
+DRIFT_RULES = tuple(r.code for r in RULES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +71,8 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
     kernels = {c.name for c in agreed.contexts if c.kernel}
     found: list[Finding] = []
     crossing: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    pairs: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
-    called: set[tuple[str, str, str]] = set()  # pairs with a use other than an import
+    pairs: dict[tuple[Registered, str, str], list[Evidence]] = defaultdict(list)
+    called: set[tuple[Registered, str, str]] = set()  # pairs with a use other than an import
     total = crossed = 0
     for number, use in enumerate([*uses, *imported]):
         counted = number < len(uses)  # coupling counts uses, not the imports behind them
@@ -79,16 +89,16 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
         if b not in kernels:
             crossing[(a, b)].append(where)
         allowed = b in kernels or b in agreed.context(a).uses
-        key = ("SL401" if not allowed else "SL402", use.source, use.target)
+        key = (PRIVATE_MODULE_USE if allowed else FORBIDDEN_DEPENDENCY, use.source, use.target)
         if not allowed or not agreed.context(b).is_public(module_of(use.target)):
             pairs[key].append(where)
             if not use.kind.startswith("import"):
                 called.add(key)
-    for (code_name, source, target), evidence in sorted(pairs.items()):
+    for (broken, source, target), evidence in sorted(pairs.items()):
         a, b = context_of(source), context_of(target)
         assert a is not None and b is not None
-        verb = "uses" if (code_name, source, target) in called else "imports"
-        if code_name == "SL401":
+        verb = "uses" if (broken, source, target) in called else "imports"
+        if broken == FORBIDDEN_DEPENDENCY:
             permitted = ", ".join(agreed.context(a).uses) or "none"
             message = (f"{a} uses {b}, which its `uses` does not allow: `{short(source)}` "
                        f"{verb} `{short(target)}` (allowed: {permitted})")
@@ -100,35 +110,35 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
                        f"keeps private (public: {public})")
             fix = (f"use {possessive(b)} public interface instead, or add the module to "
                    f"contexts.{b}.public if it is meant to be one")
-        found.append(_coded(code_name, finding(message, f"{source}->{target}", (a, b),
-                                               evidence, fix)))
+        found.append(coded(broken, finding(message, f"{source}->{target}", (a, b), evidence,
+                                           fix)))
 
     owner = agreed.owner_of()
-    access_sites: dict[tuple[str, str, str, str], list[Evidence]] = defaultdict(list)
+    access_sites: dict[tuple[Registered, str, str, str], list[Evidence]] = defaultdict(list)
     for access in data.accesses:
         element = element_of(access.atom)
         context, table_owner = context_of(element), owner.get(access.table)
         if context is None or table_owner is None or context == table_owner:
             continue
         if access.mode is AccessMode.READ:
-            code_name, verb = "SL404", "reads"
+            broken, verb = OTHER_CONTEXT_TABLE_READ, "reads"
         else:
-            code_name, verb = "SL403", "writes"
-        access_sites[(code_name, element, access.table, verb)].append(Evidence(
+            broken, verb = OTHER_CONTEXT_TABLE_WRITE, "writes"
+        access_sites[(broken, element, access.table, verb)].append(Evidence(
             access.path, access.line, f"{short(element)} {verb} it via {access.via}"))
-    for (code_name, element, table, verb), evidence in sorted(access_sites.items()):
+    for (broken, element, table, verb), evidence in sorted(access_sites.items()):
         context, table_owner = context_of(element), owner[table]
         assert context is not None
         fix = (f"let {table_owner} do the write through its API or an event it handles"
                if verb == "writes" else
                f"read it through {possessive(table_owner)} API or a read model fed by its "
                "events")
-        found.append(_coded(code_name, finding(
+        found.append(coded(broken, finding(
             f"`{short(element)}` ({context}) {verb} `{table}`, which {table_owner} owns",
             f"{element}->{table}", (table_owner, context), evidence, fix, (table,))))
 
     for name, path in sorted(unassigned.items()):
-        found.append(_coded("SL405", finding(
+        found.append(coded(UNASSIGNED_MODULE, finding(
             f"module `{name}` matches no context of the agreed decomposition",
             name, (), [Evidence(path, 1, "no context's modules or atoms match it")],
             "add it to a context's modules in the decomposition file (a glob such as "
@@ -139,7 +149,7 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
     for group in sorted(sorted(g) for g in nx.strongly_connected_components(graph)
                         if len(g) > 1):
         edges = sorted(e for e in crossing if e[0] in group and e[1] in group)
-        found.append(_coded("SL406", finding(
+        found.append(coded(NEW_CONTEXT_CYCLE, finding(
             f"agreed contexts {', '.join(group)} depend on each other in a cycle: "
             + ", ".join(f"{a} → {b} ({len(crossing[(a, b)])})" for a, b in edges),
             "<->".join(group), tuple(group), [e for edge in edges for e in crossing[edge]],
@@ -148,15 +158,11 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
             "the cycle")))
 
     levels = dict(choice.severity)
+    reads = OTHER_CONTEXT_TABLE_READ.code
     if agreed.reads == "off":
-        levels.pop("SL404", None)
-    elif "SL404" in levels:
-        levels["SL404"] = agreed.reads
+        levels.pop(reads, None)
+    elif reads in levels:
+        levels[reads] = agreed.reads
     kept = [replace(f, severity=levels[f.code]) for f in found if f.code in levels]
     kept.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
     return Drift(tuple(kept), round(crossed / total, 4) if total else 0.0, assigned)
-
-
-def _coded(code: str, item: Finding) -> Finding:
-    known = rule(code)
-    return replace(item, code=known.code, name=known.name, severity=known.severity)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyzer.catalogue import RuleChoice, rule
+from analyzer.catalogue import RuleChoice
 from analyzer.decomposition import Agreed, quoted
 from analyzer.drift import Drift
+from analyzer.drift.rules import COUPLING_REGRESSION, coded
 from analyzer.errors import ConfigError, UsageError
 from analyzer.findings.facts import Evidence, Finding, finding
 
@@ -217,18 +218,18 @@ def dump_baseline(found: Drift, agreed: Agreed) -> bytes:
 def compare(found: Drift, baseline: Baseline | None, agreed: Agreed, choice: RuleChoice,
             decomposition_path: str, warnings: tuple[str, ...] = ()) -> Outcome:
     violations = list(found.violations)
-    if baseline is not None and baseline.coupling is not None and "SL407" in choice.severity:
+    regression = COUPLING_REGRESSION.code
+    if baseline is not None and baseline.coupling is not None and regression in choice.severity:
         limit = baseline.coupling + agreed.max_coupling_increase
         if found.coupling > limit + 1e-9:
-            known = rule("SL407")
-            violations.append(replace(finding(
+            violations.append(coded(COUPLING_REGRESSION, finding(
                 f"{found.coupling:.1%} of uses now cross agreed contexts, up from "
                 f"{baseline.coupling:.1%} in the baseline (the limit is {limit:.1%})",
                 "coupling", (), [Evidence(decomposition_path, 1, "check.max-coupling-increase")],
                 "find the new cross-context uses (`git diff` of the change; the violations "
                 "above point at the forbidden ones) and keep them inside their context, or "
                 "accept the new level with --update-baseline"),
-                code=known.code, name=known.name, severity=choice.severity["SL407"]))
+                choice.severity[regression]))
     recorded = baseline.entries if baseline is not None else {}
     new = tuple(f for f in violations if (f.code, f.subject) not in recorded)
     known_ones = tuple(f for f in violations if (f.code, f.subject) in recorded)
