@@ -31,6 +31,12 @@ SIGNALS = ("code", "links", "data", "vocabulary", "usecases", "cochange", "packa
 ELEMENT_KINDS = frozenset({"class", "function", "module", "element"})
 HELPER_KINDS = frozenset({"table", "usecase", "package"})
 
+# The two contexts that are not domain contexts: the shared kernel (code every context may
+# use) and the code a cut could not place. Clustering makes them; findings and drift judge
+# them, so they live here, below both.
+KERNEL = "shared-kernel"
+UNPLACED = "unplaced"
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Node:

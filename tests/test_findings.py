@@ -3,6 +3,7 @@ the ``seamline rules`` command."""
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from analyzer.catalogue import catalogue, choose_rules
 from analyzer.cli import cli
 from analyzer.errors import ConfigError
 from analyzer.tomlfile import read_toml
-from tests.conftest import SAMPLES, Tree, run
+from tests.conftest import REPO, SAMPLES, Tree, run
 
 TRADEPOST = SAMPLES / "tradepost"
 _SMELL_RULES = {"shared-table-write": "SL101", "cross-context-join": "SL105",
@@ -303,3 +304,13 @@ def test_the_context_that_holds_a_model_owns_its_table_unless_it_never_writes_it
     owners = {o.table: o for o in run(root).findings.ownership}
     assert owners["users"].owner == "accounts"
     assert owners["users"].reason == "writes it, while topics, which holds its model, never does"
+
+
+def test_findings_and_drift_take_the_kernel_and_unplaced_names_from_the_coupling_model() -> None:
+    # they judge a cut; they do not depend on how clustering makes one
+    for package in ("findings", "drift"):
+        for path in sorted((REPO / "analyzer" / package).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == "analyzer.cluster":
+                    names = {alias.name for alias in node.names}
+                    assert not names & {"KERNEL", "UNPLACED"}, path

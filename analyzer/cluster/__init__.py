@@ -38,11 +38,11 @@ from analyzer.cluster.communities import tied as is_tied
 from analyzer.cluster.leiden import Groups, consensus
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
+from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
+from analyzer.coupling import UNPLACED as UNPLACED
 from analyzer.coupling import ClusterOptions, CouplingGraph, Node
 from analyzer.errors import ConfigError
 
-KERNEL = "shared-kernel"
-UNPLACED = "unplaced"
 PROPOSED = frozenset({"domain", "infrastructure"})  # the kinds of the contexts a cut proposes
 _STRONGEST = 3
 HUB_FLOOR = 10  # a hub is used by at least this many units...

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from analyzer.cluster import KERNEL, UNPLACED, Decomposition
+from analyzer.cluster import Decomposition
+from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.decomposition import DEFAULT_IMPORTS, Agreed, AgreedContext
 from analyzer.drift.imports import import_uses
 from analyzer.findings import Ownership

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from analyzer.cluster import KERNEL, UNPLACED, Decomposition
-from analyzer.coupling import CouplingGraph, Node
+from analyzer.cluster import Decomposition
+from analyzer.coupling import KERNEL, UNPLACED, CouplingGraph, Node
 from analyzer.model import CodeModel, DataModel, Declaration, ForeignKey, SqlSite, TableAccess
 
 

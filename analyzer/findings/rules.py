@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from analyzer.cluster import KERNEL, UNPLACED
+from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.findings.cycles import removable
 from analyzer.findings.facts import Evidence, Finding, World, finding, possessive, short
 from analyzer.model import AccessMode
