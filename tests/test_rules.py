@@ -15,7 +15,7 @@ from analyzer import api
 from analyzer.catalogue import catalogue
 from analyzer.drift import DRIFT_RULES
 from analyzer.findings import Finding
-from analyzer.findings.rules import CHECKS
+from analyzer.findings.rules import CHECKS, RULES
 from analyzer.tomlfile import read_toml
 from tests.conftest import REPO, run, write_tree
 
@@ -90,3 +90,10 @@ def test_catalogue_checks_cases_and_pages_are_in_step() -> None:
         for option in known.options:
             assert f"`{option.name}`" in page, (known.code, option.name)
         assert known.code in (DOCS / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_analyze_rules_are_registered_as_the_catalogue_says() -> None:
+    assert [r.code for r, _ in RULES] == [r.code for r in catalogue() if r.stage == "analyze"]
+    for registered, check in RULES:
+        assert (registered.code, registered.name) == (registered.rule.code, registered.rule.name)
+        assert CHECKS[registered.code] is check

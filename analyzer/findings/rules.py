@@ -1,6 +1,7 @@
-"""The checks, one function per rule code (``rules/findings.toml`` describes them and
-``rules/docs/`` documents them). Each returns findings without code, name or severity: ``find``
-fills those in from the catalogue and the configuration."""
+"""The checks of the SL1xx-SL3xx rule family, one function per rule, registered in ``RULES``
+by code and name (``rules/findings.toml`` describes them and ``rules/docs/`` documents them;
+the SL4xx family is ``analyzer.drift.rules``). Each returns findings without code, name or
+severity: ``find`` fills those in from the catalogue and the configuration."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from analyzer.catalogue import Registered
 from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.findings.cycles import removable
 from analyzer.findings.facts import Evidence, Finding, World, finding, possessive, short
@@ -305,14 +307,16 @@ def oversized_kernel(world: World, owners: Owners, options: Mapping[str, Any]) -
         "raise max-share knowingly")]
 
 
-CHECKS: dict[str, Check] = {
-    "SL101": shared_table_write,
-    "SL102": foreign_table_read,
-    "SL103": cross_context_foreign_key,
-    "SL104": multi_context_write,
-    "SL105": cross_context_join,
-    "SL201": context_cycle,
-    "SL202": chatty_boundary,
-    "SL301": god_module,
-    "SL302": oversized_kernel,
-}
+# The SL1xx-SL3xx rule family, registered by code and name (the catalogue gives the rest).
+RULES: tuple[tuple[Registered, Check], ...] = (
+    (Registered("SL101", "shared-table-write"), shared_table_write),
+    (Registered("SL102", "foreign-table-read"), foreign_table_read),
+    (Registered("SL103", "cross-context-foreign-key"), cross_context_foreign_key),
+    (Registered("SL104", "multi-context-write"), multi_context_write),
+    (Registered("SL105", "cross-context-join"), cross_context_join),
+    (Registered("SL201", "context-cycle"), context_cycle),
+    (Registered("SL202", "chatty-boundary"), chatty_boundary),
+    (Registered("SL301", "god-module"), god_module),
+    (Registered("SL302", "oversized-kernel"), oversized_kernel),
+)
+CHECKS: dict[str, Check] = {registered.code: check for registered, check in RULES}
