@@ -28,6 +28,7 @@ from analyzer.errors import ConfigError, UsageError
 from analyzer.extract.runner import Extraction, extract_files
 from analyzer.findings import Findings, find, silence, silencers
 from analyzer.findings.facts import Finding
+from analyzer.findings.partition import Partition
 from analyzer.graph import HistoryOptions, build_graph, element_resolver
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
 from analyzer.render.atomic import write_atomic
@@ -326,11 +327,16 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _agreed_partition(agreed: Agreed, built: Models, decomposition: Path) -> Partition:
+    """The agreed contexts over this code, once every pattern is known to match some of it."""
+    _all_patterns_match(agreed, built.code, decomposition)
+    return Partition.agreed(agreed, element_resolver(built.code, built.data))
+
+
 def _drift(settings: Settings, agreed: Agreed, built: Models, decomposition: Path
            ) -> tuple[Drift, Callable[[str], str]]:
     """The violations of the code against the agreed decomposition, silenced ones left out."""
-    element_of = element_resolver(built.code, built.data)
-    _all_patterns_match(agreed, built.code, decomposition)
+    element_of = _agreed_partition(agreed, built, decomposition).element_of
     found = drift(built.code, built.data, element_of, agreed, settings.rules)
     silenced, _ = silencers(_suppressions(built))
     return replace(found, violations=tuple(silence(found.violations, silenced))), element_of
@@ -381,20 +387,12 @@ def contracts(settings: Settings, decomposition: Path | None = None,
         return analyze(settings, progress).contracts
     agreed = load_agreed(decomposition)
     built = models(settings, progress)
-    _all_patterns_match(agreed, built.code, decomposition)
-    element_of = element_resolver(built.code, built.data)
-    kernels = {c.name for c in agreed.contexts if c.kernel}
-
-    def context_of(atom: str) -> str | None:
-        element = element_of(atom)
-        context = agreed.assign(element, element.partition(":")[0])
-        return None if context is None or context in kernels else context
+    partition = _agreed_partition(agreed, built, decomposition)
 
     from analyzer.contracts import contracts_for
 
     return contracts_for(settings.project, built.code, built.data, built.extraction.facts,
-                         context_of, [c.name for c in agreed.contexts if not c.kernel],
-                         agreed.owner_of())
+                         partition.domain_of, list(partition.domains), agreed.owner_of())
 
 
 def _contract_files(found: Contracts, form: str, folder: str = "") -> dict[str, bytes]:

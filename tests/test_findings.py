@@ -14,7 +14,10 @@ from click.testing import CliRunner
 from analyzer import api
 from analyzer.catalogue import catalogue, choose_rules
 from analyzer.cli import cli
+from analyzer.coupling import KERNEL, UNPLACED
+from analyzer.decomposition import Agreed, AgreedContext
 from analyzer.errors import ConfigError
+from analyzer.findings.partition import Partition
 from analyzer.tomlfile import read_toml
 from tests.conftest import REPO, SAMPLES, Tree, run
 
@@ -314,3 +317,23 @@ def test_findings_and_drift_take_the_kernel_and_unplaced_names_from_the_coupling
                 if isinstance(node, ast.ImportFrom) and node.module == "analyzer.cluster":
                     names = {alias.name for alias in node.names}
                     assert not names & {"KERNEL", "UNPLACED"}, path
+
+
+def test_a_partition_is_made_the_same_way_from_a_proposed_or_an_agreed_cut(
+        agreed: api.Analysis) -> None:
+    cut = agreed.decomposition
+    proposed = Partition.proposed(cut, lambda atom: atom)
+    assert proposed.domains == tuple(c.name for c in cut.contexts if c.kind == "domain")
+    for placement in cut.placements:
+        expected = None if placement.context in (KERNEL, UNPLACED) else placement.context
+        assert proposed.domain_of(placement.element) == expected
+
+    made = Agreed((AgreedContext("shop", ("shop", "shop.*"), atoms=("util:price",)),
+                   AgreedContext("common", ("util",), kernel=True)))
+    partition = Partition.agreed(made, lambda atom: atom.split("#")[0])
+    assert partition.domains == ("shop",)
+    assert partition.domain_of("shop.models:Order#save") == "shop"
+    assert partition.domain_of("util:price") == "shop"  # an atom pattern beats its module's
+    assert partition.domain_of("util:slug") is None  # the kernel is no domain context
+    assert partition.domain_of("elsewhere:f") is None
+    assert partition.context("util:slug") == "common"
