@@ -35,7 +35,7 @@ from analyzer.cluster.communities import (
     sweep,
 )
 from analyzer.cluster.communities import tied as is_tied
-from analyzer.cluster.leiden import Groups, consensus
+from analyzer.cluster.leiden import RUNS, Groups, consensus
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
@@ -241,7 +241,8 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
     lines = [f"Tried resolutions {', '.join(f'{c.resolution:g}' for c in candidates)} with "
              f"{SEEDS} seeds each, scored by modularity x seed agreement; of those within "
              f"{TOLERANCE:.0%} of the best score ({top.score:.3f}), kept the one with the "
-             "fewest contexts.",
+             "fewest contexts; the cut kept is the consensus of "
+             f"{RUNS} Leiden runs at its resolution.",
              f"resolution {best.resolution:g}: {best.contexts} contexts, modularity "
              f"{best.modularity:.3f}, seed agreement {best.stability:.2f}."]
     others = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)[:2]
@@ -284,7 +285,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     kernel |= {unit for unit, context in pinned.items() if context == KERNEL}
     wanted = options.contexts
     if wanted is not None:
-        units = len(mix(graph, options, merged).members)
+        units = len(weighted.members)  # the kernel is not yet set apart
         if wanted > units:
             raise ConfigError(f"--contexts {wanted}: the graph has only {units} "
                               f"{'element' if units == 1 else 'elements'} to place")

@@ -103,17 +103,15 @@ def _stability(runs: Sequence[Groups], members: Mapping[str, Sequence[str]]) -> 
 def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
           resolutions: Iterable[float] = RESOLUTIONS
           ) -> tuple[list[Candidate], Candidate, Groups]:
-    """Try each resolution; return every candidate, the one kept and its groups: the fewest
-    contexts among those scoring within ``TOLERANCE`` of the best."""
+    """Try each resolution; return every candidate, the one kept (the fewest contexts among
+    those scoring within ``TOLERANCE`` of the best) and the consensus cut at its resolution."""
     candidates: list[Candidate] = []
-    groups: dict[float, Groups] = {}
     for resolution in resolutions:
         runs = [settle(graph, leiden(graph, resolution, seed + i), members)
                 for i in range(SEEDS)]
         quality = modularity(graph, runs[0])
         candidates.append(Candidate(resolution, count_contexts(runs[0], members),
                                     round(quality, 4), round(_stability(runs, members), 4)))
-        groups[resolution] = runs[0]
     best = kept(candidates)
     return candidates, best, settle(graph, consensus(graph, best.resolution, seed), members)
 
