@@ -49,7 +49,7 @@ _PATHS_AS_THEY_ARE = ("core.quotePath=false",)  # file names unquoted, one per l
 # A protocol name no URL can have ("git-remote-/" is no program either): with it as the only
 # allowed protocol, git uses no transport whatever the repository's ``protocol.*.allow`` say.
 _NO_PROTOCOL = "/"
-_LOG_OPTIONS = ("--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-merges",
+LOG_OPTIONS = ("--no-show-signature", "--no-ext-diff", "--no-textconv", "--no-merges",
                 "--no-renames", "--name-only", "--format=%x1e")
 
 
@@ -117,7 +117,7 @@ def co_change(root: Path, paths: Mapping[str, str], since: str | None,
     if found.output is None:
         return CoChange((), 0, "not a git repository: no co-change signal")
     prefix = found.output.strip()
-    args = ["log", *_LOG_OPTIONS, f"--max-count={max_commits}"]
+    args = ["log", *LOG_OPTIONS, f"--max-count={max_commits}"]
     if since:
         args.append(f"--since={since}")
     log = _git(git, root, *args, "--", ".").output

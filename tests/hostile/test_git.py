@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import cli
-from analyzer.graph.history import co_change, git_environment
+from analyzer.graph.history import LOG_OPTIONS, co_change, git_command, git_environment
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None,
                                 reason="git is part of the CI machine")
@@ -125,8 +125,9 @@ def test_a_signed_commit_never_runs_the_repositorys_signature_program(
 
 
 def test_fsmonitor_pager_external_diff_and_textconv_run_nothing(tmp_path: Path) -> None:
-    """Settings that run a program for commands seamline does not use (status, diff -p, a
-    terminal): overridden all the same, in case git ever consults them for ``log``."""
+    """Settings that run a program when git writes a patch (an external diff, a textconv
+    driver) or in a terminal (a pager, fsmonitor, hooks): a plain ``git log -p`` runs them;
+    seamline's log, even made to write patches, runs none of them."""
     root, marker = tmp_path / "repo", tmp_path / "marker"
     root.mkdir()
     history(root)
@@ -140,6 +141,15 @@ def test_fsmonitor_pager_external_diff_and_textconv_run_nothing(tmp_path: Path) 
         git(root, "config", key, "./tools.sh" if key != "core.hooksPath" else ".")
     for hook in ("post-checkout", "post-index-change", "reference-transaction"):
         shutil.copy(root / "tools.sh", root / hook)
+    for patch in (["-p"], ["-p", "--ext-diff"]):  # textconv, then the external diff
+        subprocess.run(["git", "-C", str(root), "log", *patch], capture_output=True,
+                       check=False, env=git_free_environment(), timeout=60)
+        assert marker.exists(), f"the repository is not hostile: git log {patch} ran nothing"
+        marker.unlink()
+    command = git_command(shutil.which("git") or "git", root, "log", *LOG_OPTIONS, "-p")
+    subprocess.run(command, capture_output=True, check=False, timeout=60,
+                   env=git_environment(os.environ))
+    assert not marker.exists()
     analyze(root, tmp_path / "out")
     assert not marker.exists()
     found = co_change(root, {p: p for p in _FILES}, None, 100)
