@@ -16,7 +16,8 @@ _EXACT_UP_TO = 16  # edges in one cycle group: every smaller set of cuts is trie
 def fewest_cuts(weights: Mapping[Edge, int]) -> list[Edge]:
     """The smallest set of dependencies whose removal leaves no cycle among them (the
     lightest such set when several are as small, then the first by name). Exact for groups of
-    up to 16 dependencies; beyond, the weakest dependency of a remaining cycle, repeatedly."""
+    up to 16 dependencies; beyond, the weakest dependency of a remaining cycle, repeatedly,
+    then every cut the others make needless restored."""
     edges = sorted(weights)
     if len(edges) <= _EXACT_UP_TO:
         for size in range(1, len(edges) + 1):
@@ -33,6 +34,10 @@ def fewest_cuts(weights: Mapping[Edge, int]) -> list[Edge]:
         graph = nx.DiGraph([e for e in edges if e not in cut_set])
         cycle = [(a, b) for a, b in nx.find_cycle(graph)]
         cut_set.add(min(cycle, key=lambda e: (weights[e], e)))
+    # a cut taken early may be needless once later ones are in: restore those, heaviest first
+    for edge in sorted(cut_set, key=lambda e: (-weights[e], e)):
+        if _acyclic(edges, cut_set - {edge}):
+            cut_set.discard(edge)
     return sorted(cut_set)
 
 
