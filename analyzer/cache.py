@@ -99,12 +99,14 @@ class FactCache:
         self.close()
         aside = path.with_name(
             f"{path.name}{_CORRUPT}{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}")
+        kept = None
         try:
             # Another run may have replaced the damaged file already: never move its new one.
             if opened is not None and _identity(path) == opened:
                 for older in path.parent.glob(f"{path.name}{_CORRUPT}*"):
                     older.unlink()
                 path.replace(aside)
+                kept = aside.name
                 for sidecar in _SIDECARS:
                     path.with_name(path.name + sidecar).unlink(missing_ok=True)
             self._open()
@@ -113,8 +115,11 @@ class FactCache:
             return
         self.problems.append(Diagnostic(
             str(path), 0, "cache-rebuilt",
-            f"the cache was damaged ({exc}); it is kept as {aside.name} and a new one was "
-            "started, so this run parses every file afresh", Severity.WARNING,
+            f"the cache was damaged ({exc}); " + (
+                f"it is kept as {kept} and a new one was started, so this run parses every "
+                "file afresh" if kept else
+                "another run had already replaced it, and this run goes on with that one"),
+            Severity.WARNING,
         ))
 
     def _broken(self, exc: sqlite3.Error) -> None:

@@ -94,6 +94,5 @@ def test_catalogue_checks_cases_and_pages_are_in_step() -> None:
 
 def test_the_analyze_rules_are_registered_as_the_catalogue_says() -> None:
     assert [r.code for r, _ in RULES] == [r.code for r in catalogue() if r.stage == "analyze"]
-    for registered, check in RULES:
-        assert (registered.code, registered.name) == (registered.rule.code, registered.rule.name)
-        assert CHECKS[registered.code] is check
+    for registered, _ in RULES:  # the name the rule reports under is the catalogue's
+        assert registered.name == registered.rule.name
