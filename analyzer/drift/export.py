@@ -60,7 +60,12 @@ def _note(agreed: Agreed) -> list[str]:
 def forbidden(agreed: Agreed, importer: str, imported: str) -> bool:
     """Whether the exported files make the tools reject ``importer`` importing ``imported``:
     the same verdict as SL401 and SL402, on modules."""
-    a, b = agreed.assign(importer, importer), agreed.assign(imported, imported)
+    return _forbidden(agreed, agreed.assign(importer, importer),
+                      agreed.assign(imported, imported), imported)
+
+
+def _forbidden(agreed: Agreed, a: str | None, b: str | None, imported: str) -> bool:
+    """``forbidden`` once both modules' contexts are known."""
     if a is None or b is None or a == b:
         return False
     used = agreed.context(b)
@@ -161,12 +166,16 @@ def to_tach(agreed: Agreed, given: Exported) -> str:
              "ignore_type_checking_imports = "
              + ("false" if "type-checking" in agreed.imports else "true"),
              "respect_gitignore = false  # the files seamline reads, whatever git ignores"]
+    # a verdict depends on the importer's context only: one banned list per context
+    context_of = {module: agreed.assign(module, module) for module in modules}
+    banned_from = {context: [m for m in modules if _forbidden(agreed, context, context_of[m], m)]
+                   for context in sorted({c for c in context_of.values() if c is not None})}
     for module in modules:
-        context = agreed.assign(module, module)
+        context = context_of[module]
         if context is None:
             continue
-        banned = [m for m in modules if forbidden(agreed, module, m)
-                  and m not in by_importer.get(module, ())]
+        let_in = set(by_importer.get(module, ()))
+        banned = [m for m in banned_from[context] if m not in let_in]
         lines += ["", "[[modules]]", f"path = {toml_string(module)}"]
         lines.append(f"# context: {context}")
         for why in (KNOWN, ALLOWED):
