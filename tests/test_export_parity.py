@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from analyzer.cli import cli
 from analyzer.decomposition import load_agreed
+from analyzer.drift.export import forbidden
 from tests.conftest import SAMPLES
 
 BIN = Path(sys.executable).parent
@@ -123,3 +124,15 @@ def test_known_violations_are_excused_one_import_at_a_time(tmp_path: Path) -> No
     assert code == 1 and "shipping uses customers" in output, output
     for tool, (passed, output) in _tools(root).items():
         assert not passed, f"{tool} passes a new import of a known dependency:\n{output}"
+
+
+def test_a_kernels_private_module_is_forbidden_in_the_export_as_in_check(tmp_path: Path) -> None:
+    # check reports SL402 for a kernel module left out of the kernel's `public`: the exported
+    # files must forbid it too, and leave its public modules to everyone
+    path = tmp_path / "seamline-decomposition.toml"
+    path.write_text('version = 1\n\n[contexts.orders]\nmodules = ["shop.orders", "shop.orders.*"]\n'
+                    '\n[contexts.kernel]\nkernel = true\nmodules = ["shop.util", "shop.util.*"]\n'
+                    'public = ["shop.util.api"]\n', encoding="utf-8")
+    agreed = load_agreed(path)
+    assert forbidden(agreed, "shop.orders.service", "shop.util.cache")
+    assert not forbidden(agreed, "shop.orders.service", "shop.util.api")

@@ -69,8 +69,8 @@ def _forbidden(agreed: Agreed, a: str | None, b: str | None, imported: str) -> b
     if a is None or b is None or a == b:
         return False
     used = agreed.context(b)
-    if used.kernel:
-        return False
+    if used.kernel:  # everyone may use the kernel, through its public modules when it names them
+        return not used.is_public(imported)
     return b not in agreed.context(a).uses or not used.is_public(imported)
 
 
