@@ -189,22 +189,8 @@ def crossings(world: World) -> dict[tuple[str, str], list[tuple[str, str, Eviden
 _SHOWN_EDGES = 6
 
 
-def _weight(uses: list[tuple[str, str, Evidence]]) -> tuple[int, int]:
-    """How strong a dependency is: its distinct (user, used) pairs, then its uses."""
-    return len({(s, t) for s, t, _ in uses}), len(uses)
-
-
-def _break(weakest: list[str], edges: int, least: tuple[int, int]) -> str:
-    how = ("invert it with an event or a callback interface, move the code that closes the "
-           "cycle, or merge the contexts")
-    if len(weakest) == edges:
-        return (f"no dependency of the cycle is weaker than another: pick the one that runs "
-                f"against the flow of your domain and {how}")
-    pairs = _plural(least[0], "distinct use")
-    if len(weakest) == 1:
-        return f"break the cycle at its weakest dependency, {weakest[0]} ({pairs}): {how}"
-    return (f"break the cycle at one of its weakest dependencies, {' or '.join(weakest[:3])} "
-            f"({pairs} each): {how}")
+_HOW_TO_BREAK = ("invert it with an event or a callback interface, move the code that closes "
+                 "the cycle, or merge the contexts")
 
 
 def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> list[Finding]:
@@ -216,8 +202,6 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
     for group in groups:
         members = set(group)
         edges = sorted((a, b) for a, b in crossing if a in members and b in members)
-        least = min(_weight(crossing[e]) for e in edges)
-        weakest = [f"{a} → {b}" for a, b in edges if _weight(crossing[(a, b)]) == least]
         strongest = sorted(edges, key=lambda e: (-len(crossing[e]), e))
         described = ", ".join(f"{a} → {b} ({_plural(len(crossing[(a, b)]), 'use')})"
                               for a, b in strongest[:_SHOWN_EDGES])
@@ -228,8 +212,10 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
             f"contexts {_listed(group)} depend on each other in a cycle: {described}",
             "<->".join(group), tuple(group),
             [e for edge in edges for _, _, e in crossing[edge]],
-            f"the cycle is {removable({e: len(crossing[e]) for e in edges})}; "
-            + _break(weakest, len(edges), least)))
+            # the fewest dependencies to cut, the fewest uses among them: one answer, so the
+            # fix never names two different places
+            f"the cycle is {removable({e: len(crossing[e]) for e in edges})}; for each, "
+            + _HOW_TO_BREAK))
     return found
 
 
