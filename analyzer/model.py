@@ -349,6 +349,14 @@ class Table:
     name: str
     declarations: tuple[Declaration, ...]
     foreign_keys: tuple[ForeignKey, ...]
+    # the name as the domain says it, when a framework made the name up from the app label
+    # and the model (Django's ``catalogue_productalert`` is ``ProductAlert``): the app label
+    # is package layout in disguise, so never a word of the domain
+    spoken: str = ""
+
+    @property
+    def words_name(self) -> str:
+        return self.spoken or self.name
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -247,12 +247,12 @@ def test_init_writes_package_globs_so_a_new_module_of_a_package_is_placed(
     shutil.copytree(SAMPLES / "djshop", root, ignore=shutil.ignore_patterns("__pycache__"))
     assert _invoke("init", str(root), "--no-cache")[0] == 0
     agreed = load_agreed(root / "seamline-decomposition.toml")
-    holder = agreed.assign("customers.loyalty", "customers.loyalty")
-    assert holder is not None and "customers.*" in agreed.context(holder).modules
-    assert agreed.assign("customers.apps", "customers.apps") != holder  # an exception, by name
+    holder = agreed.assign("orders.returns", "orders.returns")
+    assert holder is not None and "orders.*" in agreed.context(holder).modules
+    assert agreed.assign("orders.apps", "orders.apps") != holder  # an exception, by name
     assert _invoke("check", str(root), "--no-cache", "--update-baseline")[0] == 0
-    (root / "customers" / "loyalty.py").write_text("def points():\n    return 1\n",
-                                                    encoding="utf-8")
+    (root / "orders" / "returns.py").write_text("def refund():\n    return 1\n",
+                                                encoding="utf-8")
     code, output = _invoke("check", str(root), "--no-cache")
     assert code == 0 and "SL405" not in output, output
     (root / "newapp").mkdir()

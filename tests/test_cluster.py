@@ -323,19 +323,37 @@ def test_code_used_from_two_contexts_stays_where_its_ties_put_it() -> None:
     assert placed["h:h0"].how == "clustered"
 
 
+def _domains_and_two_libraries() -> CouplingGraph:
+    """Domains ``a``, ``b`` and ``c`` (cliques of five classes, each writing its table) and
+    two table-free libraries that are cliques of their own: ``lib`` used by ``a`` and ``b``,
+    ``page`` used by ``a`` alone."""
+    nodes = [Node(f"{d}:{d}{i}", "class", module=d) for d in "abc" for i in range(5)]
+    nodes += [Node(f"{lib}:{lib}{i}", "function", module=lib) for lib in ("lib", "page")
+              for i in range(4)]
+    nodes += [Node(f"table:t{d}", "table") for d in "abc"]
+    edges = [Edge(f"{d}:{d}{i}", f"{d}:{d}{j}", "code", "call", 3.0, 9)
+             for d in ("a", "b", "c", "lib", "page") for i in range(5) for j in range(5)
+             if i < j and (d in "abc" or j < 4)]
+    edges += [Edge(f"{d}:{d}{i}", f"table:t{d}", "data", "write", 1.0)
+              for d in "abc" for i in range(5)]
+    edges += [Edge("a:a0", "b:b0", "code", "call", 1.0), Edge("b:b1", "c:c1", "code", "call", 1.0)]
+    edges += [Edge(user, "lib:lib0", "code", "call", 0.5) for user in ("a:a1", "b:b2")]
+    edges += [Edge("a:a3", "page:page0", "code", "call", 0.5)]
+    return CouplingGraph("toy", tuple(nodes), tuple(edges))
+
+
 def test_a_table_free_context_is_a_library_of_the_kernel_or_of_its_one_user() -> None:
-    # with the layout prior at resolution 1, tradepost.utils.validation (used by customers
-    # and by orders) makes a context of its own, "require"; it holds no table: a library
-    analysis = run(TRADEPOST, resolution=1.0)
-    placed = analysis.decomposition.assignment()
-    for name in ("validate_email", "validate_quantity", "require"):
-        assert placed[f"tradepost.utils.validation:{name}"] == KERNEL
-    assert "require" not in {c.name for c in analysis.decomposition.contexts}
-    # tradepost.utils.pagination made "page"; only the products API uses it: it goes there
-    paginate = {p.element: p for p in analysis.decomposition.placements}[
-        "tradepost.utils.pagination:paginate"]
-    assert paginate.context == placed["tradepost.api.products:list_products"] != KERNEL
-    assert paginate.how == "with-its-users"
+    graph = _domains_and_two_libraries()
+    unruled = decompose(graph, _blind(kernel=False))  # no rule: each library a context
+    assert {frozenset(c.elements) for c in unruled.contexts} >= {
+        frozenset(f"lib:lib{i}" for i in range(4)), frozenset(f"page:page{i}" for i in range(4))}
+    cut = decompose(graph, _blind())
+    placed = cut.assignment()
+    assert {placed[f"lib:lib{i}"] for i in range(4)} == {KERNEL}  # used by two contexts
+    follows = {p.element: p for p in cut.placements if p.element.startswith("page:")}
+    assert {p.context for p in follows.values()} == {placed["a:a0"]} != {KERNEL}
+    assert {p.how for p in follows.values()} == {"with-its-users"}
+    assert len([c for c in cut.contexts if c.kind in PROPOSED]) == 3
 
 
 def test_same_input_same_cut_under_any_hash_seed(tmp_path: Path) -> None:
@@ -729,3 +747,65 @@ def test_framework_plumbing_is_an_infrastructure_context_never_a_domain(
     # graph.json carries the role, and reads it back
     assert loads_graph(dumps_graph(analysis.graph), "g").node_map()["site.web:escapej"].role \
         == "template-tags"
+
+
+def _two_django_apps() -> Tree:
+    """Two apps whose admins, forms and views speak the same framework words, each about its
+    own entities; the app labels are words (``zoo``, ``yard``) nothing in the code says."""
+    files: Tree = {"site_settings.py": 'INSTALLED_APPS = ["zoo", "yard"]\n'}
+    for app, (entity, other) in {"zoo": ("Parrot", "Feather"),
+                                 "yard": ("Tractor", "Wheel")}.items():
+        lower = entity.lower()
+        files[f"{app}/__init__.py"] = ""
+        files[f"{app}/models.py"] = f"""
+            from django.db import models
+
+            class {entity}(models.Model):
+                title = models.CharField(max_length=50)
+
+            class {other}(models.Model):
+                {lower} = models.ForeignKey({entity}, on_delete=models.CASCADE)
+                tags = models.ManyToManyField({entity}, related_name="tagged")
+        """
+        files[f"{app}/admin.py"] = f"""
+            from django.contrib import admin
+            from .models import {entity}
+
+            class {entity}Admin(admin.ModelAdmin):
+                list_display = ("title",)
+                list_filter = ("title",)
+                search_fields = ("title",)
+                readonly_fields = ("title",)
+                list_per_page = 50
+
+                def get_readonly_fields(self, request, obj=None):
+                    return self.readonly_fields
+
+            admin.site.register({entity}, {entity}Admin)
+        """
+    return files
+
+
+def test_a_default_table_name_says_the_model_not_the_app_label(
+        project: Callable[[Tree], Path]) -> None:
+    analysis = run(project(_two_django_apps()), structure_blind=True)
+    tables = {t.name: t for t in analysis.data.tables}
+    assert tables["zoo_parrot"].words_name == "Parrot"
+    assert tables["zoo_feather_tags"].words_name == "Feather_tags"
+    terms = {n.id: n.terms for n in analysis.graph.nodes}
+    assert terms["table:zoo_parrot"] == ("parrot",)
+    assert terms["table:zoo_feather_tags"] == ("feather", "tag")
+    every = {t for node in analysis.graph.nodes for t in node.terms}
+    assert not every & {"zoo", "yard"}  # the app labels are layout, not vocabulary
+
+
+def test_with_tables_the_vocabulary_speaks_the_domain_not_the_layer(
+        project: Callable[[Tree], Path]) -> None:
+    analysis = run(project(_two_django_apps()), structure_blind=True)
+    similar = {frozenset((e.source, e.target)) for e in analysis.graph.edges
+               if e.signal == "vocabulary"}
+    # the two admins share every framework word, and are not linked by them...
+    assert frozenset(("zoo.admin:ParrotAdmin", "yard.admin:TractorAdmin")) not in similar
+    # ...while each is linked to the entity it is about
+    assert frozenset(("zoo.admin:ParrotAdmin", "zoo.models:Parrot")) in similar
+    assert frozenset(("yard.admin:TractorAdmin", "yard.models:Tractor")) in similar

@@ -479,6 +479,17 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
                    [u for u in groups[i] if nodes.get(u) is not None and nodes[u].kind == "table"]
                    for i in order}
     terms = context_terms(term_groups, nodes)
+    # a context of framework plumbing is named for the role its code plays (``settings``,
+    # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
+    for index, elements in term_groups.items():
+        roles: dict[str, int] = defaultdict(int)
+        for element in elements:
+            roles[nodes[element].role] += nodes[element].size
+        size = sum(roles.values())
+        plumbing = size - roles.pop("", 0)
+        if roles and plumbing >= INFRASTRUCTURE_SHARE * size > 0:
+            role = max(sorted(roles), key=lambda r: roles[r])
+            terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
     names = dict(pin_names)
     names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken))

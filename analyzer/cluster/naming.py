@@ -65,7 +65,9 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
 _NAME_WEIGHT = {"table": 3.0, "class": 2.0, "function": 1.0}
 _ENTITY_SHARE = 0.1  # share of a context's elements that must use a table's word to name it
 def _name_words(node: Node) -> list[str]:
-    name = node.id.removeprefix("table:").rpartition(":")[2].rpartition(".")[2]
+    if node.kind == "table":  # its terms: the name without a framework's app-label prefix
+        return [word for word in node.terms if word not in _GENERIC]
+    name = node.id.rpartition(":")[2].rpartition(".")[2]
     return [word for word in words(name) if word not in _GENERIC]
 
 

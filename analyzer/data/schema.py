@@ -64,6 +64,7 @@ class ModelInfo:
     relations: dict[str, Relation] = field(default_factory=dict)
     reverse: dict[str, Relation] = field(default_factory=dict)  # related managers
     managers: set[str] = field(default_factory=set)
+    default_name: bool = False  # the table's name is the framework's: app label and model
 
 
 @dataclass(slots=True)
@@ -329,7 +330,9 @@ class _Django:
             if _truthy(meta.get("proxy")):
                 self.proxy[atom] = True
                 continue
-            info.table = _string(meta.get("db_table")) or f"{label}_{name.lower()}".lower()
+            explicit = _string(meta.get("db_table"))
+            info.table = explicit or f"{label}_{name.lower()}".lower()
+            info.default_name = not explicit
         for atom in concrete:  # proxies, once every concrete table is known
             info = self.models[atom]
             if info.table is None:
@@ -606,9 +609,13 @@ def _collect(builder: ClassIndex, models: dict[str, ModelInfo],
              table_vars: dict[str, str]) -> dict[str, Table]:
     declarations: dict[str, set[Declaration]] = {}
     keys: dict[str, set[ForeignKey]] = {}
+    spoken: dict[str, str] = {}  # a name the framework made up -> the model's own words
     for atom in sorted(models):
         info = models[atom]
         via = info.pack.via
+        model = atom.rpartition(":")[2]
+        if info.table and info.default_name:
+            spoken.setdefault(info.table, model)
         if info.table:
             declarations.setdefault(info.table, set()).add(
                 Declaration(atom, "model", via, info.path, info.line))
@@ -621,6 +628,8 @@ def _collect(builder: ClassIndex, models: dict[str, ModelInfo],
             if relation.auto and relation.through and info.table:
                 declarations.setdefault(relation.through, set()).add(Declaration(
                     atom, "many-to-many", via, where, relation.line, field_name))
+                if info.default_name and relation.through == f"{info.table}_{field_name}":
+                    spoken.setdefault(relation.through, f"{model}_{field_name}")
             elif target_table and info.table and relation.kind != "relationship":
                 keys.setdefault(info.table, set()).add(
                     ForeignKey(field_name, target_table, relation.owner or atom, relation.line))
@@ -641,6 +650,6 @@ def _collect(builder: ClassIndex, models: dict[str, ModelInfo],
                     ForeignKey(column_name or "?", target, variable, line))
     return {
         name: Table(name, tuple(sorted(declarations.get(name, ()))),
-                    tuple(sorted(keys.get(name, ()))))
+                    tuple(sorted(keys.get(name, ()))), spoken.get(name, ""))
         for name in sorted(set(declarations) | set(keys))
     }

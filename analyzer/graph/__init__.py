@@ -24,7 +24,13 @@ from pathlib import Path
 from analyzer.coupling import CouplingGraph, Edge, Node
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
-from analyzer.graph.vocabulary import Vocabulary, atom_document, table_words
+from analyzer.graph.vocabulary import (
+    Vocabulary,
+    atom_document,
+    domain_nouns,
+    only,
+    table_words,
+)
 from analyzer.model import CodeModel, Confidence, DataModel, FileFacts, Link, Module
 from analyzer.resources import rules_dir
 
@@ -141,8 +147,8 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
     for module in code.modules:
         _element_nodes(builder, module, facts.get(module.name))
     for table in data.tables:
-        builder.nodes[f"table:{table.name}"] = Node(f"table:{table.name}", "table",
-                                                    terms=tuple(table_words(table.name).split()))
+        builder.nodes[f"table:{table.name}"] = Node(
+            f"table:{table.name}", "table", terms=tuple(table_words(table.words_name).split()))
 
     # code dependencies
     uses: dict[str, dict[str, int]] = defaultdict(dict)
@@ -222,11 +228,13 @@ def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,
     for source, targets in uses.items():
         for target, count in targets.items():
             add(source, target.rpartition(":")[2] or "", count)
+    # a table is named without the app-label prefix a framework gave it (layout, not domain)
+    spoken = {table.name: table.words_name.replace(".", "_") for table in data.tables}
     for access in data.accesses:
-        add(builder.atom_of(access.atom), access.table.replace(".", "_"))
+        add(builder.atom_of(access.atom), spoken.get(access.table, access.table.replace(".", "_")))
     for table in data.tables:
         for declaration in table.declarations:
-            add(builder.atom_of(declaration.atom), table.name.replace(".", "_"), 2)
+            add(builder.atom_of(declaration.atom), spoken[table.name], 2)
 
     # Module-level code is wiring (registrations, URL lists, loader calls): its words say what
     # role a file plays, not which domain it serves, so it takes no part in the vocabulary.
@@ -234,6 +242,13 @@ def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,
                  and node.kind != "module")
     documents = [atom_document(a.rpartition(":")[2] if ":" in a else "", bags.get(a, {}),
                                docs.get(a, "")) for a in ids]
+    # Where the code has tables, it speaks only the domain's nouns: the words of the layer
+    # (list_display, get_context_data, serializer, form) are the same in every domain, so they
+    # tie an admin to the other admins and a form to the other forms: a cut by layer.
+    nouns = domain_nouns((t.words_name, [d.atom.rpartition(":")[2] for d in t.declarations])
+                         for t in data.tables)
+    if nouns:
+        documents = [only(document, nouns) for document in documents]
     vocabulary = Vocabulary(ids, documents)
     for atom, terms in vocabulary.top_terms().items():
         node = builder.nodes[atom]

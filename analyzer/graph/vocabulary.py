@@ -23,6 +23,7 @@ _MIN_SIMILARITY = 0.12
 _TERMS = 8  # strongest terms kept per atom
 _CHUNK = 1024
 _FEW_DOCUMENTS = 40  # rows per block of the similarity product
+_FEW_NOUNS = 5  # a domain of fewer nouns than this is no language: every word is kept
 
 # Words of programming, not of a domain. The TF-IDF weighting discounts frequent words anyway;
 # this list removes the ones that are frequent in every code base.
@@ -134,7 +135,27 @@ class Vocabulary:
 
 
 def table_words(table: str) -> str:
-    return document([(table.replace(".", "_"), 1)])
+    """The words of a table's name, every one: a table names the domain's entities, so even a
+    word too common for the vectoriser (``range``, ``index``) is one of the domain's nouns."""
+    return " ".join(words(table.replace(".", "_")))
+
+
+def domain_nouns(tables: Iterable[tuple[str, Sequence[str]]]) -> frozenset[str]:
+    """The nouns of the domain: the words of its tables' names and of the classes that declare
+    them (``tables`` gives each table's name and its declaring classes). Empty when there are
+    fewer than ``_FEW_NOUNS``: a project with one or two tables has no language to go by."""
+    found: set[str] = set()
+    for name, declaring in tables:
+        found.update(words(name.replace(".", "_")))
+        for cls in declaring:
+            found.update(words(cls))
+    found -= STOP_WORDS
+    return frozenset(found) if len(found) >= _FEW_NOUNS else frozenset()
+
+
+def only(document: str, nouns: frozenset[str]) -> str:
+    """``document`` with the words that are not ``nouns`` left out."""
+    return " ".join(word for word in document.split() if word in nouns)
 
 
 def atom_document(name: str, parts: Mapping[str, int], doc: str) -> str:
