@@ -290,29 +290,43 @@ def test_a_table_few_of_a_large_context_speak_of_does_not_name_it() -> None:
     assert terms["shop"][0] == "order"
 
 
-def _domains_and_a_helper(helper_users: tuple[str, ...]) -> CouplingGraph:
-    """Two domains (a clique of four classes writing one table each) and a helper module
-    ``h`` of two functions that touch no table. The helper's words are those of domain
-    ``b``; ``helper_users`` are the atoms that call it."""
+def _domains_and_a_helper(helper_users: tuple[str, ...], words: int = 1,
+                          call: float = 2.0) -> CouplingGraph:
+    """Two domains (a clique of four classes writing one table each, speaking of the same
+    things) and a helper module ``h`` of two functions that touch no table. The helper's
+    words are like those of ``words`` classes of domain ``b``; ``helper_users`` are the atoms
+    that call it, each call weighing ``call``."""
     nodes = [Node(f"{d}:{d}{i}", "class", module=d) for d in "ab" for i in range(4)]
     nodes += [Node("h:h0", "function", module="h"), Node("h:h1", "function", module="h")]
     nodes += [Node("table:ta", "table"), Node("table:tb", "table")]
-    edges = [Edge(f"{d}:{d}{i}", f"{d}:{d}{j}", "code", "call", 2.0, 3)
-             for d in "ab" for i in range(4) for j in range(4) if i < j]
+    pairs = [(f"{d}:{d}{i}", f"{d}:{d}{j}") for d in "ab" for i in range(4) for j in range(4)
+             if i < j]
+    edges = [Edge(x, y, "code", "call", 2.0, 3) for x, y in pairs]
+    edges += [Edge(x, y, "vocabulary", "similar", 0.5) for x, y in pairs]
     edges += [Edge(f"{d}:{d}{i}", f"table:t{d}", "data", "write", 1.0)
               for d in "ab" for i in range(4)]
     edges += [Edge("h:h0", "h:h1", "code", "call", 1.0)]
-    edges += [Edge(user, "h:h0", "code", "call", 1.0) for user in helper_users]
+    edges += [Edge(user, "h:h0", "code", "call", call) for user in helper_users]
     edges += [Edge(h, f"b:b{i}", "vocabulary", "similar", 0.9) for h in ("h:h0", "h:h1")
-              for i in range(4)]
+              for i in range(words)]
     return CouplingGraph("toy", tuple(nodes), tuple(edges))
 
 
 def test_code_with_no_data_that_one_context_alone_uses_follows_it() -> None:
+    # its words are b's, but not four times as strongly as a's use ties it to a
     cut = decompose(_domains_and_a_helper(("a:a0",)), _blind(kernel=False))
     placed = {p.element: p for p in cut.placements}
     assert placed["h:h0"].context == placed["h:h1"].context == placed["a:a0"].context
     assert placed["h:h0"].how == placed["h:h1"].how == "with-its-users"
+    assert placed["b:b0"].context != placed["a:a0"].context
+
+
+def test_code_the_graph_ties_far_more_strongly_elsewhere_stays_there() -> None:
+    # a plugin's component that one registry uses is not the registry's private code
+    cut = decompose(_domains_and_a_helper(("a:a0",), words=4, call=1.0), _blind(kernel=False))
+    placed = {p.element: p for p in cut.placements}
+    assert placed["h:h0"].context == placed["h:h1"].context == placed["b:b0"].context
+    assert placed["h:h0"].how == "clustered"
     assert placed["b:b0"].context != placed["a:a0"].context
 
 

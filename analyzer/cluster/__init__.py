@@ -50,6 +50,7 @@ HUB_SHARE = 0.02  # ...and at least this share of them
 UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
 INFRASTRUCTURE_SHARE = 0.5  # a context this much framework plumbing (by lines) serves no domain
 ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
+FOLLOW_UNLESS = 4  # private code stays where the graph ties it this many times more strongly
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
 
 
@@ -335,9 +336,10 @@ def _without_roots(weighted: Weighted, groups: Groups, users: Mapping[str, set[s
 def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
                     data: set[str], fixed: set[str], how: dict[str, str]) -> Groups:
     """Code that touches no table and is used from one context only is that context's private
-    code, whatever its words say: a module's share of a context moves to the context of its
-    users when they all sit in one other context. Moves cascade (a helper follows the code it
-    serves) until nothing moves; pinned code stays."""
+    code: a module's share of a context moves to the context of its users when they all sit
+    in one other context, unless the graph ties it ``FOLLOW_UNLESS`` times more strongly to
+    where it is (a plugin's component used by one registry is not the registry's code). Moves
+    cascade (a helper follows the code it serves) until nothing moves; pinned code stays."""
     working = [set(g) for g in groups]
     for _ in range(_FOLLOW_ROUNDS):
         owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
@@ -357,6 +359,9 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
             whole = part >= (working[index] & owner.keys())
             if len(contexts) == 1 and index not in contexts and not whole:
                 target = contexts.pop()
+                ties = _ties(weighted, part, owner)
+                if ties.get(target, 0.0) * FOLLOW_UNLESS < ties.get(index, 0.0):
+                    continue  # the graph says it belongs where it is, whoever uses it
                 working[index] -= part
                 working[target] |= part
                 for unit in part:
@@ -365,6 +370,16 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
         if not moved:
             break
     return sorted((frozenset(g) for g in working if g), key=min)
+
+
+def _ties(weighted: Weighted, part: set[str], owner: Mapping[str, int]) -> dict[int, float]:
+    """The weight of ``part``'s edges to each context, its own edges left out."""
+    ties: dict[int, float] = defaultdict(float)
+    for unit in part:
+        for other, data in weighted.graph[unit].items():
+            if other not in part and other in owner:
+                ties[owner[other]] += data["weight"]
+    return ties
 
 
 def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
