@@ -31,7 +31,15 @@ from analyzer.graph.vocabulary import (
     only,
     table_words,
 )
-from analyzer.model import CodeModel, Confidence, DataModel, FileFacts, Link, Module
+from analyzer.model import (
+    AccessMode,
+    CodeModel,
+    Confidence,
+    DataModel,
+    FileFacts,
+    Link,
+    Module,
+)
 from analyzer.resources import rules_dir
 
 _MODE_WEIGHT = {"write": 1.0, "ddl": 0.5, "read": 0.5}
@@ -177,9 +185,16 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
                 if named is not None and named != source and named in builder.nodes:
                     builder.edge(source, named, "links", "dotted-path", 1.0)
                     uses[source][named] = uses[source].get(named, 0) + 1
-    # shared tables
+    # shared tables; a table many read is a hub, and reading it says less of where the reader
+    # belongs (as a word in many documents does): a read weighs 1/sqrt(the table's readers)
+    readers: dict[str, set[str]] = defaultdict(set)
+    for access in data.accesses:
+        if access.mode is AccessMode.READ:
+            readers[access.table].add(builder.atom_of(access.atom))
     for access in data.accesses:
         weight = _MODE_WEIGHT[access.mode.value]
+        if access.mode is AccessMode.READ:
+            weight /= math.sqrt(len(readers[access.table]))
         if access.confidence is Confidence.LOW:
             weight /= 2
         if access.lookup:  # SELECT ... FROM orders JOIN customers is about orders
