@@ -256,7 +256,7 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
 def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     conflicts: list[str] = []
     merged, pinned, how = _contractions(graph, options, conflicts)
-    weighted = mix(graph, options, merged)
+    mixed = weighted = mix(graph, options, merged)  # the kernel is left out of it below
     kernel: set[str] = set()
     if options.kernel:
         # Hubs (used by many) pull their users together whatever their domain: cluster
@@ -270,7 +270,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         hubs = frozenset((_hubs(users, len(weighted.members)) | foundation
                           ) - set(pinned) - owners)
         if hubs:
-            trial = mix(graph, options, merged, hubs)
+            trial = mixed.without(hubs)
             groups = settle(trial.graph, consensus(trial.graph, options.resolution or 1.0,
                                                    options.seed), trial.members)
             labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
@@ -293,7 +293,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         if wanted > units - len(kernel & set(weighted.members)):
             kernel = set()  # the count asked for needs the kernel's code too
     if kernel:
-        weighted = mix(graph, options, merged, frozenset(kernel))
+        weighted = mixed.without(frozenset(kernel))
     groups, choice = _cut(weighted, options)
     groups = _separate_pins(weighted, groups, pinned)
     groups = _keep_apart(graph, weighted, groups, options, pinned, conflicts, how)
@@ -310,7 +310,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         if followed != groups and room:
             how.update(moved)
             kernel |= libraries
-            weighted = mix(graph, options, merged, frozenset(kernel))
+            weighted = mixed.without(frozenset(kernel))
             groups = settle(weighted.graph, followed, weighted.members, keep=frozenset(pinned))
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
@@ -341,13 +341,17 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
     where it is (a plugin's component used by one registry is not the registry's code). Moves
     cascade (a helper follows the code it serves) until nothing moves; pinned code stays."""
     working = [set(g) for g in groups]
+    movable = {unit: (node.module or node.id) for unit in weighted.members
+               if unit not in fixed and unit not in data
+               for node in (weighted.nodes[weighted.members[unit][0]],)}
     for _ in range(_FOLLOW_ROUNDS):
         owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
+        held = [0] * len(working)  # units with members in each context, kept up to date
         parts: dict[tuple[str, int], set[str]] = defaultdict(set)
         for unit, index in owner.items():
-            node = weighted.nodes[weighted.members[unit][0]]
-            if unit not in fixed and unit not in data:
-                parts[(node.module or node.id, index)].add(unit)
+            held[index] += 1
+            if unit in movable:
+                parts[(movable[unit], index)].add(unit)
         moved = False
         for (_, index), part in sorted(parts.items()):
             outside = {u for p in part for u in users.get(p, ()) if u not in part}
@@ -356,7 +360,7 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
             contexts = {owner[u] for u in outside}
             # a context made of this part alone is not private code: merging two whole
             # contexts is the resolution's call, not this rule's
-            whole = part >= (working[index] & owner.keys())
+            whole = len(part) >= held[index]
             if len(contexts) == 1 and index not in contexts and not whole:
                 target = contexts.pop()
                 ties = _ties(weighted, part, owner)
@@ -364,8 +368,11 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
                     continue  # the graph says it belongs where it is, whoever uses it
                 working[index] -= part
                 working[target] |= part
-                for unit in part:
+                held[index] -= len(part)
+                held[target] += len(part)
+                for unit in part:  # at once: two parts using only each other must not swap
                     how[unit] = "with-its-users"
+                    owner[unit] = target
                 moved = True
         if not moved:
             break

@@ -27,6 +27,17 @@ class Weighted:
     unit: dict[str, str] = field(default_factory=dict)  # element or helper -> graph node
     nodes: dict[str, Node] = field(default_factory=dict)
 
+    def without(self, removed: frozenset[str]) -> Weighted:
+        """The same mixed graph with the ``removed`` units (and their edges) left out."""
+        result = Weighted(nx.Graph(), nodes=self.nodes, unit=self.unit)
+        result.members = {u: m for u, m in self.members.items() if u not in removed}
+        result.graph.add_nodes_from(n for n in self.graph.nodes if n not in removed)
+        result.by_signal = {key: signals for key, signals in self.by_signal.items()
+                            if key[0] not in removed and key[1] not in removed}
+        result.graph.add_edges_from((a, b, {"weight": sum(signals.values())})
+                                    for (a, b), signals in result.by_signal.items())
+        return result
+
 
 def unit_of(node: Node, granularity: str) -> str:
     """The graph node an element becomes: itself, or its module (``module`` granularity)."""
@@ -39,7 +50,8 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
         merged: Mapping[str, str] | None = None, removed: frozenset[str] = frozenset()
         ) -> Weighted:
     """``merged`` maps a unit to the unit it is contracted into (pins, keep-together);
-    ``removed`` units are left out (the shared kernel)."""
+    ``removed`` units are left out (the shared kernel): ``mix(...).without(removed)`` gives
+    the same graph without mixing the signals again."""
     merged = merged or {}
     nodes = graph.node_map()
     result = Weighted(nx.Graph(), nodes=nodes)
@@ -47,8 +59,6 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
         unit = unit_of(node, options.granularity)
         unit = merged.get(unit, unit)
         result.unit[node.id] = unit
-        if unit in removed:
-            continue
         if node.is_element:
             result.members.setdefault(unit, []).append(node.id)
         result.graph.add_node(unit)
@@ -67,16 +77,16 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
         if factor is None:
             continue
         a, b = result.unit[edge.source], result.unit[edge.target]
-        if a == b or a in removed or b in removed:
+        if a == b:
             continue
         key = (a, b) if a < b else (b, a)
         pairs[key][edge.signal] += edge.weight * factor
-    for (a, b), signals in sorted(pairs.items()):
-        result.graph.add_edge(a, b, weight=sum(signals.values()))
-        result.by_signal[(a, b)] = dict(signals)
+    result.by_signal = {key: dict(signals) for key, signals in sorted(pairs.items())}
+    result.graph.add_edges_from((a, b, {"weight": sum(signals.values())})
+                                for (a, b), signals in result.by_signal.items())
     for members in result.members.values():
         members.sort()
-    return result
+    return result.without(removed) if removed else result
 
 
 def signals_between(weighted: Weighted, a: str, b: str) -> dict[str, float]:
