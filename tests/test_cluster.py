@@ -823,3 +823,16 @@ def test_with_tables_the_vocabulary_speaks_the_domain_not_the_layer(
     # ...while each is linked to the entity it is about
     assert frozenset(("zoo.admin:ParrotAdmin", "zoo.models:Parrot")) in similar
     assert frozenset(("yard.admin:TractorAdmin", "yard.models:Tractor")) in similar
+
+
+def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
+    helpers = [f"zoo:split_{part}" for part in ("feathers", "wings", "beaks", "claws",
+                                                "tails", "eggs")]
+    nodes = {
+        "table:zoo_parrot": Node("table:zoo_parrot", "table", terms=("parrot",)),
+        "zoo:Parrot": Node("zoo:Parrot", "class", "zoo", terms=("parrot",)),
+        "util:greatest": Node("util:greatest", "function", "util"),
+    } | {h: Node(h, "function", "zoo", terms=("parrot",)) for h in helpers}
+    terms = context_terms({"zoo": ["zoo:Parrot", *helpers], "util": ["util:greatest"]}, nodes)
+    assert terms["zoo"][0] == "parrot"  # not "split", though six names say it
+    assert terms["util"] == ("greatest",)  # no noun at all: its name is all it has

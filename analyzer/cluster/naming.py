@@ -26,23 +26,36 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
     """For each group (key -> node ids), its distinctive terms, best first."""
     bags: dict[Key, dict[str, float]] = {}
     entity_words: dict[Key, set[str]] = {}
+    # where the code has tables, the vocabulary speaks the domain's nouns (graph.vocabulary):
+    # a definition's name (``greatest``, ``split``) names a context only when it is one of them
+    nouns: set[str] = set()
+    if any(node.kind == "table" for node in nodes.values()):
+        for node in nodes.values():
+            nouns.update(node.terms)
     mentions: dict[Key, Counter[str]] = defaultdict(Counter)  # elements using each word
     for key, ids in groups.items():
         bag: dict[str, float] = {}
         entity_words[key] = set()
+        counted: Counter[str] = Counter()
         for node_id in ids:
             node = nodes[node_id]
             if node.kind == "table":
                 entity_words[key].update(_name_words(node))
-            # the nouns of a domain: its tables, then its classes, then its functions' names
+            # the nouns of a domain: its tables, then its classes, then its functions' names;
+            # a name that is no noun (``greatest``, ``split``) only names what has no noun
             own = _NAME_WEIGHT.get(node.kind, 0.0)
-            named = _name_words(node)
-            for word in named:
-                bag[word] = bag.get(word, 0.0) + own
+            named = []
+            for word in _name_words(node):
+                if nouns and word not in nouns:
+                    bag[word] = bag.get(word, 0.0) + own * _NOT_A_NOUN
+                else:
+                    named.append(word)
+                    bag[word] = bag.get(word, 0.0) + own
             for rank, term in enumerate(node.terms[:5]):
                 bag[term] = bag.get(term, 0.0) + 0.5 * (1.0 - 0.15 * rank)
             if node.kind != "table":
-                mentions[key].update(set(named) | set(node.terms[:5]))
+                counted.update(set(named) | set(node.terms[:5]))
+        mentions[key] = counted
         bags[key] = bag
     spread: Counter[str] = Counter()
     for bag in bags.values():
@@ -63,11 +76,12 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
 
 
 _NAME_WEIGHT = {"table": 3.0, "class": 2.0, "function": 1.0}
+_NOT_A_NOUN = 0.01  # the weight of a name word that is not one of the domain's nouns
 _ENTITY_SHARE = 0.1  # share of a context's elements that must use a table's word to name it
 def _name_words(node: Node) -> list[str]:
-    if node.kind == "table":  # its terms: the name without a framework's app-label prefix
-        return [word for word in node.terms if word not in _GENERIC]
     name = node.id.rpartition(":")[2].rpartition(".")[2]
+    if node.kind == "table" and node.terms:  # the name without a framework's app label
+        return [word for word in node.terms if word not in _GENERIC]
     return [word for word in words(name) if word not in _GENERIC]
 
 
