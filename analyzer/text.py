@@ -1,5 +1,6 @@
 """Identifiers as words: ``OrderLine`` -> ``order line``. Shared by the vocabulary signal
-and the naming of contexts."""
+and the naming of contexts. And words in messages: ``count(1, "error")`` -> ``1 error``,
+``article("Order")`` -> ``an Order``."""
 
 from __future__ import annotations
 
@@ -60,3 +61,50 @@ def plural(word: str) -> str:
     if word.endswith("s"):
         return word
     return word + "s"
+
+
+# --------------------------------------------------------------------------- messages
+# ``plural`` above names things in proposed APIs (``stock`` stays ``stock``); the two below
+# word the messages seamline prints, where "2 accesses" and "an Order" are plain English.
+
+_IRREGULAR = {"child": "children", "person": "people", "analysis": "analyses",
+              "index": "indexes", "entry": "entries", "info": "info", "data": "data"}
+
+
+def count(number: int, noun: str, plural_form: str | None = None) -> str:
+    """``count(1, "error")`` -> ``1 error``; ``count(2, "class")`` -> ``2 classes``;
+    ``count(1_234, "file")`` -> ``1,234 files``. ``plural_form`` for a noun the rules miss."""
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number:,} {plural_form or _plural_noun(noun)}"
+
+
+def _plural_noun(noun: str) -> str:
+    head, space, last = noun.rpartition(" ")  # "table access" -> "table accesses"
+    if last in _IRREGULAR:
+        word = _IRREGULAR[last]
+    elif last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+        word = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        word = last + "es"
+    else:
+        word = last + "s"
+    return head + space + word
+
+
+_NOT_AN = ("uni", "use", "usa", "usi", "usu", "uti", "eu", "one")  # a user, a one-off
+_AN = ("hour", "honest", "heir")  # an hour
+
+
+def article(word: str) -> str:
+    """``article("AutoActivate")`` -> ``an AutoActivate``; ``article("Product")`` ->
+    ``a Product``; ``article("user")`` -> ``a user``: by the sound of the first letters, as
+    far as spelling tells it."""
+    lowered = word.lower()
+    if lowered.startswith(_NOT_AN):
+        vowel_sound = False
+    elif lowered.startswith(_AN):
+        vowel_sound = True
+    else:
+        vowel_sound = lowered[:1] in ("a", "e", "i", "o", "u")
+    return f"{'an' if vowel_sound else 'a'} {word}"

@@ -238,7 +238,7 @@ def test_strict_fails_on_a_new_warning_and_files_can_live_elsewhere(sample: Path
     code, output = _invoke("check", str(sample), "--no-cache", *where)
     assert code == 0 and "warning SL404 other-context-table-read" in output
     code, output = _invoke("check", str(sample), "--no-cache", *where, "--strict")
-    assert code == 1 and "1 new (0 errors, 1 warnings)" in output
+    assert code == 1 and "1 new (0 errors, 1 warning)" in output
 
 
 def test_init_writes_package_globs_so_a_new_module_of_a_package_is_placed(

@@ -102,10 +102,10 @@ def test_text_counts_known_lists_stale_and_ends_with_the_summary() -> None:
     lines = _render("text").splitlines()
     assert "1 known violation recorded in the baseline" in lines
     assert "stale baseline entry: SL403 billing->stock (billing writes stock)" in lines
-    assert lines[-1] == ("check: 3 new (1 errors, 1 warnings), 1 known, 1 stale; "
+    assert lines[-1] == ("check: 3 new (1 error, 1 warning), 1 known, 1 stale; "
                          "coupling 12.3% (baseline 11.0%)")
     without = _render("text", _outcome(baseline_coupling=None)).splitlines()
-    assert without[-1] == ("check: 3 new (1 errors, 1 warnings), 1 known, 1 stale; "
+    assert without[-1] == ("check: 3 new (1 error, 1 warning), 1 known, 1 stale; "
                            "coupling 12.3%")
     assert _render("text", EMPTY) == "check: 0 new (0 errors, 0 warnings), 0 known, 0 stale; " \
                                      "coupling 0.0%\n"
@@ -275,7 +275,7 @@ def test_github_emits_one_escaped_command_per_new_violation() -> None:
     for (_, _, data), item in zip(commands, outcome.new, strict=True):
         assert _unescape(data) == f"{item.message} Fix: {item.remediation}"
     assert "%0D%0A::error file=x.py::injected %250A" in lines[0]
-    assert lines[-1] == ("seamline check: 3 new (1 errors, 1 warnings), 1 known, 1 stale; "
+    assert lines[-1] == ("seamline check: 3 new (1 error, 1 warning), 1 known, 1 stale; "
                          "coupling 12.3% (baseline 11.0%)")
     assert not lines[-1].startswith("::")
 

@@ -19,7 +19,7 @@ from analyzer.contracts.operations import Operation, Used
 from analyzer.contracts.routes import Route, route
 from analyzer.contracts.schemas import Classes, Components
 from analyzer.model import Param
-from analyzer.text import parts, plural, singular
+from analyzer.text import article, parts, plural, singular
 from analyzer.typeschema import REVIEW, Schema, literal
 
 _METHOD_ORDER = ("get", "put", "post", "patch", "delete")
@@ -177,7 +177,7 @@ def _sentence(operation: Operation) -> str:
     if operation.shape in ("get", "list", "create"):
         noun = " ".join(words)
         return {"get": f"Get one {noun}", "list": f"List {plural(noun)}",
-                "create": f"Create a {noun}"}[operation.shape]
+                "create": f"Create {article(noun)}"}[operation.shape]
     return " ".join(words).capitalize() or operation.name
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from analyzer.contracts.schemas import Classes
 from analyzer.model import CodeModel, DataModel, Definition, Method, Param
+from analyzer.text import article
 
 _LOADERS = frozenset({"get-model", "get-class", "get-user-model"})
 _QUERY_MEMBERS = frozenset({"objects", "query", "select", "filter", "filter_by", "all", "get",
@@ -143,8 +144,8 @@ def operations_of(used: Used, classes: Classes, paths: dict[str, str],
         if not _service(used, classes, public):
             return []
         named = public
-        review = (f"other contexts create a {definition.name}; which of its methods they call "
-                  "is not known statically, so every public method is proposed",)
+        review = (f"other contexts create {article(definition.name)}; which of its methods "
+                  "they call is not known statically, so every public method is proposed",)
     found: list[Operation] = []
     for name in named:
         method, where = methods[name]

@@ -30,6 +30,7 @@ from analyzer.catalogue import Rule, catalogue, rule
 from analyzer.drift.baseline import Outcome
 from analyzer.findings.facts import Finding
 from analyzer.render.json import finding_dict
+from analyzer.text import count
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
@@ -74,10 +75,11 @@ def _key(item: Finding) -> str:
 
 
 def summary(outcome: Outcome) -> str:
-    """``check: 2 new (1 errors, 1 warnings), 3 known, 0 stale; coupling 12.3% (baseline 11.0%)``"""
+    """``check: 2 new (1 error, 1 warning), 3 known, 0 stale; coupling 12.3% (baseline 11.0%)``"""
     errors = sum(f.severity == "error" for f in outcome.new)
     warnings = sum(f.severity == "warning" for f in outcome.new)
-    line = (f"check: {len(outcome.new)} new ({errors} errors, {warnings} warnings), "
+    line = (f"check: {len(outcome.new)} new ({count(errors, 'error')}, "
+            f"{count(warnings, 'warning')}), "
             f"{len(outcome.known)} known, {len(outcome.stale)} stale; "
             f"coupling {outcome.coupling:.1%}")
     if outcome.baseline_coupling is not None:
