@@ -7,17 +7,17 @@ Each stage is a function from frozen inputs to frozen outputs; the CLI calls ``a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from analyzer.cache import FactCache
-from analyzer.config import Settings
+from analyzer.config import Settings, printable_path
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
 from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
-from analyzer.discover import Discovery, discover
+from analyzer.discover import Discovery, discover, excluded_python
 from analyzer.drift import Drift, drift
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
 from analyzer.drift.baseline import Outcome, compare, dump_baseline, load_baseline, vouch
@@ -43,6 +43,7 @@ from analyzer.render.json import (
 from analyzer.render.json import diagnostics as all_diagnostics
 from analyzer.render.outdir import write_unit
 from analyzer.resolve import Resolver, build_model
+from analyzer.text import count
 
 # What only some commands need is imported where it is used, so that ``seamline check`` (a
 # fresh process in CI, run often) does not pay for clustering, contracts (libcst's node
@@ -53,7 +54,54 @@ if TYPE_CHECKING:
     from analyzer.contracts import Contracts
     from analyzer.graph.entrypoints import EntryPoint
 
-Progress = Callable[[str, int, int], None]
+class Reporter(Protocol):
+    """Told how the run goes, stage by stage (the CLI shows it on stderr; the api never
+    prints). ``Sizes`` are (number, singular noun) pairs: ``((549, "module"),)``."""
+
+    def start(self, stage: str, of: Sizes) -> None:
+        """``stage`` begins, working on ``of`` (what it reads, when that is known)."""
+
+    def advance(self, stage: str, done: int, total: int) -> None:
+        """``done`` of ``total`` files through ``stage`` (parsing only, for now)."""
+
+    def finish(self, stage: str, seconds: float, made: Sizes) -> None:
+        """``stage`` ended after ``seconds`` and made ``made``."""
+
+
+Sizes = Sequence[tuple[int, str]]
+
+
+class _Silent:
+    def start(self, stage: str, of: Sizes) -> None:
+        pass
+
+    def advance(self, stage: str, done: int, total: int) -> None:
+        pass
+
+    def finish(self, stage: str, seconds: float, made: Sizes) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class _Stages:
+    """Times the stages into ``seconds`` (their names are the keys) and tells the reporter."""
+
+    reporter: Reporter
+    seconds: dict[str, float] = field(default_factory=dict)
+    _stage: str = ""
+    _started: float = 0.0
+
+    def start(self, stage: str, of: Sizes = ()) -> None:
+        self._stage, self._started = stage, time.perf_counter()
+        self.reporter.start(stage, of)
+
+    def finish(self, made: Sizes = ()) -> None:
+        self.seconds[self._stage] = time.perf_counter() - self._started
+        self.reporter.finish(self._stage, self.seconds[self._stage], made)
+
+
+def _stages(reporter: Reporter | None) -> _Stages:
+    return _Stages(reporter if reporter is not None else _Silent())
 
 # ``analyzer.contracts.FORMATS``, for the command line's choices without importing the contracts
 # (tests/test_lazy_imports.py holds the two equal).
@@ -97,22 +145,23 @@ class Models:
     seconds: dict[str, float]
 
 
-def models(settings: Settings, progress: Progress | None = None) -> Models:
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
+def models(settings: Settings, reporter: Reporter | None = None) -> Models:
+    stages = _stages(reporter)
+    stages.start("discover")
     found = discover(settings)
-    seconds["discover"] = time.perf_counter() - started
+    if not found.files:
+        raise UsageError(nothing_to_read(settings, found))
+    stages.finish(((len(found.files), "module"),))
 
-    started = time.perf_counter()
+    stages.start("parse", ((len(found.files), "file"),))
     cache = FactCache(settings.cache_dir)
     try:
         extraction = extract_files(
             found.files, settings, cache,
-            (lambda done, total: progress("parse", done, total)) if progress else None,
-        )
+            lambda done, total: stages.reporter.advance("parse", done, total))
     finally:
         cache.close()
-    seconds["parse"] = time.perf_counter() - started
+    stages.finish(((extraction.parsed, "parsed file"), (extraction.cached, "cached file")))
 
     notes: list[Diagnostic] = list(found.diagnostics)
     notes.extend(cache.problems)
@@ -120,45 +169,65 @@ def models(settings: Settings, progress: Progress | None = None) -> Models:
         notes.append(Diagnostic(path, 0, "unreadable-file", f"cannot read file: {reason}",
                                 Severity.ERROR))
 
-    started = time.perf_counter()
+    stages.start("resolve")
     readable = tuple(f for f in found.files if f.module in extraction.facts)
     resolver = Resolver(readable, extraction.facts)
     code = build_model(readable, extraction.facts, notes, resolver)
-    seconds["resolve"] = time.perf_counter() - started
+    stages.finish(((sum(len(m.imports) for m in code.modules), "import"),
+                   (sum(len(m.references) for m in code.modules), "reference")))
 
-    started = time.perf_counter()
+    stages.start("data")
     data = build_data(readable, extraction.facts, resolver, settings.packs)
-    seconds["data"] = time.perf_counter() - started
-    return Models(found, extraction, readable, code, data, seconds)
+    stages.finish(((len(data.tables), "table"), (len(data.accesses), "access")))
+    return Models(found, extraction, readable, code, data, stages.seconds)
 
 
-def analyze(settings: Settings, progress: Progress | None = None) -> Analysis:
+def nothing_to_read(settings: Settings, found: Discovery) -> str:
+    """Why a run found no module: where it looked, and what the exclude patterns hid."""
+    where = f"no Python modules under {printable_path(str(settings.root))} (looked for *.py files"
+    hidden = excluded_python(settings)
+    if hidden:
+        patterns = ", ".join(f"{p} ({n})" for p, n in sorted(hidden.items()))
+        where += (f": {count(sum(hidden.values()), 'file')} excluded by the exclude patterns "
+                  f"{patterns}; --no-default-excludes or `exclude` in [tool.seamline] "
+                  "reads them")
+    elif found.diagnostics:
+        where += (f": {count(len(found.diagnostics), 'file or folder', 'files or folders')} "
+                  "skipped: " + "; ".join(d.render() for d in found.diagnostics[:3]))
+    else:
+        where += ": none there"
+    return where + ")"
+
+
+def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     from analyzer.cluster import decompose
     from analyzer.contracts import propose
 
-    built_models = models(settings, progress)
+    built_models = models(settings, reporter)
     found, extraction = built_models.discovery, built_models.extraction
-    code, data, seconds = built_models.code, built_models.data, built_models.seconds
+    code, data = built_models.code, built_models.data
+    stages = _stages(reporter)
+    stages.seconds = seconds = built_models.seconds
 
-    started = time.perf_counter()
+    stages.start("graph", ((len(code.modules), "module"),))
     built = build_graph(settings.project, code, data, extraction.facts, settings.root,
                         HistoryOptions(settings.history_since, settings.history_commits))
-    seconds["graph"] = time.perf_counter() - started
+    stages.finish(((len(built.graph.nodes), "node"), (len(built.graph.edges), "edge")))
 
-    started = time.perf_counter()
+    stages.start("cluster", ((len(built.graph.nodes), "node"), (len(built.graph.edges), "edge")))
     decomposition = decompose(built.graph, settings.clustering)
     reference = _reference(settings.reference, built.graph, decomposition)
-    seconds["cluster"] = time.perf_counter() - started
+    stages.finish(((len(decomposition.contexts), "context"),))
 
-    started = time.perf_counter()
+    stages.start("findings")
     findings = find(code, data, decomposition, built.graph, built.element_of, settings.rules,
                     _suppressions(built_models))
-    seconds["findings"] = time.perf_counter() - started
+    stages.finish(((len(findings.findings), "finding"),))
 
-    started = time.perf_counter()
+    stages.start("contracts")
     contracts = propose(settings.project, code, data, extraction.facts, decomposition,
                         built.element_of, findings.ownership)
-    seconds["contracts"] = time.perf_counter() - started
+    stages.finish(((sum(c.operations for c in contracts.contexts), "operation"),))
     return Analysis(
         settings=settings, discovery=found, code=code, data=data, graph=built.graph,
         entry_points=built.entry_points, decomposition=decomposition, reference=reference,
@@ -223,10 +292,13 @@ class Written:
         return next(p for p in self.files if p.name == "index.html")
 
 
-def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
+def write_analysis(analysis: Analysis, out_dir: Path,
+                   reporter: Reporter | None = None) -> Written:
     """Write ``analysis.json``, ``graph.json``, the report's pages and the proposed contracts
     (``contracts/``) into ``out_dir``, as one unit: the previous run's files are replaced all
     together or not at all, and those this run does not write again are removed."""
+    stages = _stages(reporter)
+    stages.start("write")
     project = analysis.settings.project
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
@@ -243,6 +315,7 @@ def write_analysis(analysis: Analysis, out_dir: Path) -> Written:
     files.update((name, html.encode("utf-8")) for name, html in report.pages)
     documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER)
     written = write_unit(out_dir, "analyze", files | documents)
+    stages.finish(((len(written), "file"),))
     return Written(written[:len(files)], report.notes, tuple(written[len(files):]))
 
 
@@ -257,15 +330,16 @@ def write_contexts(graph: CouplingGraph, decomposition: Decomposition,
 # --------------------------------------------------------------------------- init and check
 
 
-def init(settings: Settings, path: Path, progress: Progress | None = None) -> Agreed:
+def init(settings: Settings, path: Path, reporter: Reporter | None = None) -> Agreed:
     """``seamline init``: analyse, turn the proposal into an agreed decomposition, write it."""
-    analysis = analyze(settings, progress)
-    if not analysis.code.modules:
-        raise UsageError(f"no Python modules under {settings.root}: nothing to decompose")
+    analysis = analyze(settings, reporter)
+    stages = _stages(reporter)
+    stages.start("write")
     element_of = element_resolver(analysis.code, analysis.data)
     agreed = propose_agreed(analysis.code, analysis.data, analysis.decomposition,
                             analysis.findings.ownership, element_of)
     write_atomic(path, dump_agreed(agreed, settings.project).encode("utf-8"))
+    stages.finish(((len(agreed.contexts), "context"),))
     return agreed
 
 
@@ -286,7 +360,7 @@ def _suppressions(built: Models) -> dict[str, tuple[tuple[int, tuple[str, ...]],
 
 
 def check(settings: Settings, decomposition: Path, baseline: Path,
-          update_baseline: bool = False, progress: Progress | None = None, *,
+          update_baseline: bool = False, reporter: Reporter | None = None, *,
           baseline_named: bool = False, force: bool = False) -> CheckRun:
     """``seamline check``: the code against the agreed decomposition, and the baseline (which
     must exist when the user ``baseline_named`` it, and belong to this decomposition unless
@@ -294,22 +368,23 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
     agreed = load_agreed(decomposition)
     recorded = None if update_baseline else load_baseline(baseline, required=baseline_named)
     warnings = vouch(recorded, agreed, baseline, force)
-    built = models(settings, progress)
-    seconds = built.seconds
-    started = time.perf_counter()
+    built = models(settings, reporter)
+    stages = _stages(reporter)
+    stages.seconds = built.seconds
+    stages.start("check")
     found, _ = _drift(settings, agreed, built, decomposition)
     unread = tuple(d for d in built.code.diagnostics if d.severity is Severity.ERROR)
     if update_baseline:
         if unread:
-            raise UsageError(f"{len(unread)} file(s) could not be read, so their violations "
+            raise UsageError(f"{count(len(unread), 'file')} could not be read, so their violations "
                              f"are unknown (first: {unread[0].render()}); fix them before "
                              "recording a baseline")
         write_atomic(baseline, dump_baseline(found, agreed))
         recorded = load_baseline(baseline)
     outcome = compare(found, recorded, agreed, settings.rules,
                       _relative(decomposition, settings.root), warnings)
-    seconds["check"] = time.perf_counter() - started
-    return CheckRun(agreed, found, outcome, unread, seconds)
+    stages.finish(((len(outcome.new), "new violation"),))
+    return CheckRun(agreed, found, outcome, unread, stages.seconds)
 
 
 def _all_patterns_match(agreed: Agreed, code: CodeModel, decomposition: Path) -> None:
@@ -379,20 +454,24 @@ def _use_pairs(findings: tuple[Finding, ...], levels: tuple[str, ...]) -> set[tu
 
 
 def contracts(settings: Settings, decomposition: Path | None = None,
-              progress: Progress | None = None) -> Contracts:
+              reporter: Reporter | None = None) -> Contracts:
     """``seamline contracts``: the proposed API of each context, for the contexts seamline
     proposes or, with ``decomposition``, for the agreed ones (its tables' owners decide which
     writes become events)."""
     if decomposition is None:
-        return analyze(settings, progress).contracts
+        return analyze(settings, reporter).contracts
     agreed = load_agreed(decomposition)
-    built = models(settings, progress)
+    built = models(settings, reporter)
+    stages = _stages(reporter)
+    stages.start("contracts")
     partition = _agreed_partition(agreed, built, decomposition)
 
     from analyzer.contracts import contracts_for
 
-    return contracts_for(settings.project, built.code, built.data, built.extraction.facts,
-                         partition.domain_of, list(partition.domains), agreed.owner_of())
+    found = contracts_for(settings.project, built.code, built.data, built.extraction.facts,
+                          partition.domain_of, list(partition.domains), agreed.owner_of())
+    stages.finish(((sum(c.operations for c in found.contexts), "operation"),))
+    return found
 
 
 def _contract_files(found: Contracts, form: str, folder: str = "") -> dict[str, bytes]:
@@ -400,7 +479,12 @@ def _contract_files(found: Contracts, form: str, folder: str = "") -> dict[str, 
             for name, content in found.files(form)}
 
 
-def write_contracts(found: Contracts, out_dir: Path, form: str = "yaml") -> list[Path]:
+def write_contracts(found: Contracts, out_dir: Path, form: str = "yaml",
+                    reporter: Reporter | None = None) -> list[Path]:
     """``seamline contracts``'s output: each context's documents, as one unit in ``out_dir``
     (the previous run's documents that are not written again are removed)."""
-    return write_unit(out_dir, "contracts", _contract_files(found, form))
+    stages = _stages(reporter)
+    stages.start("write")
+    written = write_unit(out_dir, "contracts", _contract_files(found, form))
+    stages.finish(((len(written), "file"),))
+    return written

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import enum
 import os
+import shutil
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +33,7 @@ from analyzer.model import Severity
 from analyzer.render.atomic import write_atomic
 from analyzer.render.ci import FORMATS
 from analyzer.render.ci import render as render_check
+from analyzer.text import count
 
 if TYPE_CHECKING:  # clustering is imported only by the commands that cluster
     from analyzer.cluster import Decomposition
@@ -70,28 +73,66 @@ def _fail(error: SeamlineError) -> NoReturn:
     sys.exit(ExitCode.USAGE)
 
 
-class _Progress:
-    """A one-line progress counter on stderr, shown only when stderr is a terminal."""
+class _Stages:
+    """How the run goes, on stderr (stdout stays the same for the same input), as
+    ``api.Reporter`` is told it. On a terminal: one line, rewritten as each stage starts (a bar
+    while files are parsed), erased at the end. Elsewhere (a CI log): one line per finished
+    stage, ``[12:01:33] seamline: cluster: 12 contexts (1.9 s)``. Nothing when ``quiet``;
+    ``terminal_only`` for a command whose stderr a CI log should not fill (check)."""
 
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+    def __init__(self, quiet: bool = False, terminal_only: bool = False) -> None:
+        self.started = time.perf_counter()
+        terminal = sys.stderr.isatty()
+        self.live = not quiet and terminal
+        self.log = not quiet and not terminal and not terminal_only
         self.shown = False
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.enabled and total:
+    def start(self, stage: str, of: api.Sizes) -> None:
+        if self.live:
+            self._show(f"{stage}: {_sizes(of)}..." if of else f"{stage}...")
+
+    def advance(self, stage: str, done: int, total: int) -> None:
+        if self.live and total:
             width = 30
             filled = width * done // total
             bar = "#" * filled + "-" * (width - filled)
-            click.echo(f"\r{stage:<8} [{bar}] {done}/{total} files", err=True, nl=False)
-            self.shown = True
+            self._show(f"{stage} [{bar}] {done:,}/{count(total, 'file')}")
+
+    def finish(self, stage: str, seconds: float, made: api.Sizes) -> None:
+        if self.log:
+            click.echo(f"[{time.strftime('%H:%M:%S')}] seamline: {stage}: "
+                       f"{_sizes(made) or 'done'} ({seconds:.1f} s)", err=True)
+
+    @property
+    def seconds(self) -> float:
+        """The wall time of the command so far."""
+        return time.perf_counter() - self.started
+
+    def done(self, what: str) -> None:
+        """The last line: the command's whole wall time, and ``what`` it went through."""
+        self.close()
+        if self.live or self.log:
+            stamp = f"[{time.strftime('%H:%M:%S')}] " if self.log else ""
+            click.echo(f"{stamp}seamline: done in {self.seconds:.1f} s: {what}", err=True)
+
+    def _show(self, line: str) -> None:
+        width = shutil.get_terminal_size().columns - 1
+        click.echo("\r" + line[:width].ljust(width), err=True, nl=False)
+        self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            click.echo("\r" + " " * 70 + "\r", err=True, nl=False)
+            width = shutil.get_terminal_size().columns - 1
+            click.echo("\r" + " " * width + "\r", err=True, nl=False)
+            self.shown = False
+
+
+def _sizes(sizes: api.Sizes) -> str:
+    return ", ".join(count(number, noun) for number, noun in sizes)
 
 
 @contextmanager
-def _failing(writing: str, progress: _Progress | None = None) -> Iterator[None]:
+def _failing(writing: str, progress: _Stages | None = None) -> Iterator[None]:
     """One place that turns a ``SeamlineError``, or an ``OSError`` while writing
     ``writing``, into one message and exit code 2 (closing the progress line first)."""
     try:
@@ -174,6 +215,10 @@ def _cluster_options(function: Any) -> Any:
     return function
 
 
+_QUIET = click.option("-q", "--quiet", is_flag=True,
+                      help="Print only errors: no progress, no summary.")
+
+
 def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     try:
         return tuple(_signal(v) for v in values)
@@ -207,7 +252,7 @@ def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
 @click.option("--max-commits", type=click.IntRange(min=0), metavar="N",
               help="Git co-change: read at most N commits (0 switches it off; default 1000).")
 @_cluster_options
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@_QUIET
 def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[str, ...],
             no_default_excludes: bool, include_generated: bool | None, cache_dir: Path | None,
             no_cache: bool, jobs: int | None, since: str | None, max_commits: int | None,
@@ -231,12 +276,14 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
         kernel=False if no_kernel else None, reference=reference, since=since,
         max_commits=max_commits,
     )
-    progress = _Progress()
-    with _failing("output", progress):
+    stages = _Stages(quiet)
+    with _failing("output", stages):
         settings = load_settings(path, overrides)
-        analysis = api.analyze(settings, progress=None if quiet else progress)
-        written = api.write_analysis(analysis, out_dir)
+        analysis = api.analyze(settings, stages)
+        written = api.write_analysis(analysis, out_dir, stages)
     _report(analysis, written, quiet)
+    stats = analysis.stats
+    stages.done(f"{count(stats.parsed, 'parsed file')}, {count(stats.cached, 'cached file')}")
 
 
 def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
@@ -245,14 +292,12 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
     for diagnostic in diagnostics[:_SHOWN_DIAGNOSTICS]:
         click.echo(diagnostic.render(), err=True)
     if len(diagnostics) > _SHOWN_DIAGNOSTICS:
-        click.echo(f"... and {len(diagnostics) - _SHOWN_DIAGNOSTICS} more diagnostics in "
-                   f"{written.files[0]}", err=True)
+        click.echo(f"... and {count(len(diagnostics) - _SHOWN_DIAGNOSTICS, 'more diagnostic')} "
+                   f"in {written.files[0]}", err=True)
     for note in written.notes:
         click.echo(f"seamline: {note}", err=True)
     if quiet:
         return
-    stats = analysis.stats
-    seconds = sum(stats.seconds.values())
     rows = [
         ("modules", f"{counts['modules']:,}", "lines", f"{counts['lines']:,}"),
         ("parsed", f"{counts['parsed']:,}", "skipped", f"{counts['skipped']:,}"),
@@ -260,14 +305,13 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
         ("definitions", f"{counts['definitions']:,}", "methods", f"{counts['methods']:,}"),
         ("tables", f"{counts['tables']:,}", "accesses", f"{counts['accesses']:,}"),
         ("references", f"{counts['references']:,}", "diagnostics",
-         f"{counts['errors']} errors, {counts['warnings']} warnings"),
-        ("from cache", f"{stats.cached:,}", "time", f"{seconds:.1f} s"),
+         f"{count(counts['errors'], 'error')}, {count(counts['warnings'], 'warning')}"),
     ]
     click.echo(f"seamline {__version__}: analysed {printable_path(str(analysis.settings.root))}")
     for left, left_value, right, right_value in rows:
         click.echo(f"  {left:<12}{left_value:>9}    {right:<12}{right_value}")
     if counts["skipped"]:
-        click.echo(f"  {counts['skipped']} file(s) could not be analysed; "
+        click.echo(f"  {count(counts['skipped'], 'file')} could not be analysed; "
                    "their diagnostics are listed above and in the JSON.")
     _report_contexts(analysis.decomposition, analysis.reference)
     _report_findings(analysis.findings)
@@ -275,23 +319,19 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
         click.echo(f"wrote {path}")
     if written.contracts:
         operations = sum(c.operations for c in analysis.contracts.contexts)
-        click.echo(f"wrote {len(written.contracts)} proposed API documents "
-                   f"({_count(operations, 'operation')}) in {written.contracts[0].parent}")
-    click.echo(f"wrote {written.report} (the report: {len(written.files) - 2} pages; open it "
-               "in a browser)")
+        click.echo(f"wrote {count(len(written.contracts), 'proposed API document')} "
+                   f"({count(operations, 'operation')}) in {written.contracts[0].parent}")
+    click.echo(f"wrote {written.report} (the report: {count(len(written.files) - 2, 'page')}; "
+               "open it in a browser)")
 
 
 _SHOWN_FINDINGS = 15
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}" + ("" if number == 1 else "s")
-
-
 def _report_findings(found: Findings) -> None:
     counts = {level: found.count(level) for level in SEVERITIES}
-    click.echo(f"findings: {_count(counts['error'], 'error')}, "
-               f"{_count(counts['warning'], 'warning')}, {counts['info']} info "
+    click.echo(f"findings: {count(counts['error'], 'error')}, "
+               f"{count(counts['warning'], 'warning')}, {counts['info']} info "
                f"({found.suppressed} suppressed); `seamline rules CODE` explains a rule")
     for item in found.findings[:_SHOWN_FINDINGS]:
         path, line = item.location
@@ -308,23 +348,24 @@ def _report_contexts(decomposition: Decomposition, reference: Scored | None) -> 
     plumbing = sum(1 for c in domain if c.kind == "infrastructure")
     scores = decomposition.scores
     of_them = f", {plumbing} of them infrastructure" if plumbing else ""
-    click.echo(f"proposed {len(domain)} contexts{of_them} ({decomposition.choice.mode}, resolution "
-               f"{decomposition.choice.resolution:g}): modularity {scores.modularity:.3f}, "
-               f"cross-context dependencies {scores.cross_ratio:.0%}, "
-               f"{scores.multi_writer_tables} table(s) written by several contexts")
+    click.echo(f"proposed {count(len(domain), 'context')}{of_them} ({decomposition.choice.mode}, "
+               f"resolution {decomposition.choice.resolution:g}): modularity "
+               f"{scores.modularity:.3f}, cross-context dependencies {scores.cross_ratio:.0%}, "
+               f"{count(scores.multi_writer_tables, 'table')} written by several contexts")
     for context in decomposition.contexts:
         terms = ("infrastructure: " if context.kind == "infrastructure" else ""
                  ) + ", ".join(context.terms[:4])
-        click.echo(f"  {context.name:<22}{len(context.elements):>5} atoms {context.lines:>7,} "
-                   f"lines  {terms}")
+        click.echo(f"  {context.name:<22}{count(len(context.elements), 'atom'):>11} "
+                   f"{count(context.lines, 'line'):>13}  {terms}")
     for conflict in decomposition.conflicts:
         click.echo(f"  constraint conflict: {conflict}", err=True)
     if reference is not None:
         for level, found in (("modules", reference.modules), ("atoms", reference.atoms)):
             if found is not None:
                 click.echo(f"against {reference.reference} ({level}): MoJoFM {found.mojofm:.1f}, "
-                           f"ARI {found.ari:.3f}, AMI {found.ami:.3f} over {found.n} {level}, "
-                           f"{found.k_proposed} vs {found.k_truth} contexts")
+                           f"ARI {found.ari:.3f}, AMI {found.ami:.3f} over "
+                           f"{count(found.n, level[:-1])}, {found.k_proposed} vs "
+                           f"{count(found.k_truth, 'context')}")
 
 
 @cli.command()
@@ -398,8 +439,9 @@ def _emit(text: str, output: Path | None) -> None:
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
               help=f"The decomposition file to write (default: PATH/{DECOMPOSITION_FILE}).")
 @click.option("--force", is_flag=True, help="Overwrite an existing decomposition file.")
+@_QUIET
 def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
-         jobs: int | None, out_file: Path | None, force: bool) -> None:
+         jobs: int | None, out_file: Path | None, force: bool, quiet: bool) -> None:
     """Write the agreed decomposition to start from: seamline's proposed contexts as module
     patterns, the tables each owns, the contexts each uses today and its public modules.
     Edit it, commit it, and let `seamline check` hold the code to it.
@@ -413,13 +455,16 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
         _fail(UsageError(f"{target} exists; edit it, or pass --force to write it again"))
     overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
                           jobs=jobs)
-    progress = _Progress()
-    with _failing(str(target), progress):
-        agreed = api.init(load_settings(path, overrides), target, progress)
+    stages = _Stages(quiet)
+    with _failing(str(target), stages):
+        agreed = api.init(load_settings(path, overrides), target, stages)
+    stages.done(count(len(agreed.contexts), "context"))
+    if quiet:
+        return
     for context in agreed.contexts:
         kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
-        click.echo(f"  {context.name:<22}{len(context.modules):>4} patterns "
-                   f"{len(context.tables):>4} tables  {kind}")
+        click.echo(f"  {context.name:<22}{count(len(context.modules), 'pattern'):>12} "
+                   f"{count(len(context.tables), 'table'):>10}  {kind}")
     click.echo(f"wrote {printable_path(str(target))}; review it, then record today's "
                f"violations with `seamline check {printable_path(str(path))} --update-baseline`")
 
@@ -459,10 +504,12 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
     output = output or output_alias
     overrides = Overrides(config_file=config_file, cache_dir=cache_dir, no_cache=no_cache,
                           jobs=jobs)
-    with _failing("the report"):
+    stages = _Stages(terminal_only=True)
+    with _failing("the report", stages):
         run = api.check(load_settings(path, overrides), decomposition or path / DECOMPOSITION_FILE,
-                        baseline or path / BASELINE_FILE, update_baseline,
+                        baseline or path / BASELINE_FILE, update_baseline, stages,
                         baseline_named=baseline is not None, force=force)
+        stages.close()
         for warning in run.outcome.warnings:
             click.echo(f"seamline: warning: {warning}", err=True)
         report = render_check(run.outcome, fmt, version=__version__,
@@ -472,10 +519,11 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
     for diagnostic in run.unread[:_SHOWN_DIAGNOSTICS]:
         click.echo(diagnostic.render(), err=True)
     if run.unread:
-        click.echo(f"seamline: {len(run.unread)} file(s) could not be read; their violations "
-                   "are unknown (a baseline entry of theirs may show as stale)", err=True)
+        click.echo(f"seamline: {count(len(run.unread), 'file')} could not be read; their "
+                   "violations are unknown (a baseline entry of theirs may show as stale)",
+                   err=True)
     if update_baseline:
-        click.echo(f"recorded {len(run.drift.violations)} violations and coupling "
+        click.echo(f"recorded {count(len(run.drift.violations), 'violation')} and coupling "
                    f"{run.drift.coupling:.1%} in {baseline or path / BASELINE_FILE}", err=True)
         return
     if run.outcome.failed(strict):
@@ -536,11 +584,12 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
               help="Propose APIs for the contexts seamline proposes, even when the project "
                    "has an agreed decomposition.")
 @_cluster_options
+@_QUIET
 def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
               jobs: int | None, out_dir: Path, fmt: str, decomposition: Path | None,
               proposed: bool, granularity: str | None, contexts: int | None,
               resolution: float | None, signals: tuple[str, ...], structure_blind: bool,
-              no_kernel: bool, reference: str | None) -> None:
+              no_kernel: bool, reference: str | None, quiet: bool) -> None:
     """Propose each context's API: an OpenAPI 3.1 document of the operations the other
     contexts call today, and an AsyncAPI 3.0 document of the events that would replace their
     writes into its tables (or its writes into theirs).
@@ -559,19 +608,22 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
         _fail(UsageError("--proposed and --decomposition contradict each other: choose one"))
     if decomposition is None and not proposed and (path / DECOMPOSITION_FILE).is_file():
         decomposition = path / DECOMPOSITION_FILE  # the committed cut, as check reads it
-    progress = _Progress()
-    with _failing(str(out_dir), progress):
-        found = api.contracts(load_settings(path, overrides), decomposition, progress)
-        written = api.write_contracts(found, out_dir, fmt)
+    stages = _Stages(quiet)
+    with _failing(str(out_dir), stages):
+        found = api.contracts(load_settings(path, overrides), decomposition, stages)
+        written = api.write_contracts(found, out_dir, fmt, stages)
+    stages.done(count(len(written), "document"))
+    if quiet:
+        return
     for contract in found.contexts:
         unmapped = len(contract.unmapped())
-        click.echo(f"  {contract.context:<22}{_count(contract.operations, 'operation'):>15}  "
-                   f"{_count(contract.published, 'event'):>9} published"
+        click.echo(f"  {contract.context:<22}{count(contract.operations, 'operation'):>15}  "
+                   f"{count(contract.published, 'event'):>9} published"
                    + (f"  {unmapped} used without an operation" if unmapped else ""))
     source = f"the agreed decomposition {decomposition}" if decomposition else \
         f"the proposed contexts (none agreed: no {DECOMPOSITION_FILE})" if not proposed else \
         "the proposed contexts"
-    click.echo(f"wrote {len(written)} documents for {source} in {out_dir}")
+    click.echo(f"wrote {count(len(written), 'document')} for {source} in {out_dir}")
 
 
 @cli.command()

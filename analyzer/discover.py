@@ -35,11 +35,41 @@ class _Excluder:
         self._paths = tuple(p.strip("/") for p in patterns if "/" in p.rstrip("/"))
 
     def excluded(self, rel: PurePosixPath) -> bool:
+        return self.pattern(rel) is not None
+
+    def pattern(self, rel: PurePosixPath) -> str | None:
+        """The first pattern that excludes ``rel``, if any."""
         name = rel.name
-        if any(fnmatch.fnmatchcase(name, p.rstrip("/")) for p in self._names):
-            return True
+        for pattern in self._names:
+            if fnmatch.fnmatchcase(name, pattern.rstrip("/")):
+                return pattern
         text = str(rel)
-        return any(fnmatch.fnmatchcase(text, p) for p in self._paths)
+        return next((p for p in self._paths if fnmatch.fnmatchcase(text, p)), None)
+
+
+def excluded_python(settings: Settings) -> dict[str, int]:
+    """How many ``.py`` files each exclude pattern hides (none counted twice): to say why a
+    run found nothing. Walks what the patterns cut off, so only for that message."""
+    excluder = _Excluder(settings.exclude)
+    hidden: dict[str, int] = {}
+    for folder, folders, files in os.walk(settings.root):
+        rel_folder = PurePosixPath(Path(folder).relative_to(settings.root).as_posix())
+        kept: list[str] = []
+        for name in folders:
+            pattern = excluder.pattern(rel_folder / name)
+            if pattern is None:
+                kept.append(name)
+                continue
+            found = sum(f.endswith(".py") for _, _, inner in os.walk(Path(folder, name))
+                        for f in inner)
+            if found:
+                hidden[pattern] = hidden.get(pattern, 0) + found
+        folders[:] = kept
+        for name in files:
+            pattern = excluder.pattern(rel_folder / name) if name.endswith(".py") else None
+            if pattern is not None:
+                hidden[pattern] = hidden.get(pattern, 0) + 1
+    return hidden
 
 
 def _is_module_name(name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,10 @@ from analyzer import __version__
 from analyzer.cli import cli
 from analyzer.resources import schema_path
 from tests.conftest import REPO, Tree
+
+# stderr's line for each finished stage, and the last one, when stderr is not a terminal
+STAGE_LINE = re.compile(r"\[\d\d:\d\d:\d\d\] seamline: "
+                        r"(?:[a-z]+: .+ \(\d+\.\d s\)|done in \d+\.\d s: .+)")
 
 APP: Tree = {"app/__init__.py": "", "app/core.py": "import os\n\ndef run():\n    return 1\n"}
 
@@ -77,7 +82,7 @@ def test_skipped_files_are_reported_and_the_run_succeeds(
                                   "--no-cache")
     assert code == 0
     assert "app/broken.py:" in stderr and "[syntax-error]" in stderr
-    assert "1 file(s) could not be analysed" in stdout
+    assert "1 file could not be analysed" in stdout
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
@@ -141,7 +146,9 @@ def test_the_main_job_on_the_bundled_sample(tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, _, stderr = invoke("analyze", str(REPO / "samples" / "tradepost"),
                                   "--out", str(out), "--no-cache")
-    assert (code, stderr) == (0, "")
+    assert code == 0
+    # nothing on stderr but the run's progress: not one diagnostic
+    assert all(STAGE_LINE.fullmatch(line) for line in stderr.splitlines()), stderr
     document = json.loads((out / "analysis.json").read_text())
     assert document["summary"]["modules"] == 43
     assert document["summary"]["skipped"] == 0
@@ -198,3 +205,45 @@ def test_cache_location_follows_the_environment(
     root = project(APP)
     assert invoke("analyze", str(root), "--out", str(tmp_path / "o"))[0] == 0
     assert (cache / "facts-v1.sqlite3").is_file()
+
+
+def test_a_folder_without_python_is_a_usage_error_for_every_command(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    agreed = project(APP) / "seamline-decomposition.toml"
+    assert invoke("init", str(agreed.parent), "--no-cache", "-q")[0] == 0
+    empty = tmp_path / "empty"
+    (empty / "docs").mkdir(parents=True)
+    (empty / "docs" / "notes.txt").write_text("no code here\n")
+    shutil.copy(agreed, empty)  # check and contracts read an agreed decomposition first
+    for args in (["analyze", "--out", str(tmp_path / "out")], ["init", "--force"], ["check"],
+                 ["contracts", "--out", str(tmp_path / "c")], ["contracts", "--proposed"]):
+        code, stdout, stderr = invoke(args[0], str(empty), "--no-cache", *args[1:])
+        assert (code, stdout) == (2, ""), args
+        assert stderr == (f"seamline: error: no Python modules under {empty} "
+                          "(looked for *.py files: none there)\n"), args
+    assert not (tmp_path / "out").exists()  # no report of nothing
+
+
+def test_when_the_excludes_hide_every_file_the_message_says_which(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    root = project({"tests/__init__.py": "", "tests/test_a.py": "", "conftest.py": "",
+                    "build/lib/app.py": ""})
+    code, stdout, stderr = invoke("analyze", str(root), "--no-cache", "--out", str(tmp_path / "o"))
+    assert (code, stdout) == (2, "")
+    assert stderr == (f"seamline: error: no Python modules under {root} (looked for *.py "
+                      "files: 4 files excluded by the exclude patterns build (1), conftest.py "
+                      "(1), tests (2); --no-default-excludes or `exclude` in [tool.seamline] "
+                      "reads them)\n")
+    code, _, _ = invoke("analyze", str(root), "--no-cache", "--out", str(tmp_path / "o"),
+                        "--no-default-excludes")
+    assert code == 0
+
+
+def test_a_missing_path_or_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "one.py").write_text("x = 1\n")
+    for path, said in ((tmp_path / "nowhere", "no such file or folder"),
+                       (tmp_path / "one.py", "not a folder")):
+        for command in ("analyze", "init", "check", "contracts"):
+            code, stdout, stderr = invoke(command, str(path), "--no-cache")
+            assert (code, stdout) == (2, "") and stderr.count("\n") == 1, (command, stderr)
+            assert said in stderr and "Traceback" not in stderr
