@@ -836,3 +836,60 @@ def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
     terms = context_terms({"zoo": ["zoo:Parrot", *helpers], "util": ["util:greatest"]}, nodes)
     assert terms["zoo"][0] == "parrot"  # not "split", though six names say it
     assert terms["util"] == ("greatest",)  # no noun at all: its name is all it has
+
+
+def test_plumbing_of_one_role_that_no_domain_claims_is_one_context(
+        project: Callable[[Tree], Path]) -> None:
+    # three template filter libraries used by no Python code, and two SQL compiler extensions
+    files: Tree = {"shop/__init__.py": "", "site/__init__.py": ""}
+    for name in ("sorting", "dates", "strings"):
+        files[f"site/{name}_tags.py"] = f"""
+            from django import template
+            register = template.Library()
+
+            @register.filter
+            def {name}_filter(value):
+                return value
+        """
+    for name in ("greatest", "least"):
+        files[f"site/{name}.py"] = f"""
+            from sqlalchemy.ext.compiler import compiles
+            from sqlalchemy.sql.functions import FunctionElement
+
+            class {name}(FunctionElement):
+                name = "{name}"
+
+            @compiles({name})
+            def _{name}_default(element, compiler, **kw):
+                return compiler.visit_function(element)
+        """
+    files["shop/models.py"] = """
+        from django.db import models
+
+        class Order(models.Model):
+            total = models.IntegerField()
+
+        class OrderLine(models.Model):
+            order = models.ForeignKey(Order, on_delete=models.CASCADE)
+
+        class Invoice(models.Model):
+            order = models.ForeignKey(Order, on_delete=models.CASCADE)
+
+        class Customer(models.Model):
+            name = models.CharField(max_length=50)
+
+        class Parcel(models.Model):
+            customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+    """
+    analysis = run(project(files), structure_blind=True)
+    nodes = analysis.graph.node_map()
+    # a module whose every definition is a template filter library's is one too
+    assert nodes["site.sorting_tags"].role == "template-tags"
+    assert nodes["site.greatest:greatest"].role == "database"  # a FunctionElement
+    assert nodes["site.greatest:_greatest_default"].role == "database"  # @compiles
+    infrastructure = {c.name: c for c in analysis.decomposition.contexts
+                      if c.kind == "infrastructure"}
+    assert set(infrastructure) == {"template-tags", "database"}
+    assert set(infrastructure["template-tags"].modules) == {
+        "site.sorting_tags", "site.dates_tags", "site.strings_tags"}
+    assert set(infrastructure["database"].modules) == {"site.greatest", "site.least"}

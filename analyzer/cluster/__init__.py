@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from itertools import combinations
@@ -312,6 +312,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             kernel |= libraries
             weighted = mixed.without(frozenset(kernel))
             groups = settle(weighted.graph, followed, weighted.members, keep=frozenset(pinned))
+    groups = _plumbing_together(weighted, groups, set(pinned))
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
@@ -377,6 +378,37 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
         if not moved:
             break
     return sorted((frozenset(g) for g in working if g), key=min)
+
+
+def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node]) -> str:
+    """The framework role (``settings``, ``template-tags``) of code that is at least
+    ``INFRASTRUCTURE_SHARE`` plumbing by lines: the role of most of its lines; else ``""``."""
+    roles: dict[str, int] = defaultdict(int)
+    for element in elements:
+        roles[nodes[element].role] += nodes[element].size
+    size = sum(roles.values())
+    plumbing = size - roles.pop("", 0)
+    if roles and plumbing >= INFRASTRUCTURE_SHARE * size > 0:
+        return max(sorted(roles), key=lambda r: roles[r])
+    return ""
+
+
+def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str]) -> Groups:
+    """Contexts of framework plumbing of one role (every template tag library that no domain
+    claims, each tied to nothing but itself) are one infrastructure context: a service per
+    template filter is no proposal."""
+    first: dict[str, int] = {}
+    merged: list[set[str]] = []
+    for group in groups:
+        elements = [e for u in group for e in weighted.members.get(u, ())]
+        role = "" if group & fixed else _plumbing_role(elements, weighted.nodes)
+        if role and role in first:
+            merged[first[role]] |= group
+            continue
+        if role:
+            first[role] = len(merged)
+        merged.append(set(group))
+    return sorted((frozenset(g) for g in merged), key=min)
 
 
 def _ties(weighted: Weighted, part: set[str], owner: Mapping[str, int]) -> dict[int, float]:
@@ -504,13 +536,8 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
     for index, elements in term_groups.items():
-        roles: dict[str, int] = defaultdict(int)
-        for element in elements:
-            roles[nodes[element].role] += nodes[element].size
-        size = sum(roles.values())
-        plumbing = size - roles.pop("", 0)
-        if roles and plumbing >= INFRASTRUCTURE_SHARE * size > 0:
-            role = max(sorted(roles), key=lambda r: roles[r])
+        role = _plumbing_role(elements, nodes)
+        if role:
             terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
     names = dict(pin_names)
@@ -552,9 +579,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     contexts: list[Context] = []
     for index in order:
         name = names[index]
-        size = sum(nodes[e].size for e in by_context[name])
-        plumbing = sum(nodes[e].size for e in by_context[name] if nodes[e].role)
-        kind = "infrastructure" if plumbing >= INFRASTRUCTURE_SHARE * size > 0 else "domain"
+        kind = "infrastructure" if _plumbing_role(by_context[name], nodes) else "domain"
         contexts.append(Context(name, kind, terms.get(index, ()), tuple(by_context[name]),
                                 tuple(held[name]), tuple(sorted(tables[name])),
                                 sum(nodes[e].size for e in by_context[name])))

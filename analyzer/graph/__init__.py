@@ -294,6 +294,16 @@ def _plumbing(builder: _Builder, code: CodeModel, uses: Mapping[str, Mapping[str
         node = builder.nodes.get(found.atom)
         if node is not None and node.is_element:
             builder.nodes[found.atom] = replace(node, role=found.kind)
+    # a module whose every definition plays one role plays it too: the module-level code of
+    # a template tag library (``register = template.Library()``) is that library's
+    roles: dict[str, set[str]] = defaultdict(set)
+    for node in builder.nodes.values():
+        if node.is_element and node.kind != "module" and node.module:
+            roles[node.module].add(node.role)
+    for module, played in roles.items():
+        node = builder.nodes.get(module)
+        if len(played) == 1 and "" not in played and node is not None and not node.role:
+            builder.nodes[module] = replace(node, role=next(iter(played)))
 
 
 def _co_change(builder: _Builder, code: CodeModel, root: Path,
