@@ -46,14 +46,14 @@ def caches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {"PIP_CACHE_DIR": str(root / "pip"), "UV_CACHE_DIR": str(root / "uv")}
 
 
-def _env(extra: Mapping[str, str]) -> dict[str, str]:
+def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
     """The caller's environment without the test venv's traces, plus ``extra``."""
     env = {k: v for k, v in os.environ.items()
            if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP"}}
     return env | dict(extra)
 
 
-def _run(argv: list[str], env: Mapping[str, str], cwd: Path) -> str:
+def run_ok(argv: list[str], env: Mapping[str, str], cwd: Path) -> str:
     done = subprocess.run(argv, capture_output=True, text=True, check=False, env=dict(env),
                           cwd=cwd, stdin=subprocess.DEVNULL, timeout=600)
     assert done.returncode == 0, (f"`{' '.join(argv)}` exited {done.returncode}\n"
@@ -61,7 +61,7 @@ def _run(argv: list[str], env: Mapping[str, str], cwd: Path) -> str:
     return done.stdout
 
 
-def _tool(name: str, where: Path, env: Mapping[str, str]) -> Path:
+def tool(name: str, where: Path, env: Mapping[str, str]) -> Path:
     """``name`` from PATH, else installed from the package registry into a throwaway venv."""
     found = shutil.which(name)
     if found:
@@ -82,15 +82,15 @@ def _analyses_the_sample(seamline: Path, python: Path, tmp_path: Path, env: Mapp
     """The installed ``seamline`` runs from its own environment and writes the report."""
     assert seamline.is_file(), f"no {seamline}"
     # Not the checkout's editable install: the package comes from the new environment.
-    where = _run([str(python), "-c", "import analyzer; print(analyzer.__file__)"], env, tmp_path)
+    where = run_ok([str(python), "-c", "import analyzer; print(analyzer.__file__)"], env, tmp_path)
     assert Path(where.strip()).resolve().is_relative_to(install_root.resolve()), where
-    assert _run([str(python), "-m", "analyzer", "--version"], env, tmp_path) == (
+    assert run_ok([str(python), "-m", "analyzer", "--version"], env, tmp_path) == (
         f"seamline, version {__version__}\n")
     sample = tmp_path / "tradepost"
     shutil.copytree(SAMPLES / "tradepost", sample,
                     ignore=shutil.ignore_patterns("__pycache__", ".seamline*"))
     out = tmp_path / "out"
-    _run([str(seamline), "analyze", str(sample), "--out", str(out), "--no-cache", "-q"], env,
+    run_ok([str(seamline), "analyze", str(sample), "--out", str(out), "--no-cache", "-q"], env,
          tmp_path)
     assert (out / "index.html").is_file()
     assert (out / "analysis.json").is_file()
@@ -115,10 +115,10 @@ def test_wheel_holds_only_analyzer_with_its_data(wheel: Path) -> None:
 
 @pytest.mark.slow
 def test_pip_install_into_a_new_venv(wheel: Path, caches: dict[str, str], tmp_path: Path) -> None:
-    env = _env(caches)
+    env = clean_env(caches)
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)], env, tmp_path)
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], env,
+    run_ok([sys.executable, "-m", "venv", str(venv)], env, tmp_path)
+    run_ok([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], env,
          tmp_path)
     _analyses_the_sample(venv / "bin" / "seamline", venv / "bin" / "python", tmp_path, env, venv)
 
@@ -126,10 +126,10 @@ def test_pip_install_into_a_new_venv(wheel: Path, caches: dict[str, str], tmp_pa
 @pytest.mark.slow
 def test_pipx_install(wheel: Path, caches: dict[str, str], tmp_path: Path) -> None:
     home, bin_dir = tmp_path / "pipx-home", tmp_path / "pipx-bin"
-    env = _env(caches | {"PIPX_HOME": str(home), "PIPX_BIN_DIR": str(bin_dir),
+    env = clean_env(caches | {"PIPX_HOME": str(home), "PIPX_BIN_DIR": str(bin_dir),
                          "PIPX_MAN_DIR": str(tmp_path / "pipx-man")})
-    pipx = _tool("pipx", tmp_path, env)
-    _run([str(pipx), "install", "--python", sys.executable, str(wheel)], env, tmp_path)
+    pipx = tool("pipx", tmp_path, env)
+    run_ok([str(pipx), "install", "--python", sys.executable, str(wheel)], env, tmp_path)
     venv = home / "venvs" / "seamline"
     _analyses_the_sample(bin_dir / "seamline", venv / "bin" / "python", tmp_path, env, venv)
 
@@ -138,25 +138,25 @@ def test_pipx_install(wheel: Path, caches: dict[str, str], tmp_path: Path) -> No
 def test_uv_tool_install(wheel: Path, caches: dict[str, str], tmp_path: Path) -> None:
     tools, bin_dir = tmp_path / "uv-tools", tmp_path / "uv-bin"
     # uv never downloads a Python here: it uses the interpreter running the tests.
-    env = _env(caches | {"UV_TOOL_DIR": str(tools), "UV_TOOL_BIN_DIR": str(bin_dir),
+    env = clean_env(caches | {"UV_TOOL_DIR": str(tools), "UV_TOOL_BIN_DIR": str(bin_dir),
                          "UV_PYTHON_DOWNLOADS": "never"})
-    uv = _tool("uv", tmp_path, env)
-    _run([str(uv), "tool", "install", "--python", sys.executable, str(wheel)], env, tmp_path)
+    uv = tool("uv", tmp_path, env)
+    run_ok([str(uv), "tool", "install", "--python", sys.executable, str(wheel)], env, tmp_path)
     venv = tools / "seamline"
     _analyses_the_sample(bin_dir / "seamline", venv / "bin" / "python", tmp_path, env, venv)
 
 
 def test_python_dash_m_analyzer_is_the_seamline_command(tmp_path: Path) -> None:
-    env = _env({})
-    assert _run([sys.executable, "-m", "analyzer", "--version"], env, tmp_path) == (
+    env = clean_env({})
+    assert run_ok([sys.executable, "-m", "analyzer", "--version"], env, tmp_path) == (
         f"seamline, version {__version__}\n")
-    assert _run([sys.executable, "-m", "analyzer", "--help"], env, tmp_path).startswith(
+    assert run_ok([sys.executable, "-m", "analyzer", "--help"], env, tmp_path).startswith(
         "Usage: seamline [OPTIONS] COMMAND [ARGS]...")
 
 
 def test_shell_completion_scripts(tmp_path: Path) -> None:
     assert SEAMLINE.is_file(), f"no seamline command beside {sys.executable}"
-    scripts = {shell: _run([str(SEAMLINE)], _env({"_SEAMLINE_COMPLETE": f"{shell}_source"}),
+    scripts = {shell: run_ok([str(SEAMLINE)], clean_env({"_SEAMLINE_COMPLETE": f"{shell}_source"}),
                            tmp_path) for shell in ("bash", "zsh", "fish")}
     assert "complete -o nosort -F _seamline_completion seamline" in scripts["bash"]
     assert scripts["zsh"].startswith("#compdef seamline")
@@ -175,6 +175,6 @@ def test_bash_completion_completes_commands_and_options(tmp_path: Path) -> None:
         complete_words seamline analyze --structure-
         complete_words seamline check --format ju
     """
-    env = _env({"PATH": f"{SEAMLINE.parent}{os.pathsep}{os.environ.get('PATH', '')}"})
-    assert _run([bash, "-c", script], env, tmp_path).splitlines() == [
+    env = clean_env({"PATH": f"{SEAMLINE.parent}{os.pathsep}{os.environ.get('PATH', '')}"})
+    assert run_ok([bash, "-c", script], env, tmp_path).splitlines() == [
         "analyze", "--structure-blind", "junit"]
