@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from analyzer.config import Settings, printable_path
 from analyzer.model import Diagnostic, Severity, SourceFile
+from analyzer.text import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +178,14 @@ def _set_aside_undecodable(paths: list[PurePosixPath]
         skipped[first] = skipped.get(first, 0) + 1
     files = set(paths)
     notes: list[Diagnostic] = []
-    for first, count in sorted(skipped.items()):
+    for first, files_under in sorted(skipped.items()):
         shown = printable_path(str(first))
         if first in files:
             message = "file name is not UTF-8 (shown with \\x escapes): no module can be " \
                       "imported from it; skipped"
         else:
-            message = (f"folder name is not UTF-8 (shown with \\x escapes): its {count} Python "
-                       f"file{'s' if count > 1 else ''} cannot be imported; skipped")
+            message = (f"folder name is not UTF-8 (shown with \\x escapes): its "
+                       f"{count(files_under, 'Python file')} cannot be imported; skipped")
         notes.append(Diagnostic(shown, 0, "undecodable-name", message))
     return kept, notes
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from analyzer.contracts.schemas import Classes, Components
 from analyzer.model import AccessMode, DataModel
-from analyzer.text import parts, singular
+from analyzer.text import count, parts, singular
 from analyzer.typeschema import REVIEW, Schema, open_schema
 
 # what a write's snippet does first: the earliest of these decides
@@ -114,7 +114,7 @@ def asyncapi_document(context: str, project: str, events: Sequence[Event],
             "title": f"{event.producer}: {' '.join(event.entity)} {event.change}",
             "description": (
                 f"{event.producer} {event.change} rows of `{event.table}`, which {event.owner} "
-                f"owns, at {len(event.sites)} {'place' if len(event.sites) == 1 else 'places'} "
+                f"owns, at {count(len(event.sites), 'place')} "
                 f"today. Proposed: {event.producer} "
                 f"publishes this event and {event.owner} applies it to its own table."),
             "messages": {message_key: {"$ref": f"#/components/messages/{message_key}"}},

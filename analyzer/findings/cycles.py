@@ -9,6 +9,8 @@ from itertools import combinations
 
 import networkx as nx
 
+from analyzer.text import count
+
 Edge = tuple[str, str]
 _EXACT_UP_TO = 16  # edges in one cycle group: every smaller set of cuts is tried below that
 
@@ -49,7 +51,5 @@ def _acyclic(edges: list[Edge], cut: set[Edge]) -> bool:
 def removable(weights: Mapping[Edge, int], unit: str = "use") -> str:
     """``removable by 1 dependency: payments → orders (2 uses)``."""
     cuts = fewest_cuts(weights)
-    count = f"{len(cuts)} {'dependency' if len(cuts) == 1 else 'dependencies'}"
-    listed = ", ".join(f"{a} → {b} ({weights[(a, b)]} {unit}{'' if weights[(a, b)] == 1 else 's'})"
-                       for a, b in cuts)
-    return f"removable by {count}: {listed}"
+    listed = ", ".join(f"{a} → {b} ({count(weights[(a, b)], unit)})" for a, b in cuts)
+    return f"removable by {count(len(cuts), 'dependency')}: {listed}"

@@ -16,13 +16,10 @@ from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.findings.cycles import removable
 from analyzer.findings.facts import Evidence, Finding, World, finding, possessive, short
 from analyzer.model import AccessMode
+from analyzer.text import count
 
 Owners = Mapping[str, str]  # table -> owner context
 Check = Callable[[World, Owners, Mapping[str, Any]], list[Finding]]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _clip(text: str, limit: int = 120) -> str:
@@ -56,7 +53,7 @@ def shared_table_write(world: World, owners: Owners, options: Mapping[str, Any]
             continue
         owner = owners[table]
         ranked = sorted(by_context, key=lambda c: (c != owner, c))
-        parts = [f"{c} ({'owner, ' if c == owner else ''}{_plural(len(by_context[c]), 'write')})"
+        parts = [f"{c} ({'owner, ' if c == owner else ''}{count(len(by_context[c]), 'write')})"
                  for c in ranked]
         others = [c for c in ranked if c != owner]
         found.append(finding(
@@ -84,7 +81,7 @@ def foreign_table_read(world: World, owners: Owners, options: Mapping[str, Any]
         owner = owners[table]
         found.append(finding(
             f"{reader} reads `{table}`, which {owner} owns "
-            f"({_plural(len(evidence), 'read site')})",
+            f"({count(len(evidence), 'read site')})",
             f"{table}<-{reader}", (owner, reader), evidence,
             f"read it through {possessive(owner)} API, keep a replicated read model of it in "
             f"{reader} fed by {possessive(owner)} events, or have {reader} react to those "
@@ -203,11 +200,11 @@ def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> l
         members = set(group)
         edges = sorted((a, b) for a, b in crossing if a in members and b in members)
         strongest = sorted(edges, key=lambda e: (-len(crossing[e]), e))
-        described = ", ".join(f"{a} → {b} ({_plural(len(crossing[(a, b)]), 'use')})"
+        described = ", ".join(f"{a} → {b} ({count(len(crossing[(a, b)]), 'use')})"
                               for a, b in strongest[:_SHOWN_EDGES])
         if len(edges) > _SHOWN_EDGES:
             more = len(edges) - _SHOWN_EDGES
-            described += f" and {more} more {'dependency' if more == 1 else 'dependencies'}"
+            described += f" and {count(more, 'more dependency', 'more dependencies')}"
         found.append(finding(
             f"contexts {_listed(group)} depend on each other in a cycle: {described}",
             "<->".join(group), tuple(group),
@@ -238,7 +235,7 @@ def chatty_boundary(world: World, owners: Owners, options: Mapping[str, Any]) ->
         callers = len({s for s, _ in pairs})
         found.append(finding(
             f"{a} reaches into {b} through {len(pairs)} distinct caller-callee pairs "
-            f"({_plural(callers, 'caller')} in {a}, {_plural(targets, 'callee')} in {b}); "
+            f"({count(callers, 'caller')} in {a}, {count(targets, 'callee')} in {b}); "
             f"max-calls is {limit}",
             f"{a}->{b}", (a, b), _first_per_pair(uses),
             f"give {b} a few coarser operations (a facade over what {a} needs), or move the "

@@ -109,8 +109,7 @@ def _text(outcome: Outcome, decomposition: str) -> str:
         if item.remediation:
             lines.append(f"  fix: {_line(item.remediation)}")
     if outcome.known:
-        count = len(outcome.known)
-        lines.append(f"{count} known violation{'s' if count != 1 else ''} recorded in the "
+        lines.append(f"{count(len(outcome.known), 'known violation')} recorded in the "
                      "baseline")
     lines.extend(f"stale baseline entry: {code} {_line(subject)} ({_line(message)})"
                  for code, subject, message in outcome.stale)
