@@ -3,6 +3,7 @@ command run on every sample with no "1 errors" nor "a AutoActivate" in what it s
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -52,6 +53,10 @@ _AN_A = re.compile(r"\ba ([AEIOUaeiou][\w-]*)")
 _CONSONANT_SOUND = re.compile(r"(?i)(?:u[bcdfgklmnprstvz][aeiou]|one\b|once\b|eu)")
 
 
+_BLOCK_TAG = re.compile(r"</?(?:td|th|tr|table|li|ul|ol|p|div|h\d|br|dt|dd|dl|summary|details|span"
+                        r"|section|header|footer|nav|main|figure|figcaption)\b[^>]*>")
+
+
 def _bad_grammar(text: str) -> list[str]:
     found = [m.group(0) for m in _ONE_PLURAL.finditer(text)
              if m.group(1) not in _SINGULAR_IN_S]
@@ -94,3 +99,11 @@ def test_every_command_speaks_plain_english_on_every_sample(name: str, tmp_path:
     text = "\n".join(said)
     assert "wrote" in text and "check:" in text  # the commands did speak
     assert _bad_grammar(text) == []
+    pages = sorted((tmp_path / "out").glob("*.html"))
+    assert len(pages) > 5
+    for page in pages:  # the report says it in the same words, once the markup is gone
+        source = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"),
+                        flags=re.S)
+        cells = re.sub(_BLOCK_TAG, " | ", source)  # a cell, a card's caption: no sentence
+        words = re.sub(r"<[^>]+>", " ", cells)
+        assert _bad_grammar(html.unescape(re.sub(r"\s+", " ", words))) == [], page.name

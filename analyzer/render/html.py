@@ -32,6 +32,7 @@ from analyzer.catalogue import catalogue
 from analyzer.model import AccessMode, CodeModel, DataModel, Diagnostic, ImportKind
 from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
+from analyzer.text import count
 
 _TICKS = re.compile(r"`([^`<>]+)`")
 _EVIDENCE_SHOWN = 12  # evidence lines per finding or dependency on a page
@@ -55,6 +56,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["ticks"] = ticks
+    environment.filters["count"] = count  # {{ n | count("write") }}: 1 write, 2 writes
     return environment
 
 
@@ -125,16 +127,16 @@ def _dot(contexts: Sequence[dict[str, Any]], dsm: dict[tuple[str, str], int],
     for context in contexts:
         scale = math.sqrt(context["lines"] / largest)
         tables = len(owned.get(context["name"], []))
-        label = (f"{context['name']}\n{len(context['elements'])} atoms · "
-                 f"{context['lines']:,} lines\n{tables} tables")
+        label = (f"{context['name']}\n{count(len(context['elements']), 'atom')} · "
+                 f"{count(context['lines'], 'line')}\n{count(tables, 'table')}")
         graph.node(index[context["name"]], label=label, width=f"{1.2 + 1.6 * scale:.2f}",
                    height=f"{0.6 + 0.8 * scale:.2f}",
                    fillcolor="#f3f5f9" if context["kind"] != "domain" else "#eef2fb")
     edges = sorted(((n, a, b) for (a, b), n in dsm.items() if a in index and b in index),
                    key=lambda e: (-e[0], e[1], e[2]))
-    for count, a, b in sorted(edges[:_MAP_EDGES], key=lambda e: (e[1], e[2])):
-        graph.edge(index[a], index[b], label=str(count),
-                   penwidth=f"{0.6 + math.log1p(count):.2f}",
+    for uses, a, b in sorted(edges[:_MAP_EDGES], key=lambda e: (e[1], e[2])):
+        graph.edge(index[a], index[b], label=str(uses),
+                   penwidth=f"{0.6 + math.log1p(uses):.2f}",
                    color="#b3261e" if (b, a) in dsm else "#5b6475")
     return graph.source, max(0, len(edges) - _MAP_EDGES)
 
