@@ -4,8 +4,10 @@ command run on every sample with no "1 errors" nor "a AutoActivate" in what it s
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,19 @@ def test_every_command_speaks_plain_english_on_every_sample(name: str, tmp_path:
         cells = re.sub(_BLOCK_TAG, " | ", source)  # a cell, a card's caption: no sentence
         words = re.sub(r"<[^>]+>", " ", cells)
         assert _bad_grammar(html.unescape(re.sub(r"\s+", " ", words))) == [], page.name
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is part of the CI machine")
+def test_the_co_change_note_counts_one_commit_as_one(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    for number in range(31):  # one commit of more than 30 files: a bulk commit
+        (root / "app" / f"m{number}.py").write_text(f"X = {number}\n")
+    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t",
+                                                 "commit", "-qm", "all at once"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+    code, output = _run("analyze", str(root), "--no-cache", "--out", str(tmp_path / "out"), "-q")
+    assert code == 0, output
+    document = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    notes = json.dumps(document)
+    assert "git co-change: 1 commit read, 1 bulk commit ignored" in notes

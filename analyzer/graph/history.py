@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from analyzer import text
+
 BULK_FILES = 30
 MIN_TOGETHER = 2
 _TIMEOUT = 300
@@ -147,5 +149,6 @@ def co_change(root: Path, paths: Mapping[str, str], since: str | None,
     if commits == 0:
         note = "no commits in the git history of this folder: no co-change signal"
     elif bulk:
-        note = f"git co-change: {commits} commits read, {bulk} bulk commits ignored"
+        note = (f"git co-change: {text.count(commits, 'commit')} read, "
+                f"{text.count(bulk, 'bulk commit')} ignored")
     return CoChange(pairs, commits, note)
