@@ -458,15 +458,15 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
     stages = _Stages(quiet)
     with _failing(str(target), stages):
         agreed = api.init(load_settings(path, overrides), target, stages)
+    if not quiet:
+        for context in agreed.contexts:
+            kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
+            click.echo(f"  {context.name:<22}{count(len(context.modules), 'pattern'):>12} "
+                       f"{count(len(context.tables), 'table'):>10}  {kind}")
+        click.echo(f"wrote {printable_path(str(target))}; review it, then record today's "
+                   f"violations with `seamline check {printable_path(str(path))} "
+                   "--update-baseline`")
     stages.done(count(len(agreed.contexts), "context"))
-    if quiet:
-        return
-    for context in agreed.contexts:
-        kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
-        click.echo(f"  {context.name:<22}{count(len(context.modules), 'pattern'):>12} "
-                   f"{count(len(context.tables), 'table'):>10}  {kind}")
-    click.echo(f"wrote {printable_path(str(target))}; review it, then record today's "
-               f"violations with `seamline check {printable_path(str(path))} --update-baseline`")
 
 
 @cli.command()
@@ -612,18 +612,17 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
     with _failing(str(out_dir), stages):
         found = api.contracts(load_settings(path, overrides), decomposition, stages)
         written = api.write_contracts(found, out_dir, fmt, stages)
+    if not quiet:
+        for contract in found.contexts:
+            unmapped = len(contract.unmapped())
+            click.echo(f"  {contract.context:<22}{count(contract.operations, 'operation'):>15}  "
+                       f"{count(contract.published, 'event'):>9} published"
+                       + (f"  {unmapped} used without an operation" if unmapped else ""))
+        source = f"the agreed decomposition {decomposition}" if decomposition else \
+            f"the proposed contexts (none agreed: no {DECOMPOSITION_FILE})" if not proposed else \
+            "the proposed contexts"
+        click.echo(f"wrote {count(len(written), 'document')} for {source} in {out_dir}")
     stages.done(count(len(written), "document"))
-    if quiet:
-        return
-    for contract in found.contexts:
-        unmapped = len(contract.unmapped())
-        click.echo(f"  {contract.context:<22}{count(contract.operations, 'operation'):>15}  "
-                   f"{count(contract.published, 'event'):>9} published"
-                   + (f"  {unmapped} used without an operation" if unmapped else ""))
-    source = f"the agreed decomposition {decomposition}" if decomposition else \
-        f"the proposed contexts (none agreed: no {DECOMPOSITION_FILE})" if not proposed else \
-        "the proposed contexts"
-    click.echo(f"wrote {count(len(written), 'document')} for {source} in {out_dir}")
 
 
 @cli.command()
