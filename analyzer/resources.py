@@ -1,4 +1,5 @@
-"""The one place that finds seamline's bundled data: ``rules/``, ``reports/`` and schemas.
+"""The one place that finds seamline's bundled data: ``rules/``, ``reports/``, the guide
+pages the report carries (``docs/``) and schemas.
 
 In a checkout (and an editable install) the data lives beside the package; in a wheel it is
 inside it (``analyzer/rules``, ``analyzer/reports``). The packaged copy wins when both exist.
@@ -24,6 +25,12 @@ def rules_dir() -> Path:
 
 def reports_dir() -> Path:
     return _data_dir("reports")
+
+
+def docs_path(name: str) -> Path:
+    """A page of the user's guide the report carries, e.g. ``clustering.md``: ``docs/`` of the
+    checkout, or its copy inside the wheel."""
+    return _data_dir("docs") / name
 
 
 def schema_path(name: str) -> Path:

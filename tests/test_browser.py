@@ -48,7 +48,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_page_of_the_report_opens_without_a_console_message(report: Path,
                                                                    tmp_path: Path) -> None:
     pages = sorted(report.parent.glob("*.html"))
-    assert len(pages) == 13  # overview, 8 contexts, findings, rules, tables, modules
+    assert len(pages) == 14  # overview, 8 contexts, findings, rules, tables, modules, method
     for page in pages:
         dom, console = browse(page, tmp_path / "profile", "--dump-dom")
         assert console == [], (page.name, console)

@@ -101,7 +101,8 @@ def test_every_command_speaks_plain_english_on_every_sample(name: str, tmp_path:
     text = "\n".join(said)
     assert "wrote" in text and "check:" in text  # the commands did speak
     assert _bad_grammar(text) == []
-    pages = sorted((tmp_path / "out").glob("*.html"))
+    # method.html quotes docs/clustering.md verbatim: prose of the guide, not a message
+    pages = sorted(p for p in (tmp_path / "out").glob("*.html") if p.name != "method.html")
     assert len(pages) > 5
     for page in pages:  # the report says it in the same words, once the markup is gone
         source = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(encoding="utf-8"),

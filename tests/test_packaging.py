@@ -109,6 +109,7 @@ def test_wheel_holds_only_analyzer_with_its_data(wheel: Path) -> None:
             assert f"analyzer/{rel}" in names, f"{rel} missing from the wheel"
     assert "analyzer/schemas/analysis.schema.json" in names
     assert "analyzer/reports/templates/index.html.j2" in names
+    assert "analyzer/docs/clustering.md" in names  # the report's method.html and metric cards
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "seamline = analyzer.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -30,6 +30,8 @@ import markupsafe
 from analyzer import __version__
 from analyzer.catalogue import catalogue
 from analyzer.model import AccessMode, CodeModel, DataModel, Diagnostic, ImportKind
+from analyzer.render import guide
+from analyzer.render.blockers import blockers
 from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
 from analyzer.text import count
@@ -195,6 +197,9 @@ def render_report(project: str, code: CodeModel, data: DataModel,
     pages += [("tables.html", "Tables"), ("modules.html", "Modules")]
     if findings:
         pages.append(("rules.html", "Rules"))
+    guide_text = guide.read_guide()
+    if guide_text:
+        pages.append((guide.PAGE, "Method"))
     common = {"project": project, "version": __version__, "schema_version": SCHEMA_VERSION,
               "pages": pages, "script": script, "script_hash": script_hash, "links": links,
               "limit": _EVIDENCE_SHOWN}
@@ -215,6 +220,8 @@ def render_report(project: str, code: CodeModel, data: DataModel,
         "index.html.j2", "index.html", "", cards=cards, contexts=contexts, domain=domain,
         owned=owned, finding_counts=finding_counts, map_svg=map_svg, map_dot=map_dot,
         hidden_edges=hidden, dsm=dsm, findings=findings,
+        metrics=guide.metrics(guide_text), guide_page=guide.PAGE if guide_text else None,
+        blocking=blockers(findings, dependencies),
         top=[f for f in items if f["severity"] == "error"][:_TOP_FINDINGS]
         or items[:_TOP_FINDINGS],
         diagnostics=list(notes_of_run) if notes_of_run is not None else diagnostics(code, data))]
@@ -238,6 +245,9 @@ def render_report(project: str, code: CodeModel, data: DataModel,
             rule_names=sorted({(f["code"], f["name"]) for f in items}),
             context_names=sorted({c for f in items for c in f["contexts"]})))
         result.append(page("rules.html.j2", "rules.html", "rules", rules=_rules(findings)))
+    if guide_text:
+        result.append(page("method.html.j2", guide.PAGE, "how contexts are proposed",
+                           sections=guide.sections(guide_text), source=guide.GUIDE))
     module_context = {m["module"]: m["context"] for m in (contexts or {}).get("modules", [])}
     result.append(page("tables.html.j2", "tables.html", "tables", tables=_table_rows(data),
                        owners=owners))
