@@ -165,6 +165,9 @@ def partial_clone(tmp_path: Path) -> Path:
     clone = tmp_path / "repo"
     git(tmp_path, "clone", "-q", "--filter=tree:0", "--no-checkout",
         source.resolve().as_uri(), str(clone))
+    # something to analyse, written by hand: a checkout would fetch the trees itself
+    (clone / "pkg").mkdir()
+    (clone / "pkg" / "a.py").write_text("def a():\n    return 1\n", encoding="utf-8")
     return clone
 
 
