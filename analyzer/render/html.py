@@ -1,12 +1,14 @@
 """The HTML report: a folder of pages from the Jinja2 templates in ``reports/``, autoescaped,
 loading nothing remote.
 
-* ``index.html``: counts, metrics, the contexts at a glance, the context map (graphviz SVG,
-  or its DOT source when ``dot`` is missing), the dependency structure matrix, top findings,
+* ``index.html``: counts, metrics with what they mean, the contexts at a glance, what blocks
+  the split most, the context map's views (``contextmap``: graphviz SVG with an image map, or
+  DOT source when ``dot`` is missing), the dependency structure matrix, top findings,
   diagnostics;
-* ``context-*.html``: one per context: tables, dependencies with evidence, findings, modules,
-  members and why they are there;
-* ``findings.html`` (filterable), ``tables.html``, ``modules.html``, ``rules.html``.
+* ``context-*.html``: one per context: tables, its neighbourhood on the map, dependencies with
+  evidence, findings, modules, members and why they are there;
+* ``findings.html`` (filterable), ``tables.html``, ``modules.html``, ``rules.html``, and
+  ``method.html`` (docs/clustering.md, which the metric cards link to).
 
 Everything taken from the analysed code reaches a page only through Jinja2's autoescaping (the
 map is an SVG *image*, whose scripts never run). The one script is ours, allowed by its hash in
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ import markupsafe
 from analyzer import __version__
 from analyzer.catalogue import catalogue
 from analyzer.model import AccessMode, CodeModel, DataModel, Diagnostic, ImportKind
-from analyzer.render import guide
+from analyzer.render import contextmap, guide
 from analyzer.render.blockers import blockers
 from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
@@ -38,7 +39,6 @@ from analyzer.text import count
 
 _TICKS = re.compile(r"`([^`<>]+)`")
 _EVIDENCE_SHOWN = 12  # evidence lines per finding or dependency on a page
-_MAP_EDGES = 60  # the context map draws at most this many dependencies
 _TOP_FINDINGS = 10
 
 
@@ -112,48 +112,6 @@ def _script() -> tuple[str, str]:
     return text, f"'sha256-{digest}'"
 
 
-def _dot(contexts: Sequence[dict[str, Any]], dsm: dict[tuple[str, str], int],
-         owned: dict[str, list[Any]]) -> tuple[str, int]:
-    """The context map in DOT, with at most ``_MAP_EDGES`` dependencies (the strongest), and
-    how many it left out."""
-    import graphviz  # type: ignore[import-untyped]  # only when a report is drawn
-
-    graph = graphviz.Digraph("contexts", graph_attr={
-        "rankdir": "LR", "bgcolor": "white", "fontname": "Helvetica", "splines": "true",
-        "nodesep": "0.4", "ranksep": "0.9"},
-        node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "#eef2fb",
-                   "color": "#2458c6", "fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"color": "#5b6475", "fontname": "Helvetica", "fontsize": "9"})
-    index = {c["name"]: f"c{i}" for i, c in enumerate(contexts)}
-    largest = max((c["lines"] for c in contexts), default=1) or 1
-    for context in contexts:
-        scale = math.sqrt(context["lines"] / largest)
-        tables = len(owned.get(context["name"], []))
-        label = (f"{context['name']}\n{count(len(context['elements']), 'atom')} · "
-                 f"{count(context['lines'], 'line')}\n{count(tables, 'table')}")
-        graph.node(index[context["name"]], label=label, width=f"{1.2 + 1.6 * scale:.2f}",
-                   height=f"{0.6 + 0.8 * scale:.2f}",
-                   fillcolor="#f3f5f9" if context["kind"] != "domain" else "#eef2fb")
-    edges = sorted(((n, a, b) for (a, b), n in dsm.items() if a in index and b in index),
-                   key=lambda e: (-e[0], e[1], e[2]))
-    for uses, a, b in sorted(edges[:_MAP_EDGES], key=lambda e: (e[1], e[2])):
-        graph.edge(index[a], index[b], label=str(uses),
-                   penwidth=f"{0.6 + math.log1p(uses):.2f}",
-                   color="#b3261e" if (b, a) in dsm else "#5b6475")
-    return graph.source, max(0, len(edges) - _MAP_EDGES)
-
-
-def _svg(dot: str) -> str | None:
-    """The map as base64 SVG, or None when graphviz's ``dot`` cannot be run."""
-    import graphviz
-
-    try:
-        svg = graphviz.Source(dot).pipe(format="svg")
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
-        return None
-    return base64.b64encode(svg).decode("ascii")
-
-
 def render_report(project: str, code: CodeModel, data: DataModel,
                   contexts: dict[str, Any] | None = None,
                   findings: dict[str, Any] | None = None,
@@ -202,24 +160,23 @@ def render_report(project: str, code: CodeModel, data: DataModel,
         pages.append((guide.PAGE, "Method"))
     common = {"project": project, "version": __version__, "schema_version": SCHEMA_VERSION,
               "pages": pages, "script": script, "script_hash": script_hash, "links": links,
-              "limit": _EVIDENCE_SHOWN}
+              "limit": _EVIDENCE_SHOWN, "page_names": {v: k for k, v in links.items()}}
 
     def page(template: str, name: str, title: str, **values: Any) -> tuple[str, str]:
         html = environment.get_template(template).render(
             **common, current=name, title=title, **values)
         return name, html
 
-    map_svg, map_dot, hidden = None, "", 0
-    if context_list:
-        map_dot, hidden = _dot([c for c in context_list if c["kind"] != "unplaced"], dsm, owned)
-        map_svg = _svg(map_dot)
-        if map_svg is None:
-            notes.append("graphviz's `dot` was not found: the report's context map is left as "
-                         "DOT source; install graphviz (Debian: apt-get install graphviz)")
+    drawn = [c for c in context_list if c["kind"] != "unplaced"]
+    map_views = contextmap.views(drawn, dsm, owned, links) if drawn else []
+    drawings = {v.key: contextmap.draw(v.dot, links) for v in map_views}
+    if any(d is None for d in drawings.values()):
+        notes.append("graphviz's `dot` was not found: the report's context map is left as "
+                     "DOT source; install graphviz (Debian: apt-get install graphviz)")
     result = [page(
         "index.html.j2", "index.html", "", cards=cards, contexts=contexts, domain=domain,
-        owned=owned, finding_counts=finding_counts, map_svg=map_svg, map_dot=map_dot,
-        hidden_edges=hidden, dsm=dsm, findings=findings,
+        owned=owned, finding_counts=finding_counts, map_views=map_views, drawings=drawings,
+        dsm=dsm, findings=findings,
         metrics=guide.metrics(guide_text), guide_page=guide.PAGE if guide_text else None,
         blocking=blockers(findings, dependencies),
         top=[f for f in items if f["severity"] == "error"][:_TOP_FINDINGS]
@@ -229,6 +186,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
     contract_of = {c["context"]: c for c in (contracts or {}).get("contexts", [])}
     for context in context_list:
         name = context["name"]
+        near = contextmap.neighbourhood(drawn, dsm, owned, links, name)
         result.append(page(
             "context.html.j2", links[name], name, c=context,
             owned=owned.get(name, []),
@@ -238,7 +196,8 @@ def render_report(project: str, code: CodeModel, data: DataModel,
             inbound=[(a, ev) for a, b, ev in dependencies if b == name],
             context_findings=[f for f in items if name in f["contexts"]],
             splits=split_of, placements=placements.get(name, []),
-            contract=contract_of.get(name)))
+            contract=contract_of.get(name), near_dot=near,
+            near=contextmap.draw(near, links) if all(drawings.values()) else None))
     if findings:
         result.append(page(
             "findings.html.j2", "findings.html", "findings", findings=findings,
