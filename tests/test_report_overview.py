@@ -40,7 +40,7 @@ def test_every_metric_card_says_what_it_measures_and_which_way_is_better(sample:
 
 def test_what_blocks_the_split_most_ranks_tables_cycles_and_god_modules(sample: Path) -> None:
     page = (sample / "index.html").read_text(encoding="utf-8")
-    part = page[page.index('id="blockers"'):page.index('id="top-findings"')]
+    part = page[page.index('id="blockers"'):page.index('id="map"')]
     tables = re.findall(r"<li><b><code>([^<]+)</code></b> <span class=\"muted\">(\d+) site", part)
     assert tables[0] == ("orders", "5")  # read by payment, joined and keyed by three more
     assert [int(n) for _, n in tables] == sorted((int(n) for _, n in tables), reverse=True)
@@ -58,7 +58,53 @@ def test_hostile_table_names_stay_escaped_among_the_blockers(project: Callable[[
                     "seamline.toml": '[pin]\nx = ["shop.a"]\ny = ["shop.b"]\n'})
     written = api.write_analysis(run(root), tmp_path / "out")
     page = written.report.read_text(encoding="utf-8")
-    part = page[page.index('id="blockers"'):page.index('id="top-findings"')]
+    part = page[page.index('id="blockers"'):page.index('id="map"')]
     assert "<code>&lt;script&gt;alert(7)&lt;/script&gt;</code>" in part
     assert "q=%3Cscript%3Ealert%287%29%3C/script%3E" in part
     assert "<script>alert" not in page
+
+
+def test_hostile_context_names_stay_text_on_the_map_and_its_links(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    calls = "from shop.{other} import {other}_go\n\n\ndef {me}_go():\n    {other}_go()\n"
+    root = project({
+        "shop/__init__.py": "",
+        "shop/a.py": calls.format(me="a", other="b"),
+        "shop/b.py": calls.format(me="b", other="a"),
+        "seamline.toml": '[pin]\n"<img src=x onerror=alert(8)>" = ["shop.a"]\n'
+                         '"b&<b>" = ["shop.b"]\n'})
+    written = api.write_analysis(run(root), tmp_path / "out")
+    pages = {p.name: p.read_text(encoding="utf-8") for p in written.files if p.suffix == ".html"}
+    for name, page in pages.items():
+        assert "<img src=x" not in page and "&<b>" not in page, name
+    overview = pages["index.html"]
+    assert 'title="&lt;img src=x onerror=alert(8)&gt;: its neighbourhood"' in overview
+    assert "<area" in overview and 'alt="b&amp;&lt;b&gt;"' in overview
+    assert any('alt="The neighbourhood of b&amp;&lt;b&gt;"' in p for p in pages.values())
+
+
+def test_identifiers_may_wrap_at_their_joints_and_stay_escaped() -> None:
+    from analyzer.render.html import breakable
+
+    assert str(breakable("shop.orders:place_order")) == \
+        "shop.<wbr>orders:<wbr>place_<wbr>order"
+    assert str(breakable("<script>a.b</script>")) == \
+        "&lt;script&gt;a.<wbr>b&lt;/<wbr>script&gt;"
+
+
+def test_no_page_grows_with_a_long_list(project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    """One module of 5,000 definitions: its members are cut into pages of 1,000, each page
+    small; together they list every member once."""
+    defs = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(5000))
+    root = project({"big/__init__.py": "", "big/huge.py": defs})
+    written = api.write_analysis(run(root), tmp_path / "out")
+    pages = [p for p in written.files if p.suffix == ".html"]
+    assert max(p.stat().st_size for p in pages) < 400_000, max(p.stat().st_size for p in pages)
+    members = [m for p in pages if p.name.startswith("context-")
+               for m in re.findall(r"<tr><td><code>(big\.huge:f\d+)</code></td>",
+                                   p.read_text(encoding="utf-8"))]
+    assert len(members) == len(set(members)) == 5000
+    continued = [p for p in pages if re.fullmatch(r"context-.+-\d+\.html", p.name)]
+    assert continued
+    assert re.search('class="pager">Members 1\u20131,000 of', written.report.parent.joinpath(
+        re.sub(r"-\d+\.html$", ".html", continued[0].name)).read_text(encoding="utf-8"))

@@ -53,7 +53,9 @@ class Drawing:
 
 def _graph(contexts: Sequence[dict[str, Any]], edges: Mapping[Edge, int],
            owned: Mapping[str, Sequence[Any]], links: Mapping[str, str],
-           cut: frozenset[Edge] = frozenset(), focus: str | None = None) -> str:
+           cut: frozenset[Edge] = frozenset(), focus: str | None = None,
+           mutual: frozenset[Edge] = frozenset()) -> str:
+    """``cut``: red and labelled "cut"; ``mutual`` (both ways between two contexts): red."""
     import graphviz  # type: ignore[import-untyped]  # only when a report is drawn
 
     on = {n for e in edges for n in e} | ({focus} if focus else set())
@@ -83,8 +85,8 @@ def _graph(contexts: Sequence[dict[str, Any]], edges: Mapping[Edge, int],
                               "#f3f5f9" if context["kind"] != "domain" else "#eef2fb"),
                    penwidth="2" if context["name"] == focus else "1")
     for (a, b), uses in sorted(edges.items()):
-        red = (a, b) in cut
-        graph.edge(index[a], index[b], label=f"cut {uses}" if red else str(uses),
+        red = (a, b) in cut or (a, b) in mutual
+        graph.edge(index[a], index[b], label=f"cut {uses}" if (a, b) in cut else str(uses),
                    penwidth=f"{(1.5 if red else 0.5) + 0.5 * math.log1p(uses):.2f}",
                    color=_RED if red else _GREY, fontcolor=_RED if red else "#5b6475")
     return str(graph.source)
@@ -156,8 +158,8 @@ def neighbourhood(contexts: Sequence[dict[str, Any]], dsm: Mapping[Edge, int],
     cycle through it in red."""
     near = {e: n for e, n in dsm.items() if name in e and e[0] != e[1]}
     _, cut, _ = cycle_edges(dsm)
-    both = frozenset(e for e in near if (e[1], e[0]) in near) | (cut & frozenset(near))
-    return _graph(contexts, near, owned, links, both, focus=name)
+    both = frozenset(e for e in near if (e[1], e[0]) in near)
+    return _graph(contexts, near, owned, links, cut & frozenset(near), name, both)
 
 
 def draw(dot: str, links: Mapping[str, str]) -> Drawing | None:

@@ -40,6 +40,7 @@ from analyzer.text import count
 _TICKS = re.compile(r"`([^`<>]+)`")
 _EVIDENCE_SHOWN = 12  # evidence lines per finding or dependency on a page
 _TOP_FINDINGS = 10
+_PAGE_ROWS = 1000  # rows of a long list per page: no page grows with the project's size
 
 
 def ticks(text: str) -> markupsafe.Markup:
@@ -47,6 +48,15 @@ def ticks(text: str) -> markupsafe.Markup:
     lands between the tags."""
     escaped = str(markupsafe.escape(text))
     return markupsafe.Markup(_TICKS.sub(r"<code>\1</code>", escaped))
+
+
+_JOINTS = re.compile(r"([./:_])")
+
+
+def breakable(text: str) -> markupsafe.Markup:
+    """An identifier that may wrap after its dots, slashes, colons and underscores, never
+    inside a word: the text is escaped first, then ``<wbr>`` goes after each joint."""
+    return markupsafe.Markup(_JOINTS.sub(r"\1<wbr>", str(markupsafe.escape(text))))
 
 
 def _environment() -> jinja2.Environment:
@@ -58,6 +68,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["ticks"] = ticks
+    environment.filters["breakable"] = breakable
     environment.filters["count"] = count  # {{ n | count("write") }}: 1 write, 2 writes
     return environment
 
@@ -90,6 +101,19 @@ def _table_rows(data: DataModel) -> list[dict[str, object]]:
             "accesses": len(accesses),
         })
     return rows
+
+
+def paged(name: str, rows: Sequence[Any]) -> list[tuple[str, Sequence[Any], dict[str, Any]]]:
+    """A long list cut into pages of ``_PAGE_ROWS``: ``name`` holds the first rows, then
+    ``name-2.html``...; each with its slice and a pager (every part's file and first and last
+    row, and which part it is)."""
+    stem = name.removesuffix(".html")
+    chunks = [rows[i:i + _PAGE_ROWS] for i in range(0, len(rows), _PAGE_ROWS)] or [rows]
+    files = [name if k == 0 else f"{stem}-{k + 1}.html" for k in range(len(chunks))]
+    parts = [(f, k * _PAGE_ROWS + 1, k * _PAGE_ROWS + len(c))
+             for k, (f, c) in enumerate(zip(files, chunks, strict=True))]
+    return [(f, c, {"parts": parts, "at": k, "total": len(rows)})
+            for k, (f, c) in enumerate(zip(files, chunks, strict=True))]
 
 
 def _rules(findings: dict[str, Any] | None) -> list[dict[str, str]]:
@@ -162,10 +186,12 @@ def render_report(project: str, code: CodeModel, data: DataModel,
               "pages": pages, "script": script, "script_hash": script_hash, "links": links,
               "limit": _EVIDENCE_SHOWN, "page_names": {v: k for k, v in links.items()}}
 
-    def page(template: str, name: str, title: str, **values: Any) -> tuple[str, str]:
+    def page(template: str, name: str, title: str, file: str | None = None,
+             **values: Any) -> tuple[str, str]:
+        """``file``: a later part of a long list (``name`` is its first page)."""
         html = environment.get_template(template).render(
             **common, current=name, title=title, **values)
-        return name, html
+        return file or name, html
 
     drawn = [c for c in context_list if c["kind"] != "unplaced"]
     map_views = contextmap.views(drawn, dsm, owned, links) if drawn else []
@@ -187,32 +213,36 @@ def render_report(project: str, code: CodeModel, data: DataModel,
     for context in context_list:
         name = context["name"]
         near = contextmap.neighbourhood(drawn, dsm, owned, links, name)
-        result.append(page(
-            "context.html.j2", links[name], name, c=context,
-            owned=owned.get(name, []),
-            touched=[o for o in ownership if o["owner"] not in (None, name)
-                     and any(t["context"] == name for t in o["touchers"])],
-            outbound=[(b, ev) for a, b, ev in dependencies if a == name],
-            inbound=[(a, ev) for a, b, ev in dependencies if b == name],
-            context_findings=[f for f in items if name in f["contexts"]],
-            splits=split_of, placements=placements.get(name, []),
-            contract=contract_of.get(name), near_dot=near,
-            near=contextmap.draw(near, links) if all(drawings.values()) else None))
+        for file, rows, pager in paged(links[name], placements.get(name, [])):
+            result.append(page(
+                "context.html.j2", links[name], name, file, c=context,
+                owned=owned.get(name, []),
+                touched=[o for o in ownership if o["owner"] not in (None, name)
+                         and any(t["context"] == name for t in o["touchers"])],
+                outbound=[(b, ev) for a, b, ev in dependencies if a == name],
+                inbound=[(a, ev) for a, b, ev in dependencies if b == name],
+                context_findings=[f for f in items if name in f["contexts"]],
+                splits=split_of, placements=rows, pager=pager,
+                contract=contract_of.get(name), near_dot=near,
+                near=(contextmap.draw(near, links) if all(drawings.values()) and not pager["at"]
+                      else None)))
     if findings:
-        result.append(page(
-            "findings.html.j2", "findings.html", "findings", findings=findings,
-            rule_names=sorted({(f["code"], f["name"]) for f in items}),
-            context_names=sorted({c for f in items for c in f["contexts"]})))
+        for file, rows, pager in paged("findings.html", items):
+            result.append(page(
+                "findings.html.j2", "findings.html", "findings", file, findings=findings,
+                rows=rows, pager=pager,
+                rule_names=sorted({(f["code"], f["name"]) for f in items}),
+                context_names=sorted({c for f in items for c in f["contexts"]})))
         result.append(page("rules.html.j2", "rules.html", "rules", rules=_rules(findings)))
     if guide_text:
         result.append(page("method.html.j2", guide.PAGE, "how contexts are proposed",
                            sections=guide.sections(guide_text), source=guide.GUIDE))
     module_context = {m["module"]: m["context"] for m in (contexts or {}).get("modules", [])}
-    result.append(page("tables.html.j2", "tables.html", "tables", tables=_table_rows(data),
-                       owners=owners))
-    result.append(page(
-        "modules.html.j2", "modules.html", "modules", splits=splits,
-        module_context=module_context,
-        modules=[(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports))
-                 for m in code.modules]))
+    for file, rows, pager in paged("tables.html", _table_rows(data)):
+        result.append(page("tables.html.j2", "tables.html", "tables", file, tables=rows,
+                           owners=owners, pager=pager))
+    modules = [(m, sum(i.kind is ImportKind.INTERNAL for i in m.imports)) for m in code.modules]
+    for file, rows, pager in paged("modules.html", modules):
+        result.append(page("modules.html.j2", "modules.html", "modules", file, splits=splits,
+                           module_context=module_context, modules=rows, pager=pager))
     return Report(tuple(result), tuple(notes))
