@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from analyzer.cache import FactCache
-from analyzer.config import Settings, printable_path
+from analyzer.config import Settings
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
 from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
@@ -43,7 +43,7 @@ from analyzer.render.json import (
 from analyzer.render.json import diagnostics as all_diagnostics
 from analyzer.render.outdir import write_unit
 from analyzer.resolve import Resolver, build_model
-from analyzer.text import count
+from analyzer.text import count, printable_path
 
 # What only some commands need is imported where it is used, so that ``seamline check`` (a
 # fresh process in CI, run often) does not pay for clustering, contracts (libcst's node
@@ -148,7 +148,7 @@ class Models:
 def models(settings: Settings, reporter: Reporter | None = None) -> Models:
     stages = _stages(reporter)
     stages.start("discover")
-    found = discover(settings)
+    found = discover(settings.root, settings.exclude, settings.source_roots)
     if not found.files:
         raise UsageError(nothing_to_read(settings, found))
     stages.finish(((len(found.files), "module"),))
@@ -185,7 +185,7 @@ def models(settings: Settings, reporter: Reporter | None = None) -> Models:
 def nothing_to_read(settings: Settings, found: Discovery) -> str:
     """Why a run found no module: where it looked, and what the exclude patterns hid."""
     where = f"no Python modules under {printable_path(str(settings.root))} (looked for *.py files"
-    hidden = excluded_python(settings)
+    hidden = excluded_python(settings.root, settings.exclude)
     if hidden:
         patterns = ", ".join(f"{p} ({n})" for p, n in sorted(hidden.items()))
         where += (f": {count(sum(hidden.values()), 'file')} excluded by the exclude patterns "

@@ -24,7 +24,7 @@ import click
 from analyzer import __version__, api
 from analyzer.api import CONTRACT_FORMATS
 from analyzer.catalogue import SEVERITIES, catalogue, rule
-from analyzer.config import Overrides, load_cluster_settings, load_settings, printable_path
+from analyzer.config import Overrides, load_cluster_settings, load_settings
 from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
 from analyzer.drift.export import TARGETS as EXPORT_TARGETS
@@ -33,7 +33,7 @@ from analyzer.model import Severity
 from analyzer.render.atomic import write_atomic
 from analyzer.render.ci import FORMATS
 from analyzer.render.ci import render as render_check
-from analyzer.text import count
+from analyzer.text import count, printable_path
 
 if TYPE_CHECKING:  # clustering is imported only by the commands that cluster
     from analyzer.cluster import Decomposition

@@ -19,6 +19,7 @@ from analyzer.coupling import DEFAULT_WEIGHTS, SIGNALS, ClusterOptions, Constrai
 from analyzer.errors import ConfigError, UsageError
 from analyzer.packs import Pack, bundled_packs, load_pack
 from analyzer.resources import rules_dir
+from analyzer.text import printable_path
 from analyzer.tomlfile import read_toml
 
 
@@ -45,13 +46,6 @@ class Settings:
     def project(self) -> str:
         """The project's name (its root folder's), as text every output can hold."""
         return printable_path(self.root.name)
-
-
-def printable_path(path: str) -> str:
-    """A path as the file system gave it, as text: bytes that are not UTF-8 (which Python
-    keeps as lone surrogates) shown as ``\\xNN``, so that ``pkg/m\\xff.py`` can be written
-    into JSON, HTML or a terminal."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,12 @@ from __future__ import annotations
 import fnmatch
 import keyword
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from analyzer.config import Settings, printable_path
 from analyzer.model import Diagnostic, Severity, SourceFile
-from analyzer.text import count
+from analyzer.text import count, printable_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +48,13 @@ class _Excluder:
         return next((p for p in self._paths if fnmatch.fnmatchcase(text, p)), None)
 
 
-def excluded_python(settings: Settings) -> dict[str, int]:
+def excluded_python(root: Path, exclude: Sequence[str]) -> dict[str, int]:
     """How many ``.py`` files each exclude pattern hides (none counted twice): to say why a
     run found nothing. Walks what the patterns cut off, so only for that message."""
-    excluder = _Excluder(settings.exclude)
+    excluder = _Excluder(tuple(exclude))
     hidden: dict[str, int] = {}
-    for folder, folders, files in os.walk(settings.root):
-        rel_folder = PurePosixPath(Path(folder).relative_to(settings.root).as_posix())
+    for folder, folders, files in os.walk(root):
+        rel_folder = PurePosixPath(Path(folder).relative_to(root).as_posix())
         kept: list[str] = []
         for name in folders:
             pattern = excluder.pattern(rel_folder / name)
@@ -94,11 +94,10 @@ def _is_django_manage(root: Path, rel: PurePosixPath) -> bool:
     return b"DJANGO_SETTINGS_MODULE" in head or b"django" in head
 
 
-def _walk(settings: Settings) -> tuple[list[PurePosixPath], list[Diagnostic]]:
+def _walk(root: Path, exclude: Sequence[str]) -> tuple[list[PurePosixPath], list[Diagnostic]]:
     """Relative paths of candidate .py files, sorted; links followed only inside the root."""
-    root = settings.root
     root_real = Path(os.path.realpath(root))
-    excluder = _Excluder(settings.exclude)
+    excluder = _Excluder(tuple(exclude))
     found: list[PurePosixPath] = []
     notes: list[Diagnostic] = []
     visited: set[str] = {str(root_real)}
@@ -190,15 +189,16 @@ def _set_aside_undecodable(paths: list[PurePosixPath]
     return kept, notes
 
 
-def _source_roots(settings: Settings, files: list[PurePosixPath]) -> list[PurePosixPath]:
-    if settings.source_roots:
+def _source_roots(root: Path, given: Sequence[str],
+                  files: list[PurePosixPath]) -> list[PurePosixPath]:
+    if given:
         return sorted({PurePosixPath(PurePosixPath(r).as_posix().strip("/") or ".")
-                       for r in settings.source_roots})
+                       for r in given})
     roots = {PurePosixPath(".")}
-    if (settings.root / "src").is_dir() and not (settings.root / "src" / "__init__.py").exists():
+    if (root / "src").is_dir() and not (root / "src" / "__init__.py").exists():
         roots.add(PurePosixPath("src"))
     for rel in files:
-        if rel.name == "manage.py" and _is_django_manage(settings.root, rel):
+        if rel.name == "manage.py" and _is_django_manage(root, rel):
             roots.add(rel.parent)  # a Django project imports its apps from here
     return sorted(roots)
 
@@ -213,10 +213,13 @@ def _root_prefix(root: Path) -> tuple[str, ...]:
     return tuple(reversed(parts))
 
 
-def discover(settings: Settings) -> Discovery:
-    paths, notes = _walk(settings)
-    roots = _source_roots(settings, paths)
-    prefix = _root_prefix(settings.root)
+def discover(root: Path, exclude: Sequence[str], source_roots: Sequence[str] = ()) -> Discovery:
+    """The Python files under ``root`` less those ``exclude`` matches (shell-style patterns of
+    paths), each with the module name Python would import it by; ``source_roots`` are the
+    folders modules are named from (default: found, ``src/`` or a Django project's folder)."""
+    paths, notes = _walk(root, exclude)
+    roots = _source_roots(root, source_roots, paths)
+    prefix = _root_prefix(root)
     files: list[SourceFile] = []
     owner: dict[str, str] = {}
     bad_folders: set[str] = set()

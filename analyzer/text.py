@@ -108,3 +108,10 @@ def article(word: str) -> str:
     else:
         vowel_sound = lowered[:1] in ("a", "e", "i", "o", "u")
     return f"{'an' if vowel_sound else 'a'} {word}"
+
+
+def printable_path(path: str) -> str:
+    """A path as the file system gave it, as text: bytes that are not UTF-8 (which Python
+    keeps as lone surrogates) shown as ``\\xNN``, so that ``pkg/m\\xff.py`` can be written
+    into JSON, HTML or a terminal."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -46,7 +46,9 @@ def _decomposition(root: Path) -> Agreed:
 
 def _modules(root: Path) -> dict[str, Path]:
     """The modules ``seamline check`` reads (its excludes applied), by name."""
-    return {f.module: root / f.path for f in discover(load_settings(root)).files}
+    settings = load_settings(root)
+    return {f.module: root / f.path
+            for f in discover(settings.root, settings.exclude, settings.source_roots).files}
 
 
 def _held(root: Path) -> Iterator[tuple[str, Path, str]]:
