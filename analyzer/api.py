@@ -25,12 +25,13 @@ from analyzer.drift.export import Exported, export
 from analyzer.drift.imports import IMPORT_KINDS, import_edges
 from analyzer.drift.propose import propose_agreed
 from analyzer.errors import ConfigError, UsageError
-from analyzer.extract.runner import Extraction, extract_files
+from analyzer.extract.runner import Extraction, ExtractOptions, extract_files
 from analyzer.findings import Findings, find, silence, silencers
 from analyzer.findings.facts import Finding
 from analyzer.findings.partition import Partition
 from analyzer.graph import HistoryOptions, build_graph, element_resolver
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
+from analyzer.packs import vocabulary
 from analyzer.render.atomic import write_atomic
 from analyzer.render.json import (
     analysis_document,
@@ -156,8 +157,10 @@ def models(settings: Settings, reporter: Reporter | None = None) -> Models:
     stages.start("parse", ((len(found.files), "file"),))
     cache = FactCache(settings.cache_dir)
     try:
+        options = ExtractOptions(settings.generated_marker, settings.include_generated,
+                                 settings.max_file_bytes, vocabulary(settings.packs))
         extraction = extract_files(
-            found.files, settings, cache,
+            found.files, settings.root, options, settings.jobs, cache,
             lambda done, total: stages.reporter.advance("parse", done, total))
     finally:
         cache.close()

@@ -30,11 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.cache import FactCache, content_key
-from analyzer.config import Settings
 from analyzer.extract import EXTRACTOR_VERSION
 from analyzer.extract.source import count_lines
 from analyzer.model import FileFacts, ParseStatus, SourceFile
-from analyzer.packs import vocabulary
 
 _CHUNK_BYTES = 64 * 1024  # small enough that an interrupted run loses little
 _CHUNK_FILES = 64
@@ -46,11 +44,13 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
-class _Options:
-    marker: str
-    include_generated: bool
-    max_bytes: int
-    vocabulary: frozenset[str]
+class ExtractOptions:
+    """What decides the facts read from a file: they are cached under these (``salt``)."""
+
+    marker: str  # a file holding this marker is generated code...
+    include_generated: bool  # ...and read only when this is set
+    max_bytes: int  # a larger file is skipped
+    vocabulary: frozenset[str]  # the rule packs' names of SQL calls, loaders and the like
 
     def salt(self) -> bytes:
         return (f"{EXTRACTOR_VERSION}\0{self.marker}\0{self.include_generated}\0"
@@ -66,7 +66,7 @@ class Extraction:
     crashed: int = 0
 
 
-def _extract_chunk(options: _Options, chunk: list[bytes]) -> list[FileFacts]:
+def _extract_chunk(options: ExtractOptions, chunk: list[bytes]) -> list[FileFacts]:
     from analyzer.extract.code import extract  # libcst: only when a file must be parsed
 
     return [extract(data, marker=options.marker, include_generated=options.include_generated,
@@ -151,7 +151,7 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
-def _isolated(options: _Options, data: bytes) -> FileFacts | None:
+def _isolated(options: ExtractOptions, data: bytes) -> FileFacts | None:
     """Extract one file in a process of its own; None when that process dies."""
     with _pool(1) as single:
         try:
@@ -160,17 +160,17 @@ def _isolated(options: _Options, data: bytes) -> FileFacts | None:
             return None
 
 
-def extract_files(files: Sequence[SourceFile], settings: Settings, cache: FactCache,
-                  progress: Progress | None = None) -> Extraction:
-    options = _Options(settings.generated_marker, settings.include_generated,
-                       settings.max_file_bytes, vocabulary(settings.packs))
+def extract_files(files: Sequence[SourceFile], root: Path, options: ExtractOptions,
+                  jobs: int, cache: FactCache, progress: Progress | None = None) -> Extraction:
+    """The facts of each of ``files`` (paths relative to ``root``), from ``cache`` when it has
+    them, else parsed by up to ``jobs`` worker processes and cached."""
     salt = options.salt()
     result = Extraction(facts={})
     contents: list[bytes] = []
     keys: list[str] = []
     readable: list[int] = []
     for index, source in enumerate(files):
-        path = Path(settings.root, source.path)
+        path = Path(root, source.path)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -200,7 +200,7 @@ def extract_files(files: Sequence[SourceFile], settings: Settings, cache: FactCa
 
         sizes = [len(c) for c in contents]
         chunks = _chunks(missing, sizes)
-        workers = max(1, min(settings.jobs, len(chunks)))
+        workers = max(1, min(jobs, len(chunks)))
         pending: dict[Future[list[FileFacts]], list[int]] = {}
         broken: list[int] = []
         with _pool(workers) as pool:
