@@ -163,7 +163,7 @@ def test_a_context_on_the_map_links_to_its_page_and_its_neighbourhood(
     assert len(set(areas)) >= 50
     target = overview.parent / areas[0]
     page = target.read_text(encoding="utf-8")
-    assert 'alt="The neighbourhood of ' in page
+    assert 'alt="Its neighbourhood: ' in page
     near = re.search(r'<map name="areas-near">(.*?)</map>', page, re.S)
     assert near is not None
     uses = re.search(r"<h3>Uses \((\d+) contexts?\)</h3>", page)
