@@ -1,6 +1,7 @@
 """``seamline check`` runs in CI on every push, a fresh process each time: it must not pay for
-what it never uses. Clustering's scikit-learn and numpy, the report's jinja2 and, once every
-file's facts are cached, libcst are imported only by the commands that need them."""
+what it never uses. Clustering's networkx, igraph, scikit-learn and numpy, the report's
+jinja2 and, once every file's facts are cached, libcst are imported only by the commands that
+need them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from analyzer import api, contracts
 from tests.conftest import REPO, SAMPLES
 
-HEAVY = ("sklearn", "scipy", "numpy", "jinja2", "libcst", "graphviz")
+HEAVY = ("sklearn", "scipy", "numpy", "networkx", "igraph", "jinja2", "libcst", "graphviz")
 
 # Runs the real command in a fresh interpreter, then lists the heavy packages it imported.
 _PROGRAM = """

@@ -12,8 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-import networkx as nx
-
 from analyzer.catalogue import Registered, RuleChoice
 from analyzer.decomposition import Agreed
 from analyzer.drift.imports import import_uses
@@ -27,7 +25,7 @@ from analyzer.drift.rules import (
     UNASSIGNED_MODULE,
     coded,
 )
-from analyzer.findings.cycles import removable
+from analyzer.findings.cycles import cycle_groups, removable
 from analyzer.findings.facts import Evidence, Finding, collect_uses, finding, possessive, short
 from analyzer.model import AccessMode, CodeModel, DataModel
 
@@ -144,10 +142,7 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
             "add it to a context's modules in the decomposition file (a glob such as "
             "`package.*` keeps new modules covered)")))
 
-    graph = nx.DiGraph()
-    graph.add_edges_from(sorted(crossing))
-    for group in sorted(sorted(g) for g in nx.strongly_connected_components(graph)
-                        if len(g) > 1):
+    for group in cycle_groups(crossing):
         edges = sorted(e for e in crossing if e[0] in group and e[1] in group)
         found.append(coded(NEW_CONTEXT_CYCLE, finding(
             f"agreed contexts {', '.join(group)} depend on each other in a cycle: "

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from analyzer.cluster import Decomposition
 from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.decomposition import DEFAULT_IMPORTS, Agreed, AgreedContext
 from analyzer.drift.imports import import_uses
 from analyzer.findings import Ownership
 from analyzer.findings.facts import collect_uses
 from analyzer.model import CodeModel, DataModel
+
+if TYPE_CHECKING:  # the clustering is not loaded by `seamline check`
+    from analyzer.cluster import Decomposition
 
 
 def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decomposition,

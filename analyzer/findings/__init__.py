@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from analyzer.catalogue import RuleChoice, rule, suppressed_codes
-from analyzer.cluster import Decomposition
 from analyzer.coupling import CouplingGraph
 from analyzer.findings.facts import Evidence, Finding, Ownership, Toucher, World
 from analyzer.findings.ownership import decide_owners
 from analyzer.findings.rules import CHECKS, crossings
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
+
+if TYPE_CHECKING:  # the clustering is not loaded by `seamline check`
+    from analyzer.cluster import Decomposition
 
 __all__ = ["Evidence", "Finding", "Findings", "Ownership", "Toucher", "find", "silence",
            "silencers"]

@@ -4,10 +4,9 @@ and SL406 (agreed contexts)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from itertools import combinations
-
-import networkx as nx
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from itertools import combinations, pairwise
 
 from analyzer.text import count
 
@@ -32,9 +31,7 @@ def fewest_cuts(weights: Mapping[Edge, int]) -> list[Edge]:
             if best is not None:
                 return best[1]
     cut_set: set[Edge] = set()
-    while not _acyclic(edges, cut_set):
-        graph = nx.DiGraph([e for e in edges if e not in cut_set])
-        cycle = [(a, b) for a, b in nx.find_cycle(graph)]
+    while (cycle := _a_cycle([e for e in edges if e not in cut_set])) is not None:
         cut_set.add(min(cycle, key=lambda e: (weights[e], e)))
     # a cut taken early may be needless once later ones are in: restore those, heaviest first
     for edge in sorted(cut_set, key=lambda e: (-weights[e], e)):
@@ -44,8 +41,82 @@ def fewest_cuts(weights: Mapping[Edge, int]) -> list[Edge]:
 
 
 def _acyclic(edges: list[Edge], cut: set[Edge]) -> bool:
-    graph = nx.DiGraph([e for e in edges if e not in cut])
-    return bool(nx.is_directed_acyclic_graph(graph))
+    return _a_cycle([e for e in edges if e not in cut]) is None
+
+
+def _a_cycle(edges: Iterable[Edge]) -> list[Edge] | None:
+    """The edges of one cycle (the first a depth-first walk in name order meets), or None."""
+    after: dict[str, list[str]] = defaultdict(list)
+    for a, b in sorted(set(edges)):
+        after[a].append(b)
+    state: dict[str, int] = {}  # 1: on the walk's path, 2: done
+    for start in sorted(after):
+        if start in state:
+            continue
+        path: list[str] = [start]
+        state[start] = 1
+        stack = [iter(after[start])]
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(node) == 1:
+                return list(pairwise([*path[path.index(node):], node]))
+            elif node not in state:
+                state[node] = 1
+                path.append(node)
+                stack.append(iter(after[node]))
+    return None
+
+
+def cycle_groups(edges: Iterable[Edge]) -> list[list[str]]:
+    """The groups of nodes that depend on each other in a cycle (the strongly connected
+    components of more than one node), each sorted, in name order (Tarjan's algorithm)."""
+    after: dict[str, list[str]] = defaultdict(list)
+    nodes: set[str] = set()
+    for a, b in sorted(set(edges)):
+        after[a].append(b)
+        nodes.update((a, b))
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root in sorted(nodes):
+        if root in index:
+            continue
+        work = [(root, iter(after[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(after[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    found.append(sorted(group))
+    return sorted(found)
 
 
 def removable(weights: Mapping[Edge, int], unit: str = "use") -> str:

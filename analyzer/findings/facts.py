@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from analyzer.cluster import Decomposition
 from analyzer.coupling import KERNEL, UNPLACED, CouplingGraph, Node
 from analyzer.model import CodeModel, DataModel, Declaration, ForeignKey, SqlSite, TableAccess
+
+if TYPE_CHECKING:  # the clustering is not loaded by `seamline check`
+    from analyzer.cluster import Decomposition
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from analyzer.cluster import Decomposition
 from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.decomposition import Agreed
+
+if TYPE_CHECKING:  # the clustering is not loaded by `seamline check`
+    from analyzer.cluster import Decomposition
 
 
 @dataclass(frozen=True, slots=True)

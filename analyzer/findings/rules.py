@@ -9,11 +9,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import networkx as nx
-
 from analyzer.catalogue import Registered
 from analyzer.coupling import KERNEL, UNPLACED
-from analyzer.findings.cycles import removable
+from analyzer.findings.cycles import cycle_groups, removable
 from analyzer.findings.facts import Evidence, Finding, World, finding, possessive, short
 from analyzer.model import AccessMode
 from analyzer.text import count
@@ -192,11 +190,8 @@ _HOW_TO_BREAK = ("invert it with an event or a callback interface, move the code
 
 def context_cycle(world: World, owners: Owners, options: Mapping[str, Any]) -> list[Finding]:
     crossing = crossings(world)
-    graph = nx.DiGraph()
-    graph.add_edges_from(sorted(crossing))
     found: list[Finding] = []
-    groups = sorted(sorted(g) for g in nx.strongly_connected_components(graph) if len(g) > 1)
-    for group in groups:
+    for group in cycle_groups(crossing):
         members = set(group)
         edges = sorted((a, b) for a, b in crossing if a in members and b in members)
         strongest = sorted(edges, key=lambda e: (-len(crossing[e]), e))
