@@ -7,7 +7,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.findings.cycles import fewest_cuts, removable
+from analyzer.findings.cycles import _a_cycle, cycle_groups, fewest_cuts, removable
 
 
 def test_a_two_way_cycle_is_cut_at_its_lighter_dependency() -> None:
@@ -57,3 +57,16 @@ def test_beyond_the_exact_search_no_cut_is_needless(weights: dict[tuple[str, str
     for kept in cuts:
         again = nx.DiGraph([e for e in weights if e not in cuts or e == kept])
         assert not nx.is_directed_acyclic_graph(again)
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.sampled_from("abcdefgh")),
+                max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_cycle_groups_are_networkx_s_strongly_connected_components(
+        pairs: list[tuple[str, str]]) -> None:
+    edges = [(a, b) for a, b in pairs if a != b]
+    graph = nx.DiGraph(edges)
+    assert cycle_groups(edges) == sorted(
+        sorted(g) for g in nx.strongly_connected_components(graph) if len(g) > 1)
+    # and the greedy search's cycle finder agrees with networkx on whether there is one
+    assert (_a_cycle(edges) is None) == nx.is_directed_acyclic_graph(graph)
