@@ -9,7 +9,7 @@ new violations fail a build.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from analyzer.catalogue import Registered, RuleChoice
@@ -26,7 +26,15 @@ from analyzer.drift.rules import (
     coded,
 )
 from analyzer.findings.cycles import cycle_groups, removable
-from analyzer.findings.facts import Evidence, Finding, collect_uses, finding, possessive, short
+from analyzer.findings.facts import (
+    Evidence,
+    Finding,
+    Use,
+    collect_uses,
+    finding,
+    possessive,
+    short,
+)
 from analyzer.model import AccessMode, CodeModel, DataModel
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
@@ -40,41 +48,52 @@ class Drift:
     assigned: Mapping[str, str]  # element -> context
 
 
-def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], agreed: Agreed,
-          choice: RuleChoice) -> Drift:
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """Where the agreed decomposition puts each element, and what it says of contexts."""
+
+    agreed: Agreed
+    assigned: Mapping[str, str]  # element -> context
+    unassigned: Mapping[str, str]  # module -> path: modules no pattern matches
+
+    def context_of(self, element: str) -> str | None:
+        return self.assigned.get(element) or self.assigned.get(element.partition(":")[0])
+
+    @property
+    def kernels(self) -> set[str]:
+        return {c.name for c in self.agreed.contexts if c.kernel}
+
+
+def _place(code: CodeModel, agreed: Agreed) -> _Placed:
     modules = {m.name: m for m in code.modules}
     assigned: dict[str, str] = {}
-    elements: list[tuple[str, str]] = []  # (element, module)
-    for module in code.modules:
-        elements.append((module.name, module.name))
-        elements.extend((f"{module.name}:{d.name}", module.name) for d in module.definitions)
     unassigned: dict[str, str] = {}
-    for element, holder in elements:
-        context = agreed.assign(element, holder)
-        if context is None:
-            if element == holder:
-                unassigned[holder] = modules[holder].path
-        else:
-            assigned[element] = context
+    for module in code.modules:
+        elements = [module.name, *(f"{module.name}:{d.name}" for d in module.definitions)]
+        for element in elements:
+            context = agreed.assign(element, module.name)
+            if context is not None:
+                assigned[element] = context
+            elif element == module.name:
+                unassigned[module.name] = modules[module.name].path
+    return _Placed(agreed, assigned, unassigned)
 
-    def module_of(element: str) -> str:
-        return element.partition(":")[0]
 
-    def context_of(element: str) -> str | None:
-        return assigned.get(element) or assigned.get(module_of(element))
+Crossing = dict[tuple[str, str], list[Evidence]]  # (context, used context) -> the uses
 
-    uses = collect_uses(code, data, element_of)
-    imported = import_uses(code, element_of, agreed.imports)
 
-    kernels = {c.name for c in agreed.contexts if c.kernel}
-    found: list[Finding] = []
-    crossing: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+def _dependencies(placed: _Placed, uses: Sequence[Use], imported: Sequence[Use]
+                  ) -> tuple[list[Finding], Crossing, float]:
+    """SL401 forbidden-dependency and SL402 private-module-use; also every use that crosses
+    agreed contexts (for SL406) and the share of domain code's uses that cross (SL407)."""
+    agreed, kernels = placed.agreed, placed.kernels
+    crossing: Crossing = defaultdict(list)
     pairs: dict[tuple[Registered, str, str], list[Evidence]] = defaultdict(list)
     called: set[tuple[Registered, str, str]] = set()  # pairs with a use other than an import
     total = crossed = 0
     for number, use in enumerate([*uses, *imported]):
         counted = number < len(uses)  # coupling counts uses, not the imports behind them
-        a, b = context_of(use.source), context_of(use.target)
+        a, b = placed.context_of(use.source), placed.context_of(use.target)
         if a is None or b is None or a == b:
             if counted and a is not None and a == b and a not in kernels:
                 total += 1
@@ -88,12 +107,13 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
             crossing[(a, b)].append(where)
         allowed = b in kernels or b in agreed.context(a).uses
         key = (PRIVATE_MODULE_USE if allowed else FORBIDDEN_DEPENDENCY, use.source, use.target)
-        if not allowed or not agreed.context(b).is_public(module_of(use.target)):
+        if not allowed or not agreed.context(b).is_public(use.target.partition(":")[0]):
             pairs[key].append(where)
             if not use.kind.startswith("import"):
                 called.add(key)
+    found: list[Finding] = []
     for (broken, source, target), evidence in sorted(pairs.items()):
-        a, b = context_of(source), context_of(target)
+        a, b = placed.context_of(source), placed.context_of(target)
         assert a is not None and b is not None
         verb = "uses" if (broken, source, target) in called else "imports"
         if broken == FORBIDDEN_DEPENDENCY:
@@ -110,22 +130,28 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
                    f"contexts.{b}.public if it is meant to be one")
         found.append(coded(broken, finding(message, f"{source}->{target}", (a, b), evidence,
                                            fix)))
+    return found, crossing, round(crossed / total, 4) if total else 0.0
 
-    owner = agreed.owner_of()
-    access_sites: dict[tuple[Registered, str, str, str], list[Evidence]] = defaultdict(list)
+
+def _tables(placed: _Placed, data: DataModel, element_of: Callable[[str], str]
+            ) -> list[Finding]:
+    """SL403 other-context-table-write and SL404 other-context-table-read."""
+    owner = placed.agreed.owner_of()
+    sites: dict[tuple[Registered, str, str, str], list[Evidence]] = defaultdict(list)
     for access in data.accesses:
         element = element_of(access.atom)
-        context, table_owner = context_of(element), owner.get(access.table)
+        context, table_owner = placed.context_of(element), owner.get(access.table)
         if context is None or table_owner is None or context == table_owner:
             continue
         if access.mode is AccessMode.READ:
             broken, verb = OTHER_CONTEXT_TABLE_READ, "reads"
         else:
             broken, verb = OTHER_CONTEXT_TABLE_WRITE, "writes"
-        access_sites[(broken, element, access.table, verb)].append(Evidence(
+        sites[(broken, element, access.table, verb)].append(Evidence(
             access.path, access.line, f"{short(element)} {verb} it via {access.via}"))
-    for (broken, element, table, verb), evidence in sorted(access_sites.items()):
-        context, table_owner = context_of(element), owner[table]
+    found: list[Finding] = []
+    for (broken, element, table, verb), evidence in sorted(sites.items()):
+        context, table_owner = placed.context_of(element), owner[table]
         assert context is not None
         fix = (f"let {table_owner} do the write through its API or an event it handles"
                if verb == "writes" else
@@ -134,14 +160,22 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
         found.append(coded(broken, finding(
             f"`{short(element)}` ({context}) {verb} `{table}`, which {table_owner} owns",
             f"{element}->{table}", (table_owner, context), evidence, fix, (table,))))
+    return found
 
-    for name, path in sorted(unassigned.items()):
-        found.append(coded(UNASSIGNED_MODULE, finding(
-            f"module `{name}` matches no context of the agreed decomposition",
-            name, (), [Evidence(path, 1, "no context's modules or atoms match it")],
-            "add it to a context's modules in the decomposition file (a glob such as "
-            "`package.*` keeps new modules covered)")))
 
+def _unassigned(placed: _Placed) -> list[Finding]:
+    """SL405 unassigned-module."""
+    return [coded(UNASSIGNED_MODULE, finding(
+        f"module `{name}` matches no context of the agreed decomposition",
+        name, (), [Evidence(path, 1, "no context's modules or atoms match it")],
+        "add it to a context's modules in the decomposition file (a glob such as "
+        "`package.*` keeps new modules covered)"))
+        for name, path in sorted(placed.unassigned.items())]
+
+
+def _cycles(crossing: Crossing) -> list[Finding]:
+    """SL406 new-context-cycle: agreed contexts that use each other in a cycle."""
+    found: list[Finding] = []
     for group in cycle_groups(crossing):
         edges = sorted(e for e in crossing if e[0] in group and e[1] in group)
         found.append(coded(NEW_CONTEXT_CYCLE, finding(
@@ -151,6 +185,20 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
             f"the cycle is {removable({e: len(crossing[e]) for e in edges})}; invert those "
             "dependencies with an event or a callback interface, or move the code that closes "
             "the cycle")))
+    return found
+
+
+def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], agreed: Agreed,
+          choice: RuleChoice) -> Drift:
+    """The SL401-SL406 findings of the code against ``agreed``, at the severities ``choice``
+    gives (SL407, coupling against the baseline, is ``baseline.compare``'s)."""
+    placed = _place(code, agreed)
+    uses = collect_uses(code, data, element_of)
+    imported = import_uses(code, element_of, agreed.imports)
+    found, crossing, coupling = _dependencies(placed, uses, imported)
+    found += _tables(placed, data, element_of)
+    found += _unassigned(placed)
+    found += _cycles(crossing)
 
     levels = dict(choice.severity)
     reads = OTHER_CONTEXT_TABLE_READ.code
@@ -160,4 +208,4 @@ def drift(code: CodeModel, data: DataModel, element_of: Callable[[str], str], ag
         levels[reads] = agreed.reads
     kept = [replace(f, severity=levels[f.code]) for f in found if f.code in levels]
     kept.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
-    return Drift(tuple(kept), round(crossed / total, 4) if total else 0.0, assigned)
+    return Drift(tuple(kept), coupling, placed.assigned)
