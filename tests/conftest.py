@@ -50,3 +50,12 @@ def module(analysis: api.Analysis, name: str) -> Module:
             return item
     names = [m.name for m in analysis.code.modules]
     raise AssertionError(f"no module {name}; have {names}")
+
+
+def two_writers(table: str) -> Tree:
+    """A project whose two pinned contexts, ``x`` and ``y``, both write ``table`` by raw SQL:
+    an SL101 shared table, whatever the table's name (hostile names included)."""
+    write = f"def {{name}}(cur):\n    cur.execute('UPDATE \"{table}\" SET a = 1')\n"
+    return {"shop/__init__.py": "", "shop/a.py": write.format(name="a"),
+            "shop/b.py": write.format(name="b"),
+            "seamline.toml": '[pin]\nx = ["shop.a"]\ny = ["shop.b"]\n'}

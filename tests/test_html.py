@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from analyzer import api
 from analyzer.cli import cli
-from tests.conftest import SAMPLES, Tree, run
+from tests.conftest import SAMPLES, Tree, run, two_writers
 
 HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 
@@ -52,10 +52,7 @@ def f(cur):
 
 def test_hostile_table_names_in_findings_are_escaped(project: Callable[[Tree], Path],
                                                      tmp_path: Path) -> None:
-    write = "def {name}(cur):\n    cur.execute('UPDATE \"<script>alert(6)</script>\" SET a = 1')\n"
-    root = project({"shop/__init__.py": "", "shop/a.py": write.format(name="a"),
-                    "shop/b.py": write.format(name="b"),
-                    "seamline.toml": '[pin]\nx = ["shop.a"]\ny = ["shop.b"]\n'})
+    root = project(two_writers("<script>alert(6)</script>"))
     analysis = run(root)
     [shared] = [f for f in analysis.findings.findings if f.code == "SL101"]
     assert "`<script>alert(6)</script>`" in shared.message

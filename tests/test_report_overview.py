@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analyzer import api
-from tests.conftest import SAMPLES, Tree, run
+from tests.conftest import SAMPLES, Tree, run, two_writers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,10 +52,7 @@ def test_what_blocks_the_split_most_ranks_tables_cycles_and_god_modules(sample: 
 
 def test_hostile_table_names_stay_escaped_among_the_blockers(project: Callable[[Tree], Path],
                                                             tmp_path: Path) -> None:
-    write = "def {name}(cur):\n    cur.execute('UPDATE \"<script>alert(7)</script>\" SET a = 1')\n"
-    root = project({"shop/__init__.py": "", "shop/a.py": write.format(name="a"),
-                    "shop/b.py": write.format(name="b"),
-                    "seamline.toml": '[pin]\nx = ["shop.a"]\ny = ["shop.b"]\n'})
+    root = project(two_writers("<script>alert(7)</script>"))
     written = api.write_analysis(run(root), tmp_path / "out")
     page = written.report.read_text(encoding="utf-8")
     part = page[page.index('id="blockers"'):page.index('id="map"')]
