@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
 # Stands for the part of a string only known at run time (an f-string hole, a % field).
 DYNAMIC = "__seamline_dyn__"
@@ -67,6 +67,134 @@ class SourceFile:
     path: str  # relative to the analysed root, POSIX separators
     module: str  # dotted module name
     is_package: bool  # an __init__.py
+
+
+# --------------------------------------------------------------------------- expressions
+# Small summaries of expressions: the shape that says which table code touches, the rest
+# dropped (``analyzer.extract.exprs`` makes them). Frozen and slotted; read with ``match``.
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A dotted name chain: ``a.b.c``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Str:
+    """A string; its dynamic parts (f-string holes, % and .format fields, non-literal operands
+    of +) are ``DYNAMIC``."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """An integer literal."""
+
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    func: Expr
+    args: tuple[Expr, ...]
+    keywords: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    """An attribute of something that is not a name chain: ``f().attr``."""
+
+    value: Expr
+    attr: str
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """A subscript; ``index`` is the integer written, None for any other index."""
+
+    value: Expr
+    index: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Items:
+    """A list, tuple or set display."""
+
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comp:
+    """A comprehension: its element and what it iterates over."""
+
+    item: Expr
+    iterables: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """Anything else."""
+
+
+Expr: TypeAlias = Name | Str | Const | Call | Attr | Index | Items | Comp | Unknown
+UNKNOWN = Unknown()
+
+# --------------------------------------------------------------------------- flow events
+# What one atom does with data, in source order (``Flow.events``).
+
+# A bound name, or a nested tuple of them for unpacking (None: a target that is not a name).
+Target: TypeAlias = "str | tuple[Target, ...] | None"
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """A function body starts: its parameters, each with the class its annotation names."""
+
+    line: int
+    params: tuple[tuple[str, str | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bind:
+    """Names bound: ``how`` is ``=``, ``for`` or ``+=``; ``text`` a snippet of the value."""
+
+    targets: str | tuple[Target, ...]
+    value: Expr
+    line: int
+    how: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluate:
+    """An expression evaluated (an outermost call), with a short snippet of its code."""
+
+    value: Expr
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """An attribute of local ``name`` assigned."""
+
+    name: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LooseSql:
+    """A SQL-looking string that no recorded call holds."""
+
+    text: str
+    line: int
+
+
+Event: TypeAlias = Start | Bind | Evaluate | Write | LooseSql
 
 
 # --------------------------------------------------------------------------- per-file facts
@@ -160,8 +288,8 @@ class ClassFacts:
     expression summaries (see ``analyzer.extract.exprs``)."""
 
     name: str
-    attrs: tuple[tuple[str, Any, int], ...]  # (name, summary, line)
-    meta: tuple[tuple[str, Any, int], ...] | None  # None: no inner Meta class
+    attrs: tuple[tuple[str, Expr, int], ...]  # (name, summary, line)
+    meta: tuple[tuple[str, Expr, int], ...] | None  # None: no inner Meta class
     meta_bases: tuple[str, ...] = ()
     # annotated names in the class body (dataclass, TypedDict, NamedTuple, pydantic, attrs
     # fields): (name, annotation, default or None, line), as source text
@@ -170,21 +298,13 @@ class ClassFacts:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """What one atom does with data, in source order, as plain JSON-ready events:
-
-    * ``["f", line, [[param, annotation or None], ...]]``: a function body starts;
-    * ``["b", targets, summary, line, how, text]``: names bound (``how`` is ``=``, ``for`` or
-      ``+=``; targets is a name or a nested list of names; text a snippet of the value);
-    * ``["x", summary, line, text]``: an expression evaluated (an outermost call), with a short
-      snippet of its code;
-    * ``["w", name, line, text]``: an attribute of local ``name`` assigned;
-    * ``["q", text, line]``: a SQL-looking string that no recorded call holds.
-
-    Only events that mention a word of the data vocabulary (or SQL) are kept.
+    """What one atom does with data, in source order: ``Start``, ``Bind``, ``Evaluate``,
+    ``Write`` and ``LooseSql`` events. Only events that mention a word of the data vocabulary
+    (or SQL) are kept.
     """
 
     atom: str
-    events: tuple[Any, ...]
+    events: tuple[Event, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,10 +515,14 @@ class DataModel:
 
 # --------------------------------------------------------------------------- codec
 # Per-file facts are cached as JSON: a cache written by someone else (a shared CI cache, a
-# checked-in folder) must never be able to run code, which rules out pickle for it.
+# checked-in folder) must never be able to run code, which rules out pickle for it. This is the
+# one encoder and decoder of that JSON. Expressions and events are written as short tagged lists
+# (``["n", name]``, ``["c", func, [args], [[keyword, value]]]``, ``["b", targets, value, line,
+# how, text]``...). Decoding checks every type and shape: anything else raises ``ValueError`` or
+# ``TypeError``, so the cache treats the entry as a miss.
 
 
-def facts_to_data(facts: FileFacts) -> list[Any]:
+def facts_to_data(facts: FileFacts) -> list[object]:
     return [
         facts.status.value,
         facts.lines,
@@ -421,68 +545,231 @@ def facts_to_data(facts: FileFacts) -> list[Any]:
             for a in facts.uses
         ],
         None if facts.problem is None else list(facts.problem),
-        [[c.name, [list(a) for a in c.attrs],
-          None if c.meta is None else [list(a) for a in c.meta], list(c.meta_bases),
-          [list(f) for f in c.fields]]
+        [[c.name, _assigned(c.attrs), None if c.meta is None else _assigned(c.meta),
+          list(c.meta_bases), [list(f) for f in c.fields]]
          for c in facts.classes],
-        [[f.atom, list(f.events)] for f in facts.flows],
+        [[f.atom, [event_to_data(e) for e in f.events]] for f in facts.flows],
         [list(r) for r in facts.returns],
         [[w.atom, [list(i) for i in w.identifiers], w.doc, list(w.dotted)] for w in facts.words],
         [[line, list(names)] for line, names in facts.suppressions],
     ]
 
 
-def _params(params: tuple[Param, ...]) -> list[list[Any]]:
+def facts_from_data(data: object) -> FileFacts:
+    """Rebuild ``FileFacts``; raises ``ValueError`` or ``TypeError`` on data of another shape."""
+    (status, lines, imports, defs, variables, exports, uses, problem, classes, flows,
+     returns, words, suppressed) = _list(data, 13)
+    return FileFacts(
+        status=ParseStatus(status),
+        lines=_int(lines),
+        imports=tuple(_import(i) for i in _list(imports)),
+        definitions=tuple(_definition(d) for d in _list(defs)),
+        variables=tuple(Variable(_str(n), _int(ln)) for n, ln in _items(variables, 2)),
+        exports=None if exports is None else _strs(exports),
+        uses=tuple(
+            AtomUses(_str(atom), tuple(
+                NameUse(_strs(c), _strs(k), _int(n), _int(ln))
+                for c, k, n, ln in _items(atom_uses, 4)))
+            for atom, atom_uses in _items(uses, 2)
+        ),
+        problem=None if problem is None else _problem(problem),
+        classes=tuple(
+            ClassFacts(_str(name), _unassigned(attrs),
+                       None if meta is None else _unassigned(meta), _strs(bases),
+                       tuple((_str(n), _str(a), _optional_str(d), _int(ln))
+                             for n, a, d, ln in _items(fields, 4)))
+            for name, attrs, meta, bases, fields in _items(classes, 5)
+        ),
+        flows=tuple(Flow(_str(atom), tuple(event_from_data(e) for e in _list(events)))
+                    for atom, events in _items(flows, 2)),
+        returns=tuple((_str(name), _str(annotation)) for name, annotation in _items(returns, 2)),
+        words=tuple(Words(_str(atom), tuple((_str(w), _int(n)) for w, n in _items(ids, 2)),
+                          _str(doc), _strs(dotted))
+                    for atom, ids, doc, dotted in _items(words, 4)),
+        suppressions=tuple((_int(line), _strs(names)) for line, names in _items(suppressed, 2)),
+    )
+
+
+def expr_to_data(expr: Expr) -> list[object]:
+    match expr:
+        case Name(name):
+            return ["n", name]
+        case Str(text):
+            return ["s", text]
+        case Const(value):
+            return ["k", value]
+        case Call(func, args, keywords):
+            return ["c", expr_to_data(func), [expr_to_data(a) for a in args],
+                    [[k, expr_to_data(v)] for k, v in keywords]]
+        case Attr(value, attr):
+            return ["a", expr_to_data(value), attr]
+        case Index(value, index):
+            return ["i", expr_to_data(value), index]
+        case Items(items):
+            return ["l", [expr_to_data(i) for i in items]]
+        case Comp(item, iterables):
+            return ["g", expr_to_data(item), [expr_to_data(i) for i in iterables]]
+        case Unknown():
+            return ["?"]
+
+
+def expr_from_data(data: object) -> Expr:
+    tag, *rest = _list(data)
+    if tag == "n":
+        (name,) = rest
+        return Name(_str(name))
+    if tag == "s":
+        (text,) = rest
+        return Str(_str(text))
+    if tag == "k":
+        (value,) = rest
+        return Const(_int(value))
+    if tag == "c":
+        func, args, keywords = rest
+        return Call(expr_from_data(func), tuple(expr_from_data(a) for a in _list(args)),
+                    tuple((_str(k), expr_from_data(v)) for k, v in _items(keywords, 2)))
+    if tag == "a":
+        value, attr = rest
+        return Attr(expr_from_data(value), _str(attr))
+    if tag == "i":
+        value, index = rest
+        return Index(expr_from_data(value), None if index is None else _int(index))
+    if tag == "l":
+        (items,) = rest
+        return Items(tuple(expr_from_data(i) for i in _list(items)))
+    if tag == "g":
+        item, iterables = rest
+        return Comp(expr_from_data(item), tuple(expr_from_data(i) for i in _list(iterables)))
+    if tag == "?" and not rest:
+        return UNKNOWN
+    raise ValueError(f"not an expression: {tag!r}")
+
+
+def event_to_data(event: Event) -> list[object]:
+    match event:
+        case Start(line, params):
+            return ["f", line, [list(p) for p in params]]
+        case Bind(targets, value, line, how, text):
+            return ["b", _target_to_data(targets), expr_to_data(value), line, how, text]
+        case Evaluate(value, line, text):
+            return ["x", expr_to_data(value), line, text]
+        case Write(name, line, text):
+            return ["w", name, line, text]
+        case LooseSql(text, line):
+            return ["q", text, line]
+
+
+def event_from_data(data: object) -> Event:
+    tag, *rest = _list(data)
+    if tag == "f":
+        line, params = rest
+        return Start(_int(line), tuple((_str(n), _optional_str(a))
+                                       for n, a in _items(params, 2)))
+    if tag == "b":
+        targets, value, line, how, text = rest
+        bound = _target_from_data(targets)
+        if bound is None:
+            raise ValueError("a binding without a target")
+        return Bind(bound, expr_from_data(value), _int(line), _str(how), _str(text))
+    if tag == "x":
+        value, line, text = rest
+        return Evaluate(expr_from_data(value), _int(line), _str(text))
+    if tag == "w":
+        name, line, text = rest
+        return Write(_str(name), _int(line), _str(text))
+    if tag == "q":
+        text, line = rest
+        return LooseSql(_str(text), _int(line))
+    raise ValueError(f"not an event: {tag!r}")
+
+
+def _target_to_data(target: Target) -> object:
+    if isinstance(target, tuple):
+        return [_target_to_data(t) for t in target]
+    return target
+
+
+def _target_from_data(data: object) -> Target:
+    if data is None or isinstance(data, str):
+        return data
+    return tuple(_target_from_data(t) for t in _list(data))
+
+
+def _assigned(assignments: tuple[tuple[str, Expr, int], ...]) -> list[object]:
+    return [[name, expr_to_data(value), line] for name, value, line in assignments]
+
+
+def _unassigned(data: object) -> tuple[tuple[str, Expr, int], ...]:
+    return tuple((_str(name), expr_from_data(value), _int(line))
+                 for name, value, line in _items(data, 3))
+
+
+def _params(params: tuple[Param, ...]) -> list[object]:
     return [[p.name, p.kind, p.annotation, p.default] for p in params]
 
 
-def _unparams(data: Any) -> tuple[Param, ...]:
-    return tuple(Param(str(n), str(k), None if a is None else str(a),
-                       None if d is None else str(d)) for n, k, a, d in data)
+def _unparams(data: object) -> tuple[Param, ...]:
+    return tuple(Param(_str(n), _str(k), _optional_str(a), _optional_str(d))
+                 for n, k, a, d in _items(data, 4))
 
 
-def facts_from_data(data: Any) -> FileFacts:
-    """Rebuild ``FileFacts``; raises ``ValueError``/``TypeError``/``KeyError`` on bad data."""
-    (status, lines, imports, defs, variables, exports, uses, problem, classes, flows,
-     returns, words, suppressed) = data
-    return FileFacts(
-        status=ParseStatus(status),
-        lines=int(lines),
-        imports=tuple(
-            RawImport(int(a), int(b), str(c), d, e, bool(f), bool(g), bool(h))
-            for a, b, c, d, e, f, g, h in imports
-        ),
-        definitions=tuple(
-            Definition(
-                str(name), str(kind), int(line), int(end), tuple(decs), tuple(bases),
-                tuple(Method(str(mn), int(ml), int(me), tuple(md), bool(ma), _unparams(mp),
-                             None if mr is None else str(mr))
-                      for mn, ml, me, md, ma, mp, mr in methods),
-                bool(is_async), _unparams(params), None if returns is None else str(returns),
-            )
-            for name, kind, line, end, decs, bases, methods, is_async, params, returns in defs
-        ),
-        variables=tuple(Variable(str(n), int(ln)) for n, ln in variables),
-        exports=None if exports is None else tuple(str(x) for x in exports),
-        uses=tuple(
-            AtomUses(str(atom), tuple(NameUse(tuple(c), tuple(k), int(n), int(ln))
-                                      for c, k, n, ln in atom_uses))
-            for atom, atom_uses in uses
-        ),
-        problem=None if problem is None else (int(problem[0]), str(problem[1])),
-        classes=tuple(
-            ClassFacts(str(name), tuple((str(n), v, int(ln)) for n, v, ln in attrs),
-                       None if meta is None else tuple((str(n), v, int(ln)) for n, v, ln in meta),
-                       tuple(str(b) for b in bases),
-                       tuple((str(n), str(a), None if d is None else str(d), int(ln))
-                             for n, a, d, ln in fields))
-            for name, attrs, meta, bases, fields in classes
-        ),
-        flows=tuple(Flow(str(atom), tuple(events)) for atom, events in flows),
-        returns=tuple((str(name), str(annotation)) for name, annotation in returns),
-        words=tuple(Words(str(atom), tuple((str(w), int(n)) for w, n in identifiers), str(doc),
-                          tuple(str(d) for d in dotted))
-                    for atom, identifiers, doc, dotted in words),
-        suppressions=tuple((int(line), tuple(str(n) for n in names))
-                           for line, names in suppressed),
+def _import(data: object) -> RawImport:
+    line, level, module, name, alias, conditional, type_checking, in_function = _list(data, 8)
+    return RawImport(_int(line), _int(level), _str(module), _optional_str(name),
+                     _optional_str(alias), _bool(conditional), _bool(type_checking),
+                     _bool(in_function))
+
+
+def _definition(data: object) -> Definition:
+    name, kind, line, end, decorators, bases, methods, is_async, params, returns = _list(data, 10)
+    return Definition(
+        _str(name), _str(kind), _int(line), _int(end), _strs(decorators), _strs(bases),
+        tuple(Method(_str(mn), _int(ml), _int(me), _strs(md), _bool(ma), _unparams(mp),
+                     _optional_str(mr))
+              for mn, ml, me, md, ma, mp, mr in _items(methods, 7)),
+        _bool(is_async), _unparams(params), _optional_str(returns),
     )
+
+
+def _problem(data: object) -> tuple[int, str]:
+    line, message = _list(data, 2)
+    return _int(line), _str(message)
+
+
+def _list(data: object, length: int | None = None) -> list[object]:
+    if not isinstance(data, list):
+        raise TypeError(f"expected a list, not {type(data).__name__}")
+    if length is not None and len(data) != length:
+        raise ValueError(f"expected {length} items, not {len(data)}")
+    return data
+
+
+def _items(data: object, length: int) -> list[list[object]]:
+    """A list of lists of ``length`` items each."""
+    return [_list(item, length) for item in _list(data)]
+
+
+def _str(data: object) -> str:
+    if not isinstance(data, str):
+        raise TypeError(f"expected a string, not {type(data).__name__}")
+    return data
+
+
+def _optional_str(data: object) -> str | None:
+    return None if data is None else _str(data)
+
+
+def _strs(data: object) -> tuple[str, ...]:
+    return tuple(_str(item) for item in _list(data))
+
+
+def _int(data: object) -> int:
+    if not isinstance(data, int) or isinstance(data, bool):
+        raise TypeError(f"expected an integer, not {type(data).__name__}")
+    return data
+
+
+def _bool(data: object) -> bool:
+    if not isinstance(data, bool):
+        raise TypeError(f"expected a boolean, not {type(data).__name__}")
+    return data

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer.extract.code import extract
-from analyzer.model import DYNAMIC, ParseStatus, Severity
+from analyzer.model import DYNAMIC, Call, Evaluate, ParseStatus, Severity, Str
 from tests.conftest import Tree, module, run
 
 GOOD: Tree = {"app/__init__.py": "", "app/good.py": "def fine():\n    return 1\n"}
@@ -145,8 +145,9 @@ def test_a_long_run_of_adjacent_literals_keeps_its_value_and_every_line() -> Non
     after_line = source.splitlines().index("def after():") + 1
     assert [(d.name, d.line) for d in facts.definitions] == [("query", 1), ("after", after_line)]
     [flow] = [f for f in facts.flows if f.atom == "query"]
-    [(_, summary, line, _)] = [event for event in flow.events if event[0] == "x"]
-    assert line == 2
+    [event] = [event for event in flow.events if isinstance(event, Evaluate)]
+    assert event.line == 2
     numbers = "".join(f"{i}, " for i in range(1_500))
-    assert summary[2][0] == ["s", f"SELECT id FROM adjacent WHERE id IN ({numbers}"
-                                  f"{DYNAMIC}, 7,\n8, 0)"]
+    assert isinstance(event.value, Call)
+    assert event.value.args[0] == Str(f"SELECT id FROM adjacent WHERE id IN ({numbers}"
+                                      f"{DYNAMIC}, 7,\n8, 0)")

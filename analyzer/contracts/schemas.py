@@ -16,9 +16,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from analyzer.model import ClassFacts, CodeModel, DataModel, Definition, FileFacts
+from analyzer.model import (
+    Call,
+    ClassFacts,
+    CodeModel,
+    Const,
+    DataModel,
+    Definition,
+    Expr,
+    FileFacts,
+    Items,
+    Name,
+    Str,
+)
 from analyzer.text import singular
 from analyzer.typeschema import REVIEW, Schema, open_schema, schema_of
 
@@ -316,30 +327,29 @@ def _singular_name(name: str) -> str:
     return f"{head}_{singular(tail)}" if head else singular(tail)
 
 
-def _constant(summary: Any) -> Any:
+def _constant(summary: Expr | None) -> object:
     """The value of a constant summary (``"paid"``, ``2``, ``True``); for a Django choice
     (``"paid", "Paid"``) its first part."""
-    if not isinstance(summary, list) or not summary:
-        return _UNKNOWN
-    if summary[0] == "s" and isinstance(summary[1], str):
-        return summary[1]
-    if summary[0] == "k":
-        return summary[1]
-    if summary[0] == "n" and summary[1] in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[summary[1]]
-    if summary[0] == "l" and summary[1]:
-        return _constant(summary[1][0])
+    match summary:
+        case Str(text):
+            return text
+        case Const(value):
+            return value
+        case Name("True" | "False" | "None" as name):
+            return {"True": True, "False": False, "None": None}[name]
+        case Items((first, *_)):
+            return _constant(first)
     return _UNKNOWN
 
 
-def _call(summary: Any) -> tuple[str, list[Any], dict[str, Any]] | None:
-    if isinstance(summary, list) and len(summary) == 4 and summary[0] == "c" \
-            and summary[1][:1] == ["n"]:
-        return last(summary[1][1]), summary[2], dict(summary[3])
+def _call(summary: Expr | None) -> tuple[str, tuple[Expr, ...], dict[str, Expr]] | None:
+    match summary:
+        case Call(Name(name), args, keywords):
+            return last(name), args, dict(keywords)
     return None
 
 
-def _true(summary: Any) -> bool:
+def _true(summary: Expr | None) -> bool:
     return _constant(summary) is True
 
 
@@ -347,7 +357,7 @@ def _nullable(schema: Schema) -> Schema:
     return {"anyOf": [schema, {"type": "null"}]} if schema else schema
 
 
-def _django_field(summary: Any) -> tuple[str, Schema, bool] | None:
+def _django_field(summary: Expr) -> tuple[str, Schema, bool] | None:
     """(property name, ``*`` standing for the field's; schema; required) for a field call."""
     call = _call(summary)
     if call is None:
@@ -376,7 +386,7 @@ def _django_field(summary: Any) -> tuple[str, Schema, bool] | None:
     return key, schema, needed
 
 
-def _sqlalchemy_column(summary: Any) -> tuple[str, Schema, bool] | None:
+def _sqlalchemy_column(summary: Expr) -> tuple[str, Schema, bool] | None:
     call = _call(summary)
     if call is None or call[0] not in ("Column", "mapped_column"):
         return None
@@ -384,10 +394,10 @@ def _sqlalchemy_column(summary: Any) -> tuple[str, Schema, bool] | None:
     schema: Schema = open_schema("the column's type is not written next to it")
     key = "*"
     for arg in args:
-        if isinstance(arg, list) and arg[:1] == ["s"] and isinstance(arg[1], str):
-            key = arg[1]  # Column("name", Integer)
+        if isinstance(arg, Str):
+            key = arg.text  # Column("name", Integer)
             continue
-        type_name = last(arg[1]) if arg[:1] == ["n"] else (_call(arg) or ("",))[0]
+        type_name = last(arg.name) if isinstance(arg, Name) else (_call(arg) or ("",))[0]
         if type_name in _SQLALCHEMY:
             schema = dict(_SQLALCHEMY[type_name])
             break

@@ -10,23 +10,37 @@ no access.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from analyzer.data.schema import Catalogue, ModelInfo, snake_case
 from analyzer.data.sql import looks_like_sql, read_sql
 from analyzer.model import (
     AccessMode,
+    Attr,
+    Bind,
+    Call,
     ClassFacts,
+    Comp,
     Confidence,
     Diagnostic,
+    Evaluate,
+    Event,
+    Expr,
     FileFacts,
+    Index,
+    Items,
     Link,
+    LooseSql,
+    Name,
     Severity,
     SqlSite,
     SqlStatement,
+    Start,
+    Str,
     TableAccess,
+    Target,
+    Write,
 )
 from analyzer.packs import Loader, Pack, QueryFunction, Repository, SqlCall
 from analyzer.resolve import Resolver
@@ -132,7 +146,7 @@ class Interpreter:
     def finish(self) -> None:
         """Module-level SQL constants that no database call used: SQL at low confidence."""
         for atom, (summary, _) in sorted(self.catalogue.index.values.items()):
-            if summary[0] == "s":
+            if isinstance(summary, Str):
                 self.global_value(atom, True)
         for atom, value in sorted(self._globals.items()):
             if value.kind == "string" and value not in self.consumed and value.text:
@@ -196,7 +210,7 @@ class Interpreter:
             for repository, pack in self.rules.repositories:
                 if not index.is_subclass(atom, repository.base):
                     continue
-                attrs: dict[str, Any] = {}
+                attrs: dict[str, tuple[Expr, int]] = {}
                 for owner in reversed([atom, *index.ancestors(atom)]):
                     attrs.update(index.attrs(owner))
                 target = Val("unknown")
@@ -206,8 +220,8 @@ class Interpreter:
                     target = _AtomReader(self, module, "", quiet=True).evaluate(summary)
                 elif repository.table_attribute and repository.table_attribute in attrs:
                     text = attrs[repository.table_attribute][0]
-                    if text[0] == "s":
-                        target = Val("table", tables=(text[1],), writes=(text[1],))
+                    if isinstance(text, Str):
+                        target = Val("table", tables=(text.text,), writes=(text.text,))
                 found = (repository, pack, target)
                 break
         self._repositories[atom] = found
@@ -292,15 +306,19 @@ class _AtomReader:
 
     # ------------------------------------------------------------------ events
 
-    def replay(self, events: Sequence[Any]) -> None:
-        handlers: dict[str, Callable[[list[Any]], None]] = {
-            "f": self._start, "b": self._bind, "x": self._expression, "w": self._write,
-            "q": self._loose_text,
-        }
+    def replay(self, events: Sequence[Event]) -> None:
         for event in events:
-            handler = handlers.get(event[0])
-            if handler is not None:
-                handler(event)
+            match event:
+                case Start():
+                    self._start(event)
+                case Bind():
+                    self._bind(event)
+                case Evaluate():
+                    self._expression(event)
+                case Write():
+                    self._write(event)
+                case LooseSql():
+                    self._loose_text(event)
         self._end_function()
 
     def class_body(self, body: ClassFacts) -> None:
@@ -310,7 +328,7 @@ class _AtomReader:
             self.evaluate(summary)
             self.flush(line, f"{name} = ...")
 
-    def _start(self, event: list[Any]) -> None:
+    def _start(self, event: Start) -> None:
         self._end_function()
         self.locals = {}
         own = self.it.global_value(self.atom, True) if ":" in self.atom else UNKNOWN
@@ -320,7 +338,7 @@ class _AtomReader:
             found = self.it.repository(own.model)
             if found is not None:
                 self.locals["self"] = self._repository_instance(found)
-        for name, annotation in event[2]:
+        for name, annotation in event.params:
             if annotation is not None:
                 value = self._name(annotation)
                 if value.kind == "model":
@@ -329,8 +347,8 @@ class _AtomReader:
                 guess = self.it.global_value(self.it.by_name[name], True)
                 self.locals[name] = replace(instance(guess, True), guessed=True)
 
-    def _bind(self, event: list[Any]) -> None:
-        _, targets, summary, line, how = event[:5]
+    def _bind(self, event: Bind) -> None:
+        targets, summary, line, how = event.targets, event.value, event.line, event.how
         self.line = line
         value = self.evaluate(summary)
         if how == "for":
@@ -346,26 +364,24 @@ class _AtomReader:
             self.bound_strings.append(value)  # module-level ones: Interpreter.finish
         elif value.kind == "string" and not self.class_name:
             self.it.consumed.add(value)
-        self.flush(line, event[5] if len(event) > 5 else "")
+        self.flush(line, event.text)
 
-    def _expression(self, event: list[Any]) -> None:
-        _, summary, line, text = event
-        self.line = line
-        self.evaluate(summary)
-        self.flush(line, text)
+    def _expression(self, event: Evaluate) -> None:
+        self.line = event.line
+        self.evaluate(event.value)
+        self.flush(event.line, event.text)
 
-    def _write(self, event: list[Any]) -> None:
+    def _write(self, event: Write) -> None:
         """``order.status = "paid"`` on an instance of a model whose changes are flushed by a
         session: written where the code hands it to the session (``session.add(order)``), or
         else where it is first changed."""
-        _, name, line, text = event
-        value = self.locals.get(name)
+        value = self.locals.get(event.name)
         if (value is not None and value.kind == "instance"
                 and value.pack is not None and value.pack.attribute_write):
-            self.changed.setdefault(value, (line, text))
+            self.changed.setdefault(value, (event.line, event.text))
 
-    def _loose_text(self, event: list[Any]) -> None:
-        _, text, line = event
+    def _loose_text(self, event: LooseSql) -> None:
+        text, line = event.text, event.line
         self.loose(Val("string", text=text, literal=True, line=line), Confidence.LOW)
         self.flush(line, _evidence(text))
 
@@ -383,11 +399,11 @@ class _AtomReader:
 
     # ------------------------------------------------------------------ values
 
-    def _assign(self, targets: Any, value: Val) -> None:
+    def _assign(self, targets: Target, value: Val) -> None:
         if isinstance(targets, str):
             self.locals[targets] = value
             return
-        if isinstance(targets, list):
+        if isinstance(targets, tuple):
             items: Sequence[Val] = value.items if value.kind == "list" else ()
             if value.kind == "pair":
                 items = (instance(value, True),)
@@ -403,8 +419,8 @@ class _AtomReader:
             return value.items[0]
         return UNKNOWN
 
-    def evaluate(self, summary: Any) -> Val:
-        if self.depth > _MAX_VALUE_DEPTH or not isinstance(summary, list) or not summary:
+    def evaluate(self, summary: Expr) -> Val:
+        if self.depth > _MAX_VALUE_DEPTH:
             return UNKNOWN
         self.depth += 1
         try:
@@ -412,32 +428,31 @@ class _AtomReader:
         finally:
             self.depth -= 1
 
-    def _evaluate(self, summary: list[Any]) -> Val:
-        tag = summary[0]
-        if tag == "n":
-            return self._name(summary[1])
-        if tag == "s":
-            value = Val("string", text=summary[1], literal=True, line=self.line)
-            self.strings.append(value)
-            return value
-        if tag == "c":
-            return self._call(summary)
-        if tag == "a":
-            return self.attributes.get(self.evaluate(summary[1]), summary[2])
-        if tag == "i":
-            base = self.evaluate(summary[1])
-            if base.kind == "pair" and summary[2] == 0:
-                return instance(base, True)
-            if base.kind == "list" and isinstance(summary[2], int) and summary[2] < len(
-                    base.items):
-                return base.items[summary[2]]
-            return self._element(base)
-        if tag == "l":
-            return Val("list", items=tuple(self.evaluate(item) for item in summary[1]))
-        if tag == "g":
-            for iterable in summary[2]:
-                self.evaluate(iterable)
-            return Val("list", items=(self.evaluate(summary[1]),))
+    def _evaluate(self, summary: Expr) -> Val:
+        match summary:
+            case Name(name):
+                return self._name(name)
+            case Str(text):
+                value = Val("string", text=text, literal=True, line=self.line)
+                self.strings.append(value)
+                return value
+            case Call():
+                return self._call(summary)
+            case Attr(of, attr):
+                return self.attributes.get(self.evaluate(of), attr)
+            case Index(of, index):
+                base = self.evaluate(of)
+                if base.kind == "pair" and index == 0:
+                    return instance(base, True)
+                if base.kind == "list" and index is not None and index < len(base.items):
+                    return base.items[index]
+                return self._element(base)
+            case Items(items):
+                return Val("list", items=tuple(self.evaluate(item) for item in items))
+            case Comp(item, iterables):
+                for iterable in iterables:
+                    self.evaluate(iterable)
+                return Val("list", items=(self.evaluate(item),))
         return UNKNOWN
 
     def _name(self, dotted: str) -> Val:
@@ -459,18 +474,18 @@ class _AtomReader:
 
     # ------------------------------------------------------------------ calls
 
-    def _call(self, summary: list[Any]) -> Val:
-        func, raw_args, raw_keywords = summary[1], summary[2], summary[3]
-        args = [self.evaluate(a) for a in raw_args]
-        keywords = {k: self.evaluate(v) for k, v in raw_keywords}
+    def _call(self, summary: Call) -> Val:
+        func = summary.func
+        args = [self.evaluate(a) for a in summary.args]
+        keywords = {k: self.evaluate(v) for k, v in summary.keywords}
         for value in (*args, *keywords.values()):  # handed to other code, which saves it
             self.changed.pop(value, None)
-        if func[0] == "a":
-            return self._method(self.evaluate(func[1]), func[2], args, keywords)
-        if func[0] != "n":
+        if isinstance(func, Attr):
+            return self._method(self.evaluate(func.value), func.attr, args, keywords)
+        if not isinstance(func, Name):
             self.evaluate(func)
             return UNKNOWN
-        parts = func[1].split(".")
+        parts = func.name.split(".")
         if parts[0] in self.locals or (len(parts) > 1 and parts[0] in ("self", "cls")):
             return self._method(self._name(".".join(parts[:-1])), parts[-1], args, keywords)
         qualified, internal, rest = self.it.resolver.qualify(self.module, parts)

@@ -19,18 +19,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from analyzer.model import (
+    Bind,
+    Call,
     ClassFacts,
+    Const,
     Declaration,
     Definition,
     Diagnostic,
+    Expr,
     FileFacts,
     ForeignKey,
+    Items,
     Link,
+    Name,
     Severity,
     SourceFile,
+    Str,
     Table,
 )
 from analyzer.packs import Pack
@@ -81,12 +87,20 @@ class Catalogue:
     diagnostics: list[Diagnostic]
 
 
-def _string(summary: Any) -> str | None:
-    return summary[1] if isinstance(summary, list) and summary[:1] == ["s"] else None
+def _string(summary: Expr | None) -> str | None:
+    return summary.text if isinstance(summary, Str) else None
 
 
-def _truthy(summary: Any) -> bool:
-    return bool(summary in (["n", "True"], ["k", 1]))
+def _truthy(summary: Expr | None) -> bool:
+    return summary in (Name("True"), Const(1))
+
+
+def _called(summary: Expr | None) -> str | None:
+    """The dotted name a call calls: ``models.ForeignKey`` of ``models.ForeignKey(...)``."""
+    match summary:
+        case Call(Name(name)):
+            return name
+    return None
 
 
 def snake_case(name: str) -> str:
@@ -104,7 +118,7 @@ class ClassIndex:
         self.paths = {f.module: f.path for f in files}
         self.definitions: dict[str, Definition] = {}
         self.bodies: dict[str, ClassFacts] = {}
-        self.values: dict[str, tuple[Any, int]] = {}  # module-level "mod:name" -> summary
+        self.values: dict[str, tuple[Expr, int]] = {}  # module-level "mod:name" -> summary
         self.returns: dict[str, str] = {}  # "mod:f" or "mod:Class.m" -> annotated class
         for module, file_facts in facts.items():
             for function, annotation in file_facts.returns:
@@ -118,8 +132,8 @@ class ClassIndex:
                 if flow.atom:
                     continue
                 for event in flow.events:
-                    if event[0] == "b" and isinstance(event[1], str):
-                        self.values[f"{module}:{event[1]}"] = (event[2], event[3])
+                    if isinstance(event, Bind) and isinstance(event.targets, str):
+                        self.values[f"{module}:{event.targets}"] = (event.value, event.line)
         self._bases: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
         self.aliases: dict[str, str] = {}  # module variable -> the class a loader gives it
         self._framework: dict[str, tuple[Pack, bool] | None] = {}
@@ -216,35 +230,35 @@ class ClassIndex:
                 return pack, False
             homes = {base.rsplit(".", 1)[0] + "." for base in pack.model_bases}
             for _, summary, _ in body.attrs:
-                if summary[0] == "c" and summary[1][0] == "n":
-                    called, internal, _ = self.qualify(module, summary[1][1])
+                if (function := _called(summary)) is not None:
+                    called, internal, _ = self.qualify(module, function)
                     if not internal and any(called.startswith(h) for h in homes):
                         return pack, False
         return None
 
     def _factory(self, variable: str) -> tuple[Pack, bool] | None:
         """``Base = declarative_base()`` or ``db = SQLAlchemy()``: a base made by a call."""
-        summary, _ = self.values[variable]
-        if summary[0] != "c" or summary[1][0] != "n":
+        function = _called(self.values[variable][0])
+        if function is None:
             return None
-        called, _, _ = self.qualify(variable.split(":", 1)[0], summary[1][1])
+        called, _, _ = self.qualify(variable.split(":", 1)[0], function)
         for pack in self.packs:
             if called in pack.base_factories:
                 return pack, called.endswith("SQLAlchemy")
         return None
 
-    def attrs(self, atom: str) -> dict[str, tuple[Any, int]]:
+    def attrs(self, atom: str) -> dict[str, tuple[Expr, int]]:
         body = self.bodies.get(atom)
         return {} if body is None else {n: (v, ln) for n, v, ln in body.attrs}
 
 
-def _meta(builder: ClassIndex, atom: str, depth: int = 0) -> dict[str, Any]:
+def _meta(builder: ClassIndex, atom: str, depth: int = 0) -> dict[str, Expr]:
     """A Django model's effective Meta options (``abstract`` is never inherited)."""
     body = builder.bodies.get(atom)
     if depth > _MAX_DEPTH:
         return {}
     if body is not None and body.meta is not None:
-        options: dict[str, Any] = {}
+        options: dict[str, Expr] = {}
         module = atom.split(":", 1)[0]
         for base in body.meta_bases:  # class Meta(AbstractThing.Meta)
             name, internal, rest = builder.qualify(module, base)
@@ -360,7 +374,7 @@ class _Django:
                 stack.extend(self.builder.parent_classes(parent))
         return found
 
-    def resolve_target(self, atom: str, summary: Any) -> str | None:
+    def resolve_target(self, atom: str, summary: Expr) -> str | None:
         """The model a relation field points at: a class, "app.Model", "Model" or "self"."""
         module = atom.split(":", 1)[0]
         text = _string(summary)
@@ -370,11 +384,11 @@ class _Django:
             label, _, name = text.rpartition(".")
             label = label or self.app_label.get(atom, "")
             return self.by_label.get((label.lower(), name.lower()))
-        if isinstance(summary, list) and summary[:1] == ["n"]:
-            if summary[1].endswith("AUTH_USER_MODEL"):
+        if isinstance(summary, Name):
+            if summary.name.endswith("AUTH_USER_MODEL"):
                 label, _, name = _user_model_label(self.builder).rpartition(".")
                 return self.by_label.get((label.lower(), name.lower()))
-            name, internal, rest = self.builder.qualify(module, summary[1])
+            name, internal, rest = self.builder.qualify(module, summary.name)
             if internal and not rest and name in self.models:
                 return name
         return None
@@ -398,18 +412,19 @@ class _Django:
                 for name, (summary, line) in builder.attrs(owner).items():
                     self._field(atom, info, name, summary, line, owner)
 
-    def _field(self, atom: str, info: ModelInfo, name: str, summary: Any, line: int,
+    def _field(self, atom: str, info: ModelInfo, name: str, summary: Expr, line: int,
                owner: str) -> None:
-        if summary[0] != "c" or summary[1][0] != "n":
+        function = _called(summary)
+        if function is None or not isinstance(summary, Call):
             return
-        callee = summary[1][1].rsplit(".", 1)[-1]
-        if callee.endswith("Manager") or summary[1][1].endswith("as_manager"):
+        callee = function.rsplit(".", 1)[-1]
+        if callee.endswith("Manager") or function.endswith("as_manager"):
             info.managers.add(name)
             return
         kind = info.pack.relation_fields.get(callee)
         if kind is None:
             return
-        args, keywords = summary[2], dict(summary[3])
+        args, keywords = summary.args, dict(summary.keywords)
         target_summary = keywords.get("to", args[0] if args else None)
         target = self.resolve_target(atom, target_summary) if target_summary else None
         through: str | None = None
@@ -439,9 +454,10 @@ class _Django:
                     "reverse-" + kind, atom, through, line))
 
 
-def _describe(summary: Any) -> str:
-    if isinstance(summary, list) and summary[:1] in (["s"], ["n"]):
-        return str(summary[1])
+def _describe(summary: Expr) -> str:
+    match summary:
+        case Str(text) | Name(text):
+            return text
     return "an expression"
 
 
@@ -450,9 +466,10 @@ def _sqlalchemy_tables(builder: ClassIndex, models: dict[str, ModelInfo],
     table_vars: dict[str, str] = {}
     table_functions = {name for p in builder.packs for name in p.table_functions}
     for atom, (summary, _) in builder.values.items():
-        if summary[0] == "c" and summary[1][0] == "n" and summary[2]:
-            called, _, _ = builder.qualify(atom.split(":", 1)[0], summary[1][1])
-            name = _string(summary[2][0])
+        function = _called(summary)
+        if function is not None and isinstance(summary, Call) and summary.args:
+            called, _, _ = builder.qualify(atom.split(":", 1)[0], function)
+            name = _string(summary.args[0])
             if called in table_functions and name:
                 table_vars[atom] = name
     for atom in sorted(models):
@@ -464,10 +481,10 @@ def _sqlalchemy_tables(builder: ClassIndex, models: dict[str, ModelInfo],
         table_attr = attrs.get("__table__")
         if own is None and table_attr is not None:
             value = table_attr[0]
-            if value[0] == "c" and value[2]:
-                own = _string(value[2][0])
-            elif value[0] == "n":
-                name, internal, _ = builder.qualify(atom.split(":", 1)[0], value[1])
+            if isinstance(value, Call) and value.args:
+                own = _string(value.args[0])
+            elif isinstance(value, Name):
+                name, internal, _ = builder.qualify(atom.split(":", 1)[0], value.name)
                 own = table_vars.get(name) if internal else None
         abstract = _truthy(attrs.get("__abstract__", (None, 0))[0])
         info.table = None if abstract else own
@@ -500,13 +517,14 @@ def _sqlalchemy_relations(builder: ClassIndex, models: dict[str, ModelInfo],
     info = models[atom]
     module = atom.split(":", 1)[0]
     for name, (summary, line) in builder.attrs(atom).items():
-        if summary[0] != "c" or summary[1][0] != "n" or not summary[2]:
+        function = _called(summary)
+        if function is None or not isinstance(summary, Call) or not summary.args:
             continue
-        if info.pack.relation_fields.get(summary[1][1].rsplit(".", 1)[-1]) != "relationship":
+        if info.pack.relation_fields.get(function.rsplit(".", 1)[-1]) != "relationship":
             continue
-        target_summary = summary[2][0]
+        target_summary = summary.args[0]
         target_name = _string(target_summary) or (
-            target_summary[1] if target_summary[0] == "n" else None)
+            target_summary.name if isinstance(target_summary, Name) else None)
         target: str | None = None
         if target_name:
             qualified, internal, rest = builder.qualify(module, target_name)
@@ -516,35 +534,34 @@ def _sqlalchemy_relations(builder: ClassIndex, models: dict[str, ModelInfo],
                 short = target_name.rsplit(".", 1)[-1]
                 target = next((a for a in sorted(models) if a.endswith(":" + short)
                                and models[a].pack.framework == "sqlalchemy"), None)
-        secondary = dict(summary[3]).get("secondary")
+        secondary = dict(summary.keywords).get("secondary")
         through: str | None = None
         if secondary is not None:
             through = _string(secondary)
-            if through is None and secondary[0] == "n":
-                qualified, internal, _ = builder.qualify(module, secondary[1])
+            if through is None and isinstance(secondary, Name):
+                qualified, internal, _ = builder.qualify(module, secondary.name)
                 through = table_vars.get(qualified) if internal else None
         info.relations[name] = Relation("relationship", target, through, line)
 
 
-def _is_column(summary: Any) -> bool:
-    return (summary[0] == "c" and summary[1][0] == "n"
-            and summary[1][1].rsplit(".", 1)[-1] in {"Column", "mapped_column"})
+def _is_column(summary: Expr) -> bool:
+    function = _called(summary)
+    return function is not None and function.rsplit(".", 1)[-1] in {"Column", "mapped_column"}
 
 
-def _foreign_keys(summary: Any) -> Iterator[str]:
+def _foreign_keys(summary: Expr) -> Iterator[str]:
     """Targets of ``ForeignKey("table.column")`` inside a column or table summary."""
-    if not isinstance(summary, list) or not summary:
-        return
-    if summary[0] == "c":
-        if summary[1][:1] == ["n"] and summary[1][1].rsplit(".", 1)[-1] == "ForeignKey":
-            target = _string(summary[2][0]) if summary[2] else None
-            if target:
-                yield target.rsplit(".", 1)[0] if "." in target else target
-        for item in [*summary[2], *(v for _, v in summary[3])]:
-            yield from _foreign_keys(item)
-    elif summary[0] == "l":
-        for item in summary[1]:
-            yield from _foreign_keys(item)
+    match summary:
+        case Call(func, args, keywords):
+            if isinstance(func, Name) and func.name.rsplit(".", 1)[-1] == "ForeignKey":
+                target = _string(args[0]) if args else None
+                if target:
+                    yield target.rsplit(".", 1)[0] if "." in target else target
+            for item in [*args, *(v for _, v in keywords)]:
+                yield from _foreign_keys(item)
+        case Items(items):
+            for item in items:
+                yield from _foreign_keys(item)
 
 
 def _loaded_models(builder: ClassIndex, by_label: Mapping[tuple[str, str], str]) -> dict[str, str]:
@@ -553,10 +570,11 @@ def _loaded_models(builder: ClassIndex, by_label: Mapping[tuple[str, str], str])
                if loader.kind == "model"}
     found: dict[str, str] = {}
     for variable, (summary, _) in sorted(builder.values.items()):
-        if summary[0] != "c" or summary[1][0] != "n":
+        function = _called(summary)
+        if function is None or not isinstance(summary, Call):
             continue
-        called, _, _ = builder.qualify(variable.split(":", 1)[0], summary[1][1])
-        texts = [_string(arg) for arg in summary[2]]
+        called, _, _ = builder.qualify(variable.split(":", 1)[0], function)
+        texts = [_string(arg) for arg in summary.args]
         if called.replace(":", ".") not in loaders or not texts or None in texts:
             continue
         label, _, name = ".".join(t for t in texts[:2] if t).rpartition(".")
@@ -643,9 +661,11 @@ def _collect(builder: ClassIndex, models: dict[str, ModelInfo],
         module = variable.split(":", 1)[0]
         declarations.setdefault(name, set()).add(Declaration(
             variable, "table", "sqlalchemy", builder.paths.get(module, ""), line))
-        for column in summary[2][1:]:
-            column_name = _string(column[2][0]) if column[0] == "c" and column[2] else None
-            for target in _foreign_keys(column):
+        columns = summary.args[1:] if isinstance(summary, Call) else ()
+        for argument in columns:
+            column_name = (_string(argument.args[0])
+                           if isinstance(argument, Call) and argument.args else None)
+            for target in _foreign_keys(argument):
                 keys.setdefault(name, set()).add(
                     ForeignKey(column_name or "?", target, variable, line))
     return {

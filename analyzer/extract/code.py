@@ -48,17 +48,28 @@ from analyzer.extract.source import (
 from analyzer.extract.source import too_deep as nesting_rejection
 from analyzer.model import (
     AtomUses,
+    Bind,
+    Call,
     ClassFacts,
     Definition,
+    Evaluate,
+    Event,
+    Expr,
     FileFacts,
     Flow,
+    LooseSql,
     Method,
+    Name,
     NameUse,
     Param,
     ParseStatus,
     RawImport,
+    Start,
+    Str,
+    Target,
     Variable,
     Words,
+    Write,
 )
 
 # When the facts extracted here change, bump EXTRACTOR_VERSION (analyzer/extract/__init__.py).
@@ -125,12 +136,14 @@ def _string_list(node: cst.BaseExpression) -> list[str] | None:
     return values
 
 
-def _typed_call(summary: list[Any]) -> bool:
+def _typed_call(summary: Expr) -> bool:
     """``Order(...)``, ``get_order(...)``, ``services.load(...)``: a call of a name the data
     stage can resolve to a model class or to a function whose return annotation names one.
     (Methods of ``self`` and of locals it cannot type are left out: most calls are those.)"""
-    return (summary[0] == "c" and summary[1][0] == "n"
-            and summary[1][1].split(".", 1)[0] not in ("self", "cls"))
+    match summary:
+        case Call(Name(name)):
+            return name.split(".", 1)[0] not in ("self", "cls")
+    return False
 
 
 def _names_a_class(dotted_name: str) -> bool:
@@ -170,7 +183,8 @@ def _signature(params: cst.Parameters) -> tuple[Param, ...]:
     return tuple(found)
 
 
-def _fields(body: cst.BaseSuite, line: Any) -> tuple[tuple[str, str, str | None, int], ...]:
+def _fields(body: cst.BaseSuite, line: Callable[[cst.CSTNode], int]
+            ) -> tuple[tuple[str, str, str | None, int], ...]:
     """``name: annotation [= default]`` statements directly in a class body."""
     if not isinstance(body, cst.IndentedBlock):
         return ()
@@ -186,10 +200,10 @@ def _fields(body: cst.BaseSuite, line: Any) -> tuple[tuple[str, str, str | None,
     return tuple(found)
 
 
-def _typed_params(params: cst.Parameters) -> list[list[Any]]:
+def _typed_params(params: cst.Parameters) -> tuple[tuple[str, str | None], ...]:
     """Parameters with the class their annotation names, or None (``self`` and ``cls`` left
     out): the data stage types them, or guesses a model from the name."""
-    found: list[list[Any]] = []
+    found: list[tuple[str, str | None]] = []
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
         if param.name.value in ("self", "cls"):
             continue
@@ -198,14 +212,14 @@ def _typed_params(params: cst.Parameters) -> list[list[Any]]:
             name = _annotation_name(param.annotation.annotation)
             if name is not None and not _names_a_class(name):
                 name = None
-        found.append([param.name.value, name])
-    return found
+        found.append((param.name.value, name))
+    return tuple(found)
 
 
 def _assignments(body: cst.BaseSuite, summarizer: Summarizer,
-                 line: Any) -> tuple[tuple[str, Any, int], ...]:
+                 line: Callable[[cst.CSTNode], int]) -> tuple[tuple[str, Expr, int], ...]:
     """``name = value`` statements directly in a class body, summarised."""
-    found: list[tuple[str, Any, int]] = []
+    found: list[tuple[str, Expr, int]] = []
     if not isinstance(body, cst.IndentedBlock):
         return ()
     for statement in body.body:
@@ -223,14 +237,14 @@ def _assignments(body: cst.BaseSuite, summarizer: Summarizer,
     return tuple(found)
 
 
-def _pruned(events: list[Any]) -> tuple[Any, ...]:
+def _pruned(events: list[Event]) -> tuple[Event, ...]:
     """Drop function starts that no other event follows: most functions touch no data."""
-    kept: list[Any] = []
+    kept: list[Event] = []
     for event in events:
-        if kept and kept[-1][0] == "f" and event[0] == "f":
+        if kept and isinstance(kept[-1], Start) and isinstance(event, Start):
             kept.pop()
         kept.append(event)
-    if kept and kept[-1][0] == "f":
+    if kept and isinstance(kept[-1], Start):
         kept.pop()
     return tuple(kept)
 
@@ -303,12 +317,12 @@ def _annotation_name(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _binding_targets(target: cst.BaseExpression) -> Any:
-    """A name, or a nested list of them for tuple unpacking; None for anything else."""
+def _binding_targets(target: cst.BaseExpression) -> Target:
+    """A name, or a nested tuple of them for unpacking; None for anything else."""
     if isinstance(target, cst.Name):
         return target.value
     if isinstance(target, (cst.Tuple, cst.List)):
-        return [_binding_targets(e.value) for e in target.elements]
+        return tuple(_binding_targets(e.value) for e in target.elements)
     return None
 
 
@@ -318,7 +332,7 @@ class _FileVisitor(cst.CSTVisitor):
         super().__init__()
         self._summarizer = Summarizer(vocabulary)
         self._source_lines = source_lines
-        self._flows: dict[str, list[Any]] = {}
+        self._flows: dict[str, list[Event]] = {}
         self._quiet = 0
         self._quiet_calls: set[int] = set()
         self.classes: list[ClassFacts] = []
@@ -484,10 +498,10 @@ class _FileVisitor(cst.CSTVisitor):
     def _snippet(self, value: cst.BaseExpression) -> str:
         return self._text_at(self._start_line(value))
 
-    def _event(self, event: list[Any]) -> None:
+    def _event(self, event: Event) -> None:
         self._flows.setdefault(self._atom, []).append(event)
 
-    def _summary(self, node: cst.BaseExpression) -> tuple[list[Any], bool]:
+    def _summary(self, node: cst.BaseExpression) -> tuple[Expr, bool]:
         summarizer = self._summarizer
         summarizer.reset()
         summary = summarizer.summary(node)
@@ -505,15 +519,17 @@ class _FileVisitor(cst.CSTVisitor):
         if targets is None:
             return False
         summary, hit = self._summary(value)
-        module_constant = self._func == 0 and summary[0] == "s"
+        module_constant = self._func == 0 and isinstance(summary, Str)
         if not (hit or module_constant or _typed_call(summary)
-                or (how == "for" and summary[0] == "n") or (how == "+=" and summary[0] == "s")):
+                or (how == "for" and isinstance(summary, Name))
+                or (how == "+=" and isinstance(summary, Str))):
             return False
         snippet = self._snippet(value)
-        if not hit and summary[0] == "c":  # kept only to type the name: the callee is enough
-            summary, snippet = ["c", summary[1], [], []], ""
-        self._event(["b", targets, summary, self._start_line(value) or self._start_line(target),
-                     how, snippet])
+        if not hit and isinstance(summary, Call):
+            # kept only to type the name: the callee is enough
+            summary, snippet = Call(summary.func, (), ()), ""
+        self._event(Bind(targets, summary, self._start_line(value) or self._start_line(target),
+                         how, snippet))
         names = _target_names(target)
         self._typed.update(names)
         self._tracked.update(names)
@@ -529,7 +545,7 @@ class _FileVisitor(cst.CSTVisitor):
         if (self._func and not self._quiet and isinstance(target, cst.Attribute)
                 and isinstance(target.value, cst.Name) and target.value.value in self._typed):
             line = self._start_line(target)
-            self._event(["w", target.value.value, line, self._text_at(line)])
+            self._event(Write(target.value.value, line, self._text_at(line)))
 
     def _loose_sql(self, node: cst.BaseExpression) -> None:
         if self._quiet or self._in_class_body():
@@ -539,7 +555,7 @@ class _FileVisitor(cst.CSTVisitor):
         else:
             text = string_value(node)
         if text is not None and SQLISH.match(text) and (kept := kept_string(text)) is not None:
-            self._event(["q", kept, self._start_line(node)])
+            self._event(LooseSql(kept, self._start_line(node)))
             self._quiet += 1
             self._quiet_calls.add(id(node))
 
@@ -579,7 +595,7 @@ class _FileVisitor(cst.CSTVisitor):
 
     def _class_facts(self, node: cst.ClassDef) -> None:
         attrs = _assignments(node.body, self._summarizer, self._start_line)
-        meta: tuple[tuple[str, Any, int], ...] | None = None
+        meta: tuple[tuple[str, Expr, int], ...] | None = None
         meta_bases: tuple[str, ...] = ()
         for statement in node.body.body:
             if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
@@ -707,7 +723,7 @@ class _FileVisitor(cst.CSTVisitor):
         params = _typed_params(node.params)
         self._typed = {name for name, _ in params}
         self._tracked = {name for name, annotation in params if annotation}
-        self._event(["f", self._line(node.name), params])
+        self._event(Start(self._line(node.name), params))
         self._func += 1
         node.body.visit(self)
         self._func -= 1
@@ -869,7 +885,7 @@ class _FileVisitor(cst.CSTVisitor):
                 isinstance(a.value, cst.Name) and a.value.value in self._tracked
                 for a in node.args)):
             line = self._start_line(node)
-            self._event(["x", summary, line, self._text_at(line)])
+            self._event(Evaluate(summary, line, self._text_at(line)))
             self._quiet += 1
             self._quiet_calls.add(id(node))
 

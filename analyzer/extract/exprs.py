@@ -1,17 +1,12 @@
 """Small, JSON-ready summaries of expressions: what the data-access stage needs to see.
 
-A summary keeps the shape that says which table code touches and drops the rest::
-
-    ["n", "a.b.c"]                  a dotted name chain
-    ["s", "text"]                   a string; dynamic parts (f-string holes, % and .format
-                                    fields, non-literal operands of +) are DYNAMIC
-    ["c", func, [args], [[kw, v]]]  a call
-    ["a", value, "attr"]            an attribute of something that is not a name chain
-    ["i", value, index]             a subscript with an integer index
-    ["l", [items]]                  a list, tuple or set display
-    ["g", item, [iterables]]        a comprehension: its element and what it iterates over
-    ["k", value]                    True, False, None or an integer
-    ["?"]                           anything else
+A summary (``analyzer.model.Expr``) keeps the shape that says which table code touches and
+drops the rest: ``Name`` (a dotted name chain), ``Str`` (a string; dynamic parts such as f-string
+holes, % and .format fields, non-literal operands of + are DYNAMIC), ``Call``, ``Attr`` (an
+attribute of something that is not a name chain), ``Index`` (a subscript, with its integer
+index), ``Items`` (a list, tuple or set display), ``Comp`` (a comprehension: its element and what
+it iterates over), ``Const`` (an integer) and ``Unknown`` (anything else; True, False and None
+are names).
 
 Summaries are cut at a fixed depth, so one odd expression cannot blow up the cache. Strings
 are kept up to a fixed length, except SQL: a longer statement is condensed to that length,
@@ -22,14 +17,24 @@ from __future__ import annotations
 
 import builtins
 import re
-from typing import Any
 
 import libcst as cst
 
 from analyzer.extract.longsql import condense_sql
-from analyzer.model import DYNAMIC
+from analyzer.model import (
+    DYNAMIC,
+    UNKNOWN,
+    Attr,
+    Call,
+    Comp,
+    Const,
+    Expr,
+    Index,
+    Items,
+    Name,
+    Str,
+)
 
-UNKNOWN: list[Any] = ["?"]
 _MAX_DEPTH = 8  # nesting of arguments
 _MAX_CHAIN = 100  # links of one call chain
 _MAX_ITEMS = 12
@@ -163,7 +168,7 @@ class Summarizer:
         elif word in self.weak:
             self.everyday = True
 
-    def summary(self, node: cst.BaseExpression, depth: int = 0, chain: int = 0) -> list[Any]:
+    def summary(self, node: cst.BaseExpression, depth: int = 0, chain: int = 0) -> Expr:
         if depth > _MAX_DEPTH or chain > _MAX_CHAIN:
             return UNKNOWN
         # A chain (``a.b(...).c(...)``) costs no depth; only nesting inside arguments does.
@@ -176,26 +181,26 @@ class Summarizer:
             self._word(name.rsplit(".", 1)[-1])
             if self.chains and any(chain in name for chain in self.chains):
                 self.hit = True  # request.user: the user model
-            return ["n", name]
+            return Name(name)
         if isinstance(node, cst.Call):
             text = string_value(node)
             if text is not None:
                 return self._string(text)
             func = self.summary(node.func, depth, chain + 1)
-            args: list[Any] = []
-            keywords: list[Any] = []
+            args: list[Expr] = []
+            keywords: list[tuple[str, Expr]] = []
             for arg in node.args[:_MAX_ITEMS]:
                 value = self.summary(arg.value, depth + 1)
                 if arg.keyword is not None:
-                    keywords.append([arg.keyword.value, value])
+                    keywords.append((arg.keyword.value, value))
                 elif arg.star:
                     args.append(UNKNOWN)
                 else:
                     args.append(value)
-            return ["c", func, args, keywords]
+            return Call(func, tuple(args), tuple(keywords))
         if isinstance(node, cst.Attribute):
             self._word(node.attr.value)
-            return ["a", self.summary(node.value, depth, chain + 1), node.attr.value]
+            return Attr(self.summary(node.value, depth, chain + 1), node.attr.value)
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
                              cst.BinaryOperation)):
             text = string_value(node)
@@ -206,28 +211,29 @@ class Summarizer:
             if len(node.slice) == 1:
                 index = node.slice[0].slice
                 if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
-                    return ["i", self.summary(node.value, depth + 1), int(index.value.value, 0)]
-            return ["i", self.summary(node.value, depth + 1), None]
+                    return Index(self.summary(node.value, depth + 1), int(index.value.value, 0))
+            return Index(self.summary(node.value, depth + 1), None)
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            return ["l", [self.summary(e.value, depth + 1) for e in node.elements[:_MAX_ITEMS]]]
+            return Items(tuple(self.summary(e.value, depth + 1)
+                               for e in node.elements[:_MAX_ITEMS]))
         if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
             # ``[Line(...) for x in xs]``: a list of what the element is, and what it iterates
-            iterables: list[Any] = []
+            iterables: list[Expr] = []
             current: cst.CompFor | None = node.for_in
             while current is not None and len(iterables) < _MAX_ITEMS:
                 iterables.append(self.summary(current.iter, depth + 1))
                 current = current.inner_for_in
-            return ["g", self.summary(node.elt, depth + 1), iterables]
+            return Comp(self.summary(node.elt, depth + 1), tuple(iterables))
         if isinstance(node, cst.Integer):
-            return ["k", int(node.value, 0)]
+            return Const(int(node.value, 0))
         if isinstance(node, cst.Await):
             return self.summary(node.expression, depth + 1)
         if isinstance(node, cst.BooleanOperation):  # ``a or B.objects.get()``: keep the right
             return self.summary(node.right, depth + 1)
         return UNKNOWN
 
-    def _string(self, text: str) -> list[Any]:
+    def _string(self, text: str) -> Expr:
         if SQLISH.match(text):
             self.hit = True
         kept = kept_string(text)
-        return UNKNOWN if kept is None else ["s", kept]
+        return UNKNOWN if kept is None else Str(kept)
