@@ -143,7 +143,7 @@ class FactCache:
                 for key, data in rows:
                     try:
                         found[key] = facts_from_data(json.loads(data))
-                    except (ValueError, TypeError, KeyError):
+                    except (ValueError, TypeError, KeyError, RecursionError):
                         continue  # a damaged entry is a miss, and is overwritten below
         except sqlite3.Error as exc:
             self._broken(exc)  # the entries not read yet are misses
