@@ -5,6 +5,7 @@ and the naming of contexts. And words in messages: ``count(1, "error")`` -> ``1 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
 _SPLIT = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
@@ -115,3 +116,47 @@ def printable_path(path: str) -> str:
     keeps as lone surrogates) shown as ``\\xNN``, so that ``pkg/m\\xff.py`` can be written
     into JSON, HTML or a terminal."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+# Words of programming, not of a domain. The TF-IDF weighting discounts frequent words anyway;
+# this list removes the ones that are frequent in every code base.
+STOP_WORDS = frozenset("""
+a an and are as at be by for from has have if in into is it its no not of on or the this
+to was were will with all any can do does done get set add new old one two more most
+other own same so than too very via per out up use used uses using make made see also
+only just self cls args kwargs arg kw init super return returns none true false yield
+async await str int float bool dict list tuple bytes object type types len max min sum
+sorted range value values key keys item items data obj objs result results res ret val
+vals tmp temp name names id ids pk attr attrs func fn method class instance default
+defaults option options kwarg param params call callback handler wrapper inner util
+utils helper helpers base abstract mixin meta field fields model models form forms view
+views test tests setting settings config manager managers objects query queryset filter
+exclude first last count exists save delete create update order_by values_list annotate
+aggregate select related prefetch request response context template render redirect url
+urls path http json api error errors exception exceptions raise log logger logging debug
+info warning message string text number index size length start end begin stop time date
+datetime now today null blank max_length verbose help choices related_name on_delete db
+column charfield integerfield foreignkey booleanfield datetimefield textfield
+decimalfield should must may might would could need needs want
+""".split())  # noqa: SIM905 - a word list
+
+FEW_NOUNS = 5  # a domain of fewer nouns than this is no language: every word is kept
+
+
+def domain_nouns(tables: Iterable[tuple[str, Sequence[str]]]) -> frozenset[str]:
+    """The nouns of the domain: the words of its tables' names and of the classes that declare
+    them (``tables`` gives each table's name and its declaring classes)."""
+    found: list[str] = []
+    for name, declaring in tables:
+        found.extend(words(name.replace(".", "_")))
+        for cls in declaring:
+            found.extend(words(cls))
+    return nouns_of(found)
+
+
+def nouns_of(found: Iterable[str]) -> frozenset[str]:
+    """``found``, or nothing when fewer than ``FEW_NOUNS`` of them are more than words of
+    programming: a project with one or two tables has no language to go by. A table's word
+    that is also a word of programming (``range``, ``type``) stays one of its nouns."""
+    kept = frozenset(found)
+    return kept if len(kept - STOP_WORDS) >= FEW_NOUNS else frozenset()

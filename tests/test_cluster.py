@@ -833,9 +833,12 @@ def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
         "zoo:Parrot": Node("zoo:Parrot", "class", "zoo", terms=("parrot",)),
         "util:greatest": Node("util:greatest", "function", "util"),
     } | {h: Node(h, "function", "zoo", terms=("parrot",)) for h in helpers}
-    terms = context_terms({"zoo": ["zoo:Parrot", *helpers], "util": ["util:greatest"]}, nodes)
+    groups = {"zoo": ["zoo:Parrot", *helpers], "util": ["util:greatest"]}
+    nouns = frozenset({"parrot", "feather", "wing", "beak", "claw"})  # the tables' words
+    terms = context_terms(groups, nodes, nouns=nouns)
     assert terms["zoo"][0] == "parrot"  # not "split", though six names say it
     assert terms["util"] == ("greatest",)  # no noun at all: its name is all it has
+    assert context_terms(groups, nodes)["zoo"][0] == "split"  # every name counts without
 
 
 def test_plumbing_of_one_role_that_no_domain_claims_is_one_context(

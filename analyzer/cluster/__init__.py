@@ -42,6 +42,7 @@ from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.
 from analyzer.coupling import UNPLACED as UNPLACED
 from analyzer.coupling import ClusterOptions, CouplingGraph, Node
 from analyzer.errors import ConfigError
+from analyzer.text import nouns_of, words
 
 PROPOSED = frozenset({"domain", "infrastructure"})  # the kinds of the contexts a cut proposes
 _STRONGEST = 3
@@ -380,6 +381,15 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
     return sorted((frozenset(g) for g in working if g), key=min)
 
 
+def _nouns(graph: CouplingGraph) -> frozenset[str]:
+    """The domain's nouns as the vocabulary has them: the words of the tables' names (their
+    nodes' terms) and of the classes that declare them."""
+    declaring = {e.source.rpartition(":")[2] for e in graph.edges
+                 if e.signal == "data" and e.kind == "declares"}
+    found = [t for n in graph.nodes if n.kind == "table" for t in n.terms]
+    return nouns_of([*found, *(w for name in sorted(declaring) for w in words(name))])
+
+
 def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node]) -> str:
     """The framework role (``settings``, ``template-tags``) of code that is at least
     ``INFRASTRUCTURE_SHARE`` plumbing by lines: the role of most of its lines; else ``""``."""
@@ -532,7 +542,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     term_groups = {i: [e for u in groups[i] for e in members.get(u, ())] +
                    [u for u in groups[i] if nodes.get(u) is not None and nodes[u].kind == "table"]
                    for i in order}
-    terms = context_terms(term_groups, nodes)
+    terms = context_terms(term_groups, nodes, nouns=_nouns(graph))
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
     for index, elements in term_groups.items():

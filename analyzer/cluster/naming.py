@@ -22,16 +22,13 @@ Key = TypeVar("Key", bound=Hashable)
 
 
 def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
-                  limit: int = 6) -> dict[Key, tuple[str, ...]]:
-    """For each group (key -> node ids), its distinctive terms, best first."""
+                  limit: int = 6, nouns: frozenset[str] = frozenset()
+                  ) -> dict[Key, tuple[str, ...]]:
+    """For each group (key -> node ids), its distinctive terms, best first. ``nouns``, when
+    given, are the domain's (``text.domain_nouns``, as the vocabulary has them): a
+    definition's name (``greatest``, ``split``) names a context only by its nouns then."""
     bags: dict[Key, dict[str, float]] = {}
     entity_words: dict[Key, set[str]] = {}
-    # where the code has tables, the vocabulary speaks the domain's nouns (graph.vocabulary):
-    # a definition's name (``greatest``, ``split``) names a context only when it is one of them
-    nouns: set[str] = set()
-    if any(node.kind == "table" for node in nodes.values()):
-        for node in nodes.values():
-            nouns.update(node.terms)
     mentions: dict[Key, Counter[str]] = defaultdict(Counter)  # elements using each word
     for key, ids in groups.items():
         bag: dict[str, float] = {}

@@ -27,7 +27,6 @@ from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import (
     Vocabulary,
     atom_document,
-    domain_nouns,
     only,
     table_words,
 )
@@ -41,6 +40,7 @@ from analyzer.model import (
     Module,
 )
 from analyzer.resources import rules_dir
+from analyzer.text import domain_nouns
 
 _MODE_WEIGHT = {"write": 1.0, "ddl": 0.5, "read": 0.5}
 _DECLARES = 2.0

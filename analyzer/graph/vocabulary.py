@@ -16,36 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from analyzer.text import words
+from analyzer.text import STOP_WORDS, words
 
 _NEIGHBOURS = 6  # nearest neighbours linked per atom
 _MIN_SIMILARITY = 0.12
 _TERMS = 8  # strongest terms kept per atom
 _CHUNK = 1024
 _FEW_DOCUMENTS = 40  # rows per block of the similarity product
-_FEW_NOUNS = 5  # a domain of fewer nouns than this is no language: every word is kept
 
-# Words of programming, not of a domain. The TF-IDF weighting discounts frequent words anyway;
-# this list removes the ones that are frequent in every code base.
-STOP_WORDS = frozenset("""
-a an and are as at be by for from has have if in into is it its no not of on or the this
-to was were will with all any can do does done get set add new old one two more most
-other own same so than too very via per out up use used uses using make made see also
-only just self cls args kwargs arg kw init super return returns none true false yield
-async await str int float bool dict list tuple bytes object type types len max min sum
-sorted range value values key keys item items data obj objs result results res ret val
-vals tmp temp name names id ids pk attr attrs func fn method class instance default
-defaults option options kwarg param params call callback handler wrapper inner util
-utils helper helpers base abstract mixin meta field fields model models form forms view
-views test tests setting settings config manager managers objects query queryset filter
-exclude first last count exists save delete create update order_by values_list annotate
-aggregate select related prefetch request response context template render redirect url
-urls path http json api error errors exception exceptions raise log logger logging debug
-info warning message string text number index size length start end begin stop time date
-datetime now today null blank max_length verbose help choices related_name on_delete db
-column charfield integerfield foreignkey booleanfield datetimefield textfield
-decimalfield should must may might would could need needs want
-""".split())  # noqa: SIM905 - a word list
+
 
 
 def document(parts: Iterable[tuple[str, int]]) -> str:
@@ -138,19 +117,6 @@ def table_words(table: str) -> str:
     """The words of a table's name, every one: a table names the domain's entities, so even a
     word too common for the vectoriser (``range``, ``index``) is one of the domain's nouns."""
     return " ".join(words(table.replace(".", "_")))
-
-
-def domain_nouns(tables: Iterable[tuple[str, Sequence[str]]]) -> frozenset[str]:
-    """The nouns of the domain: the words of its tables' names and of the classes that declare
-    them (``tables`` gives each table's name and its declaring classes). Empty when there are
-    fewer than ``_FEW_NOUNS``: a project with one or two tables has no language to go by."""
-    found: set[str] = set()
-    for name, declaring in tables:
-        found.update(words(name.replace(".", "_")))
-        for cls in declaring:
-            found.update(words(cls))
-    found -= STOP_WORDS
-    return frozenset(found) if len(found) >= _FEW_NOUNS else frozenset()
 
 
 def only(document: str, nouns: frozenset[str]) -> str:
