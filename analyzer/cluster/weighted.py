@@ -47,11 +47,9 @@ def unit_of(node: Node, granularity: str) -> str:
 
 
 def mix(graph: CouplingGraph, options: ClusterOptions,
-        merged: Mapping[str, str] | None = None, removed: frozenset[str] = frozenset()
-        ) -> Weighted:
-    """``merged`` maps a unit to the unit it is contracted into (pins, keep-together);
-    ``removed`` units are left out (the shared kernel): ``mix(...).without(removed)`` gives
-    the same graph without mixing the signals again."""
+        merged: Mapping[str, str] | None = None) -> Weighted:
+    """``merged`` maps a unit to the unit it is contracted into (pins, keep-together); the
+    result's ``without(units)`` leaves units out (the shared kernel) without mixing again."""
     merged = merged or {}
     nodes = graph.node_map()
     result = Weighted(nx.Graph(), nodes=nodes)
@@ -86,7 +84,7 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
                                 for (a, b), signals in result.by_signal.items())
     for members in result.members.values():
         members.sort()
-    return result.without(removed) if removed else result
+    return result
 
 
 def signals_between(weighted: Weighted, a: str, b: str) -> dict[str, float]:
