@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
@@ -95,3 +98,70 @@ def f(cur):
     dom, _ = browse(written.report.parent / "tables.html", tmp_path / "profile", "--dump-dom")
     assert "&lt;img src=x onerror=document.title=1&gt;" in dom
     assert "<title>seamline: proj · tables</title>" in dom  # no handler ran to change it
+
+
+def _shown(dom: str) -> list[str]:
+    """The rows of a findings page that its filters leave shown."""
+    return [row for row in re.findall(r"<tr data-severity=[^>]*>.*?</tr>", dom, re.S)
+            if " hidden" not in row[:row.index(">")]]
+
+
+def _attribute(row: str, name: str) -> str:
+    found = re.search(rf'{name}="([^"]*)"', row)
+    assert found is not None, row
+    return html.unescape(found.group(1))
+
+
+def _row_contexts(row: str) -> list[str]:
+    contexts: list[str] = json.loads(_attribute(row, "data-contexts"))
+    return contexts
+
+
+def _matches(row: str, want: dict[str, str]) -> bool:
+    """What report.js does to a row, in Python, for a static check of every link."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", row)).lower()
+    return (want.get("rule", "") in ("", _attribute(row, "data-rule"))
+            and want.get("context", "") in ("", *_row_contexts(row))
+            and want.get("q", "").lower() in text)
+
+
+def test_links_to_filtered_findings_open_the_page_that_holds_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings cut into pages of 4 (the sample's 15 findings on 4 pages): a context page's
+    "These findings" link and every blocker's "evidence" link open the page that holds a
+    finding its filter shows, and each page offers only the rules and contexts it lists."""
+    monkeypatch.setattr("analyzer.render.html._PAGE_ROWS", 4)
+    written = api.write_analysis(run(SAMPLES / "tradepost",
+                                     config_file=SAMPLES / "tradepost" / "agreed.toml"),
+                                 tmp_path / "out")
+    folder = written.report.parent
+    pages = {p.name: p.read_text(encoding="utf-8") for p in written.files if p.suffix == ".html"}
+    parts = sorted(n for n in pages if re.fullmatch(r"findings(-\d+)?\.html", n))
+    assert len(parts) == 4
+    for name in parts:
+        page = pages[name]
+        rows = re.findall(r"<tr data-severity=[^>]*>.*?</tr>", page, re.S)
+        form = page[page.index('<form id="filters"'):page.index("</form>")]
+        rules = form[form.index('name="rule"'):form.index('name="context"')]
+        contexts = form[form.index('name="context"'):form.index('name="q"')]
+        assert set(re.findall(r'<option value="([^"]+)">', rules)) == {
+            _attribute(r, "data-rule") for r in rows}, name
+        assert set(re.findall(r'<option value="([^"]+)">', contexts)) == {
+            c for r in rows for c in _row_contexts(r)}, name
+    links = [(href, dict(parse_qsl(html.unescape(query))))
+             for name, page in sorted(pages.items()) if name.startswith(("context-", "index"))
+             for href, query in re.findall(r'href="(findings(?:-\d+)?\.html)#([^"]+)"', page)]
+    assert len(links) >= 8
+    for href, want in links:  # each lands where its filter shows at least one finding
+        rows = re.findall(r"<tr data-severity=[^>]*>.*?</tr>", pages[href], re.S)
+        assert any(_matches(r, want) for r in rows), (href, want)
+    later = [(href, want) for href, want in links if href != "findings.html"]
+    by_context = next((h, w) for h, w in later if list(w) == ["context"])
+    by_text = next((h, w) for h, w in later if "q" in w)
+    for href, want in (by_context, by_text):  # and chromium agrees
+        dom, console = browse(f"{(folder / href).as_uri()}#{urlencode(want)}",
+                              tmp_path / "profile", "--dump-dom")
+        assert console == []
+        shown = _shown(dom)
+        assert shown and all(_matches(r, want) for r in shown), (href, want)
+        assert re.search(rf'id="shown">{len(shown)}<', dom)

@@ -53,6 +53,8 @@ _ONE_PLURAL = re.compile(r"(?<![\d.,])\b1 ([a-z]+s)\b")
 # "a " before a vowel; these words start with a vowel letter but not a vowel sound
 _AN_A = re.compile(r"\ba ([AEIOUaeiou][\w-]*)")
 _CONSONANT_SOUND = re.compile(r"(?i)(?:u[bcdfgklmnprstvz][aeiou]|one\b|once\b|eu)")
+# "2 error(s)", "1 match(es)": a count that did not make up its mind (code such as f(s) is fine)
+_EITHER = re.compile(r"(?<![\w.,])\d[\d,]* (?:[a-z]+ )?[a-z]+\((?:s|es|ies)\)")
 
 
 _BLOCK_TAG = re.compile(r"</?(?:td|th|tr|table|li|ul|ol|p|div|h\d|br|dt|dd|dl|summary|details|span"
@@ -64,12 +66,15 @@ def _bad_grammar(text: str) -> list[str]:
              if m.group(1) not in _SINGULAR_IN_S]
     found += [m.group(0) for m in _AN_A.finditer(text)
               if not _CONSONANT_SOUND.match(m.group(1))]
+    found += _EITHER.findall(text)
     return found
 
 
 def test_the_grammar_check_itself_finds_what_it_must_and_nothing_else() -> None:
     assert _bad_grammar("1 errors, 2 warnings; create a AutoActivate; 1 writes") == [
         "1 errors", "1 writes", "a AutoActivate"]
+    assert _bad_grammar("0 error(s), 2 match(es), 1,200 table access(es); f(s) calls g(es)") == [
+        "0 error(s)", "2 match(es)", "1,200 table access(es)"]
     assert _bad_grammar("1 error, 11 errors, 2,001 files, 0.1 s, 1 class, 1 access, a user, "
                         "a unique name, a one-off, a Product, an Order, a_b") == []
 

@@ -3,9 +3,12 @@ their meaning from docs/clustering.md, and what blocks the split most."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,9 +19,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_analysis() -> api.Analysis:
+    return run(SAMPLES / "tradepost")
+
+
+@pytest.fixture(scope="module")
+def sample(sample_analysis: api.Analysis, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    return api.write_analysis(run(SAMPLES / "tradepost"), out).report.parent
+    return api.write_analysis(sample_analysis, out).report.parent
 
 
 def test_every_metric_card_says_what_it_measures_and_which_way_is_better(sample: Path) -> None:
@@ -107,3 +115,74 @@ def test_no_page_grows_with_a_long_list(project: Callable[[Tree], Path], tmp_pat
     assert continued
     assert re.search('class="pager">Members 1\u20131,000 of', written.report.parent.joinpath(
         re.sub(r"-\d+\.html$", ".html", continued[0].name)).read_text(encoding="utf-8"))
+
+
+def test_the_map_cuts_the_dependency_sl201_cuts(project: Callable[[Tree], Path],
+                                                tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """x → y: 3 uses that read alike (``m:f uses n:g`` from three top-level packages), y → x:
+    2 uses. SL201 weighs each dependency by its uses and cuts y → x; so must the map (counting
+    distinct texts, 1 and 2, it would cut x → y)."""
+    caller = "from other.n import g\n\n\ndef f():\n    return g()\n"
+    tree: Tree = {f"{p}/{name}": text for p in ("one", "two", "three")
+                  for name, text in (("__init__.py", ""), ("m.py", caller))}
+    root = project(tree | {
+        "other/__init__.py": "",
+        "other/n.py": "from one.m import f as f1\nfrom two.m import f as f2\n\n\n"
+                      "def g():\n    return 1\n\n\ndef h():\n    return f1()\n\n\n"
+                      "def k():\n    return f2()\n",
+        "seamline.toml": '[pin]\nx = ["one.m", "two.m", "three.m"]\ny = ["other.n"]\n'})
+    monkeypatch.setattr("analyzer.render.contextmap.draw", lambda dot, links: None)  # DOT text
+    written = api.write_analysis(run(root), tmp_path / "out")
+    document = json.loads((written.report.parent / "analysis.json").read_text(encoding="utf-8"))
+    [cycle] = [f for f in document["findings"]["items"] if f["code"] == "SL201"]
+    assert "removable by 1 dependency: y → x (2 uses)" in cycle["remediation"]
+    page = html.unescape(written.report.read_text(encoding="utf-8"))
+    view = page[page.index('id="map-cycles-view"'):page.index('id="dsm"')]
+    names = dict(re.findall(r'(c\d+) \[label="([a-z]+)\n', view))
+    edges = {(names[a], names[b]): label.strip('"')
+             for a, b, label in re.findall(r'(c\d+) -> (c\d+) \[label=("[^"]+"|\S+)', view)}
+    assert edges == {("x", "y"): "3", ("y", "x"): "cut 2"}
+    near = [html.unescape(p.read_text(encoding="utf-8")) for p in written.files
+            if p.name.startswith("context-")]
+    assert len(near) == 2 and all('label="cut 2"' in p and "label=3 " in p for p in near)
+
+
+def test_the_cycle_cut_is_computed_once_for_every_view_and_page(
+        sample_analysis: api.Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.render import contextmap
+
+    calls: list[int] = []
+    real = contextmap.cycle_edges
+
+    def counted(dsm: Any) -> Any:
+        calls.append(len(dsm))
+        return real(dsm)
+
+    monkeypatch.setattr(contextmap, "cycle_edges", counted)
+    written = api.write_analysis(sample_analysis, tmp_path / "out")
+    assert len([p for p in written.files if p.name.startswith("context-")]) > 2
+    assert len(calls) == 1
+
+
+def test_a_god_module_is_credited_only_with_its_own_uses(project: Callable[[Tree], Path],
+                                                          tmp_path: Path) -> None:
+    """Two apps with a ``views`` module each: messages name both ``views:...``; only the uses
+    from or into ``orders.views`` count for it."""
+    root = project({
+        "orders/__init__.py": "",
+        "orders/views.py": "from catalog.views import listing\n\n\n"
+                           "def checkout():\n    return listing()\n\n\n"
+                           "def refund():\n    return 2\n",
+        "catalog/__init__.py": "",
+        "catalog/views.py": "def listing():\n    return 1\n\n\ndef detail():\n    return 3\n",
+        "catalog/admin.py": "from catalog.views import detail\n\n\n"
+                            "def edit():\n    return detail()\n",
+        "seamline.toml": "[findings.options.SL301]\nmin-contexts = 2\n\n[pin]\n"
+                         'sales = ["orders.views:checkout"]\nmoney = ["orders.views:refund"]\n'
+                         'shelf = ["catalog.views"]\nback = ["catalog.admin"]\n'})
+    written = api.write_analysis(run(root), tmp_path / "out")
+    page = written.report.read_text(encoding="utf-8")
+    part = page[page.index('id="blockers"'):page.index('id="map"')]
+    assert "of the 2 cross-context uses" in part  # sales → shelf and back → shelf
+    assert re.search(r'<code>orders\.views</code></b> <span class="muted">1 use \(50%\)', part)

@@ -34,8 +34,9 @@ class Findings:
     ownership: tuple[Ownership, ...]
     suppressed: int  # findings an inline comment silenced
     diagnostics: tuple[Diagnostic, ...]  # inline comments naming no known rule
-    # (from context, to context, every use that crosses) for the report's map and pages
-    dependencies: tuple[tuple[str, str, tuple[Evidence, ...]], ...] = ()
+    # (from context, to context, every use that crosses as (source element, target element,
+    # where)) for the report's map and pages; SL201 weighs each pair by its number of uses
+    dependencies: tuple[tuple[str, str, tuple[tuple[str, str, Evidence], ...]], ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -58,7 +59,7 @@ def find(code: CodeModel, data: DataModel, decomposition: Decomposition, graph: 
     silenced, notes = silencers(suppressions)
     kept = silence(found, silenced)
     kept.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
-    dependencies = tuple((a, b, tuple(sorted(e for _, _, e in uses)))
+    dependencies = tuple((a, b, tuple(sorted(uses, key=lambda u: (u[2], u[0], u[1]))))
                          for (a, b), uses in sorted(crossings(world).items()))
     return Findings(tuple(kept), ownership, len(found) - len(kept), tuple(notes),
                     dependencies)

@@ -19,9 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
-from analyzer.findings.cycles import fewest_cuts
+from analyzer.findings.cycles import cycle_groups, fewest_cuts
 from analyzer.text import count
 
 Edge = tuple[str, str]
@@ -104,27 +102,40 @@ def strongest(dsm: Mapping[Edge, int], names: Sequence[str]) -> dict[Edge, int]:
     return chosen
 
 
-def cycle_edges(dsm: Mapping[Edge, int]) -> tuple[dict[Edge, int], frozenset[Edge], int]:
-    """The dependencies inside cycles of contexts, the fewest to cut to break them all, and how
-    many cycle groups there are."""
-    graph = nx.DiGraph()
-    graph.add_edges_from(sorted(dsm))
+@dataclass(frozen=True, slots=True)
+class Cycles:
+    """The dependencies inside cycles of contexts and the fewest to cut to break them all, as
+    SL201 proposes them (the same groups, weights and ``fewest_cuts``)."""
+
+    inside: Mapping[Edge, int]
+    cut: frozenset[Edge]
+    groups: int
+
+
+def cycle_edges(dsm: Mapping[Edge, int]) -> Cycles:
+    """``dsm``: each dependency's number of uses, the weight SL201 gives it."""
     inside: dict[Edge, int] = {}
     cut: set[Edge] = set()
-    groups = [g for g in nx.strongly_connected_components(graph) if len(g) > 1]
+    groups = cycle_groups(e for e in dsm if e[0] != e[1])
     for group in groups:
-        mine = {e: n for e, n in dsm.items() if e[0] in group and e[1] in group}
+        members = set(group)
+        mine = {e: n for e, n in dsm.items() if e[0] in members and e[1] in members
+                and e[0] != e[1]}
         inside.update(mine)
         cut.update(fewest_cuts(mine))
-    return inside, frozenset(cut), len(groups)
+    return Cycles(inside, frozenset(cut), len(groups))
 
 
 def views(contexts: Sequence[dict[str, Any]], dsm: Mapping[Edge, int],
-          owned: Mapping[str, Sequence[Any]], links: Mapping[str, str]) -> list[View]:
+          owned: Mapping[str, Sequence[Any]], links: Mapping[str, str],
+          cycles: Cycles) -> list[View]:
+    """``cycles``: ``cycle_edges(dsm)``, computed once for these views and every
+    neighbourhood."""
     names = [c["name"] for c in contexts]
     known = {e: n for e, n in dsm.items() if e[0] in names and e[1] in names and e[0] != e[1]}
     top = strongest(known, names)
-    inside, cut, groups = cycle_edges(known)
+    inside = {e: n for e, n in cycles.inside.items() if e in known}
+    cut, groups = cycles.cut & frozenset(inside), cycles.groups
 
     def left_out(edges: Mapping[Edge, int]) -> tuple[str, ...]:
         on = {n for e in edges for n in e}
@@ -135,7 +146,7 @@ def views(contexts: Sequence[dict[str, Any]], dsm: Mapping[Edge, int],
         f"Each context's strongest use of another context and the strongest use of it: "
         f"{count(len(top), 'dependency', 'dependencies')} of the {len(known)}; the matrix below "
         "has them all. An arrow A → B means code of A uses code of B; its number counts the "
-        "distinct uses, and thicker is more.",
+        "uses, and thicker is more.",
         _graph(contexts, top, owned, links), len(names) - len(left_out(top)), len(top),
         left_out(top))]
     if inside:
@@ -153,13 +164,12 @@ def views(contexts: Sequence[dict[str, Any]], dsm: Mapping[Edge, int],
 
 def neighbourhood(contexts: Sequence[dict[str, Any]], dsm: Mapping[Edge, int],
                   owned: Mapping[str, Sequence[Any]], links: Mapping[str, str],
-                  name: str) -> str:
+                  name: str, cycles: Cycles) -> str:
     """DOT for one context, the contexts it uses and those that use it; the dependencies of a
-    cycle through it in red."""
+    cycle through it in red (``cycles``: ``cycle_edges(dsm)``, computed once)."""
     near = {e: n for e, n in dsm.items() if name in e and e[0] != e[1]}
-    _, cut, _ = cycle_edges(dsm)
     both = frozenset(e for e in near if (e[1], e[0]) in near)
-    return _graph(contexts, near, owned, links, cut & frozenset(near), name, both)
+    return _graph(contexts, near, owned, links, cycles.cut & frozenset(near), name, both)
 
 
 def draw(dot: str, links: Mapping[str, str]) -> Drawing | None:

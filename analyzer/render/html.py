@@ -10,6 +10,10 @@ loading nothing remote.
 * ``findings.html`` (filterable), ``tables.html``, ``modules.html``, ``rules.html``, and
   ``method.html`` (docs/clustering.md, which the metric cards link to).
 
+A long list is cut into pages (``findings.html``, ``findings-2.html``...). The findings page's
+filters work on the page they are on, so each page offers only the rules and contexts it
+lists, and every link to filtered findings opens the page that holds the first of them.
+
 Everything taken from the analysed code reaches a page only through Jinja2's autoescaping (the
 map is an SVG *image*, whose scripts never run). The one script is ours, allowed by its hash in
 the Content-Security-Policy; every page reads fine without it.
@@ -139,11 +143,12 @@ def _script() -> tuple[str, str]:
 def render_report(project: str, code: CodeModel, data: DataModel,
                   contexts: dict[str, Any] | None = None,
                   findings: dict[str, Any] | None = None,
-                  dependencies: Sequence[tuple[str, str, Sequence[Any]]] = (),
+                  dependencies: Sequence[tuple[str, str, Sequence[tuple[str, str, Any]]]] = (),
                   notes_of_run: Sequence[Diagnostic] | None = None,
                   contracts: dict[str, Any] | None = None) -> Report:
     """``notes_of_run``: every diagnostic of the run (default: the code and data models');
-    ``contracts``: as ``contracts_document`` made it."""
+    ``contracts``: as ``contracts_document`` made it; ``dependencies``: (from context, to
+    context, every use that crosses as (source element, target element, ``Evidence``))."""
     environment = _environment()
     script, script_hash = _script()
     counts = summary(code, data)
@@ -161,11 +166,18 @@ def render_report(project: str, code: CodeModel, data: DataModel,
         if item["owner"] is not None:
             owned[item["owner"]].append(item)
     items = (findings or {}).get("items", [])
+    finding_parts = paged("findings.html", items)
+    finding_files = [file for file, _, _ in finding_parts]
     finding_counts: dict[str, int] = defaultdict(int)
-    for item in items:
+    findings_of: dict[str, str] = {}  # context -> the findings page with its first finding
+    for at, item in enumerate(items):
         for name in item["contexts"]:
             finding_counts[name] += 1
-    dsm = {(a, b): len({e.what for e in evidence}) for a, b, evidence in dependencies}
+            findings_of.setdefault(name, finding_files[at // _PAGE_ROWS])
+    evidence = [(a, b, [e for _, _, e in uses]) for a, b, uses in dependencies]
+    # each dependency weighs its number of uses, as SL201 weighs it: the map cuts what it cuts
+    dsm = {(a, b): len(uses) for a, b, uses in dependencies}
+    cycles = contextmap.cycle_edges(dsm)
     domain = [c["name"] for c in context_list if c["kind"] == "domain"]
     placements: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for placement in (contexts or {}).get("placements", []):
@@ -194,17 +206,20 @@ def render_report(project: str, code: CodeModel, data: DataModel,
         return file or name, html
 
     drawn = [c for c in context_list if c["kind"] != "unplaced"]
-    map_views = contextmap.views(drawn, dsm, owned, links) if drawn else []
+    map_views = contextmap.views(drawn, dsm, owned, links, cycles) if drawn else []
     drawings = {v.key: contextmap.draw(v.dot, links) for v in map_views}
     if any(d is None for d in drawings.values()):
         notes.append("graphviz's `dot` was not found: the report's context map is left as "
                      "DOT source; install graphviz (Debian: apt-get install graphviz)")
+    blocking = blockers(findings, dependencies)
+    for entry in (e for kind in ("tables", "cycles", "modules") for e in blocking[kind]):
+        entry["page"] = finding_files[entry["at"] // _PAGE_ROWS]
     result = [page(
         "index.html.j2", "index.html", "", cards=cards, contexts=contexts, domain=domain,
         owned=owned, finding_counts=finding_counts, map_views=map_views, drawings=drawings,
         dsm=dsm, findings=findings,
         metrics=guide.metrics(guide_text), guide_page=guide.PAGE if guide_text else None,
-        blocking=blockers(findings, dependencies),
+        blocking=blocking,
         top=[f for f in items if f["severity"] == "error"][:_TOP_FINDINGS]
         or items[:_TOP_FINDINGS],
         diagnostics=list(notes_of_run) if notes_of_run is not None else diagnostics(code, data))]
@@ -212,27 +227,28 @@ def render_report(project: str, code: CodeModel, data: DataModel,
     contract_of = {c["context"]: c for c in (contracts or {}).get("contexts", [])}
     for context in context_list:
         name = context["name"]
-        near = contextmap.neighbourhood(drawn, dsm, owned, links, name)
+        near = contextmap.neighbourhood(drawn, dsm, owned, links, name, cycles)
         for file, rows, pager in paged(links[name], placements.get(name, [])):
             result.append(page(
                 "context.html.j2", links[name], name, file, c=context,
                 owned=owned.get(name, []),
                 touched=[o for o in ownership if o["owner"] not in (None, name)
                          and any(t["context"] == name for t in o["touchers"])],
-                outbound=[(b, ev) for a, b, ev in dependencies if a == name],
-                inbound=[(a, ev) for a, b, ev in dependencies if b == name],
+                outbound=[(b, ev) for a, b, ev in evidence if a == name],
+                inbound=[(a, ev) for a, b, ev in evidence if b == name],
                 context_findings=[f for f in items if name in f["contexts"]],
+                findings_page=findings_of.get(name, "findings.html"),
                 splits=split_of, placements=rows, pager=pager,
                 contract=contract_of.get(name), near_dot=near,
                 near=(contextmap.draw(near, links) if all(drawings.values()) and not pager["at"]
                       else None)))
     if findings:
-        for file, rows, pager in paged("findings.html", items):
+        for file, rows, pager in finding_parts:  # each page filters only its own rows
             result.append(page(
                 "findings.html.j2", "findings.html", "findings", file, findings=findings,
                 rows=rows, pager=pager,
-                rule_names=sorted({(f["code"], f["name"]) for f in items}),
-                context_names=sorted({c for f in items for c in f["contexts"]})))
+                rule_names=sorted({(f["code"], f["name"]) for f in rows}),
+                context_names=sorted({c for f in rows for c in f["contexts"]})))
         result.append(page("rules.html.j2", "rules.html", "rules", rules=_rules(findings)))
     if guide_text:
         result.append(page("method.html.j2", guide.PAGE, "how contexts are proposed",
