@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +141,18 @@ def _script() -> tuple[str, str]:
     return text, f"'sha256-{digest}'"
 
 
+def _draw_all(dots: Mapping[str, str], links: Mapping[str, str]
+              ) -> dict[str, contextmap.Drawing | None]:
+    """Each of ``dots`` drawn by graphviz, several at once: each drawing is a process of its
+    own, so threads overlap them (one per context page: 52 of them on nova)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = sorted(dots)
+    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
+        drawn = list(pool.map(lambda name: contextmap.draw(dots[name], links), names))
+    return dict(zip(names, drawn, strict=True))
+
+
 def render_report(project: str, code: CodeModel, data: DataModel,
                   contexts: dict[str, Any] | None = None,
                   findings: dict[str, Any] | None = None,
@@ -225,9 +238,12 @@ def render_report(project: str, code: CodeModel, data: DataModel,
         diagnostics=list(notes_of_run) if notes_of_run is not None else diagnostics(code, data))]
     split_of = {m["module"]: m["split"] for m in splits}
     contract_of = {c["context"]: c for c in (contracts or {}).get("contexts", [])}
+    nears = {c["name"]: contextmap.neighbourhood(drawn, dsm, owned, links, c["name"], cycles)
+             for c in context_list}
+    near_drawings = _draw_all(nears, links) if all(drawings.values()) else {}
     for context in context_list:
         name = context["name"]
-        near = contextmap.neighbourhood(drawn, dsm, owned, links, name, cycles)
+        near = nears[name]
         for file, rows, pager in paged(links[name], placements.get(name, [])):
             result.append(page(
                 "context.html.j2", links[name], name, file, c=context,
@@ -240,8 +256,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
                 findings_page=findings_of.get(name, "findings.html"),
                 splits=split_of, placements=rows, pager=pager,
                 contract=contract_of.get(name), near_dot=near,
-                near=(contextmap.draw(near, links) if all(drawings.values()) and not pager["at"]
-                      else None)))
+                near=None if pager["at"] else near_drawings.get(name)))
     if findings:
         for file, rows, pager in finding_parts:  # each page filters only its own rows
             result.append(page(
