@@ -95,11 +95,28 @@
       return k + "=" + encodeURIComponent(want[k]);
     }).join("&");
     try { history.replaceState(null, "", hash ? "#" + hash : location.pathname); } catch (e) { /* file: URLs in some browsers */ }
+    // the other pages of a long list keep the filter
+    Array.prototype.forEach.call(document.querySelectorAll(".pager a"), function (a) {
+      a.setAttribute("href", a.getAttribute("href").split("#")[0] + (hash ? "#" + hash : ""));
+    });
   }
   location.hash.slice(1).split("&").forEach(function (pair) {
     var parts = pair.split("=");
     if (keys.indexOf(parts[0]) >= 0 && parts.length === 2) {
-      try { form.elements[parts[0]].value = decodeURIComponent(parts[1]); } catch (e) { /* a bad link */ }
+      try {
+        var value = decodeURIComponent(parts[1]);
+        var field = form.elements[parts[0]];
+        if (field.tagName === "SELECT" && value &&
+            !Array.prototype.some.call(field.options, function (o) { return o.value === value; })) {
+          // a rule or context this page does not list: filter by it all the same (it shows
+          // nothing here) rather than silently show everything
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = value;
+          field.appendChild(option);
+        }
+        field.value = value;
+      } catch (e) { /* a bad link */ }
     }
   });
   form.addEventListener("input", apply);

@@ -165,3 +165,27 @@ def test_links_to_filtered_findings_open_the_page_that_holds_them(
         shown = _shown(dom)
         assert shown and all(_matches(r, want) for r in shown), (href, want)
         assert re.search(rf'id="shown">{len(shown)}<', dom)
+
+
+def test_a_filter_goes_with_the_pager_to_the_other_pages_of_findings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("analyzer.render.html._PAGE_ROWS", 4)
+    written = api.write_analysis(run(SAMPLES / "tradepost",
+                                     config_file=SAMPLES / "tradepost" / "agreed.toml"),
+                                 tmp_path / "out")
+    folder = written.report.parent
+    dom, console = browse(f"{(folder / 'findings.html').as_uri()}#severity=warning",
+                          tmp_path / "profile", "--dump-dom")
+    assert console == []
+    pager = re.findall(r'<a href="(findings-\d+\.html[^"]*)"', dom)
+    assert pager and all(href.endswith("#severity=warning") for href in pager), pager
+    # a context the second page does not list still filters it (to nothing), not ignored
+    second = (folder / "findings-2.html").read_text(encoding="utf-8")
+    listed = set(re.findall(r'data-contexts="([^"]*)"', second))
+    absent = next(name for name in ("customer", "email", "order", "payment", "product",
+                                    "shipment", "stock") if name not in html.unescape(
+                                        " ".join(listed)))
+    dom, console = browse(f"{(folder / 'findings-2.html').as_uri()}#context={absent}",
+                          tmp_path / "profile", "--dump-dom")
+    assert console == []
+    assert _shown(dom) == [] and 'id="shown">0<' in dom
