@@ -361,6 +361,7 @@ def _clustering(config: Mapping[str, Any], given: Overrides) -> ClusterOptions:
         kernel=given.kernel if given.kernel is not None else config.get("shared-kernel", True),
         constraints=Constraints(pin=pins, together=tuple(config.get("keep-together", ())),
                                 apart=tuple(config.get("keep-apart", ()))),
+        jobs=max(1, given.jobs if given.jobs is not None else (os.cpu_count() or 1)),
     )
 
 

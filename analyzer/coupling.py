@@ -101,7 +101,8 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 class ClusterOptions:
     """How to cut: signal weights (0 switches a signal off), ``granularity`` ``atom`` or
     ``module``, ``contexts`` a fixed number or None for automatic, ``resolution`` None for
-    automatic, a seed for determinism, shared-kernel detection on or off."""
+    automatic, a seed for determinism, shared-kernel detection on or off, and how many processes
+    may share the Leiden runs (``jobs``: the cut does not depend on it)."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     granularity: str = "atom"
@@ -110,6 +111,7 @@ class ClusterOptions:
     seed: int = 7
     kernel: bool = True
     constraints: Constraints = Constraints()
+    jobs: int = 1  # processes for the Leiden runs; the cut is the same whatever the number
 
 
 # --------------------------------------------------------------------------- JSON codec

@@ -896,3 +896,33 @@ def test_plumbing_of_one_role_that_no_domain_claims_is_one_context(
     assert set(infrastructure["template-tags"].modules) == {
         "site.sorting_tags", "site.dates_tags", "site.strings_tags"}
     assert set(infrastructure["database"].modules) == {"site.greatest", "site.least"}
+
+
+def _planted(groups: int, size: int) -> CouplingGraph:
+    """``groups`` domains of ``size`` classes, each tied densely inside and once to the next
+    domain: a graph large enough for the Leiden runs to be shared among processes."""
+    import random
+
+    rng = random.Random(5)
+    nodes = tuple(Node(f"d{g}.m:C{i}", "class", module=f"d{g}.m")
+                  for g in range(groups) for i in range(size))
+    edges = [Edge(f"d{g}.m:C{i}", f"d{g}.m:C{rng.randrange(size)}", "code", "call", 1.0)
+             for g in range(groups) for i in range(size) for _ in range(4)]
+    edges += [Edge(f"d{g}.m:C0", f"d{(g + 1) % groups}.m:C1", "code", "call", 1.0)
+              for g in range(groups)]
+    return CouplingGraph("planted", nodes, tuple(e for e in edges if e.source != e.target))
+
+
+def test_the_cut_is_the_same_whatever_the_number_of_processes() -> None:
+    from analyzer.cluster import leiden
+
+    graph = _planted(24, 100)
+    assert len(graph.nodes) >= leiden.PARALLEL_NODES  # so that two processes share the runs
+    assert leiden._fork_pool(2, leiden.RUNS, len(graph.nodes)) == 2
+    one, two = (decompose(graph, ClusterOptions(jobs=jobs)) for jobs in (1, 2))
+    assert one.placements == two.placements and one.contexts == two.contexts
+    assert one.choice == two.choice
+    # and the cut is right: each planted domain is one context
+    where = {p.element: p.context for p in one.placements}
+    for g in range(24):
+        assert len({where[f"d{g}.m:C{i}"] for i in range(100)}) == 1

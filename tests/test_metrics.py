@@ -283,6 +283,30 @@ def test_modularity_adds_repeated_edges_and_handles_no_edges() -> None:
     assert modularity(partition, [("a", "b", 0.0)]) == 0.0
 
 
+
+def test_modularity_equals_networkx_on_a_random_graph() -> None:
+    """networkx's own modularity is the reference: the same value on a random weighted
+    graph with self-loops, repeated edges and nodes the partition does not place."""
+    import random
+
+    import networkx as nx
+    from networkx.algorithms.community import modularity as nx_modularity
+
+    rng = random.Random(3)
+    nodes = [f"n{i}" for i in range(60)]
+    edges = [(rng.choice(nodes), rng.choice(nodes), rng.random()) for _ in range(400)]
+    partition = {n: f"s{rng.randrange(5)}" for n in nodes[:50]}
+    graph = nx.Graph()
+    for a, b, weight in edges:
+        old = graph.get_edge_data(a, b, {"weight": 0.0})["weight"]
+        graph.add_edge(a, b, weight=old + weight)
+    groups: dict[str, set[str]] = {}
+    for node in graph.nodes:
+        groups.setdefault(partition.get(node, "alone:" + node), set()).add(node)
+    expected = nx_modularity(graph, list(groups.values()), weight="weight")
+    assert modularity(partition, edges) == pytest.approx(expected, abs=1e-12)
+    assert modularity(partition, edges) != modularity({}, edges)
+
 # --------------------------------------------------------------------------- SM
 
 

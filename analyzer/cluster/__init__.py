@@ -234,7 +234,7 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
                      "reach the count exactly.",)
         return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
     resolutions = RESOLUTIONS if options.resolution is None else (options.resolution,)
-    candidates, best, groups = sweep(graph, members, options.seed, resolutions)
+    candidates, best, groups = sweep(graph, members, options.seed, resolutions, options.jobs)
     if options.resolution is not None:
         return groups, Choice("resolution", best.resolution, tuple(candidates), (
             f"resolution {best.resolution:g} was set; it gives {best.contexts} contexts "
@@ -273,7 +273,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         if hubs:
             trial = mixed.without(hubs)
             groups = settle(trial.graph, consensus(trial.graph, options.resolution or 1.0,
-                                                   options.seed), trial.members)
+                                                   options.seed, options.jobs), trial.members)
             labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
             contexts = len(set(labels.values()))
             kernel = set(kernel_candidates({h: users[h] for h in hubs}, labels, contexts))
@@ -689,6 +689,8 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
         writers={t: sorted(w) for t, w in sorted(writers.items())},
         use_cases={u: sorted(e) for u, e in sorted(use_cases.items())},
     )
-    edges = [(a, b, float(d["weight"])) for a, b, d in sorted(weighted.graph.edges(data=True))]
+    kept = weighted.graph
+    edges = [(a, b, weight) for (a, b), weight in weighted.pair_weight.items()
+             if a in kept and b in kept]
     return replace(scores, modularity=round(metrics.modularity(unit_group, edges), 4))
 

@@ -19,7 +19,7 @@ from itertools import combinations
 
 import networkx as nx
 
-from analyzer.cluster.leiden import Groups, consensus, leiden, modularity
+from analyzer.cluster.leiden import Groups, consensus, leiden, leiden_runs, modularity
 
 RESOLUTIONS = (0.5, 1.0, 1.5, 2.0, 3.0)
 SEEDS = 2  # runs per candidate resolution
@@ -101,19 +101,21 @@ def _stability(runs: Sequence[Groups], members: Mapping[str, Sequence[str]]) -> 
 
 
 def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
-          resolutions: Iterable[float] = RESOLUTIONS
+          resolutions: Iterable[float] = RESOLUTIONS, jobs: int = 1
           ) -> tuple[list[Candidate], Candidate, Groups]:
     """Try each resolution; return every candidate, the one kept (the fewest contexts among
     those scoring within ``TOLERANCE`` of the best) and the consensus cut at its resolution."""
     candidates: list[Candidate] = []
-    for resolution in resolutions:
-        runs = [settle(graph, leiden(graph, resolution, seed + i), members)
-                for i in range(SEEDS)]
+    tasks = [(resolution, seed + i) for resolution in resolutions for i in range(SEEDS)]
+    drawn = iter(leiden_runs(graph, tasks, jobs))
+    for resolution in dict.fromkeys(r for r, _ in tasks):
+        runs = [settle(graph, next(drawn), members) for _ in range(SEEDS)]
         quality = modularity(graph, runs[0])
         candidates.append(Candidate(resolution, count_contexts(runs[0], members),
                                     round(quality, 4), round(_stability(runs, members), 4)))
     best = kept(candidates)
-    return candidates, best, settle(graph, consensus(graph, best.resolution, seed), members)
+    return candidates, best, settle(graph, consensus(graph, best.resolution, seed, jobs),
+                                     members)
 
 
 def kept(candidates: Sequence[Candidate]) -> Candidate:

@@ -19,11 +19,13 @@ the graph so weighted is cut again, until every run agrees or ``ROUNDS`` rounds 
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -32,6 +34,7 @@ ROUNDS = 3  # rounds of a consensus at most
 AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is dropped
 ITERATIONS = 4  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
 _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
+PARALLEL_NODES = 2000  # from this many nodes, runs are worth a forked process (with --jobs)
 
 Groups = list[frozenset[str]]
 
@@ -60,25 +63,74 @@ def _numbered(graph: nx.Graph) -> _Numbered:
     return found
 
 
-def _runs(numbered: _Numbered, weights: Sequence[float], resolution: float,
-          rng: random.Random, count: int) -> list[list[int]]:
-    import igraph  # a C library: loaded only when a graph is cut
+def _fork_pool(jobs: int, tasks: int, nodes: int) -> int:
+    """How many processes to run ``tasks`` Leiden runs of a graph of ``nodes`` nodes in: one
+    (here) unless the runs are worth a process's start and this platform forks."""
+    import multiprocessing
 
-    igraph.set_random_number_generator(rng)
+    if jobs < 2 or tasks < 2 or nodes < PARALLEL_NODES:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if multiprocessing.current_process().daemon:  # a pool's worker cannot start processes
+        return 1
+    return min(jobs, tasks)
+
+
+_WORKER: list[Any] = []  # a forked worker's graph and weights, set by ``_load``
+
+
+def _load(nodes: int, edges: list[tuple[int, int]], weights: list[float]) -> None:
+    import igraph
+
+    _WORKER[:] = [igraph.Graph(n=nodes, edges=edges), weights]
+
+
+def _chunk(tasks: Sequence[tuple[float, int]]) -> list[list[int]]:
+    graph, weights = _WORKER
+    return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
+
+
+def _run(graph: Any, weights: Sequence[float], resolution: float, seed: int) -> list[int]:
+    import igraph
+
+    igraph.set_random_number_generator(random.Random(seed))
     try:
-        # a dropped edge (no agreement) is left out: it would only slow every run down
-        kept = [i for i, w in enumerate(weights) if w > _DROPPED]
-        if len(kept) == len(weights):
-            edges, weights = list(numbered.edges), list(weights)
-        else:
-            edges, weights = [numbered.edges[i] for i in kept], [weights[i] for i in kept]
-        graph = igraph.Graph(n=len(numbered.names), edges=edges)
-        return [graph.community_leiden(objective_function="modularity", weights=weights,
-                                       resolution=resolution,
-                                       n_iterations=ITERATIONS).membership
-                for _ in range(count)]
+        membership: list[int] = graph.community_leiden(
+            objective_function="modularity", weights=weights, resolution=resolution,
+            n_iterations=ITERATIONS).membership
+        return membership
     finally:
         igraph.set_random_number_generator(random)
+
+
+def _memberships(numbered: _Numbered, weights: Sequence[float],
+                 tasks: Sequence[tuple[float, int]], jobs: int) -> list[list[int]]:
+    """One Leiden run per ``(resolution, seed)`` task, each drawing from its own generator
+    seeded by the task, so the memberships are the same whether the runs share one process or
+    ``jobs`` forked ones (igraph holds the interpreter's lock while it runs: threads would
+    take turns)."""
+    import igraph  # a C library: loaded only when a graph is cut
+
+    # a dropped edge (no agreement) is left out: it would only slow every run down
+    kept = [i for i, w in enumerate(weights) if w > _DROPPED]
+    if len(kept) == len(weights):
+        edges, weights = list(numbered.edges), list(weights)
+    else:
+        edges, weights = [numbered.edges[i] for i in kept], [weights[i] for i in kept]
+    processes = _fork_pool(jobs, len(tasks), len(numbered.names))
+    if processes == 1:
+        graph = igraph.Graph(n=len(numbered.names), edges=edges)
+        return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(tasks) // processes)
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("fork"),
+                             initializer=_load,
+                             initargs=(len(numbered.names), edges, weights)) as pool:
+        return [membership for done in pool.map(_chunk, chunks) for membership in done]
 
 
 def _groups(numbered: _Numbered, membership: Sequence[int]) -> Groups:
@@ -99,12 +151,20 @@ def leiden(graph: nx.Graph, resolution: float, seed: int) -> Groups:
     alone = _alone(graph)
     if alone is not None:
         return alone
+    return leiden_runs(graph, [(resolution, seed)], 1)[0]
+
+
+def leiden_runs(graph: nx.Graph, tasks: Sequence[tuple[float, int]], jobs: int) -> list[Groups]:
+    """One seeded Leiden run per ``(resolution, seed)``, in ``jobs`` processes at most."""
+    alone = _alone(graph)
+    if alone is not None:
+        return [alone for _ in tasks]
     numbered = _numbered(graph)
-    return _groups(numbered, _runs(numbered, numbered.weights, resolution,
-                                   random.Random(seed), 1)[0])
+    return [_groups(numbered, membership)
+            for membership in _memberships(numbered, numbered.weights, tasks, jobs)]
 
 
-def consensus(graph: nx.Graph, resolution: float, seed: int) -> Groups:
+def consensus(graph: nx.Graph, resolution: float, seed: int, jobs: int = 1) -> Groups:
     """The communities ``RUNS`` seeded Leiden runs agree on (see the module's text)."""
     alone = _alone(graph)
     if alone is not None:
@@ -117,33 +177,49 @@ def consensus(graph: nx.Graph, resolution: float, seed: int) -> Groups:
     ends = np.array(numbered.edges, dtype=np.int64).reshape(-1, 2)
     base = np.array(numbered.weights, dtype=np.float64)
     for round_ in range(ROUNDS):
-        runs = _runs(numbered, weights, resolution if round_ == 0 else 1.0, rng, RUNS)
+        at = resolution if round_ == 0 else 1.0
+        runs = _memberships(numbered, weights, [(at, rng.getrandbits(32)) for _ in range(RUNS)],
+                            jobs)
         labels = np.array(runs, dtype=np.int64)  # runs x nodes
         # the share of runs that put each edge's ends together (exact: a count over RUNS)
         together = (labels[:, ends[:, 0]] == labels[:, ends[:, 1]]).sum(axis=0) / RUNS
         if bool(np.all((together == 0.0) | (together == 1.0))):
             return _groups(numbered, runs[0])  # every run agrees
         weights = np.where(together >= AGREEMENT, together * base, _DROPPED).tolist()
-    final = _runs(numbered, weights, 1.0, rng, 1)[0]
+    final = _memberships(numbered, weights, [(1.0, rng.getrandbits(32))], 1)[0]
     return _groups(numbered, final)
 
 
 def modularity(graph: nx.Graph, groups: Groups) -> float:
     """Newman's weighted modularity of ``groups`` on ``graph`` (a node in no group is a group
-    of its own), summed in one pass over the numbered edges: sum over groups of the share of
-    the weight inside the group less the squared share of the group's degree."""
+    of its own): sum over groups of the share of the weight inside the group less the squared
+    share of the group's degree. Every sum is exact (``math.fsum``), so the value does not
+    depend on the order of the edges."""
+    import numpy as np
+
     numbered = _numbered(graph)
     total = math.fsum(numbered.weights)
     if not numbered.edges or total == 0:
         return 0.0
     label = {name: index for index, group in enumerate(groups) for name in group}
-    of = [label.get(name, -1 - i) for i, name in enumerate(numbered.names)]
-    inside: dict[int, list[float]] = defaultdict(list)
-    degree: dict[int, list[float]] = defaultdict(list)
-    for (a, b), weight in zip(numbered.edges, numbered.weights, strict=True):
-        degree[of[a]].append(weight)
-        degree[of[b]].append(weight)
-        if of[a] == of[b]:
-            inside[of[a]].append(weight)
-    return math.fsum(math.fsum(inside[c]) / total - (math.fsum(degree[c]) / (2 * total)) ** 2
+    of = np.array([label.get(name, -1 - i) for i, name in enumerate(numbered.names)],
+                  dtype=np.int64)
+    ends = np.array(numbered.edges, dtype=np.int64).reshape(-1, 2)
+    weights = np.array(numbered.weights, dtype=np.float64)
+    first, second = of[ends[:, 0]], of[ends[:, 1]]
+    within = first == second
+    inside = _sums(first[within], weights[within])
+    degree = _sums(np.concatenate([first, second]), np.concatenate([weights, weights]))
+    return math.fsum(inside.get(c, 0.0) / total - (degree[c] / (2 * total)) ** 2
                      for c in sorted(degree))
+
+
+def _sums(labels: Any, values: Any) -> dict[int, float]:
+    """The exact sum of ``values`` for each of ``labels`` (numpy arrays of one length)."""
+    import numpy as np
+
+    order = np.argsort(labels, kind="stable")
+    labels, values = labels[order], values[order].tolist()
+    cuts = [0, *(np.flatnonzero(np.diff(labels)) + 1).tolist(), len(values)]
+    return {int(labels[a]): math.fsum(values[a:b]) for a, b in itertools.pairwise(cuts)
+            if b > a}

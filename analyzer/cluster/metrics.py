@@ -45,9 +45,6 @@ from dataclasses import dataclass, field
 
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 from networkx.algorithms import bipartite  # type: ignore[import-untyped, unused-ignore]
-from networkx.algorithms.community import (  # type: ignore[import-untyped, unused-ignore]
-    modularity as nx_modularity,
-)
 
 __all__ = [
     "Agreement",
@@ -237,8 +234,9 @@ def compare(proposed: Partition, truth: Partition) -> Agreement:
 
 
 def modularity(partition: Partition, graph_edges: Iterable[WeightedEdge]) -> float:
-    """Newman modularity Q of the partition on a weighted undirected graph
-    (``networkx.algorithms.community.modularity``, ``weight="weight"``).
+    """Newman modularity Q of the partition on a weighted undirected graph: the value of
+    ``networkx.algorithms.community.modularity`` (``weight="weight"``), computed without
+    building the graph.
 
     Entries repeating an edge (in either direction) add their weights. A node of the graph
     that the partition does not place is a community of its own; a placed element that is not
@@ -246,26 +244,25 @@ def modularity(partition: Partition, graph_edges: Iterable[WeightedEdge]) -> flo
     parts: defaultdict[Pair, list[float]] = defaultdict(list)
     for u, v, weight in graph_edges:
         parts[(u, v) if u <= v else (v, u)].append(weight)
-    weights = {pair: math.fsum(parts[pair]) for pair in sorted(parts)}
-    names = sorted({node for pair in weights for node in pair})
-    if not names or math.fsum(weights.values()) == 0:
+    weights = {pair: math.fsum(found) if len(found) > 1 else found[0]
+               for pair, found in sorted(parts.items())}
+    total = math.fsum(weights.values())
+    if not weights or total == 0:
         return 0.0
-    # Integer nodes make networkx's set iteration, and so its float sums, independent of
-    # string hashing: the result is the same in every process.
-    index = {name: i for i, name in enumerate(names)}
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(names)))
+    # Sums with math.fsum are exact, so the result does not depend on the order of the edges
+    # (nor on string hashing): the same in every process. A node the partition does not
+    # place is a community of its own.
+    inside: defaultdict[str, list[float]] = defaultdict(list)
+    degree: defaultdict[str, list[float]] = defaultdict(list)
     for (a, b), weight in weights.items():
-        graph.add_edge(index[a], index[b], weight=weight)
-    communities: defaultdict[str, set[int]] = defaultdict(set)
-    singletons: list[set[int]] = []
-    for name in names:
-        if name in partition:
-            communities[partition[name]].add(index[name])
-        else:
-            singletons.append({index[name]})
-    groups = [communities[service] for service in sorted(communities)] + singletons
-    return float(nx_modularity(graph, groups, weight="weight"))
+        ca = partition.get(a, "\0" + a)
+        cb = partition.get(b, "\0" + b)
+        degree[ca].append(weight)
+        degree[cb].append(weight)  # a self-loop counts twice in its node's degree
+        if ca == cb:
+            inside[ca].append(weight)
+    return math.fsum(math.fsum(inside[c]) / total - (math.fsum(degree[c]) / (2 * total)) ** 2
+                     for c in sorted(degree))
 
 
 def sm(partition: Partition, dependencies: Iterable[Dependency]) -> float:

@@ -22,20 +22,22 @@ class Weighted:
     """The mixed graph, and for explanations each pair's weight by signal."""
 
     graph: nx.Graph
+    # every pair of the mix (a < b): its weight by signal, and in all; ``without`` shares them
     by_signal: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    pair_weight: dict[tuple[str, str], float] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)  # graph node -> elements
     unit: dict[str, str] = field(default_factory=dict)  # element or helper -> graph node
     nodes: dict[str, Node] = field(default_factory=dict)
 
     def without(self, removed: frozenset[str]) -> Weighted:
         """The same mixed graph with the ``removed`` units (and their edges) left out."""
-        result = Weighted(nx.Graph(), nodes=self.nodes, unit=self.unit)
+        result = Weighted(nx.Graph(), self.by_signal, self.pair_weight, nodes=self.nodes,
+                          unit=self.unit)
         result.members = {u: m for u, m in self.members.items() if u not in removed}
         result.graph.add_nodes_from(n for n in self.graph.nodes if n not in removed)
-        result.by_signal = {key: signals for key, signals in self.by_signal.items()
-                            if key[0] not in removed and key[1] not in removed}
-        result.graph.add_edges_from((a, b, {"weight": sum(signals.values())})
-                                    for (a, b), signals in result.by_signal.items())
+        result.graph.add_edges_from((a, b, {"weight": weight})
+                                    for (a, b), weight in self.pair_weight.items()
+                                    if a not in removed and b not in removed)
         return result
 
 
@@ -69,19 +71,21 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
         weight = options.weights.get(signal, 0.0)
         if totals.get(signal) and weight > 0:
             scale[signal] = weight * elements / totals[signal]
-    pairs: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    pairs: dict[tuple[str, str], dict[str, float]] = {}
+    unit_of_node = result.unit
     for edge in graph.edges:
         factor = scale.get(edge.signal)
         if factor is None:
             continue
-        a, b = result.unit[edge.source], result.unit[edge.target]
+        a, b = unit_of_node[edge.source], unit_of_node[edge.target]
         if a == b:
             continue
-        key = (a, b) if a < b else (b, a)
-        pairs[key][edge.signal] += edge.weight * factor
-    result.by_signal = {key: dict(signals) for key, signals in sorted(pairs.items())}
-    result.graph.add_edges_from((a, b, {"weight": sum(signals.values())})
-                                for (a, b), signals in result.by_signal.items())
+        signals = pairs.setdefault((a, b) if a < b else (b, a), {})
+        signals[edge.signal] = signals.get(edge.signal, 0.0) + edge.weight * factor
+    result.by_signal = dict(sorted(pairs.items()))
+    result.pair_weight = {key: sum(signals.values()) for key, signals in result.by_signal.items()}
+    result.graph.add_edges_from((a, b, {"weight": weight})
+                                for (a, b), weight in result.pair_weight.items())
     for members in result.members.values():
         members.sort()
     return result
