@@ -245,8 +245,9 @@ def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
               help="Where per-file facts are cached (default: $SEAMLINE_CACHE_DIR or "
                    "~/.cache/seamline).")
 @click.option("--no-cache", is_flag=True, help="Parse every file afresh and store nothing.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes "
-              "(default: the number of CPUs).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for "
+              "parsing and for the clustering's Leiden runs (default: the number of CPUs; the "
+              "result is the same whatever the number).")
 @click.option("--since", metavar="DATE",
               help="Git co-change: only commits since DATE (e.g. '2 years ago').")
 @click.option("--max-commits", type=click.IntRange(min=0), metavar="N",
@@ -378,9 +379,12 @@ def _report_contexts(decomposition: Decomposition, reference: Scored | None) -> 
               help="A seamline.toml (or pyproject.toml) whose clustering settings to use: "
                    "signal weights, pins, keep-together, keep-apart.")
 @_cluster_options
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for the Leiden runs "
+              "(default: the number of CPUs; the cut is the same whatever the number).")
 def cluster(graph_file: Path, out_dir: Path, config_file: Path | None, granularity: str | None,
             contexts: int | None, resolution: float | None, signals: tuple[str, ...],
-            structure_blind: bool, no_kernel: bool, reference: str | None) -> None:
+            structure_blind: bool, no_kernel: bool, reference: str | None,
+            jobs: int | None) -> None:
     """Cut a coupling graph into contexts: one written by `seamline analyze` (graph.json) or
     made elsewhere, e.g. from runtime traces (format: docs/graph-format.md).
     Writes OUT/contexts.json.
@@ -393,7 +397,7 @@ def cluster(graph_file: Path, out_dir: Path, config_file: Path | None, granulari
         config_file=config_file, granularity=granularity, contexts=contexts,
         resolution=resolution, signals=_parse_signals(signals),
         structure_blind=structure_blind, kernel=False if no_kernel else None,
-        reference=reference,
+        reference=reference, jobs=jobs,
     )
     with _failing("output"):
         options, reference_path = load_cluster_settings(overrides)

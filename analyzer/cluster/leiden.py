@@ -29,6 +29,8 @@ from typing import Any
 
 import networkx as nx
 
+from analyzer.workers import can_fork, worker_pool
+
 RUNS = 10  # runs per round of a consensus
 ROUNDS = 3  # rounds of a consensus at most
 AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is dropped
@@ -65,14 +67,8 @@ def _numbered(graph: nx.Graph) -> _Numbered:
 
 def _fork_pool(jobs: int, tasks: int, nodes: int) -> int:
     """How many processes to run ``tasks`` Leiden runs of a graph of ``nodes`` nodes in: one
-    (here) unless the runs are worth a process's start and this platform forks."""
-    import multiprocessing
-
-    if jobs < 2 or tasks < 2 or nodes < PARALLEL_NODES:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if multiprocessing.current_process().daemon:  # a pool's worker cannot start processes
+    (here) unless the runs are worth a process's start and workers can be forked."""
+    if jobs < 2 or tasks < 2 or nodes < PARALLEL_NODES or not can_fork():
         return 1
     return min(jobs, tasks)
 
@@ -122,14 +118,9 @@ def _memberships(numbered: _Numbered, weights: Sequence[float],
     if processes == 1:
         graph = igraph.Graph(n=len(numbered.names), edges=edges)
         return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     size = -(-len(tasks) // processes)
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("fork"),
-                             initializer=_load,
-                             initargs=(len(numbered.names), edges, weights)) as pool:
+    with worker_pool(len(chunks), _load, (len(numbered.names), edges, weights)) as pool:
         return [membership for done in pool.map(_chunk, chunks) for membership in done]
 
 

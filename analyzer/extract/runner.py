@@ -6,26 +6,15 @@ takes only its own file down: the unfinished files are retried one at a time in 
 and the one that kills its process is reported as a diagnostic.
 
 Each chunk's facts go into the cache as soon as they arrive, so an interrupted run loses only the
-chunks in flight. An interruption (Ctrl-C, or any exception) cancels what is queued and
-terminates the workers at once instead of waiting for them; and workers never outlive their
-parent, even one killed with SIGKILL: on Linux the kernel kills them (``PR_SET_PDEATHSIG``), and
-everywhere a thread in each worker exits it when its parent pid changes.
+chunks in flight; the pool (``analyzer.workers``) stops its workers at once on an interruption.
 """
 
 from __future__ import annotations
 
-import ctypes
 import importlib
-import multiprocessing
-import os
-import signal
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,12 +22,10 @@ from analyzer.cache import FactCache, content_key
 from analyzer.extract import EXTRACTOR_VERSION
 from analyzer.extract.source import count_lines
 from analyzer.model import FileFacts, ParseStatus, SourceFile
+from analyzer.workers import worker_pool
 
 _CHUNK_BYTES = 64 * 1024  # small enough that an interrupted run loses little
 _CHUNK_FILES = 64
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-_PARENT_POLL_SECONDS = 0.5
-_STOP_SECONDS = 1.0  # how long a terminated worker may take before it is killed
 
 Progress = Callable[[int, int], None]
 
@@ -89,71 +76,9 @@ def _chunks(indexes: list[int], sizes: list[int]) -> list[list[int]]:
     return chunks
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def _start_worker(parent: int) -> None:
-    """Runs first in every worker: leave Ctrl-C and SIGTERM to the parent, die with it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal sends Ctrl-C to the whole group
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's handler
-    if sys.platform == "linux":
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # the watcher below still ends this worker
-    if os.getppid() != parent:  # the parent died before the worker got here
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="seamline-parent-watch",
-                     daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    """End this worker when its parent is gone (it is then re-parented, so its pid changes)."""
-    while os.getppid() == parent:
-        time.sleep(_PARENT_POLL_SECONDS)
-    os._exit(1)
-
-
-def _stop_now(pool: ProcessPoolExecutor) -> None:
-    """Cancel what is queued and end the workers now, not after their current chunk."""
-    workers = list((pool._processes or {}).values())
-    # typeshed gives this attribute the wrong type
-    manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
-    deadline = time.monotonic() + _STOP_SECONDS
-    for worker in workers:
-        worker.join(max(0.0, deadline - time.monotonic()))
-        if worker.is_alive():
-            worker.kill()
-            worker.join(_STOP_SECONDS)
-    # The pool's own thread notices the dead workers and closes its pipes. Wait for it: if the
-    # interpreter's exit hook wakes it while it closes them, Python 3.11 prints a traceback.
-    if manager is not None:
-        manager.join(_STOP_SECONDS)
-
-
-@contextmanager
-def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool that waits for its workers on success and stops them at once on any
-    exception, KeyboardInterrupt included."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                               initializer=_start_worker, initargs=(os.getpid(),))
-    try:
-        yield pool
-    except BaseException:
-        _stop_now(pool)
-        raise
-    pool.shutdown(wait=True)
-
-
 def _isolated(options: ExtractOptions, data: bytes) -> FileFacts | None:
     """Extract one file in a process of its own; None when that process dies."""
-    with _pool(1) as single:
+    with worker_pool(1) as single:
         try:
             return single.submit(_extract_chunk, options, [data]).result()[0]
         except BrokenProcessPool:
@@ -203,7 +128,7 @@ def extract_files(files: Sequence[SourceFile], root: Path, options: ExtractOptio
         workers = max(1, min(jobs, len(chunks)))
         pending: dict[Future[list[FileFacts]], list[int]] = {}
         broken: list[int] = []
-        with _pool(workers) as pool:
+        with worker_pool(workers) as pool:
             for chunk in chunks:
                 future = pool.submit(_extract_chunk, options, [contents[i] for i in chunk])
                 pending[future] = chunk

@@ -218,6 +218,48 @@ def test_no_worker_outlives_its_parent(slow_project: Path, tmp_path: Path,
         assert "Traceback" not in run.stderr()
 
 
+
+@pytest.fixture(scope="module")
+def large_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A coupling graph of 16,000 classes in 40 planted domains: its Leiden runs are shared
+    among forked workers and take seconds."""
+    import random
+
+    from analyzer.coupling import CouplingGraph, Edge, Node, dumps_graph
+
+    rng = random.Random(11)
+    groups, size = 40, 400
+    nodes = tuple(Node(f"d{g}.m:C{i}", "class", module=f"d{g}.m")
+                  for g in range(groups) for i in range(size))
+    edges = tuple(Edge(f"d{g}.m:C{i}", f"d{rng.randrange(groups) if rng.random() < 0.1 else g}"
+                                       f".m:C{rng.randrange(size)}", "code", "call", 1.0)
+                  for g in range(groups) for i in range(size) for _ in range(5))
+    path = tmp_path_factory.mktemp("large") / "graph.json"
+    path.write_bytes(dumps_graph(CouplingGraph("large", nodes, edges)))
+    return path
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the runs are shared only with 2 CPUs")
+def test_ctrl_c_while_clustering_stops_the_leiden_workers(
+        large_graph: Path, tmp_path: Path, reaper: list[psutil.Process]) -> None:
+    run = _Run(tmp_path / "run", "cluster", large_graph, "--out", tmp_path / "out")
+    reaper.append(run.handle)
+    workers = run.workers(2)
+    reaper.extend(workers)
+    assert run.process.poll() is None, "the run ended before it could be interrupted"
+
+    pressed = time.monotonic()
+    os.killpg(run.process.pid, signal.SIGINT)  # to the whole group, workers included
+    code = run.process.wait(_PATIENCE)
+    took = time.monotonic() - pressed
+
+    assert code == 130, run.stderr()
+    assert took < _PROMPT, f"Ctrl-C took {took:.1f} s"
+    assert run.stderr().strip().splitlines()[-1] == "seamline: interrupted"
+    assert "Traceback" not in run.stderr()
+    assert _gone(workers), [w.pid for w in _alive(workers)]
+    assert not (tmp_path / "out" / "contexts.json").exists()
+
 # --------------------------------------------------------------------------- the cache
 
 

@@ -1,0 +1,105 @@
+"""Worker processes that behave: they leave Ctrl-C and SIGTERM to the parent, never outlive
+it, and are stopped at once when the parent is interrupted.
+
+An interruption (Ctrl-C, or any exception) cancels what is queued and terminates the workers
+at once instead of waiting for them; and workers never outlive their parent, even one killed
+with SIGKILL: on Linux the kernel kills them (``PR_SET_PDEATHSIG``), and everywhere a thread in
+each worker exits it when its parent pid changes. The extraction's parsers and the clustering's
+Leiden runs use it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["can_fork", "worker_pool"]
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PARENT_POLL_SECONDS = 0.5
+_STOP_SECONDS = 1.0  # how long a terminated worker may take before it is killed
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked here (they then inherit the parent's memory) and this
+    process may start any (a pool's worker may not)."""
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _start_worker(parent: int, initializer: Callable[..., None] | None,
+                  initargs: tuple[Any, ...]) -> None:
+    """Runs first in every worker: leave Ctrl-C and SIGTERM to the parent, die with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal sends Ctrl-C to the whole group
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's handler
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watcher below still ends this worker
+    if os.getppid() != parent:  # the parent died before the worker got here
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="seamline-parent-watch",
+                     daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker when its parent is gone (it is then re-parented, so its pid changes)."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now, not after their current chunk."""
+    workers = list((pool._processes or {}).values())
+    # typeshed gives this attribute the wrong type
+    manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + _STOP_SECONDS
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            worker.kill()
+            worker.join(_STOP_SECONDS)
+    # The pool's own thread notices the dead workers and closes its pipes. Wait for it: if the
+    # interpreter's exit hook wakes it while it closes them, Python 3.11 prints a traceback.
+    if manager is not None:
+        manager.join(_STOP_SECONDS)
+
+
+@contextmanager
+def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
+                initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes (forked where the platform can) that waits for its
+    workers on success and stops them at once on any exception, KeyboardInterrupt included.
+    Each worker runs ``initializer(*initargs)`` once it has set itself up; with fork the
+    arguments are inherited, not pickled."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                               initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
+    try:
+        yield pool
+    except BaseException:
+        _stop_now(pool)
+        raise
+    pool.shutdown(wait=True)
