@@ -370,6 +370,34 @@ def test_a_table_free_context_is_a_library_of_the_kernel_or_of_its_one_user() ->
     assert len([c for c in cut.contexts if c.kind in PROPOSED]) == 3
 
 
+
+def test_the_entry_points_of_a_library_follow_the_code_they_call() -> None:
+    """The domains and libraries above, and ``jobs``: four tasks (entry points, each with its
+    use case) tied to one another by the module that registers them. ``job0`` and ``job1``
+    call domain ``a``, ``job2`` and ``job3`` domain ``b``; ``a`` and ``b`` each enqueue one.
+    A table-free context used from two contexts would go to the kernel whole: its entry
+    points are a layer's pieces instead, and each joins the domain it calls."""
+    base = _domains_and_two_libraries()
+    jobs = [f"jobs:job{i}" for i in range(4)]
+    nodes = [*base.nodes, Node("jobs", "module", module="jobs"),
+             *(Node(j, "function", module="jobs") for j in jobs),
+             *(Node(f"usecase:{j}", "usecase") for j in jobs)]
+    edges = [*base.edges, *(Edge("jobs", j, "links", "registers", 1.0) for j in jobs),
+             *(Edge(a, b, "code", "call", 2.0, 4) for a in jobs for b in jobs if a < b),
+             *(Edge(f"usecase:{j}", j, "usecases", "task", 1.0) for j in jobs),
+             Edge("jobs:job0", "a:a2", "code", "call", 1.0),
+             Edge("jobs:job1", "a:a4", "code", "call", 1.0),
+             Edge("jobs:job2", "b:b3", "code", "call", 1.0),
+             Edge("jobs:job3", "b:b4", "code", "call", 1.0),
+             Edge("a:a0", "jobs:job0", "code", "enqueue", 0.5),
+             Edge("b:b0", "jobs:job2", "code", "enqueue", 0.5)]
+    cut = decompose(CouplingGraph("toy", tuple(nodes), tuple(edges)), _blind())
+    placed = {p.element: p for p in cut.placements}
+    assert placed["jobs:job0"].context == placed["jobs:job1"].context == placed["a:a0"].context
+    assert placed["jobs:job2"].context == placed["jobs:job3"].context == placed["b:b0"].context
+    assert placed["a:a0"].context != placed["b:b0"].context
+    assert {placed[j].how for j in jobs} == {"with-its-users"}
+
 def test_same_input_same_cut_under_any_hash_seed(tmp_path: Path) -> None:
     outputs = []
     for seed in ("1", "2"):

@@ -435,18 +435,34 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                data: set[str], fixed: set[str], how: dict[str, str]
                ) -> tuple[set[str], Groups]:
     """A context that holds no table and no data access is a library, not a service (asked
-    only when the project has tables at all). What in it others use joins the shared kernel
-    when two or more contexts use it, or its one user context; what nothing uses (a command,
-    a script) stays, and joins its most tied neighbour when fewer than three atoms are left.
-    Returns the units that join the kernel and the groups after the moves."""
+    only when the project has tables at all). Its entry points (views, tasks, commands: a
+    layer's pieces) each join the context whose code they call most. What in it others use
+    joins the shared kernel when two or more contexts use it, or its one user context; what
+    nothing uses (a script) stays, and joins its most tied neighbour when fewer than three
+    atoms are left. Returns the units that join the kernel and the groups after the moves."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     working = [set(g) for g in groups]
     kernel: set[str] = set()
+    # an entry point (a view, a task, a command) is called by the framework, not by the code
+    # that uses a library: in a library it is a layer's piece, and follows the code it calls
+    entries = {weighted.unit.get(n.id.removeprefix("usecase:")) for n in weighted.nodes.values()
+               if n.kind == "usecase"}
     for index, group in enumerate(groups):
         units = group & owner.keys()
         if not units or group & data or any(weighted.nodes[u].kind == "table" for u in group
                                             if u in weighted.nodes):
             continue
+        for unit in sorted(units & entries - fixed):
+            calls: dict[int, float] = defaultdict(float)
+            for other, edge in weighted.graph[unit].items():
+                if unit in users.get(other, ()) and other in owner and owner[other] != index:
+                    calls[owner[other]] += edge["weight"]
+            if calls:
+                target = max(sorted(calls), key=lambda i: calls[i])
+                working[index].discard(unit)
+                working[target].add(unit)
+                how[unit] = "with-its-users"
+        units &= working[index]
         contexts = {owner[u] for unit in units for u in users.get(unit, ()) if u in owner}
         contexts.discard(index)
         used = {u for u in units - fixed if users.get(u)}
