@@ -29,7 +29,7 @@ from analyzer.extract.runner import Extraction, ExtractOptions, extract_files
 from analyzer.findings import Findings, find, silence, silencers
 from analyzer.findings.facts import Finding
 from analyzer.findings.partition import Partition
-from analyzer.graph import HistoryOptions, build_graph, element_resolver
+from analyzer.graph import BuiltGraph, HistoryOptions, build_graph, element_resolver
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
 from analyzer.packs import vocabulary
 from analyzer.render.atomic import write_atomic
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from analyzer.cluster.reference import Scored
     from analyzer.contracts import Contracts
     from analyzer.graph.entrypoints import EntryPoint
+    from analyzer.traces import Runtime
 
 class Reporter(Protocol):
     """Told how the run goes, stage by stage (the CLI shows it on stderr; the api never
@@ -132,6 +133,7 @@ class Analysis:
     findings: Findings
     contracts: Contracts
     stats: RunStats
+    runtime: Runtime | None = None  # what --traces read, None without traces
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,14 +218,18 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     built = build_graph(settings.project, code, data, extraction.facts, settings.root,
                         HistoryOptions(settings.history_since, settings.history_commits))
     stages.finish(((len(built.graph.nodes), "node"), (len(built.graph.edges), "edge")))
+    graph, runtime = built.graph, None
+    if settings.traces:
+        graph, runtime = _with_traces(settings.traces, settings.root, built, code, data,
+                                      stages)
 
-    stages.start("cluster", ((len(built.graph.nodes), "node"), (len(built.graph.edges), "edge")))
-    decomposition = decompose(built.graph, settings.clustering)
-    reference = _reference(settings.reference, built.graph, decomposition)
+    stages.start("cluster", ((len(graph.nodes), "node"), (len(graph.edges), "edge")))
+    decomposition = decompose(graph, settings.clustering)
+    reference = _reference(settings.reference, graph, decomposition)
     stages.finish(((len(decomposition.contexts), "context"),))
 
     stages.start("findings")
-    findings = find(code, data, decomposition, built.graph, built.element_of, settings.rules,
+    findings = find(code, data, decomposition, graph, built.element_of, settings.rules,
                     _suppressions(built_models))
     stages.finish(((len(findings.findings), "finding"),))
 
@@ -232,12 +238,38 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
                         built.element_of, findings.ownership)
     stages.finish(((sum(c.operations for c in contracts.contexts), "operation"),))
     return Analysis(
-        settings=settings, discovery=found, code=code, data=data, graph=built.graph,
+        settings=settings, discovery=found, code=code, data=data, graph=graph,
         entry_points=built.entry_points, decomposition=decomposition, reference=reference,
         findings=findings, contracts=contracts,
         stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
                        crashed=extraction.crashed),
+        runtime=runtime,
     )
+
+
+def _source(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _with_traces(paths: Sequence[Path], root: Path, built: BuiltGraph, code: CodeModel,
+                 data: DataModel, stages: _Stages) -> tuple[CouplingGraph, Runtime]:
+    """The ``runtime`` signal: the trace exports read, mapped to this code, joined to the
+    graph."""
+    from analyzer.traces import read_traces, with_runtime
+    from analyzer.traces.mapping import Mapper
+
+    stages.start("traces", ((len(paths), "trace file"),))
+    atoms = {n.id for n in built.graph.nodes if n.is_element}
+    mapper = Mapper(code, built.entry_points, built.element_of, atoms,
+                    (t.name for t in data.tables), lambda path: _source(root / path))
+    runtime = read_traces(paths, mapper)
+    graph = with_runtime(built.graph, runtime)
+    stages.finish(((runtime.totals.spans, "span"),
+                   (sum(1 for e in graph.edges if e.signal == "runtime"), "runtime edge")))
+    return graph, runtime
 
 
 def _reference(reference: str | None, graph: CouplingGraph,
@@ -267,10 +299,11 @@ def cluster_graph(path: Path, options: ClusterOptions,
 
 
 def diagnostics(analysis: Analysis) -> list[Diagnostic]:
-    """Every diagnostic of the run (code model, data access, suppression comments), in
-    order."""
+    """Every diagnostic of the run (code model, data access, suppression comments, trace
+    files), in order."""
+    traced = analysis.runtime.diagnostics if analysis.runtime is not None else ()
     return sorted(set(all_diagnostics(analysis.code, analysis.data))
-                  | set(analysis.findings.diagnostics))
+                  | set(analysis.findings.diagnostics) | set(traced))
 
 
 def summarize(analysis: Analysis) -> dict[str, int]:

@@ -252,14 +252,17 @@ def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
               help="Git co-change: only commits since DATE (e.g. '2 years ago').")
 @click.option("--max-commits", type=click.IntRange(min=0), metavar="N",
               help="Git co-change: read at most N commits (0 switches it off; default 1000).")
+@click.option("--traces", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="Runtime traces for the runtime signal: an OTLP JSON, Jaeger or Zipkin "
+                   "export, or a folder of them (repeatable; replaces `traces` in the config).")
 @_cluster_options
 @_QUIET
 def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[str, ...],
             no_default_excludes: bool, include_generated: bool | None, cache_dir: Path | None,
             no_cache: bool, jobs: int | None, since: str | None, max_commits: int | None,
-            granularity: str | None, contexts: int | None, resolution: float | None,
-            signals: tuple[str, ...], structure_blind: bool, no_kernel: bool,
-            reference: str | None, quiet: bool) -> None:
+            traces: tuple[Path, ...], granularity: str | None, contexts: int | None,
+            resolution: float | None, signals: tuple[str, ...], structure_blind: bool,
+            no_kernel: bool, reference: str | None, quiet: bool) -> None:
     """Analyse the Python project at PATH: code model, table access, coupling graph and the
     proposed bounded contexts. Writes OUT/analysis.json, OUT/graph.json and OUT/index.html.
 
@@ -268,6 +271,7 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
       seamline analyze samples/tradepost --out seamline-out
       seamline analyze . --contexts 6 --reference packages
       seamline analyze . --granularity module --signal vocabulary=0
+      seamline analyze . --traces otel-export.json --traces jaeger-traces.json
     """
     overrides = Overrides(
         config_file=config_file, extend_exclude=exclude, no_default_excludes=no_default_excludes,
@@ -275,7 +279,7 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
         granularity=granularity, contexts=contexts, resolution=resolution,
         signals=_parse_signals(signals), structure_blind=structure_blind,
         kernel=False if no_kernel else None, reference=reference, since=since,
-        max_commits=max_commits,
+        max_commits=max_commits, traces=traces,
     )
     stages = _Stages(quiet)
     with _failing("output", stages):

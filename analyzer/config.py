@@ -41,6 +41,7 @@ class Settings:
     history_commits: int = 1000  # git co-change: at most this many commits
     reference: str | None = None  # a mapping file, or "packages", to score the cut against
     rules: RuleChoice = field(default_factory=choose_rules)  # which findings, how severe
+    traces: tuple[Path, ...] = ()  # trace exports (files or folders): the runtime signal
 
     @property
     def project(self) -> str:
@@ -68,6 +69,7 @@ class Overrides:
     reference: str | None = None
     since: str | None = None
     max_commits: int | None = None
+    traces: tuple[Path, ...] = ()  # --traces FILE (repeatable): replaces the config's list
 
 
 # Bounds of the numbers that steer clustering: finite, and wide enough for any real use. A weight
@@ -96,6 +98,8 @@ _KEYS: dict[str, tuple[type, str]] = {
     "keep-together": (list, "a list of lists of atom or module patterns"),
     "keep-apart": (list, "a list of lists of atom or module patterns"),
     "reference": (str, "a mapping file relative to the config file, or 'packages'"),
+    "traces": (list, "a list of trace exports (OTLP JSON, Jaeger or Zipkin files, or folders "
+                     "of them) relative to the config file"),
     "findings": (dict, "a table with select, ignore, severity and options (see rules/docs)"),
 }
 _FINDINGS_KEYS = ("select", "ignore", "severity", "options")
@@ -314,6 +318,15 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         if not Path(reference).is_file():
             raise UsageError(f"reference mapping not found: {reference} (give a TOML mapping "
                              "file or 'packages')")
+    if given.traces:
+        traces = tuple(path.resolve() for path in given.traces)
+    else:
+        base = found.path.parent if found else root
+        traces = tuple((base / entry).resolve() for entry in config.get("traces", ()))
+    for path in traces:
+        if not path.exists():
+            where = "--traces" if given.traces else f"{found.prefix if found else ''}traces"
+            raise UsageError(f"{where}: trace file not found: {printable_path(str(path))}")
     max_commits = given.max_commits if given.max_commits is not None else config.get(
         "history-commits", 1000)
     return Settings(
@@ -331,6 +344,7 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         history_commits=int(max_commits),
         reference=reference,
         rules=config.get("findings") or choose_rules(),
+        traces=traces,
     )
 
 

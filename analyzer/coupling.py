@@ -25,7 +25,7 @@ FORMAT = "seamline-graph"
 FORMAT_VERSION = 1
 
 # Every signal, in the order reports list them.
-SIGNALS = ("code", "links", "data", "vocabulary", "usecases", "cochange", "packages")
+SIGNALS = ("code", "links", "data", "vocabulary", "usecases", "cochange", "packages", "runtime")
 
 # Kinds of node that are code and get placed in a context; the others are helpers.
 ELEMENT_KINDS = frozenset({"class", "function", "module", "element"})
@@ -60,7 +60,8 @@ class Node:
 @dataclass(frozen=True, slots=True, order=True)
 class Edge:
     """``source`` is coupled to ``target`` by ``signal``; ``kind`` says how (``call``,
-    ``write``, ``get_model``...), ``count`` how often, ``weight`` how strongly."""
+    ``write``, ``get_model``...), ``count`` how often, ``weight`` how strongly;
+    ``evidence``: (trace id, span name) of traces that showed it (``runtime`` only)."""
 
     source: str
     target: str
@@ -68,6 +69,7 @@ class Edge:
     kind: str
     weight: float
     count: int = 1
+    evidence: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ class Constraints:
 
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "code": 1.0, "links": 0.5, "data": 1.0, "vocabulary": 0.6, "usecases": 0.3,
-    "cochange": 0.5, "packages": 0.5,
+    "cochange": 0.5, "packages": 0.5, "runtime": 1.0,  # runtime: only with --traces
 }
 
 
@@ -131,6 +133,8 @@ def graph_to_data(graph: CouplingGraph) -> dict[str, Any]:
         "edges": [
             {"source": e.source, "target": e.target, "signal": e.signal, "kind": e.kind,
              "weight": round(e.weight, 6), "count": e.count}
+            | ({"evidence": [{"trace": t, "span": s} for t, s in e.evidence]}
+               if e.evidence else {})
             for e in graph.edges
         ],
     }
@@ -148,6 +152,17 @@ def _field(item: Mapping[str, Any], key: str, kind: type, where: str, default: A
     if not ok:
         raise ConfigError(f"{where}: {key!r} must be {kind.__name__}, not {value!r}")
     return value
+
+
+def _evidence(items: list[Any], where: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    for item in items:
+        if not (isinstance(item, dict) and isinstance(item.get("trace"), str)
+                and isinstance(item.get("span"), str)):
+            raise ConfigError(f"{where}: each 'evidence' must be an object with the strings "
+                              "'trace' and 'span'")
+        found.append((item["trace"], item["span"]))
+    return tuple(found)
 
 
 def graph_from_data(data: Any, source: str) -> CouplingGraph:
@@ -196,6 +211,7 @@ def graph_from_data(data: Any, source: str) -> CouplingGraph:
                 kind=_field(item, "kind", str, where, "-"),
                 weight=_field(item, "weight", float, where, 1.0),
                 count=max(1, _field(item, "count", int, where, 1)),
+                evidence=_evidence(_field(item, "evidence", list, where, []), where),
             )
             if edge.signal not in SIGNALS:
                 raise ConfigError(f"{where}: unknown signal {edge.signal!r}; known: "

@@ -689,6 +689,7 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
     dependencies: dict[tuple[str, str], int] = defaultdict(int)
     writers: dict[str, set[str]] = defaultdict(set)
     use_cases: dict[str, set[str]] = defaultdict(set)
+    traced: dict[str, set[str]] = defaultdict(set)  # BCP takes real use cases when there are
     for edge in graph.edges:
         if edge.signal in ("code", "links"):
             dependencies[(edge.source, edge.target)] += edge.count
@@ -696,6 +697,8 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
             writers[edge.target.removeprefix("table:")].add(edge.source)
         elif edge.signal == "usecases":
             use_cases[edge.source].add(edge.target)
+        elif edge.signal == "runtime" and edge.kind == "usecase":  # a trace's root
+            traced[edge.source].add(edge.target)
     # modularity of the graph that was cut, helper nodes with their groups
     unit_group = {unit: str(index) for index, group in enumerate(groups) for unit in group}
     scores = metrics.score(
@@ -703,7 +706,7 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
         dependencies=[(a, b, n) for (a, b), n in sorted(dependencies.items())],
         graph_edges=[],
         writers={t: sorted(w) for t, w in sorted(writers.items())},
-        use_cases={u: sorted(e) for u, e in sorted(use_cases.items())},
+        use_cases={u: sorted(e) for u, e in sorted((traced or use_cases).items())},
     )
     kept = weighted.graph
     edges = [(a, b, weight) for (a, b), weight in weighted.pair_weight.items()

@@ -1,0 +1,156 @@
+"""Runtime traces as one more signal: OpenTelemetry (OTLP JSON), Jaeger and Zipkin exports.
+
+``read_traces`` streams each file (``stream``), reads its spans whatever the format
+(``formats``), maps each span to the code it ran (``mapping``) and adds them up per pair of
+code (``aggregate``); ``with_runtime`` turns the sums into the coupling graph's ``runtime``
+edges, with their evidence, and each trace's root into a use case. Without traces none of this
+runs, and the graph is what the static analysis made.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from analyzer.coupling import CouplingGraph, Edge, Node
+from analyzer.errors import ConfigError, UsageError
+from analyzer.model import Diagnostic, Severity
+from analyzer.text import count, printable_path
+from analyzer.traces.aggregate import Aggregator, Mapped, Totals
+from analyzer.traces.formats import Reader, Span
+from analyzer.traces.stream import JsonStream
+
+SIGNAL = "runtime"
+USE_CASE_PREFIX = "usecase:trace:"
+TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson")
+_MODE_WEIGHT = {"write": 1.0, "read": 0.5}
+_UNMAPPED_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class TraceFile:
+    path: str
+    format: str
+    spans: int
+    skipped: int
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """What the traces showed: the sums, the files read, and what could not be used."""
+
+    files: tuple[TraceFile, ...]
+    totals: Totals
+    diagnostics: tuple[Diagnostic, ...]
+
+    def notes(self) -> tuple[str, ...]:
+        """For the graph's notes (and so the report and the terminal)."""
+        totals = self.totals
+        formats = ", ".join(sorted({f.format for f in self.files if f.format}))
+        lines = [f"runtime traces: {count(totals.spans, 'span')} in "
+                 f"{count(totals.traces, 'trace')} read from "
+                 f"{count(len(self.files), 'file')} ({formats or 'no spans'}); "
+                 f"{count(len(totals.calls), 'pair')} of code, "
+                 f"{count(len(totals.use_cases), 'use case')}"]
+        unmapped = totals.unmapped
+        if unmapped:
+            names = sorted(unmapped.items(), key=lambda item: (-item[1], item[0]))
+            shown = ", ".join(f"{name or '(no name)'} ({n})" for name, n in
+                              names[:_UNMAPPED_SHOWN])
+            more = f" and {len(names) - _UNMAPPED_SHOWN} more" if len(
+                names) > _UNMAPPED_SHOWN else ""
+            lines.append(f"runtime traces: {count(sum(unmapped.values()), 'span')} of "
+                         f"{count(len(unmapped), 'name')} map to no code: {shown}{more}")
+        lost = [(totals.orphans, "span", "whose parent is not in the traces"),
+                (totals.rootless, "trace", "without its root (no use case)"),
+                (totals.unattributed, "database span", "with no code above it")]
+        for number, noun, what in lost:
+            if number:
+                lines.append(f"runtime traces: {count(number, noun)} {what}")
+        return tuple(lines)
+
+
+def trace_files(paths: Sequence[Path]) -> list[Path]:
+    """The files named, a folder's ``*.json``, ``*.jsonl`` and ``*.ndjson`` files (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file()
+                            and p.suffix.lower() in TRACE_SUFFIXES)
+            if not inside:
+                raise UsageError(f"no trace files (*.json, *.jsonl, *.ndjson) in the folder "
+                                 f"{printable_path(str(path))}")
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"trace file not found: {printable_path(str(path))}")
+    return found
+
+
+def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped]) -> Runtime:
+    """Stream every file once; a file that is no trace export is a ``ConfigError`` naming it."""
+    aggregator = Aggregator(map_span)
+    files: list[TraceFile] = []
+    diagnostics: list[Diagnostic] = []
+    for path in trace_files(paths):
+        source = printable_path(str(path))
+        before = aggregator.totals.spans
+        try:
+            with path.open("rb") as handle:
+                reader = Reader(JsonStream(handle, source))
+                for span in reader.spans():
+                    aggregator.add(span)
+        except OSError as error:
+            raise ConfigError(f"cannot read trace file: {error.strerror or error}",
+                              source=source) from None
+        except RecursionError:
+            raise ConfigError("JSON nested too deeply to read", source=source) from None
+        spans = aggregator.totals.spans - before
+        files.append(TraceFile(source, reader.format, spans, reader.skipped.count))
+        if reader.skipped.count:
+            diagnostics.append(Diagnostic(
+                source, 0, "trace-span",
+                f"{count(reader.skipped.count, 'span')} of this {reader.format} export could "
+                f"not be read and were skipped; the first: {reader.skipped.first}",
+                Severity.WARNING))
+        elif not spans:
+            diagnostics.append(Diagnostic(source, 0, "trace-empty",
+                                          f"no spans in this {reader.format} export",
+                                          Severity.WARNING))
+    return Runtime(tuple(files), aggregator.finish(), tuple(diagnostics))
+
+
+def with_runtime(graph: CouplingGraph, runtime: Runtime) -> CouplingGraph:
+    """``graph`` with the ``runtime`` signal: calls between definitions and database access,
+    weighted ``1 + ln(count)`` (a read half), each with its evidence; each use case a node
+    linked to the definitions its traces ran, by the share of its traces that ran them."""
+    nodes = graph.node_map()
+    added: dict[str, Node] = {}
+    edges: list[Edge] = []
+    for (source, target, kind), pair in sorted(runtime.totals.calls.items()):
+        if source not in nodes:
+            continue
+        if target not in nodes and target not in added:
+            if not target.startswith("table:"):
+                continue
+            added[target] = Node(target, "table", terms=tuple(
+                target.removeprefix("table:").replace(".", "_").split("_")))
+        weight = (1.0 + math.log(pair.count)) * _MODE_WEIGHT.get(kind, 1.0)
+        edges.append(Edge(source, target, SIGNAL, kind, round(weight, 6), pair.count,
+                          tuple(pair.evidence)))
+    for name, use_case in sorted(runtime.totals.use_cases.items()):
+        node_id = USE_CASE_PREFIX + name
+        root = nodes.get(use_case.atom)
+        added[node_id] = Node(node_id, "usecase", path=root.path if root else "",
+                              line=root.line if root else 0, terms=("trace",))
+        for atom, traces in sorted(use_case.atoms.items()):
+            if atom in nodes:
+                edges.append(Edge(node_id, atom, SIGNAL, "usecase",
+                                  round(traces / use_case.traces, 6), traces,
+                                  ((use_case.evidence, name),)))
+    return replace(graph, nodes=tuple(sorted((*graph.nodes, *added.values()))),
+                   edges=tuple(sorted((*graph.edges, *edges))),
+                   notes=(*graph.notes, *runtime.notes()))

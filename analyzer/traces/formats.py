@@ -1,0 +1,261 @@
+"""The three trace exports seamline reads, told apart by their shape, as one stream of spans.
+
+* OTLP JSON, as the OpenTelemetry Collector's file exporter writes it: one
+  ``{"resourceSpans": [{"scopeSpans": [{"spans": [...]}]}]}`` per line (or one for the file);
+* Jaeger's JSON, as its UI or query API downloads it: ``{"data": [{"traceID", "spans",
+  "processes"}]}``;
+* Zipkin v2 JSON: a list of spans (or, from ``/api/v2/traces``, a list of traces, each a list).
+
+A span that is not what its format says (an id that is no string, attributes of the wrong
+shape) is skipped and counted, with the first such problem kept for the diagnostic; a file
+that is none of the three is a ``ConfigError`` naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from analyzer.traces.stream import JsonStream
+
+OTLP, JAEGER, ZIPKIN = "OTLP JSON", "Jaeger JSON", "Zipkin v2 JSON"
+
+# The attributes that say which code a span ran (OpenTelemetry's semantic conventions, the
+# current names and the older ones); every other attribute is dropped on reading.
+READ_ATTRIBUTES = frozenset({
+    "code.function.name", "code.function", "code.namespace",
+    "code.file.path", "code.filepath", "code.line.number", "code.lineno",
+    "http.route", "http.request.method", "http.method",
+    "celery.task_name",
+    "db.sql.table", "db.collection.name", "db.statement", "db.query.text",
+    "db.operation", "db.operation.name",
+})
+_MAX_ATTRIBUTE = 4000  # characters of an attribute kept (a statement's text, say)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    trace: str
+    span: str
+    parent: str  # "" for a trace's root
+    name: str
+    attributes: tuple[tuple[str, str], ...]  # the READ_ATTRIBUTES it has, sorted
+
+
+@dataclass(slots=True)
+class Skipped:
+    """Spans of one file that could not be read, and the first reason."""
+
+    count: int = 0
+    first: str = ""
+
+    def add(self, reason: str, offset: int) -> None:
+        self.count += 1
+        if not self.first:
+            self.first = f"{reason} (span at character {offset:,})"
+
+
+class _Bad(Exception):
+    """One span is not of its format's shape."""
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"{what} is {type(value).__name__}, not a string")
+    return value
+
+
+def _id(value: Any, what: str, width: int) -> str:
+    """A trace or span id as lowercase hex of its full width (Jaeger drops leading zeros)."""
+    text = _text(value, what).strip().lower()
+    if not text:
+        raise _Bad(f"{what} is empty")
+    if all(c in "0123456789abcdef" for c in text) and len(text) <= width:
+        return text.rjust(width, "0")
+    return text
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)[:_MAX_ATTRIBUTE]
+    return None
+
+
+def _attributes(pairs: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    kept = []
+    for key, value in pairs.items():
+        if key in READ_ATTRIBUTES:
+            text = _scalar(value)
+            if text is not None:
+                kept.append((key, text))
+    return tuple(sorted(kept))
+
+
+def _otlp_value(value: Any) -> Any:
+    """The scalar of an OTLP ``AnyValue`` (``{"stringValue": "x"}``), None for others."""
+    if not isinstance(value, dict):
+        raise _Bad("an attribute's value is not an object")
+    for kind in ("stringValue", "intValue", "boolValue", "doubleValue"):
+        if kind in value:
+            return value[kind]
+    return None
+
+
+def _otlp_span(item: Any) -> Span:
+    if not isinstance(item, dict):
+        raise _Bad(f"a span is {type(item).__name__}, not an object")
+    attributes = item.get("attributes", [])
+    if not isinstance(attributes, list):
+        raise _Bad("'attributes' is not a list")
+    pairs: dict[str, Any] = {}
+    for entry in attributes:
+        if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+            raise _Bad("an attribute is not an object with a string 'key'")
+        if entry["key"] in READ_ATTRIBUTES:
+            pairs[entry["key"]] = _otlp_value(entry.get("value"))
+    parent = item.get("parentSpanId") or ""
+    return Span(_id(item.get("traceId"), "'traceId'", 32), _id(item.get("spanId"), "'spanId'", 16),
+                _id(parent, "'parentSpanId'", 16) if parent else "",
+                _text(item.get("name", ""), "'name'"), _attributes(pairs))
+
+
+def _jaeger_span(item: Any) -> Span:
+    if not isinstance(item, dict):
+        raise _Bad(f"a span is {type(item).__name__}, not an object")
+    tags = item.get("tags", [])
+    if not isinstance(tags, list):
+        raise _Bad("'tags' is not a list")
+    pairs: dict[str, Any] = {}
+    for tag in tags:
+        if not isinstance(tag, dict) or not isinstance(tag.get("key"), str):
+            raise _Bad("a tag is not an object with a string 'key'")
+        pairs[tag["key"]] = tag.get("value")
+    references = item.get("references") or []
+    if not isinstance(references, list):
+        raise _Bad("'references' is not a list")
+    parent = item.get("parentSpanID") or ""
+    for reference in references:
+        if not isinstance(reference, dict):
+            raise _Bad("a reference is not an object")
+        if reference.get("refType", "CHILD_OF") == "CHILD_OF":
+            parent = reference.get("spanID") or ""
+            break
+    return Span(_id(item.get("traceID"), "'traceID'", 32), _id(item.get("spanID"), "'spanID'", 16),
+                _id(parent, "a parent 'spanID'", 16) if parent else "",
+                _text(item.get("operationName", ""), "'operationName'"), _attributes(pairs))
+
+
+def _zipkin_span(item: Any) -> Span:
+    if not isinstance(item, dict):
+        raise _Bad(f"a span is {type(item).__name__}, not an object")
+    tags = item.get("tags") or {}
+    if not isinstance(tags, dict):
+        raise _Bad("'tags' is not an object")
+    parent = item.get("parentId") or ""
+    return Span(_id(item.get("traceId"), "'traceId'", 32), _id(item.get("id"), "'id'", 16),
+                _id(parent, "'parentId'", 16) if parent else "",
+                _text(item.get("name", ""), "'name'"), _attributes(tags))
+
+
+class Reader:
+    """The spans of one export, whatever its format (``format`` once the first key is read)."""
+
+    def __init__(self, stream: JsonStream) -> None:
+        self.stream = stream
+        self.format = ""
+        self.skipped = Skipped()
+
+    def _span(self, read: Any) -> Iterator[Span]:
+        offset = self.stream.offset
+        item = self.stream.value()
+        try:
+            yield read(item)
+        except _Bad as bad:
+            self.skipped.add(str(bad), offset)
+
+    def _list(self, what: str) -> None:
+        if self.stream.peek() != "[":
+            raise self.stream.error(f"{what} must be a list")
+
+    def _object(self, what: str) -> None:
+        if self.stream.peek() != "{":
+            raise self.stream.error(f"{what} must be an object")
+
+    def spans(self) -> Iterator[Span]:
+        stream = self.stream
+        first = stream.peek()
+        if not first:
+            raise stream.error("empty file: not an OTLP JSON, Jaeger or Zipkin trace export")
+        if first == "[":
+            self.format = ZIPKIN
+            yield from self._zipkin()
+        elif first == "{":
+            while stream.peek() == "{":  # the Collector writes one object per line
+                yield from self._document()
+            if stream.peek():
+                raise stream.error("expected another object or the end of the file")
+        else:
+            raise stream.error("not an OTLP JSON, Jaeger or Zipkin trace export (it is not "
+                               "a JSON object or list)")
+
+    def _document(self) -> Iterator[Span]:
+        stream = self.stream
+        recognised = False
+        for key in stream.members():
+            if key == "resourceSpans" and self.format in ("", OTLP):
+                self.format, recognised = OTLP, True
+                yield from self._otlp()
+            elif key == "data" and self.format in ("", JAEGER) and stream.peek() == "[":
+                self.format, recognised = JAEGER, True
+                yield from self._jaeger()
+            else:
+                stream.skip()
+        if not recognised:
+            raise stream.error("not an OTLP JSON, Jaeger or Zipkin trace export: an object "
+                               "without 'resourceSpans' (OTLP) or 'data' (Jaeger)")
+
+    def _otlp(self) -> Iterator[Span]:
+        stream = self.stream
+        self._list("'resourceSpans'")
+        for _ in stream.elements():
+            self._object("each of 'resourceSpans'")
+            for key in stream.members():
+                if key not in ("scopeSpans", "instrumentationLibrarySpans"):
+                    stream.skip()
+                    continue
+                self._list(f"'{key}'")
+                for _ in stream.elements():
+                    self._object(f"each of '{key}'")
+                    for inner in stream.members():
+                        if inner != "spans":
+                            stream.skip()
+                            continue
+                        self._list("'spans'")
+                        for _ in stream.elements():
+                            yield from self._span(_otlp_span)
+
+    def _jaeger(self) -> Iterator[Span]:
+        stream = self.stream
+        for _ in stream.elements():
+            self._object("each trace of 'data'")
+            for key in stream.members():
+                if key != "spans":
+                    stream.skip()
+                    continue
+                self._list("'spans'")
+                for _ in stream.elements():
+                    yield from self._span(_jaeger_span)
+
+    def _zipkin(self) -> Iterator[Span]:
+        stream = self.stream
+        for _ in stream.elements():
+            if stream.peek() == "[":  # /api/v2/traces: a list of traces
+                for _ in stream.elements():
+                    yield from self._span(_zipkin_span)
+            else:
+                yield from self._span(_zipkin_span)
+        if stream.peek():
+            raise stream.error("expected the end of the file after the list of spans")

@@ -1,0 +1,216 @@
+"""Which code a span ran, by OpenTelemetry's semantic conventions, in this order:
+
+1. ``code.function.name`` (qualified), or ``code.function`` with ``code.namespace``: the
+   definition of that dotted name (a method's class, a loader-bound name's definition);
+2. ``code.file.path`` / ``code.filepath`` with ``code.line.number`` / ``code.lineno``: the
+   definition that spans that line of the module whose path ends like that one;
+3. ``celery.task_name``, or a span named ``run/NAME`` or ``apply_async/NAME`` (the Celery
+   instrumentation's): the task of that name (its dotted path, or ``name=`` in its decorator);
+4. ``http.route``: the route entry point whose path is that route (``@app.route("/x")``) or
+   ends it (a blueprint's ``@bp.route("/<id>")`` under its prefix), with the request's method,
+   the module named like the route's first segment first;
+5. database spans: ``db.sql.table`` / ``db.collection.name`` with ``db.operation(.name)``, or
+   ``db.statement`` / ``db.query.text`` read by seamline's SQL reader: tables, read or written.
+
+Anything else maps to nothing, and is counted by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from analyzer.data.sql import read_sql
+from analyzer.graph.entrypoints import EntryPoint
+from analyzer.model import CodeModel, Definition, Module
+from analyzer.traces.aggregate import Mapped
+from analyzer.traces.formats import Span
+
+_ROUTE = re.compile(r"""@[\w.]*?\b(?P<verb>route|get|post|put|patch|delete|api_route)\(\s*"""
+                    r"""(?:(?:rule|path)\s*=\s*)?[rbuf]?(?P<q>["'])(?P<path>.*?)(?P=q)"""
+                    r"""(?P<rest>[^\n]*)""")
+_METHODS = re.compile(r"""methods\s*=\s*[\[(]([^\])]*)""")
+_PREFIX = re.compile(r"""\b(?:Blueprint|APIRouter)\((?:[^()]|\([^()]*\))*?\b(?:url_prefix|prefix)"""
+                     r"""\s*=\s*[rbuf]?(["'])(.*?)\1""")
+_TASK_NAME = re.compile(r"""\bname\s*=\s*[rbuf]?(["'])(.+?)\1""")
+_CELERY_SPAN = re.compile(r"^(?:run|apply_async)/(.+)$")
+_WRITES = frozenset({"insert", "update", "delete", "upsert", "replace", "merge", "truncate",
+                     "create", "drop", "alter", "insert_one", "insert_many", "update_one",
+                     "update_many", "delete_one", "delete_many", "replace_one",
+                     "find_one_and_update", "find_one_and_delete", "bulk_write"})
+_ANY = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    path: str
+    methods: frozenset[str]
+    atom: str
+    module: str
+
+
+def _routes(entries: Iterable[EntryPoint], code: CodeModel,
+            read: Callable[[str], str]) -> list[_Route]:
+    """Each route entry point's path and methods, read from its decorators in the source (the
+    code model keeps a decorator's callee only), under its blueprint's or router's prefix."""
+    modules = {m.name: m for m in code.modules}
+    found = []
+    for entry in entries:
+        module_name, _, name = entry.atom.partition(":")
+        module = modules.get(module_name)
+        if entry.kind != "route" or module is None:
+            continue
+        ends = sorted((d.end_line, d.line) for d in module.definitions)
+        definition = next((d for d in module.definitions if d.name == name), None)
+        if definition is None:
+            continue
+        lines = read(module.path).splitlines()
+        above = max((end for end, start in ends if end < definition.line), default=0)
+        decorators = "\n".join(lines[above:definition.line])
+        prefixes = {match.group(2) for match in _PREFIX.finditer("\n".join(lines))}
+        prefix = prefixes.pop() if len(prefixes) == 1 else ""
+        for match in _ROUTE.finditer(decorators):
+            verb, methods = match["verb"], _METHODS.search(match["rest"])
+            if verb not in ("route", "api_route"):
+                allowed = frozenset({verb.upper()})
+            elif methods is not None:
+                allowed = frozenset(w.upper() for w in re.findall(r"\w+", methods.group(1)))
+            else:
+                allowed = frozenset({"GET", "HEAD", "OPTIONS"} if verb == "route" else {_ANY})
+            found.append(_Route(prefix + match["path"], allowed, entry.atom, module_name))
+    return found
+
+
+class Mapper:
+    """``mapper(span)``: what the span ran, in this project."""
+
+    def __init__(self, code: CodeModel, entries: Sequence[EntryPoint],
+                 element_of: Callable[[str], str], atoms: Collection[str],
+                 tables: Iterable[str], read: Callable[[str], str]) -> None:
+        """``read``: a module's source by its path (for the routes' decorators; '' when it
+        cannot be read)."""
+        self._modules = {m.name: m for m in code.modules}
+        self._by_path = {m.path: m for m in code.modules}
+        self._element_of = element_of
+        self._atoms = atoms
+        self._tables = {t.lower(): t for t in tables}
+        self._routes = _routes(entries, code, read)
+        self._tasks: dict[str, str] = {}
+        for entry in entries:
+            if entry.kind != "task":
+                continue
+            module, _, name = entry.atom.partition(":")
+            self._tasks[f"{module}.{name}"] = entry.atom
+            definition = next((d for d in self._modules[module].definitions if d.name == name),
+                              None) if module in self._modules else None
+            for decorator in definition.decorators if definition else ():
+                named = _TASK_NAME.search(decorator)
+                if named is not None:
+                    self._tasks[named.group(2)] = entry.atom
+
+    def __call__(self, span: Span) -> Mapped:
+        given = dict(span.attributes)
+        tables = self._database(given)
+        qualified = given.get("code.function.name", "")
+        function = given.get("code.function", "")
+        namespace = given.get("code.namespace", "")
+        if function and namespace:
+            qualified = f"{namespace}.{function}"
+        elif qualified and "." not in qualified and namespace:
+            qualified = f"{namespace}.{qualified}"
+        atom = self.dotted(qualified) if qualified else ""
+        if atom:
+            return Mapped(atom, tables, "code.function")
+        path = given.get("code.file.path") or given.get("code.filepath", "")
+        line = given.get("code.line.number") or given.get("code.lineno", "")
+        if path:
+            atom = self._at_line(path, int(line) if line.isdigit() else 0)
+            if atom:
+                return Mapped(atom, tables, "code.filepath")
+        task = given.get("celery.task_name", "")
+        named = _CELERY_SPAN.match(span.name)
+        if not task and named is not None:
+            task = named.group(1)
+        if task:
+            atom = self._tasks.get(task) or self.dotted(task)
+            if atom:
+                return Mapped(atom, tables, "celery")
+        route = given.get("http.route", "")
+        if route:
+            method = (given.get("http.request.method") or given.get("http.method", "")).upper()
+            atom = self._route(route, method)
+            if atom:
+                return Mapped(atom, tables, "http.route")
+        return Mapped("", tables, "db" if tables else "")
+
+    def dotted(self, name: str) -> str:
+        """The atom of a dotted name (``shop.orders.services.place_order``), '' if none."""
+        parts = [p for p in re.split(r"[.:]", name) if p]
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            if module in self._modules:
+                rest = parts[cut:]
+                atom = self._element_of(f"{module}:{rest[0]}") if rest else module
+                return atom if atom in self._atoms else ""
+        return ""
+
+    def _module_at(self, path: str) -> Module | None:
+        parts = [p for p in path.replace("\\", "/").split("/") if p]
+        for start in range(len(parts)):
+            found = self._by_path.get("/".join(parts[start:]))
+            if found is not None:
+                return found
+        return None
+
+    def _at_line(self, path: str, line: int) -> str:
+        module = self._module_at(path)
+        if module is None:
+            return ""
+        inside: Definition | None = next(
+            (d for d in module.definitions
+             if d.line - len(d.decorators) <= line <= d.end_line), None)
+        atom = f"{module.name}:{inside.name}" if inside is not None else module.name
+        return atom if atom in self._atoms else ""
+
+    def _route(self, route: str, method: str) -> str:
+        """The route that is this one, else whose path ends it (its prefix unknown), with the
+        method; a module named like the route's first segment first."""
+        segments = [s for s in route.split("/") if s and not s.startswith(("<", "{"))]
+        first = segments[0].replace("-", "_") if segments else ""
+        best: tuple[bool, int, bool] | None = None
+        chosen = ""
+        for candidate in self._routes:
+            path = candidate.path
+            exact = path.rstrip("/") == route.rstrip("/")
+            if not exact and path and not (route.endswith(path) and (
+                    path.startswith("/") or route[-len(path) - 1] == "/")):
+                continue
+            if method and not candidate.methods & {method, _ANY} and not (
+                    method == "HEAD" and "GET" in candidate.methods):
+                continue
+            rank = (exact, len(path), candidate.module.rsplit(".", 1)[-1] == first)
+            if best is None or rank > best or (rank == best and candidate.atom < chosen):
+                best, chosen = rank, candidate.atom
+        return chosen if chosen in self._atoms else ""
+
+    def _database(self, given: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        found: dict[str, str] = {}
+        table = given.get("db.sql.table") or given.get("db.collection.name", "")
+        operation = (given.get("db.operation.name") or given.get("db.operation", "")).lower()
+        if table:
+            found[self._table(table)] = "write" if operation in _WRITES else "read"
+        statement = given.get("db.query.text") or given.get("db.statement", "")
+        if statement and not found:
+            for read in read_sql(statement):
+                for name in read.reads:
+                    found.setdefault(self._table(name), "read")
+                for name in (*read.writes, *read.ddl):
+                    found[self._table(name)] = "write"
+        return tuple(sorted(found.items()))
+
+    def _table(self, name: str) -> str:
+        name = name.strip().strip('"`[]')
+        lowered = name.lower()
+        return self._tables.get(lowered) or self._tables.get(
+            lowered.rsplit(".", 1)[-1]) or lowered
