@@ -1,16 +1,18 @@
 """Run the tradepost sample for real under OpenTelemetry and export its spans as OTLP JSON.
 
-    python tests/traces_app.py OUT.json
+    python tests/traces_app.py OUT.json [ROOT]
 
-Run in a process of its own (tests/test_traces.py does), with ``samples/tradepost`` on the path:
-the sample reads its settings from the environment when imported. It serves a scripted set of
-requests through Flask's test client and runs its Celery tasks in process (``task.apply``),
-under the real SDK and its Flask, sqlite3 and Celery instrumentations. The sample's own
-functions get a span each from a profiling hook, the way an in-house instrumentation would:
-those of ``tradepost.services`` named by ``code.function.name``, the others by
-``code.filepath`` and ``code.lineno``. The card gateway and the mail server are small local
-servers in threads. The spans are written as the Collector's file exporter writes them: one
-``{"resourceSpans": [...]}`` object per line, ids in hex.
+Run in a process of its own (tests/test_traces.py does), with ROOT (``samples/tradepost`` by
+default, or a copy of it) on the path: the sample reads its settings from the environment when
+imported. A copy with ``tradepost/tasks/dispatch.py`` also runs its ``run_job`` task.
+
+It serves a scripted set of requests through Flask's test client and runs its Celery tasks in
+process (``task.apply``), under the real SDK and its Flask, sqlite3 and Celery instrumentations.
+The sample's own functions get a span each from a profiling hook, the way an in-house
+instrumentation would: those of ``tradepost.services`` named by ``code.function.name``, the
+others by ``code.filepath`` and ``code.lineno``. The card gateway and the mail server are small
+local servers in threads. The spans are written as the Collector's file exporter writes them:
+one ``{"resourceSpans": [...]}`` object per line, ids in hex.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ from types import FrameType
 from typing import Any
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "tradepost"
+# a task that finds its service by name at run time: a call no static reference shows
+DISPATCH = (
+    '"""Jobs named at run time."""\n\n'
+    "import importlib\n\n"
+    "from tradepost.tasks import celery_app\n\n\n"
+    "@celery_app.task\n"
+    "def run_job(area, job, *args):\n"
+    '    module = importlib.import_module(f"tradepost.services.{area}_service")\n'
+    "    return getattr(module, job)(*args)\n"
+)
 
 
 # --------------------------------------------------------------------------- the outside world
@@ -134,22 +146,24 @@ def _function_spans(tracer: Any, root: str) -> Any:
     from opentelemetry import context as otel_context
     from opentelemetry import trace
 
-    open_spans: dict[int, list[tuple[Any, object]]] = {}
+    open_spans: dict[int, list[tuple[Any, Any]]] = {}
 
     def hook(frame: FrameType, event: str, _: Any) -> None:
         code = frame.f_code
+        qualname: str = getattr(code, "co_qualname", code.co_name)  # Python 3.11 on
         if not code.co_filename.startswith(root) or code.co_name.startswith("<") \
-                or "<locals>" in code.co_qualname:
+                or "<locals>" in qualname:
             return
         if event == "call":
             module = frame.f_globals.get("__name__", "")
+            attributes: dict[str, str | int]
             if module.startswith("tradepost.services."):
-                attributes = {"code.function.name": f"{module}.{code.co_qualname}"}
+                attributes = {"code.function.name": f"{module}.{qualname}"}
             else:
                 attributes = {"code.filepath": code.co_filename,
                               "code.lineno": code.co_firstlineno,
                               "code.function": code.co_name}
-            span = tracer.start_span(code.co_qualname, attributes=attributes)
+            span = tracer.start_span(qualname, attributes=attributes)
             token = otel_context.attach(trace.set_span_in_context(span))
             open_spans.setdefault(id(frame), []).append((span, token))
         elif event == "return":
@@ -164,7 +178,7 @@ def _function_spans(tracer: Any, root: str) -> Any:
     return hook
 
 
-def main(out: Path) -> None:
+def main(out: Path, sample: Path = SAMPLE) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="tradepost-"))
     database = workdir / "tradepost.db"
     with _servers() as (gateway, smtp):
@@ -174,7 +188,7 @@ def main(out: Path) -> None:
             "TRADEPOST_GATEWAY_URL": gateway,
             "TRADEPOST_SMTP_HOST": smtp,
         })
-        sys.path.insert(0, str(SAMPLE))
+        sys.path.insert(0, str(sample))
         from opentelemetry import trace
         from opentelemetry.instrumentation.celery import CeleryInstrumentor
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
@@ -190,7 +204,7 @@ def main(out: Path) -> None:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
         trace.set_tracer_provider(provider)
         SQLite3Instrumentor().instrument()
-        CeleryInstrumentor().instrument()
+        CeleryInstrumentor().instrument()  # type: ignore[no-untyped-call]
 
         from tradepost.api import create_app
         from tradepost.db import Base, SessionLocal, engine
@@ -217,11 +231,12 @@ def main(out: Path) -> None:
         exporter.clear()  # the seeding is no use case
 
         app = create_app()
-        FlaskInstrumentor().instrument_app(app)
+        FlaskInstrumentor().instrument_app(app)  # type: ignore[no-untyped-call]
         client = app.test_client()
         tracer = trace.get_tracer("tradepost.functions")
-        sys.setprofile(_function_spans(tracer, str(SAMPLE / "tradepost")))
-        threading.setprofile(_function_spans(tracer, str(SAMPLE / "tradepost")))
+        hook = _function_spans(tracer, str(sample / "tradepost"))
+        sys.setprofile(hook)
+        threading.setprofile(hook)
         try:
             for number in (1, 2):
                 email = f"buyer{number}@example.com"
@@ -249,13 +264,18 @@ def main(out: Path) -> None:
             shipping_tasks.book_parcel.apply(args=(1,))
             stock_tasks.report_low_stock.apply()
             stock_tasks.import_stock_counts.apply(args=([("P-1", 1, 30)],))
+            if (sample / "tradepost" / "tasks" / "dispatch.py").is_file():
+                from tradepost.tasks import dispatch
+
+                dispatch.run_job.apply(args=("notification", "notify_shipped",
+                                             "buyer2@example.com", "TRK-2"))
         finally:
             sys.setprofile(None)
-            threading.setprofile(None)  # type: ignore[arg-type]
+            threading.setprofile(None)
         spans = sorted(exporter.get_finished_spans(),
                        key=lambda s: (s.context.trace_id, s.start_time, s.context.span_id))
     out.write_text(json.dumps(otlp_json(spans)) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), *(Path(a).resolve() for a in sys.argv[2:3]))

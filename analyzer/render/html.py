@@ -153,6 +153,13 @@ def _draw_all(dots: Mapping[str, str], links: Mapping[str, str]
     return dict(zip(names, drawn, strict=True))
 
 
+def _runtime_rows(runtime: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runtime edges a context page shows: what crosses contexts first, and among those
+    what no static reference shows; then the most called."""
+    return sorted(runtime, key=lambda r: (r["to"] is None or r["from"] == r["to"], r["static"],
+                                          -r["count"], r["source"], r["target"], r["kind"]))
+
+
 def render_report(project: str, code: CodeModel, data: DataModel,
                   contexts: dict[str, Any] | None = None,
                   findings: dict[str, Any] | None = None,
@@ -196,6 +203,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
     for placement in (contexts or {}).get("placements", []):
         placements[placement["context"]].append(placement)
     splits = [m for m in (contexts or {}).get("modules", []) if m["split"]]
+    runtime = _runtime_rows((contexts or {}).get("runtime", []))
     notes: list[str] = []
 
     pages = [("index.html", "Overview")]
@@ -256,6 +264,8 @@ def render_report(project: str, code: CodeModel, data: DataModel,
                 findings_page=findings_of.get(name, "findings.html"),
                 splits=split_of, placements=rows, pager=pager,
                 contract=contract_of.get(name), near_dot=near,
+                runtime=[r for r in runtime if name in (r["from"], r["to"])],
+                traced=bool(runtime),
                 near=None if pager["at"] else near_drawings.get(name)))
     if findings:
         for file, rows, pager in finding_parts:  # each page filters only its own rows

@@ -230,7 +230,23 @@ def contexts_document(decomposition: Decomposition, graph: CouplingGraph,
             "name": reference.reference, "atoms": _agreement(reference.atoms),
             "modules": _agreement(reference.modules), "unscored": reference.unscored,
         },
-    }
+    } | _runtime(decomposition, graph)
+
+
+def _runtime(decomposition: Decomposition, graph: CouplingGraph) -> dict[str, Any]:
+    """With traces: each runtime call and table access, the contexts at its ends, whether a
+    static reference shows it too, and its evidence (absent without traces)."""
+    traced = [e for e in graph.edges if e.signal == "runtime" and e.kind != "usecase"]
+    if not traced:
+        return {}
+    context_of = decomposition.assignment()
+    static = {(e.source, e.target) for e in graph.edges if e.signal in ("code", "links")}
+    return {"runtime": [
+        {"source": e.source, "target": e.target, "kind": e.kind, "count": e.count,
+         "from": context_of.get(e.source), "to": context_of.get(e.target),
+         "static": (e.source, e.target) in static,
+         "evidence": [{"trace": t, "span": name} for t, name in e.evidence]}
+        for e in traced]}
 
 
 def _evidence(items: tuple[Evidence, ...]) -> list[dict[str, Any]]:
