@@ -208,7 +208,8 @@ class Reader:
             if key == "resourceSpans" and self.format in ("", OTLP):
                 self.format, recognised = OTLP, True
                 yield from self._otlp()
-            elif key == "data" and self.format in ("", JAEGER) and stream.peek() == "[":
+            elif key == "data" and self.format in ("", JAEGER):
+                self._list("Jaeger's 'data'")
                 self.format, recognised = JAEGER, True
                 yield from self._jaeger()
             else:

@@ -28,11 +28,11 @@ class JsonStream:
     """A cursor over the JSON text of ``handle`` (bytes, UTF-8). ``source`` names the file in
     errors."""
 
-    def __init__(self, handle: IO[bytes], source: str, chunk: int = CHUNK) -> None:
+    def __init__(self, handle: IO[bytes], source: str, chunk: int | None = None) -> None:
         self._handle = handle
         self._decode = codecs.getincrementaldecoder("utf-8-sig")()
         self.source = source
-        self._chunk = chunk
+        self._chunk = chunk or CHUNK
         self._text = ""
         self._at = 0  # position in _text
         self._dropped = 0  # characters consumed before _text

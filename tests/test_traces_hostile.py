@@ -1,0 +1,172 @@
+"""Hostile trace files: exit 2 with the file named, or a diagnostic, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analyzer.cli import cli
+from analyzer.errors import ConfigError
+from analyzer.traces import read_traces, stream
+from analyzer.traces.aggregate import Mapped
+from tests.conftest import Tree
+
+APP: Tree = {"app/__init__.py": "", "app/core.py": "def run():\n    return 1\n"}
+SPAN = {"traceId": "a" * 32, "spanId": "b" * 16, "name": "run",
+        "attributes": [{"key": "code.function.name", "value": {"stringValue": "app.core.run"}}]}
+
+
+def otlp(*spans: Any) -> str:
+    return json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": list(spans)}]}]})
+
+
+def analyze(project: Callable[[Tree], Path], tmp_path: Path, content: str | bytes,
+            name: str = "hostile.json") -> tuple[int, str, str]:
+    root = project(APP)
+    trace = tmp_path / name
+    if isinstance(content, bytes):
+        trace.write_bytes(content)
+    else:
+        trace.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(tmp_path / "out"),
+                                      "--no-cache", "-j", "1", "--traces", str(trace)])
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    return result.exit_code, result.stdout, result.stderr
+
+
+FATAL = {
+    "truncated": otlp(SPAN)[:60],
+    "not JSON": "hello, traces",
+    "no trace export": json.dumps({"spans": []}),
+    "a number": "42",
+    "resourceSpans not a list": json.dumps({"resourceSpans": 5}),
+    "scopeSpans not a list": json.dumps({"resourceSpans": [{"scopeSpans": {}}]}),
+    "spans not a list": json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": "x"}]}]}),
+    "Jaeger data not a list": json.dumps({"data": {"traceID": "a"}}),
+    "garbage after the export": otlp(SPAN) + " trailing",
+    "empty": "",
+    "a missing comma": '[{"traceId": "a", "id": "b"} {"traceId": "a", "id": "c"}]',
+    "deep list": "[" * 100_000,
+    "deep object in a skipped key": '{"resourceSpans": [], "x": ' + '{"a": ' * 50_000 + "1"
+                                    + "}" * 50_000 + "}",
+    "deep value in a span": '[{"traceId": "a", "id": "b", "tags": ' + "[" * 50_000 + "]"
+                            * 50_000 + "}]",
+}
+
+
+@pytest.mark.parametrize("case", sorted(FATAL))
+def test_a_file_that_is_no_trace_export_is_exit_2_naming_it(
+        project: Callable[[Tree], Path], tmp_path: Path, case: str) -> None:
+    code, _, err = analyze(project, tmp_path, FATAL[case])
+    assert code == 2, err
+    assert "hostile.json: " in err.strip().splitlines()[-1]  # one line, the file first
+
+
+def test_bytes_that_are_not_utf8_are_exit_2(project: Callable[[Tree], Path],
+                                             tmp_path: Path) -> None:
+    code, _, err = analyze(project, tmp_path, b'[{"traceId": "\xff\xfe"}]')
+    assert code == 2 and "hostile.json" in err and "UTF-8" in err
+
+
+def test_one_huge_value_is_refused_not_read_whole(project: Callable[[Tree], Path],
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "MAX_VALUE", 10_000)
+    monkeypatch.setattr(stream, "CHUNK", 1_000)
+    huge = otlp(SPAN | {"name": "x" * 50_000})
+    code, _, err = analyze(project, tmp_path, huge)
+    assert code == 2 and "hostile.json" in err and "larger than" in err
+
+
+def test_spans_of_the_wrong_types_are_skipped_with_a_diagnostic(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    bad = [5, SPAN | {"traceId": 7}, SPAN | {"attributes": "x"},
+           SPAN | {"attributes": [{"key": 1}]}, SPAN | {"spanId": ""}]
+    code, out, err = analyze(project, tmp_path, otlp(*bad, SPAN))
+    assert code == 0, err
+    assert "hostile.json:0: warning: 5 spans of this OTLP JSON export could not be read" in err
+    assert "a span is int, not an object (span at character" in err
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    assert any("1 span in 1 trace" in note for note in graph["notes"])
+    analysis = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    assert [d["code"] for d in analysis["diagnostics"]] == ["trace-span"]
+
+
+def test_a_wrong_typed_attribute_value_is_dropped(project: Callable[[Tree], Path],
+                                                  tmp_path: Path) -> None:
+    span = SPAN | {"attributes": [{"key": "code.function.name",
+                                   "value": {"stringValue": {"nested": True}}}]}
+    code, _, err = analyze(project, tmp_path, otlp(span))
+    assert code == 0, err
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    assert any("map to no code: run (1)" in note for note in graph["notes"])
+
+
+def test_missing_files_and_empty_folders_are_exit_2(project: Callable[[Tree], Path],
+                                                    tmp_path: Path) -> None:
+    root = project(APP)
+    (tmp_path / "empty").mkdir()
+    for given in ("nowhere.json", "empty"):
+        result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(tmp_path / "o"),
+                                          "--traces", str(tmp_path / given)])
+        assert result.exit_code == 2 and given in result.stderr, result.stderr
+
+
+def test_a_bad_config_entry_names_the_key(project: Callable[[Tree], Path]) -> None:
+    root = project(APP | {"seamline.toml": 'traces = "one.json"\n'})
+    result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(root / "o")])
+    assert result.exit_code == 2 and "traces must be a list" in result.stderr
+    (root / "seamline.toml").write_text('traces = ["gone.json"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(root / "o")])
+    assert result.exit_code == 2 and "traces: trace file not found" in result.stderr
+    assert "gone.json" in result.stderr
+
+
+def test_the_real_command_prints_no_traceback(project: Callable[[Tree], Path],
+                                              tmp_path: Path) -> None:
+    root = project(APP)
+    trace = tmp_path / "deep.json"
+    trace.write_text('{"data": [' + "[" * 200_000, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "analyzer", "analyze", str(root), "--out",
+                           str(tmp_path / "out"), "--no-cache", "--traces", str(trace)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "deep.json" in done.stderr
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["resourceSpans", "scopeSpans", "spans", "data", "traceId", "spanId",
+                         "parentSpanId", "id", "traceID", "spanID", "name", "attributes",
+                         "tags", "references", "key", "value", "stringValue"]), inner,
+        max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=JSON, cut=st.integers(min_value=0, max_value=400))
+def test_any_json_or_any_cut_of_it_reads_or_is_a_config_error(document: Any,
+                                                              cut: int) -> None:
+    import tempfile
+
+    text = json.dumps(document)
+    with tempfile.TemporaryDirectory() as folder:
+        for content in (text, text[:cut]):
+            path = Path(folder) / "t.json"
+            path.write_text(content, encoding="utf-8")
+            try:
+                read_traces([path], lambda span: Mapped(atom=span.name))
+            except ConfigError as error:
+                assert error.source is not None and error.source.endswith("t.json")
