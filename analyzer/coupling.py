@@ -95,7 +95,7 @@ class Constraints:
 
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "code": 1.0, "links": 0.5, "data": 1.0, "vocabulary": 0.6, "usecases": 0.3,
-    "cochange": 0.5, "packages": 0.5, "runtime": 1.0,  # runtime: only with --traces
+    "cochange": 0.5, "packages": 0.5, "runtime": 0.5,  # runtime: only with --traces
 }
 
 

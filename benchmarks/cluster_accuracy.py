@@ -156,8 +156,8 @@ def _convert(kind: Any, text: str, key: str) -> Any:
     if kind in (int, float, str, Path):
         return kind(text)
     if typing.get_origin(kind) is tuple and args and args[-1] is Ellipsis:
-        if args[0] is str:
-            return tuple(p for p in text.split(",") if p)
+        if args[0] in (str, Path):  # traces=a.json,b.json too
+            return tuple(args[0](p) for p in text.split(",") if p)
         return tuple(_signal(p) for p in text.split(",") if p)  # signals: NAME=W,NAME=W
     raise ValueError(f"{key}: cannot be set from the command line")
 

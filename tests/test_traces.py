@@ -20,7 +20,7 @@ import pytest
 from analyzer import api
 from analyzer.cluster import metrics
 from analyzer.coupling import CouplingGraph, Edge, dumps_graph, loads_graph
-from analyzer.traces import USE_CASE_PREFIX, read_traces
+from analyzer.traces import USE_CASE_KIND, USE_CASE_PREFIX, read_traces
 from analyzer.traces.aggregate import Aggregator, Mapped
 from analyzer.traces.formats import Reader, Span
 from analyzer.traces.stream import JsonStream
@@ -162,7 +162,8 @@ def test_without_traces_the_graph_is_what_it_was(traced: api.Analysis) -> None:
     # the traced graph is the plain one plus the runtime signal, nothing else changed
     added = {n.id for n in traced.graph.nodes} - {n.id for n in plain.graph.nodes}
     assert added and all(a.startswith(USE_CASE_PREFIX) for a in added)
-    static = [e for e in traced.graph.edges if e.signal != "runtime"]
+    static = [e for e in traced.graph.edges
+              if e.signal != "runtime" and not e.source.startswith(USE_CASE_PREFIX)]
     assert tuple(static) == plain.graph.edges
     assert traced.graph.notes[:len(plain.graph.notes)] == plain.graph.notes
 
@@ -173,7 +174,7 @@ def test_bcp_is_computed_from_the_traces_use_cases(traced: api.Analysis) -> None
     by_trace: dict[str, list[str]] = {}
     static: dict[str, list[str]] = {}
     for edge in traced.graph.edges:
-        if edge.signal == "runtime" and edge.kind == "usecase":
+        if edge.signal == "usecases" and edge.kind == USE_CASE_KIND:
             by_trace.setdefault(edge.source, []).append(edge.target)
         elif edge.signal == "usecases":
             static.setdefault(edge.source, []).append(edge.target)

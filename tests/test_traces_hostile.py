@@ -93,7 +93,7 @@ def test_spans_of_the_wrong_types_are_skipped_with_a_diagnostic(
         project: Callable[[Tree], Path], tmp_path: Path) -> None:
     bad = [5, SPAN | {"traceId": 7}, SPAN | {"attributes": "x"},
            SPAN | {"attributes": [{"key": 1}]}, SPAN | {"spanId": ""}]
-    code, out, err = analyze(project, tmp_path, otlp(*bad, SPAN))
+    code, _, err = analyze(project, tmp_path, otlp(*bad, SPAN))
     assert code == 0, err
     assert "hostile.json:0: warning: 5 spans of this OTLP JSON export could not be read" in err
     assert "a span is int, not an object (span at character" in err
@@ -117,10 +117,10 @@ def test_missing_files_and_empty_folders_are_exit_2(project: Callable[[Tree], Pa
                                                     tmp_path: Path) -> None:
     root = project(APP)
     (tmp_path / "empty").mkdir()
-    for given in ("nowhere.json", "empty"):
+    for name in ("nowhere.json", "empty"):
         result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(tmp_path / "o"),
-                                          "--traces", str(tmp_path / given)])
-        assert result.exit_code == 2 and given in result.stderr, result.stderr
+                                          "--traces", str(tmp_path / name)])
+        assert result.exit_code == 2 and name in result.stderr, result.stderr
 
 
 def test_a_bad_config_entry_names_the_key(project: Callable[[Tree], Path]) -> None:

@@ -695,10 +695,8 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
             dependencies[(edge.source, edge.target)] += edge.count
         elif edge.signal == "data" and edge.kind in ("write", "ddl"):
             writers[edge.target.removeprefix("table:")].add(edge.source)
-        elif edge.signal == "usecases":
-            use_cases[edge.source].add(edge.target)
-        elif edge.signal == "runtime" and edge.kind == "usecase":  # a trace's root
-            traced[edge.source].add(edge.target)
+        elif edge.signal == "usecases":  # a trace's root, or an entry point
+            (traced if edge.kind == "trace" else use_cases)[edge.source].add(edge.target)
     # modularity of the graph that was cut, helper nodes with their groups
     unit_group = {unit: str(index) for index, group in enumerate(groups) for unit in group}
     scores = metrics.score(

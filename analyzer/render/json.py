@@ -236,7 +236,7 @@ def contexts_document(decomposition: Decomposition, graph: CouplingGraph,
 def _runtime(decomposition: Decomposition, graph: CouplingGraph) -> dict[str, Any]:
     """With traces: each runtime call and table access, the contexts at its ends, whether a
     static reference shows it too, and its evidence (absent without traces)."""
-    traced = [e for e in graph.edges if e.signal == "runtime" and e.kind != "usecase"]
+    traced = [e for e in graph.edges if e.signal == "runtime"]
     if not traced:
         return {}
     context_of = decomposition.assignment()

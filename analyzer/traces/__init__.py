@@ -24,6 +24,7 @@ from analyzer.traces.stream import JsonStream
 
 SIGNAL = "runtime"
 USE_CASE_PREFIX = "usecase:trace:"
+USE_CASE_KIND = "trace"  # a trace root: a use case of the usecases signal, of this kind
 TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson")
 _MODE_WEIGHT = {"write": 1.0, "read": 0.5}
 _UNMAPPED_SHOWN = 10
@@ -125,8 +126,10 @@ def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped]) -> Ru
 
 def with_runtime(graph: CouplingGraph, runtime: Runtime) -> CouplingGraph:
     """``graph`` with the ``runtime`` signal: calls between definitions and database access,
-    weighted ``1 + ln(count)`` (a read half), each with its evidence; each use case a node
-    linked to the definitions its traces ran, by the share of its traces that ran them."""
+    weighted ``1 + ln(count)`` (a read half), each with its evidence. Each trace root is a use
+    case of the ``usecases`` signal (kind ``trace``), beside the entry points seamline found:
+    a node linked to the definitions its traces ran, by the share of its traces that ran
+    them."""
     nodes = graph.node_map()
     added: dict[str, Node] = {}
     edges: list[Edge] = []
@@ -148,7 +151,7 @@ def with_runtime(graph: CouplingGraph, runtime: Runtime) -> CouplingGraph:
                               line=root.line if root else 0, terms=("trace",))
         for atom, traces in sorted(use_case.atoms.items()):
             if atom in nodes:
-                edges.append(Edge(node_id, atom, SIGNAL, "usecase",
+                edges.append(Edge(node_id, atom, "usecases", USE_CASE_KIND,
                                   round(traces / use_case.traces, 6), traces,
                                   ((use_case.evidence, name),)))
     return replace(graph, nodes=tuple(sorted((*graph.nodes, *added.values()))),
