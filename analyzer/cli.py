@@ -318,6 +318,8 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
     if counts["skipped"]:
         click.echo(f"  {count(counts['skipped'], 'file')} could not be analysed; "
                    "their diagnostics are listed above and in the JSON.")
+    for note in analysis.runtime.notes() if analysis.runtime is not None else ():
+        click.echo(note)  # what the traces gave, and the spans that map to no code
     _report_contexts(analysis.decomposition, analysis.reference)
     _report_findings(analysis.findings)
     for path in written.files[:2]:
