@@ -103,6 +103,14 @@ def test_spans_of_the_wrong_types_are_skipped_with_a_diagnostic(
     assert [d["code"] for d in analysis["diagnostics"]] == ["trace-span"]
 
 
+def test_a_parent_id_of_zeros_is_a_root(project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    code, _, err = analyze(project, tmp_path, otlp(SPAN | {"parentSpanId": "0" * 16}))
+    assert code == 0, err
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    assert "usecase:trace:run" in {n["id"] for n in graph["nodes"]}
+    assert not any("whose parent" in note for note in graph["notes"])
+
+
 def test_a_wrong_typed_attribute_value_is_dropped(project: Callable[[Tree], Path],
                                                   tmp_path: Path) -> None:
     span = SPAN | {"attributes": [{"key": "code.function.name",

@@ -13,7 +13,7 @@ that is none of the three is a ``ConfigError`` naming it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,60 +104,65 @@ def _otlp_value(value: Any) -> Any:
     return None
 
 
-def _otlp_span(item: Any) -> Span:
+def _keyed(entries: Any, field: str, value: Callable[[Any], Any]) -> dict[str, Any]:
+    """OTLP's attributes, Jaeger's tags: a list of objects with a string ``key``; the values
+    (read by ``value``) of the keys seamline reads."""
+    if not isinstance(entries, list):
+        raise _Bad(f"'{field}' is not a list")
+    pairs: dict[str, Any] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+            raise _Bad(f"an entry of '{field}' is not an object with a string 'key'")
+        if entry["key"] in READ_ATTRIBUTES:
+            pairs[entry["key"]] = value(entry.get("value"))
+    return pairs
+
+
+def _span(item: dict[str, Any], keys: tuple[str, str, str], parent: Any,
+          pairs: Mapping[str, Any]) -> Span:
+    """A span from its format's keys for the trace id, the span id and the name."""
+    trace, span, name = keys
+    if isinstance(parent, str) and not parent.strip("0"):  # "0000000000000000": no parent
+        parent = ""
+    return Span(_id(item.get(trace), f"'{trace}'", 32), _id(item.get(span), f"'{span}'", 16),
+                _id(parent, "the parent's id", 16) if parent else "",
+                _text(item.get(name, ""), f"'{name}'"), _attributes(pairs))
+
+
+def _object(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise _Bad(f"a span is {type(item).__name__}, not an object")
-    attributes = item.get("attributes", [])
-    if not isinstance(attributes, list):
-        raise _Bad("'attributes' is not a list")
-    pairs: dict[str, Any] = {}
-    for entry in attributes:
-        if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
-            raise _Bad("an attribute is not an object with a string 'key'")
-        if entry["key"] in READ_ATTRIBUTES:
-            pairs[entry["key"]] = _otlp_value(entry.get("value"))
-    parent = item.get("parentSpanId") or ""
-    return Span(_id(item.get("traceId"), "'traceId'", 32), _id(item.get("spanId"), "'spanId'", 16),
-                _id(parent, "'parentSpanId'", 16) if parent else "",
-                _text(item.get("name", ""), "'name'"), _attributes(pairs))
+    return item
+
+
+def _otlp_span(item: Any) -> Span:
+    item = _object(item)
+    pairs = _keyed(item.get("attributes", []), "attributes", _otlp_value)
+    return _span(item, ("traceId", "spanId", "name"), item.get("parentSpanId"), pairs)
 
 
 def _jaeger_span(item: Any) -> Span:
-    if not isinstance(item, dict):
-        raise _Bad(f"a span is {type(item).__name__}, not an object")
-    tags = item.get("tags", [])
-    if not isinstance(tags, list):
-        raise _Bad("'tags' is not a list")
-    pairs: dict[str, Any] = {}
-    for tag in tags:
-        if not isinstance(tag, dict) or not isinstance(tag.get("key"), str):
-            raise _Bad("a tag is not an object with a string 'key'")
-        pairs[tag["key"]] = tag.get("value")
+    item = _object(item)
+    pairs = _keyed(item.get("tags", []), "tags", lambda value: value)
     references = item.get("references") or []
     if not isinstance(references, list):
         raise _Bad("'references' is not a list")
-    parent = item.get("parentSpanID") or ""
+    parent = item.get("parentSpanID")
     for reference in references:
         if not isinstance(reference, dict):
             raise _Bad("a reference is not an object")
         if reference.get("refType", "CHILD_OF") == "CHILD_OF":
-            parent = reference.get("spanID") or ""
+            parent = reference.get("spanID")
             break
-    return Span(_id(item.get("traceID"), "'traceID'", 32), _id(item.get("spanID"), "'spanID'", 16),
-                _id(parent, "a parent 'spanID'", 16) if parent else "",
-                _text(item.get("operationName", ""), "'operationName'"), _attributes(pairs))
+    return _span(item, ("traceID", "spanID", "operationName"), parent, pairs)
 
 
 def _zipkin_span(item: Any) -> Span:
-    if not isinstance(item, dict):
-        raise _Bad(f"a span is {type(item).__name__}, not an object")
+    item = _object(item)
     tags = item.get("tags") or {}
     if not isinstance(tags, dict):
         raise _Bad("'tags' is not an object")
-    parent = item.get("parentId") or ""
-    return Span(_id(item.get("traceId"), "'traceId'", 32), _id(item.get("id"), "'id'", 16),
-                _id(parent, "'parentId'", 16) if parent else "",
-                _text(item.get("name", ""), "'name'"), _attributes(tags))
+    return _span(item, ("traceId", "id", "name"), item.get("parentId"), tags)
 
 
 class Reader:
@@ -218,37 +223,36 @@ class Reader:
             raise stream.error("not an OTLP JSON, Jaeger or Zipkin trace export: an object "
                                "without 'resourceSpans' (OTLP) or 'data' (Jaeger)")
 
+    def _only(self, what: str, *wanted: str) -> Iterator[str]:
+        """The keys among ``wanted`` of the object ``what`` that comes next (the caller reads
+        their values); the values of the others are skipped."""
+        self._object(what)
+        for key in self.stream.members():
+            if key in wanted:
+                yield key
+            else:
+                self.stream.skip()
+
+    def _spans(self, read: Any) -> Iterator[Span]:
+        self._list("'spans'")
+        for _ in self.stream.elements():
+            yield from self._span(read)
+
     def _otlp(self) -> Iterator[Span]:
         stream = self.stream
         self._list("'resourceSpans'")
         for _ in stream.elements():
-            self._object("each of 'resourceSpans'")
-            for key in stream.members():
-                if key not in ("scopeSpans", "instrumentationLibrarySpans"):
-                    stream.skip()
-                    continue
+            for key in self._only("each of 'resourceSpans'", "scopeSpans",
+                                  "instrumentationLibrarySpans"):
                 self._list(f"'{key}'")
                 for _ in stream.elements():
-                    self._object(f"each of '{key}'")
-                    for inner in stream.members():
-                        if inner != "spans":
-                            stream.skip()
-                            continue
-                        self._list("'spans'")
-                        for _ in stream.elements():
-                            yield from self._span(_otlp_span)
+                    for _ in self._only(f"each of '{key}'", "spans"):
+                        yield from self._spans(_otlp_span)
 
     def _jaeger(self) -> Iterator[Span]:
-        stream = self.stream
-        for _ in stream.elements():
-            self._object("each trace of 'data'")
-            for key in stream.members():
-                if key != "spans":
-                    stream.skip()
-                    continue
-                self._list("'spans'")
-                for _ in stream.elements():
-                    yield from self._span(_jaeger_span)
+        for _ in self.stream.elements():
+            for _ in self._only("each trace of 'data'", "spans"):
+                yield from self._spans(_jaeger_span)
 
     def _zipkin(self) -> Iterator[Span]:
         stream = self.stream

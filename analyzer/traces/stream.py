@@ -128,6 +128,17 @@ class JsonStream:
         else:
             self.value()
 
+    def _more(self, close: str, what: str) -> bool:
+        """After an item of a container: True at ',', False at ``close`` (both consumed)."""
+        char = self.peek()
+        if char == ",":
+            self._at += 1
+            return True
+        if char == close:
+            self._at += 1
+            return False
+        raise self.error(f"expected ',' or '{close}' in {what}")
+
     def members(self) -> Iterator[str]:
         """The keys of the object that comes next; the caller reads or skips each value."""
         self._expect("{", "an object")
@@ -140,13 +151,8 @@ class JsonStream:
             key = self.value()
             self._expect(":", "':' after a key")
             yield key
-            char = self.peek()
-            self._at += 1
-            if char == "}":
+            if not self._more("}", "an object"):
                 return
-            if char != ",":
-                self._at -= 1
-                raise self.error("expected ',' or '}' in an object")
 
     def elements(self) -> Iterator[int]:
         """The indexes of the array that comes next; the caller reads or skips each."""
@@ -158,10 +164,5 @@ class JsonStream:
         while True:
             yield index
             index += 1
-            char = self.peek()
-            self._at += 1
-            if char == "]":
+            if not self._more("]", "an array"):
                 return
-            if char != ",":
-                self._at -= 1
-                raise self.error("expected ',' or ']' in an array")
