@@ -20,6 +20,7 @@ import pytest
 from analyzer import api
 from analyzer.cluster import metrics
 from analyzer.coupling import CouplingGraph, Edge, dumps_graph, loads_graph
+from analyzer.render.html import breakable
 from analyzer.traces import USE_CASE_KIND, USE_CASE_PREFIX, read_traces
 from analyzer.traces.aggregate import Aggregator, Mapped
 from analyzer.traces.formats import Reader, Span
@@ -263,9 +264,10 @@ def test_a_dynamic_dispatch_shows_on_the_context_page(tmp_path: Path) -> None:
     [page] = [p for p in pages if f" · {context}</title>" in p.read_text(encoding="utf-8")]
     html = page.read_text(encoding="utf-8")
     row = html[html.index('id="runtime"'):]
-    row = row[row.index(f"<code>{source}</code>"):]
+    row = row[row.index(f"<code>{breakable(source)}</code>"):]
     row = row[:row.index("</tr>")]
-    assert target in row and "not in the code" in row and trace in row and span in row
+    assert str(breakable(target)) in row and "not in the code" in row
+    assert trace in row and span in row
 
 
 def test_read_traces_counts_what_maps_to_nothing(exports: dict[str, Path]) -> None:

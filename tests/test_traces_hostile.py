@@ -178,3 +178,95 @@ def test_any_json_or_any_cut_of_it_reads_or_is_a_config_error(document: Any,
                 read_traces([path], lambda span: Mapped(atom=span.name))
             except ConfigError as error:
                 assert error.source is not None and error.source.endswith("t.json")
+
+
+SHOP: Tree = {
+    "shop/__init__.py": "",
+    "shop/api.py": '''
+        from fastapi import APIRouter
+
+        from shop import billing, stock
+
+        router = APIRouter(prefix="/orders")
+
+
+        @router.get("/{order_id}")
+        def show(order_id):
+            return billing.invoice(order_id)
+
+
+        @router.post(
+            "",
+        )
+        def create():
+            return stock.reserve()
+        ''',
+    "shop/billing.py": '''
+        from shop.worker import app
+
+
+        def invoice(order_id):
+            return order_id
+
+
+        @app.task(name="billing.charge", bind=True)
+        def charge(self, order_id):
+            return order_id
+
+
+        class Ledger:
+            def post(self):
+                return 1
+        ''',
+    "shop/stock.py": "def reserve():\n    return 1\n\n\ndef restock_everything():\n    return 2\n",
+    "shop/worker.py": "app = object()\n",
+}
+
+
+def test_each_convention_maps_a_span_to_its_code(project: Callable[[Tree], Path],
+                                                 tmp_path: Path) -> None:
+    """Spans written by hand, one per convention: the route under its router's prefix, the
+    task by the name= of its decorator, a bare name that one definition has, an old-style
+    namespace and function, a path and line, database spans by table and by collection."""
+    def span(number: int, parent: int, name: str, **attributes: str) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "traceId": ("c" if number < 8 else "d") * 32, "spanId": f"{number:016x}", "name": name,
+            "attributes": [{"key": k.replace("_", "."), "value": {"stringValue": v}}
+                           for k, v in attributes.items()]}
+        if parent:
+            item["parentSpanId"] = f"{parent:016x}"
+        return item
+
+    root = project(SHOP)
+    spans = [
+        span(1, 0, "GET /orders/{order_id}", http_route="/orders/{order_id}", http_method="GET"),
+        span(2, 1, "invoice", code_function="invoice"),
+        span(3, 2, "run/billing.charge", celery_task_name="billing.charge"),
+        span(4, 3, "Ledger.post", code_namespace="shop.billing.Ledger", code_function="post"),
+        span(5, 4, "restock", code_filepath="/srv/app/shop/stock.py", code_lineno="6"),
+        span(6, 5, "UPDATE stock", db_sql_table="stock_levels", db_operation="UPDATE"),
+        span(7, 4, "find", db_collection_name="ledger", db_operation_name="find"),
+        span(8, 0, "POST /orders", http_route="/orders", http_request_method="POST"),
+        span(9, 8, "health check"),
+    ]
+    trace = tmp_path / "spans.json"
+    trace.write_text(otlp(*spans), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(tmp_path / "out"),
+                                      "--no-cache", "-j", "1", "--traces", str(trace)])
+    assert result.exit_code == 0, result.stderr
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    found = {(e["source"], e["target"], e["kind"]) for e in graph["edges"]
+             if e["signal"] == "runtime"}
+    assert found == {
+        ("shop.api:show", "shop.billing:invoice", "call"),
+        ("shop.billing:invoice", "shop.billing:charge", "call"),
+        ("shop.billing:charge", "shop.billing:Ledger", "call"),
+        ("shop.billing:Ledger", "shop.stock:restock_everything", "call"),
+        ("shop.stock:restock_everything", "table:stock_levels", "write"),
+        ("shop.billing:Ledger", "table:ledger", "read"),
+    }
+    uses = {n["id"] for n in graph["nodes"] if n["kind"] == "usecase"}
+    assert {"usecase:trace:GET /orders/{order_id}", "usecase:trace:POST /orders"} <= uses
+    assert any(note.endswith("map to no code: health check (1)") for note in graph["notes"])
+    create = [e for e in graph["edges"] if e["source"] == "usecase:trace:POST /orders"]
+    assert [e["target"] for e in create] == ["shop.api:create"]

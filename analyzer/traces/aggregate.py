@@ -168,7 +168,8 @@ class Aggregator:
         root = min(roots, key=lambda kind: (self._names[kind], kind))
         use_case = totals.use_cases.setdefault(self._names[root], UseCase())
         use_case.traces += 1
-        use_case.atom = use_case.atom or self._mapped[root].atom
+        known = [a for a in (use_case.atom, self._mapped[root].atom) if a]
+        use_case.atom = min(known) if known else ""  # the same whatever the order of traces
         use_case.atoms.update(ran)
         if not use_case.evidence or trace < use_case.evidence:
             use_case.evidence = trace

@@ -1,14 +1,15 @@
 """Which code a span ran, by OpenTelemetry's semantic conventions, in this order:
 
 1. ``code.function.name`` (qualified), or ``code.function`` with ``code.namespace``: the
-   definition of that dotted name (a method's class, a loader-bound name's definition);
+   definition of that dotted name (a method's class, a loader-bound name's definition); a
+   bare name, after 2., when one definition of the project has it;
 2. ``code.file.path`` / ``code.filepath`` with ``code.line.number`` / ``code.lineno``: the
    definition that spans that line of the module whose path ends like that one;
 3. ``celery.task_name``, or a span named ``run/NAME`` or ``apply_async/NAME`` (the Celery
    instrumentation's): the task of that name (its dotted path, or ``name=`` in its decorator);
-4. ``http.route``: the route entry point whose path is that route (``@app.route("/x")``) or
-   ends it (a blueprint's ``@bp.route("/<id>")`` under its prefix), with the request's method,
-   the module named like the route's first segment first;
+4. ``http.route``: the route entry point whose path, read from its decorator under its
+   blueprint's ``url_prefix`` or router's ``prefix``, is that route (else whose path ends it,
+   the module named like the route's first segment first), with the request's method;
 5. database spans: ``db.sql.table`` / ``db.collection.name`` with ``db.operation(.name)``, or
    ``db.statement`` / ``db.query.text`` read by seamline's SQL reader: tables, read or written.
 
@@ -50,10 +51,18 @@ class _Route:
     module: str
 
 
+def _decorators(module: Module, definition: Definition, lines: Sequence[str]) -> str:
+    """The source above ``def`` back to the definition before: its decorators, whole (the code
+    model keeps a decorator's callee only)."""
+    above = max((d.end_line for d in module.definitions if d.end_line < definition.line),
+                default=0)
+    return "\n".join(lines[above:definition.line])
+
+
 def _routes(entries: Iterable[EntryPoint], code: CodeModel,
             read: Callable[[str], str]) -> list[_Route]:
-    """Each route entry point's path and methods, read from its decorators in the source (the
-    code model keeps a decorator's callee only), under its blueprint's or router's prefix."""
+    """Each route entry point's path and methods, read from its decorators in the source,
+    under its blueprint's or router's prefix."""
     modules = {m.name: m for m in code.modules}
     found = []
     for entry in entries:
@@ -61,16 +70,13 @@ def _routes(entries: Iterable[EntryPoint], code: CodeModel,
         module = modules.get(module_name)
         if entry.kind != "route" or module is None:
             continue
-        ends = sorted((d.end_line, d.line) for d in module.definitions)
         definition = next((d for d in module.definitions if d.name == name), None)
         if definition is None:
             continue
-        lines = read(module.path).splitlines()
-        above = max((end for end, start in ends if end < definition.line), default=0)
-        decorators = "\n".join(lines[above:definition.line])
-        prefixes = {match.group(2) for match in _PREFIX.finditer("\n".join(lines))}
+        source = read(module.path)
+        prefixes = {match.group(2) for match in _PREFIX.finditer(source)}
         prefix = prefixes.pop() if len(prefixes) == 1 else ""
-        for match in _ROUTE.finditer(decorators):
+        for match in _ROUTE.finditer(_decorators(module, definition, source.splitlines())):
             verb, methods = match["verb"], _METHODS.search(match["rest"])
             if verb not in ("route", "api_route"):
                 allowed = frozenset({verb.upper()})
@@ -82,32 +88,49 @@ def _routes(entries: Iterable[EntryPoint], code: CodeModel,
     return found
 
 
+def _tasks(entries: Iterable[EntryPoint], code: CodeModel,
+           read: Callable[[str], str]) -> dict[str, str]:
+    """Each task entry point by the names a worker knows it by: its dotted path, and the
+    ``name=`` of its decorator."""
+    modules = {m.name: m for m in code.modules}
+    found: dict[str, str] = {}
+    for entry in entries:
+        module_name, _, name = entry.atom.partition(":")
+        module = modules.get(module_name)
+        if entry.kind != "task" or module is None:
+            continue
+        found[f"{module_name}.{name}"] = entry.atom
+        definition = next((d for d in module.definitions if d.name == name), None)
+        if definition is not None:
+            text = _decorators(module, definition, read(module.path).splitlines())
+            for match in _TASK_NAME.finditer(text):
+                found.setdefault(match.group(2), entry.atom)
+    return found
+
+
 class Mapper:
     """``mapper(span)``: what the span ran, in this project."""
 
     def __init__(self, code: CodeModel, entries: Sequence[EntryPoint],
                  element_of: Callable[[str], str], atoms: Collection[str],
                  tables: Iterable[str], read: Callable[[str], str]) -> None:
-        """``read``: a module's source by its path (for the routes' decorators; '' when it
-        cannot be read)."""
+        """``read``: a module's source by its path (for the decorators of routes and tasks;
+        '' when it cannot be read)."""
         self._modules = {m.name: m for m in code.modules}
         self._by_path = {m.path: m for m in code.modules}
         self._element_of = element_of
         self._atoms = atoms
         self._tables = {t.lower(): t for t in tables}
         self._routes = _routes(entries, code, read)
-        self._tasks: dict[str, str] = {}
-        for entry in entries:
-            if entry.kind != "task":
-                continue
-            module, _, name = entry.atom.partition(":")
-            self._tasks[f"{module}.{name}"] = entry.atom
-            definition = next((d for d in self._modules[module].definitions if d.name == name),
-                              None) if module in self._modules else None
-            for decorator in definition.decorators if definition else ():
-                named = _TASK_NAME.search(decorator)
-                if named is not None:
-                    self._tasks[named.group(2)] = entry.atom
+        # a bare function name (``code.function`` without a namespace) that names one
+        # definition of the project: that one
+        named: dict[str, set[str]] = {}
+        for module in code.modules:
+            for definition in module.definitions:
+                named.setdefault(definition.name, set()).add(f"{module.name}:{definition.name}")
+        self._unique = {name: next(iter(atoms)) for name, atoms in named.items()
+                        if len(atoms) == 1}
+        self._tasks = _tasks(entries, code, read)
 
     def __call__(self, span: Span) -> Mapped:
         given = dict(span.attributes)
@@ -128,6 +151,9 @@ class Mapper:
             atom = self._at_line(path, int(line) if line.isdigit() else 0)
             if atom:
                 return Mapped(atom, tables, "code.filepath")
+        bare = qualified or function
+        if bare and "." not in bare and self._unique.get(bare, "") in self._atoms:
+            return Mapped(self._unique[bare], tables, "code.function")
         task = given.get("celery.task_name", "")
         named = _CELERY_SPAN.match(span.name)
         if not task and named is not None:
