@@ -71,7 +71,7 @@ def _id(value: Any, what: str, width: int) -> str:
     text = _text(value, what).strip().lower()
     if not text:
         raise _Bad(f"{what} is empty")
-    if all(c in "0123456789abcdef" for c in text) and len(text) <= width:
+    if len(text) <= width and not text.strip("0123456789abcdef"):  # hex
         return text.rjust(width, "0")
     return text
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -20,7 +21,7 @@ from analyzer.errors import ConfigError
 
 CHUNK = 1 << 20  # characters read at a time
 MAX_VALUE = 64 << 20  # the largest single value (a span, a trace's processes) read whole
-_WHITESPACE = " \t\n\r"
+_NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
 _DECODER = json.JSONDecoder()
 
 
@@ -74,12 +75,11 @@ class JsonStream:
     def peek(self) -> str:
         """The next character that is not whitespace, '' at the end of the file."""
         while True:
-            text, at = self._text, self._at
-            while at < len(text) and text[at] in _WHITESPACE:
-                at += 1
-            self._at = at
-            if at < len(text):
-                return text[at]
+            found = _NOT_WHITESPACE.search(self._text, self._at)
+            if found is not None:
+                self._at = found.start()
+                return self._text[self._at]
+            self._at = len(self._text)
             if not self._fill():
                 return ""
 
