@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -119,6 +120,16 @@ def test_a_wrong_typed_attribute_value_is_dropped(project: Callable[[Tree], Path
     assert code == 0, err
     graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
     assert any("map to no code: run (1)" in note for note in graph["notes"])
+
+
+def test_a_gzipped_export_is_read_and_a_cut_one_is_exit_2(project: Callable[[Tree], Path],
+                                                          tmp_path: Path) -> None:
+    packed = gzip.compress(otlp(SPAN).encode())
+    code, out, err = analyze(project, tmp_path, packed, "spans.json.gz")
+    assert code == 0, err
+    assert "1 span in 1 trace read from 1 file (OTLP JSON)" in out
+    code, _, err = analyze(project, tmp_path, packed[:-12], "cut.json.gz")
+    assert code == 2 and "cut.json.gz: cannot read trace file" in err
 
 
 def test_missing_files_and_empty_folders_are_exit_2(project: Callable[[Tree], Path],

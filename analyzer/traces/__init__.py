@@ -9,10 +9,13 @@ runs, and the graph is what the static analysis made.
 
 from __future__ import annotations
 
+import gzip
 import math
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from analyzer.coupling import CouplingGraph, Edge, Node
 from analyzer.errors import ConfigError, UsageError
@@ -25,7 +28,7 @@ from analyzer.traces.stream import JsonStream
 SIGNAL = "runtime"
 USE_CASE_PREFIX = "usecase:trace:"
 USE_CASE_KIND = "trace"  # a trace root: a use case of the usecases signal, of this kind
-TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson")
+TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _MODE_WEIGHT = {"write": 1.0, "read": 0.5}
 _UNMAPPED_SHOWN = 10
 
@@ -74,21 +77,31 @@ class Runtime:
 
 
 def trace_files(paths: Sequence[Path]) -> list[Path]:
-    """The files named, a folder's ``*.json``, ``*.jsonl`` and ``*.ndjson`` files (sorted)."""
+    """The files named, a folder's ``*.json``, ``*.jsonl`` and ``*.ndjson`` files, gzipped
+    or not (sorted)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file()
-                            and p.suffix.lower() in TRACE_SUFFIXES)
+                            and p.name.lower().endswith(TRACE_SUFFIXES))
             if not inside:
-                raise UsageError(f"no trace files (*.json, *.jsonl, *.ndjson) in the folder "
-                                 f"{printable_path(str(path))}")
+                raise UsageError("no trace files (*.json, *.jsonl, *.ndjson, gzipped or not) "
+                                 f"in the folder {printable_path(str(path))}")
             found.extend(inside)
         elif path.is_file():
             found.append(path)
         else:
             raise UsageError(f"trace file not found: {printable_path(str(path))}")
     return found
+
+
+def _open(path: Path) -> gzip.GzipFile | BinaryIO:
+    """The file's bytes, through gzip when it is gzip (by its first two bytes)."""
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")
+    return path.open("rb")
 
 
 def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped]) -> Runtime:
@@ -100,13 +113,13 @@ def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped]) -> Ru
         source = printable_path(str(path))
         before = aggregator.totals.spans
         try:
-            with path.open("rb") as handle:
+            with _open(path) as handle:
                 reader = Reader(JsonStream(handle, source))
                 for span in reader.spans():
                     aggregator.add(span)
-        except OSError as error:
-            raise ConfigError(f"cannot read trace file: {error.strerror or error}",
-                              source=source) from None
+        except (OSError, EOFError, zlib.error) as error:  # gzip's too: a cut or bad archive
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise ConfigError(f"cannot read trace file: {reason}", source=source) from None
         except RecursionError:
             raise ConfigError("JSON nested too deeply to read", source=source) from None
         spans = aggregator.totals.spans - before

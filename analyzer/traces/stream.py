@@ -15,7 +15,7 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any, Protocol
 
 from analyzer.errors import ConfigError
 
@@ -25,11 +25,17 @@ _NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
 _DECODER = json.JSONDecoder()
 
 
+class Readable(Protocol):
+    """A binary file: open(), gzip.open()."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class JsonStream:
     """A cursor over the JSON text of ``handle`` (bytes, UTF-8). ``source`` names the file in
     errors."""
 
-    def __init__(self, handle: IO[bytes], source: str, chunk: int | None = None) -> None:
+    def __init__(self, handle: Readable, source: str, chunk: int | None = None) -> None:
         self._handle = handle
         self._decode = codecs.getincrementaldecoder("utf-8-sig")()
         self.source = source
