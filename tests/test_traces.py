@@ -227,6 +227,22 @@ def test_a_trace_cut_by_the_window_is_counted_not_hidden(exports: dict[str, Path
     assert sum(p[0] for p in calls.values()) < sum(p[0] for p in whole_calls.values())
 
 
+def test_memory_is_bounded_by_the_window_however_long_the_export() -> None:
+    aggregator = Aggregator(lambda span: Mapped(atom=span.name[:3]), window=100)
+    most = 0
+    for trace in range(5_000):
+        for index in range(8):
+            parent = f"{trace:08x}{index - 1:08x}" if index else ""
+            aggregator.add(Span(f"{trace:032x}", f"{trace:08x}{index:08x}", parent,
+                                f"f{index % 4}{trace % 3}", ()))
+            most = max(most, aggregator.held)
+    totals = aggregator.finish()
+    assert most <= 100 + 8 and aggregator.held == 0
+    assert (totals.spans, totals.traces, totals.orphans) == (40_000, 5_000, 0)
+    assert sum(p.count for p in totals.calls.values()) == 5_000 * 7
+    assert sum(u.traces for u in totals.use_cases.values()) == 5_000
+
+
 def test_config_traces_are_read_relative_to_the_config(tmp_path: Path,
                                                         exports: dict[str, Path]) -> None:
     root = tmp_path / "tradepost"

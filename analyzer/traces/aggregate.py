@@ -96,6 +96,11 @@ class Aggregator:
         self._held = 0
         self.totals = Totals()
 
+    @property
+    def held(self) -> int:
+        """Spans held in the window now (at most the window, or one trace's spans)."""
+        return self._held
+
     def _kind(self, span: Span) -> int:
         key = (span.name, span.attributes)
         kind = self._kinds.get(key)
