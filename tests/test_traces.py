@@ -155,9 +155,12 @@ def test_evidence_names_a_trace_and_a_span(exports: dict[str, Path],
     assert loads_graph(dumps_graph(traced.graph), "graph.json") == traced.graph
 
 
-def test_without_traces_the_graph_is_what_it_was(traced: api.Analysis) -> None:
+def test_without_traces_the_graph_is_what_it_was(traced: api.Analysis, tmp_path: Path) -> None:
     plain = run(TRADEPOST)
     assert plain.runtime is None
+    written = api.write_analysis(plain, tmp_path / "out")
+    assert not [p for p in written.files if 'id="runtime"' in p.read_text(encoding="utf-8")]
+    assert "runtime" not in json.loads(written.files[0].read_text(encoding="utf-8"))["contexts"]
     assert "runtime" not in {e.signal for e in plain.graph.edges}
     assert b'"evidence"' not in dumps_graph(plain.graph)
     # the traced graph is the plain one plus the runtime signal, nothing else changed
