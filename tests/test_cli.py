@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from analyzer import __version__
 from analyzer.cli import cli
 from analyzer.resources import schema_path
-from tests.conftest import REPO, Tree
+from tests.conftest import REPO, SAMPLES, Tree
 
 # stderr's line for each finished stage, and the last one, when stderr is not a terminal
 STAGE_LINE = re.compile(r"\[\d\d:\d\d:\d\d\] seamline: "
@@ -58,6 +58,20 @@ def test_analyze_writes_json_that_matches_its_schema(
     assert document["summary"]["modules"] == 2
     assert [d["id"] for m in document["modules"] for d in m["definitions"]] == ["app.core:run"]
 
+
+
+@pytest.mark.parametrize("sample", ["tradepost", "shopfront", "atelier", "djshop"])
+@pytest.mark.parametrize("blind", [False, True], ids=["default", "structure-blind"])
+def test_every_samples_analysis_matches_the_schema(sample: str, blind: bool,
+                                                   tmp_path: Path) -> None:
+    """Every rule of the cut (private code following its users, pins, the kernel) writes a
+    placement the schema knows."""
+    out = tmp_path / "out"
+    code, _, _ = invoke("analyze", str(SAMPLES / sample), "--out", str(out), "--no-cache", "-q",
+                        *(["--structure-blind"] if blind else []))
+    assert code == 0
+    document = json.loads((out / "analysis.json").read_text())
+    jsonschema.validate(document, json.loads(schema_path("analysis.schema.json").read_text()))
 
 def test_same_input_gives_the_same_bytes_from_anywhere(
         project: Callable[[Tree], Path], tmp_path: Path) -> None:
