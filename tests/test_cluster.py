@@ -49,12 +49,14 @@ def _blind(**changes: object) -> ClusterOptions:
 
 def test_structure_blind_cut_of_the_sample_recovers_its_answer_key(
         tradepost: api.Analysis) -> None:
-    # Floors just under today's measurement (atoms ARI 0.84, MoJoFM 93.4; modules ARI 0.88).
+    # Floors just under today's measurement (atoms ARI 0.84, MoJoFM 91.5; modules ARI 0.83).
+    # Modules were 0.88 before the nouns-only vocabulary kept its common nouns: the API's
+    # `eta` of an order's parcel now goes with orders; see the other samples' floors below.
     reference = load_reference(TRADEPOST / "expected.toml")
     scored = score_against(reference, tradepost.graph, tradepost.decomposition)
     assert scored.atoms is not None and scored.modules is not None
     assert scored.atoms.ari >= 0.82 and scored.atoms.mojofm >= 90
-    assert scored.modules.ari >= 0.85
+    assert scored.modules.ari >= 0.80
     names = {c.name for c in tradepost.decomposition.contexts if c.kind in PROPOSED}
     assert 6 <= len(names) <= 9
     # each context is named after the entities of the answer key's context it mostly holds
@@ -69,6 +71,22 @@ def test_structure_blind_cut_of_the_sample_recovers_its_answer_key(
         majority = max(sorted(set(truth)), key=truth.count)
         assert context.name in expected[majority], (context.name, majority)
 
+
+
+@pytest.mark.parametrize(("sample", "atoms", "modules"), [
+    ("shopfront", 0.76, 0.90),  # today 0.78 and 0.92
+    ("atelier", 0.75, 0.69),  # today 0.77 and 0.71
+    ("djshop", 0.78, 0.64),  # today 0.80 and 0.66
+])
+def test_the_other_samples_structure_blind_cuts_keep_their_accuracy(
+        sample: str, atoms: float, modules: float) -> None:
+    """Floors just under today's measurement, so that a change that costs one sample shows."""
+    analysis = run(SAMPLES / sample, structure_blind=True)
+    reference = load_reference(SAMPLES / sample / "expected.toml")
+    scored = score_against(reference, analysis.graph, analysis.decomposition)
+    assert scored.atoms is not None and scored.modules is not None
+    assert scored.atoms.ari >= atoms, scored
+    assert scored.modules.ari >= modules, scored
 
 def test_contexts_own_the_tables_of_their_domain(tradepost: api.Analysis) -> None:
     owner = {t: c.name for c in tradepost.decomposition.contexts for t in c.tables}

@@ -264,7 +264,7 @@ def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,
                          for t in data.tables)
     if nouns:
         documents = [only(document, nouns) for document in documents]
-    vocabulary = Vocabulary(ids, documents)
+    vocabulary = Vocabulary(ids, documents, nouns_only=bool(nouns))
     for atom, terms in vocabulary.top_terms().items():
         node = builder.nodes[atom]
         builder.nodes[atom] = Node(node.id, node.kind, node.module, node.path, node.line,

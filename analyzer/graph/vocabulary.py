@@ -44,7 +44,8 @@ def prose(text: str) -> str:
 class Vocabulary:
     """TF-IDF vectors of the atoms' documents."""
 
-    def __init__(self, ids: Sequence[str], documents: Sequence[str]) -> None:
+    def __init__(self, ids: Sequence[str], documents: Sequence[str],
+                 nouns_only: bool = False) -> None:
         self.ids = list(ids)
         self.matrix = None
         self.terms: list[str] = []
@@ -57,8 +58,12 @@ class Vocabulary:
         vectorizer = TfidfVectorizer(
             analyzer="word", token_pattern=r"[a-z0-9]+", lowercase=False, sublinear_tf=True,
             # a word in a quarter of all atoms says nothing about where one belongs; in a
-            # tiny project every shared word counts
-            min_df=2, max_df=0.25 if usable >= _FEW_DOCUMENTS else 1.0, norm="l2",
+            # tiny project every shared word counts. Documents of the domain's nouns alone
+            # (``nouns_only``) keep every noun: there the most common ones are the domain's
+            # central entities (order, product, customer), which inverse document frequency
+            # already weighs down, and a project of four domains has each in a quarter of it.
+            min_df=2, max_df=0.25 if usable >= _FEW_DOCUMENTS and not nouns_only else 1.0,
+            norm="l2",
             dtype=np.float32,
         )
         try:
