@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from analyzer.cluster import Decomposition
     from analyzer.cluster.reference import Scored
     from analyzer.contracts import Contracts
+    from analyzer.contracts.fieldlock import FieldNumbers
     from analyzer.graph.entrypoints import EntryPoint
     from analyzer.traces import Runtime
 
@@ -339,7 +340,8 @@ def write_analysis(analysis: Analysis, out_dir: Path,
     contexts = contexts_document(analysis.decomposition, analysis.graph,
                                  analysis.entry_points, analysis.reference)
     findings = findings_document(analysis.findings, analysis.settings.rules)
-    contracts = contracts_document(analysis.contracts, CONTRACTS_FOLDER)
+    protocols = ("openapi", *analysis.settings.protocols)
+    contracts = contracts_document(analysis.contracts, CONTRACTS_FOLDER, protocols)
     notes = diagnostics(analysis)
     document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
                                  analysis.data, contexts, findings, notes, contracts)
@@ -349,8 +351,11 @@ def write_analysis(analysis: Analysis, out_dir: Path,
                            analysis.findings.dependencies, notes, contracts)
     files = {"analysis.json": dumps(document), "graph.json": dumps_graph(analysis.graph)}
     files.update((name, html.encode("utf-8")) for name, html in report.pages)
-    documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER)
+    lock = proto_lock(analysis.settings)
+    numbers = _field_numbers(lock, protocols)
+    documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER, protocols, numbers)
     written = write_unit(out_dir, "analyze", files | documents)
+    _keep_field_numbers(lock, numbers)
     stages.finish(((len(written), "file"),))
     return Written(written[:len(files)], report.notes, tuple(written[len(files):]))
 
@@ -510,17 +515,51 @@ def contracts(settings: Settings, decomposition: Path | None = None,
     return found
 
 
-def _contract_files(found: Contracts, form: str, folder: str = "") -> dict[str, bytes]:
+def _contract_files(found: Contracts, form: str, folder: str = "",
+                    protocols: Sequence[str] = ("openapi",),
+                    numbers: FieldNumbers | None = None) -> dict[str, bytes]:
     return {f"{folder}/{name}" if folder else name: content
-            for name, content in found.files(form)}
+            for name, content in found.files(form, protocols, numbers)}
+
+
+def proto_lock(settings: Settings, decomposition: Path | None = None) -> Path:
+    """Where the proto field numbers are kept: beside the agreed decomposition, else in the
+    project's root (where ``seamline init`` puts the decomposition)."""
+    from analyzer.contracts.fieldlock import DEFAULT_FILE as LOCK_FILE
+
+    return (decomposition.parent if decomposition is not None else settings.root) / LOCK_FILE
+
+
+def _field_numbers(lock: Path, protocols: Sequence[str]) -> FieldNumbers | None:
+    if "grpc" not in protocols:
+        return None
+    from analyzer.contracts.fieldlock import FieldNumbers
+
+    return FieldNumbers.load(lock)
+
+
+def _keep_field_numbers(lock: Path, numbers: FieldNumbers | None) -> None:
+    """Write the lock when the run gave a field a number it did not have."""
+    if numbers is not None and numbers.changed:
+        try:
+            write_atomic(lock, numbers.dumps())
+        except OSError as error:
+            raise UsageError(f"cannot write the proto field lock {lock}: "
+                             f"{error.strerror}") from None
 
 
 def write_contracts(found: Contracts, out_dir: Path, form: str = "yaml",
-                    reporter: Reporter | None = None) -> list[Path]:
-    """``seamline contracts``'s output: each context's documents, as one unit in ``out_dir``
-    (the previous run's documents that are not written again are removed)."""
+                    reporter: Reporter | None = None, protocols: Sequence[str] = ("openapi",),
+                    lock: Path | None = None) -> list[Path]:
+    """``seamline contracts``'s output: each context's documents in ``protocols``, as one unit
+    in ``out_dir`` (the previous run's documents that are not written again are removed);
+    with ``grpc``, the field numbers kept in ``lock`` (and the new ones added to it)."""
     stages = _stages(reporter)
     stages.start("write")
-    written = write_unit(out_dir, "contracts", _contract_files(found, form))
+    numbers = _field_numbers(lock, protocols) if lock is not None else None
+    written = write_unit(out_dir, "contracts",
+                         _contract_files(found, form, "", protocols, numbers))
+    if lock is not None:
+        _keep_field_numbers(lock, numbers)
     stages.finish(((len(written), "file"),))
     return written

@@ -24,7 +24,7 @@ import click
 from analyzer import __version__, api
 from analyzer.api import CONTRACT_FORMATS
 from analyzer.catalogue import SEVERITIES, catalogue, rule
-from analyzer.config import Overrides, load_cluster_settings, load_settings
+from analyzer.config import PROTOCOLS, Overrides, load_cluster_settings, load_settings
 from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
 from analyzer.drift.export import TARGETS as EXPORT_TARGETS
@@ -593,35 +593,44 @@ def export(path: Path, config_file: Path | None, cache_dir: Path | None, no_cach
 @click.option("--proposed", is_flag=True,
               help="Propose APIs for the contexts seamline proposes, even when the project "
                    "has an agreed decomposition.")
+@click.option("--protocol", "protocols", type=click.Choice(PROTOCOLS), multiple=True,
+              help="Write the API in this protocol (repeatable; default: contracts.protocols "
+                   "in the config, else openapi). grpc keeps its field numbers in "
+                   "seamline-proto-fields.json beside the decomposition.")
 @_cluster_options
 @_QUIET
 def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache: bool,
               jobs: int | None, out_dir: Path, fmt: str, decomposition: Path | None,
-              proposed: bool, granularity: str | None, contexts: int | None,
-              resolution: float | None, signals: tuple[str, ...], structure_blind: bool,
-              no_kernel: bool, reference: str | None, quiet: bool) -> None:
+              proposed: bool, protocols: tuple[str, ...], granularity: str | None,
+              contexts: int | None, resolution: float | None, signals: tuple[str, ...],
+              structure_blind: bool, no_kernel: bool, reference: str | None,
+              quiet: bool) -> None:
     """Propose each context's API: an OpenAPI 3.1 document of the operations the other
-    contexts call today, and an AsyncAPI 3.0 document of the events that would replace their
-    writes into its tables (or its writes into theirs).
+    contexts call today (or a proto3 file for gRPC, a GraphQL schema: --protocol), and an
+    AsyncAPI 3.0 document of the events that would replace their writes into its tables (or
+    its writes into theirs).
 
     \b
     Examples:
       seamline contracts samples/tradepost --out contracts
+      seamline contracts samples/tradepost --protocol grpc --protocol graphql
       seamline contracts . --decomposition seamline-decomposition.toml --format json
     """
     overrides = Overrides(
         config_file=config_file, cache_dir=cache_dir, no_cache=no_cache, jobs=jobs,
         granularity=granularity, contexts=contexts, resolution=resolution,
         signals=_parse_signals(signals), structure_blind=structure_blind,
-        kernel=False if no_kernel else None, reference=reference)
+        kernel=False if no_kernel else None, reference=reference, protocols=protocols)
     if proposed and decomposition is not None:
         _fail(UsageError("--proposed and --decomposition contradict each other: choose one"))
     if decomposition is None and not proposed and (path / DECOMPOSITION_FILE).is_file():
         decomposition = path / DECOMPOSITION_FILE  # the committed cut, as check reads it
     stages = _Stages(quiet)
     with _failing(str(out_dir), stages):
-        found = api.contracts(load_settings(path, overrides), decomposition, stages)
-        written = api.write_contracts(found, out_dir, fmt, stages)
+        settings = load_settings(path, overrides)
+        found = api.contracts(settings, decomposition, stages)
+        written = api.write_contracts(found, out_dir, fmt, stages, settings.protocols,
+                                      api.proto_lock(settings, decomposition))
     if not quiet:
         for contract in found.contexts:
             unmapped = len(contract.unmapped())

@@ -42,6 +42,7 @@ class Settings:
     reference: str | None = None  # a mapping file, or "packages", to score the cut against
     rules: RuleChoice = field(default_factory=choose_rules)  # which findings, how severe
     traces: tuple[Path, ...] = ()  # trace exports (files or folders): the runtime signal
+    protocols: tuple[str, ...] = ("openapi",)  # contracts.protocols: the documents per context
 
     @property
     def project(self) -> str:
@@ -70,6 +71,7 @@ class Overrides:
     since: str | None = None
     max_commits: int | None = None
     traces: tuple[Path, ...] = ()  # --traces FILE (repeatable): replaces the config's list
+    protocols: tuple[str, ...] = ()  # --protocol, repeatable; empty: the config's
 
 
 # Bounds of the numbers that steer clustering: finite, and wide enough for any real use. A weight
@@ -101,7 +103,11 @@ _KEYS: dict[str, tuple[type, str]] = {
     "traces": (list, "a list of trace exports (OTLP JSON, Jaeger or Zipkin files, or folders "
                      "of them) relative to the config file"),
     "findings": (dict, "a table with select, ignore, severity and options (see rules/docs)"),
+    "contracts": (dict, "a table with protocols (see docs/contracts.md)"),
 }
+# the protocols a context's proposed API can be written in (analyzer.contracts.PROTOCOLS, which
+# the contracts themselves are not imported for: tests/test_lazy_imports.py holds the two equal)
+PROTOCOLS = ("openapi", "grpc", "graphql")
 _FINDINGS_KEYS = ("select", "ignore", "severity", "options")
 _NESTED = {"keep-together", "keep-apart"}
 
@@ -194,6 +200,8 @@ def _validate(found: _Source) -> dict[str, Any]:
             ok = value > 0
         if ok and key == "findings":
             value = _rule_choice(value, f"{prefix}findings", str(source))
+        if ok and key == "contracts":
+            value = _protocols(value, f"{prefix}contracts", str(source))
         if not ok:
             raise ConfigError(
                 f"{prefix}{key} must be {described}, not {value!r}", source=str(source)
@@ -255,6 +263,19 @@ def _rule_choice(table: Mapping[str, Any], where: str, source: str) -> RuleChoic
                             table.get("severity"), table.get("options"), where)
     except ConfigError as error:
         raise ConfigError(error.message, source=source) from None
+
+
+def _protocols(table: Mapping[str, Any], where: str, source: str) -> tuple[str, ...]:
+    for key in table:
+        if key != "protocols":
+            raise ConfigError(f"unknown key '{where}.{key}'; known keys: protocols",
+                              source=source)
+    protocols = table.get("protocols", ["openapi"])
+    if not (isinstance(protocols, list) and protocols and all(
+            isinstance(p, str) and p in PROTOCOLS for p in protocols)):
+        raise ConfigError(f"{where}.protocols must be a non-empty list of {', '.join(PROTOCOLS)}"
+                          f", not {protocols!r}", source=source)
+    return tuple(dict.fromkeys(protocols))
 
 
 def default_cache_dir() -> Path:
@@ -345,6 +366,8 @@ def load_settings(root: Path, overrides: Overrides | None = None) -> Settings:
         reference=reference,
         rules=config.get("findings") or choose_rules(),
         traces=traces,
+        protocols=tuple(dict.fromkeys(given.protocols)) or config.get("contracts",
+                                                                      ("openapi",)),
     )
 
 

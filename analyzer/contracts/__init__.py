@@ -4,7 +4,9 @@
 turns them into an OpenAPI 3.1 document (``routes``, ``openapi``, with schemas from
 ``schemas``), and turns the writes into tables another context owns into domain events in an
 AsyncAPI 3.0 document (``events``). ``files`` names them ``<context>.openapi.yaml`` and
-``<context>.asyncapi.yaml`` (or ``.json``).
+``<context>.asyncapi.yaml`` (or ``.json``); with the ``grpc`` and ``graphql`` protocols it adds
+the same operations and schemas as ``<context>.proto`` (``grpc``, its field numbers from a
+``FieldNumbers`` lock) and ``<context>.graphql`` (``graphql``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import Any
 
 from analyzer.cluster import KERNEL, UNPLACED, Decomposition
 from analyzer.contracts.events import asyncapi_document, propose_events
+from analyzer.contracts.fieldlock import FieldNumbers
+from analyzer.contracts.graphql import sdl_document
+from analyzer.contracts.grpc import proto_document
 from analyzer.contracts.openapi import openapi_document
 from analyzer.contracts.operations import Operation, Used, operations_of, used_definitions
 from analyzer.contracts.schemas import Classes
@@ -26,9 +31,11 @@ from analyzer.findings import Ownership
 from analyzer.model import AccessMode, CodeModel, DataModel, FileFacts
 from analyzer.yamlout import dumps as yaml_dumps
 
-__all__ = ["ContextContract", "Contracts", "contract_file", "contracts_for", "propose"]
+__all__ = ["ContextContract", "Contracts", "FieldNumbers", "contract_file", "contracts_for",
+           "propose"]
 
 FORMATS = ("yaml", "json")
+PROTOCOLS = ("openapi", "grpc", "graphql")
 PRIVATE = ("a private name (a leading underscore) other contexts use: make it public API, or "
            "move the code that needs it")
 HELD = ("other contexts subclass, load or hold it without naming a method: decide whether it "
@@ -78,27 +85,43 @@ class ContextContract:
 
 @dataclass(frozen=True, slots=True)
 class Contracts:
+    project: str
     contexts: tuple[ContextContract, ...]
 
-    def files(self, form: str = "yaml") -> list[tuple[str, bytes]]:
-        """(relative path, bytes) of every document, in a fixed order."""
+    def files(self, form: str = "yaml", protocols: Sequence[str] = ("openapi",),
+              numbers: FieldNumbers | None = None) -> list[tuple[str, bytes]]:
+        """(relative path, bytes) of every document, in a fixed order: per context the
+        ``protocols``' documents (``openapi``, ``grpc``, ``graphql``) and its AsyncAPI
+        document, whatever the protocols. ``numbers``: the proto field numbers to keep (and
+        to learn the new ones)."""
+        numbers = FieldNumbers() if numbers is None else numbers
         found: list[tuple[str, bytes]] = []
         for contract in self.contexts:
-            found.append((contract_file(contract.context, "openapi", form),
-                          _encode(contract.openapi, form)))
+            if "openapi" in protocols:
+                found.append((contract_file(contract.context, "openapi", form),
+                              _encode(contract.openapi, form)))
             if contract.asyncapi is not None:
                 found.append((contract_file(contract.context, "asyncapi", form),
                               _encode(contract.asyncapi, form)))
+            if "grpc" in protocols:
+                found.append((contract_file(contract.context, "", "proto"), proto_document(
+                    contract, self.project, numbers).text.encode("utf-8")))
+            if "graphql" in protocols:
+                found.append((contract_file(contract.context, "", "graphql"), sdl_document(
+                    contract, self.project).text.encode("utf-8")))
         return found
 
 
 def contract_file(context: str, kind: str, form: str = "yaml") -> str:
-    """``orders.openapi.yaml``; a name that is not a plain file name gets a short
-    hash so that two contexts never share a file."""
-    readable = re.sub(r"[^a-z0-9]+", "-", context.lower()).strip("-")[:40] or "context"
+    """``orders.openapi.yaml`` (``orders.proto`` without a kind; a proto file's name in
+    lower_snake_case, as protobuf's style guide asks); a name that is not a plain file name gets
+    a short hash so that two contexts never share a file."""
+    separator = "_" if form == "proto" else "-"
+    readable = re.sub(r"[^a-z0-9]+", separator, context.lower()).strip(separator)[:40] \
+        or "context"
     if readable != context:
-        readable += "-" + hashlib.sha256(context.encode()).hexdigest()[:6]
-    return f"{readable}.{kind}.{form}"
+        readable += separator + hashlib.sha256(context.encode()).hexdigest()[:6]
+    return f"{readable}.{kind}.{form}" if kind else f"{readable}.{form}"
 
 
 def _encode(document: dict[str, Any], form: str) -> bytes:
@@ -160,4 +183,4 @@ def contracts_for(project: str, code: CodeModel, data: DataModel,
                              unmapped.get(context, []), classes),
             asyncapi_document(context, project, events, classes),
             len(mine), sum(1 for e in events if e.producer == context)))
-    return Contracts(tuple(found_contracts))
+    return Contracts(project, tuple(found_contracts))

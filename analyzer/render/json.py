@@ -7,6 +7,7 @@ same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__, jsonout
@@ -279,9 +280,11 @@ def findings_document(found: Findings, choice: RuleChoice) -> dict[str, Any]:
     }
 
 
-def contracts_document(found: Contracts, folder: str = "contracts") -> dict[str, Any]:
-    """Per context: its documents (relative to the output folder), operations, events and
-    what maps to no operation. The documents themselves are the YAML files."""
+def contracts_document(found: Contracts, folder: str = "contracts",
+                       protocols: Sequence[str] = ("openapi",)) -> dict[str, Any]:
+    """Per context: its documents (relative to the output folder; ``proto`` and ``graphql``
+    null unless ``protocols`` has them), operations, events and what maps to no operation.
+    The documents themselves are the YAML (proto, SDL) files."""
     from analyzer.contracts import contract_file  # libcst, through the type schemas
 
     return {"contexts": [
@@ -289,6 +292,10 @@ def contracts_document(found: Contracts, folder: str = "contracts") -> dict[str,
          "openapi": f"{folder}/{contract_file(c.context, 'openapi')}",
          "asyncapi": None if c.asyncapi is None else
          f"{folder}/{contract_file(c.context, 'asyncapi')}",
+         "proto": f"{folder}/{contract_file(c.context, '', 'proto')}"
+         if "grpc" in protocols else None,
+         "graphql": f"{folder}/{contract_file(c.context, '', 'graphql')}"
+         if "graphql" in protocols else None,
          "operations": c.routes(), "events": c.events(), "unmapped": c.unmapped()}
         for c in found.contexts]}
 

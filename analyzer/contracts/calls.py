@@ -1,0 +1,165 @@
+"""A context's proposed operations and schemas, flat, for the protocols beside OpenAPI.
+
+gRPC (``grpc``) and GraphQL (``graphql``) render the same operations and component schemas as
+the OpenAPI document (``openapi``), which ``propose`` builds once from the used definitions:
+``calls`` reads each operation of that document back as a ``Call`` (what it takes, what it
+gives, whether it only reads), with the consumers, ``path:line`` evidence and review marks it
+carries. ``Types`` resolves a schema's ``$ref`` to its component, across the OpenAPI and the
+AsyncAPI document of the context, by the Python class both name (``x-seamline-python``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from analyzer.text import parts
+from analyzer.typeschema import REVIEW, Schema
+
+_BODY = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    name: str
+    schema: Schema
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One operation: ``name`` is its OpenAPI operationId; ``reads`` is true for a GET."""
+
+    name: str
+    reads: bool
+    inputs: tuple[Input, ...]
+    output: Schema | None  # None: nothing comes back (204)
+    summary: str
+    python: str
+    source: str  # path:line of the definition
+    consumers: tuple[str, ...]  # "context: element at path:line (how)"
+    review: tuple[str, ...]
+
+
+def calls(openapi: dict[str, Any]) -> list[Call]:
+    """Every operation of an OpenAPI document seamline made, in the document's order."""
+    found: list[Call] = []
+    for path_item in openapi["paths"].values():
+        for method, item in path_item.items():
+            found.append(_call(method, item))
+    return found
+
+
+def _call(method: str, item: dict[str, Any]) -> Call:
+    inputs: list[Input] = []
+    for parameter in item.get("parameters", []):
+        schema = parameter.get("schema") or parameter["content"][_BODY]["schema"]
+        inputs.append(Input(parameter["name"], schema, bool(parameter.get("required"))))
+    body = item.get("requestBody")
+    if body is not None:
+        schema = body["content"][_BODY]["schema"]
+        if "$ref" in schema:  # one record: named after its class (``order: Order``)
+            name = "_".join(parts(schema["$ref"].rsplit("/", 1)[1].rsplit(".", 1)[-1]))
+            inputs.append(Input(name or "body", schema, bool(body.get("required"))))
+        else:
+            needed = set(schema.get("required", ()))
+            inputs.extend(Input(name, value, name in needed)
+                          for name, value in schema.get("properties", {}).items())
+    output: Schema | None = None
+    for response in item["responses"].values():
+        content = response.get("content")
+        if content is not None:
+            output = content[_BODY]["schema"]
+    review = list(item.get(REVIEW, ()))
+    return Call(item["operationId"], method == "get", tuple(inputs), output, item["summary"],
+                item["x-seamline-python"], item["x-seamline-source"],
+                tuple(f"{c['context']}: {c['python']} at {c['at']} ({c['how']})"
+                      for c in item["x-seamline-consumers"]),
+                tuple(review))
+
+
+class Types:
+    """The component schemas of a context's documents, by reference and by Python class."""
+
+    def __init__(self, *documents: dict[str, Any] | None) -> None:
+        self._by_ref: dict[str, tuple[str, Schema]] = {}  # "#/components/schemas/X" ->
+        self._by_atom: dict[str, Schema] = {}
+        self._names: dict[str, str] = {}  # atom -> component name (the OpenAPI one first)
+        for document in documents:
+            if document is None:
+                continue
+            for name, schema in document.get("components", {}).get("schemas", {}).items():
+                atom = schema.get("x-seamline-python", name)
+                self._by_atom.setdefault(atom, schema)
+                self._names.setdefault(atom, name)
+                self._by_ref[f"#/components/schemas/{name}"] = (atom, self._by_atom[atom])
+
+    def resolve(self, ref: str) -> tuple[str, Schema]:
+        """(Python class, its component) for a ``$ref`` of either document."""
+        return self._by_ref[ref]
+
+    def name(self, atom: str) -> str:
+        return self._names[atom]
+
+    def each(self) -> Iterator[tuple[str, Schema]]:
+        """Every component, by its Python class, in a fixed order."""
+        for atom in sorted(self._by_atom):
+            yield atom, self._by_atom[atom]
+
+
+def nullable(schema: Schema) -> tuple[Schema, bool]:
+    """(the schema without its null alternative, whether it had one)."""
+    if "anyOf" in schema:
+        rest = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        if len(rest) < len(schema["anyOf"]):
+            if len(rest) == 1:
+                return rest[0], True
+            return {**schema, "anyOf": rest}, True
+    kind = schema.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        rest_types = [t for t in kind if t != "null"]
+        return {**schema, "type": rest_types[0] if len(rest_types) == 1 else rest_types}, True
+    return schema, False
+
+
+def is_enum(schema: Schema) -> bool:
+    return "enum" in schema and "type" not in schema
+
+
+def open_reason(schema: Schema) -> str | None:
+    """Why a schema is open (no type a protocol can name), or None when it is typed."""
+    if REVIEW in schema and not {"type", "$ref", "enum", "anyOf"} & set(schema):
+        review = schema[REVIEW]
+        return review if isinstance(review, str) else "; ".join(review)
+    if not {"type", "$ref", "enum", "anyOf"} & set(schema):
+        return "untyped"
+    return None
+
+
+def one_line(text: str) -> str:
+    """Text from the analysed code, safe on one comment line: no line breaks or controls."""
+    return "".join(c if c.isprintable() else " " for c in " ".join(text.split()))
+
+
+
+class Names:
+    """Names one document or one message has given: ``unique`` numbers a name taken before.
+    With ``loose``, names that differ only in underscores and case count as one (protobuf's
+    JSON names, GraphQL's camel case)."""
+
+    def __init__(self, taken: Iterable[str] = (), separator: str = "",
+                 loose: bool = False) -> None:
+        self._loose = loose
+        self._taken = {self._key(name) for name in taken}
+        self._separator = separator
+
+    def _key(self, name: str) -> str:
+        return name.replace("_", "").lower() if self._loose else name
+
+    def unique(self, wanted: str) -> str:
+        candidate, counter = wanted, 2
+        while self._key(candidate) in self._taken:
+            candidate, counter = f"{wanted}{self._separator}{counter}", counter + 1
+        self._taken.add(self._key(candidate))
+        return candidate

@@ -1,0 +1,106 @@
+"""Proto field numbers that never change: the lock file beside the decomposition.
+
+A field number is a message's wire format: once a client has it, the number may never mean
+another field. ``FieldNumbers`` keeps every number it ever gave (package -> message or enum ->
+field or value name -> number) in ``seamline-proto-fields.json``: a rerun gives each known field
+its number again, a new field the next free one, and a field that is gone leaves its number and
+name ``reserved`` so that no later field takes them (protobuf's practice for deleted fields).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import ConfigError
+
+DEFAULT_FILE = "seamline-proto-fields.json"
+FORMAT = "seamline-proto-fields"
+VERSION = 1
+_IMPLEMENTATION = range(19000, 20000)  # protobuf keeps these numbers for itself
+MAX_NUMBER = 536_870_911
+
+
+class FieldNumbers:
+    def __init__(self, numbers: dict[str, dict[str, dict[str, int]]] | None = None) -> None:
+        self._numbers = numbers or {}
+        self.changed = False
+
+    @classmethod
+    def load(cls, path: Path) -> FieldNumbers:
+        """The lock at ``path``; none when the file does not exist. A file seamline cannot
+        read, or that is not a lock it wrote, is a ``ConfigError`` naming it."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return cls()
+        except OSError as error:
+            raise ConfigError(f"cannot read the proto field lock: {error.strerror}",
+                              source=str(path)) from None
+        try:
+            document = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            raise ConfigError(f"not a proto field lock (JSON): {error}",
+                              source=str(path)) from None
+        return cls(_checked(document, str(path)))
+
+    def number(self, package: str, message: str, field: str) -> int:
+        """``field``'s number in ``message``: the one it had, else the next free one."""
+        fields = self._numbers.setdefault(package, {}).setdefault(message, {})
+        known = fields.get(field)
+        if known is not None:
+            return known
+        candidate = max(fields.values(), default=0) + 1
+        if candidate in _IMPLEMENTATION:
+            candidate = _IMPLEMENTATION.stop
+        fields[field] = candidate
+        self.changed = True
+        return candidate
+
+    def retired(self, package: str, message: str, present: Collection[str]
+                ) -> list[tuple[str, int]]:
+        """(name, number) of the fields ``message`` once had and has no more, by number."""
+        fields = self._numbers.get(package, {}).get(message, {})
+        return sorted(((name, number) for name, number in fields.items()
+                       if name not in present), key=lambda item: item[1])
+
+    def dumps(self) -> bytes:
+        document = {"format": FORMAT, "version": VERSION,
+                    "note": "proto field numbers seamline gave; keep this file with the "
+                            "decomposition so that reruns keep them",
+                    "packages": {package: {message: dict(sorted(fields.items(),
+                                                                key=lambda i: (i[1], i[0])))
+                                           for message, fields in sorted(messages.items())}
+                                 for package, messages in sorted(self._numbers.items())}}
+        return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _checked(document: Any, source: str) -> dict[str, dict[str, dict[str, int]]]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ConfigError(f"not a proto field lock: no \"format\": \"{FORMAT}\"", source=source)
+    if document.get("version") != VERSION:
+        raise ConfigError(f"proto field lock version {document.get('version')!r}; this "
+                          f"seamline reads version {VERSION}", source=source)
+    packages = document.get("packages")
+    if not isinstance(packages, dict):
+        raise ConfigError("proto field lock: \"packages\" must be an object", source=source)
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    for package, messages in packages.items():
+        if not isinstance(messages, dict):
+            raise ConfigError(f"proto field lock: package {package!r} must be an object",
+                              source=source)
+        for message, fields in messages.items():
+            where = f"{package}.{message}"
+            if not isinstance(fields, dict) or not all(
+                    isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_NUMBER
+                    and n not in _IMPLEMENTATION for n in fields.values()):
+                raise ConfigError(f"proto field lock: {where} must map field names to "
+                                  f"numbers from 1 to {MAX_NUMBER} (19000-19999 excepted)",
+                                  source=source)
+            if len(set(fields.values())) < len(fields):
+                raise ConfigError(f"proto field lock: {where} gives one number to two "
+                                  "fields", source=source)
+            found.setdefault(package, {})[message] = dict(fields)
+    return found

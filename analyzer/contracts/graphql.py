@@ -1,0 +1,284 @@
+"""One context's proposed API as a GraphQL SDL document.
+
+The operations and schemas are the OpenAPI document's (see ``calls``): a read (a GET) becomes a
+``Query`` field, any other operation a ``Mutation`` field, each record an object ``type`` (and
+an ``input`` where an operation takes it), each enum an ``enum``; the events the context
+receives from the AsyncAPI side become ``Subscription`` fields. An open or untyped schema is
+the ``JSON`` scalar, marked ``review:`` in a comment. Fields and arguments are camelCase, types
+PascalCase, enum values UPPER_SNAKE_CASE. The consumers, the ``path:line`` of each definition
+and the review marks are comments, as ``x-seamline-*`` keys are in OpenAPI.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from analyzer.contracts.calls import (
+    Call,
+    Names,
+    Types,
+    calls,
+    is_enum,
+    nullable,
+    one_line,
+    open_reason,
+)
+from analyzer.text import parts
+from analyzer.typeschema import REVIEW, Schema
+
+if TYPE_CHECKING:
+    from analyzer.contracts import ContextContract
+
+JSON = "JSON"
+_SCALAR = {"integer": "Int", "number": "Float", "boolean": "Boolean", "string": "String"}
+_RESERVED = frozenset({"Query", "Mutation", "Subscription", JSON, "Int", "Float", "String",
+                       "Boolean", "ID"})
+_NOT_ENUM_VALUES = frozenset({"TRUE", "FALSE", "NULL"})
+
+
+def camel(text: str) -> str:
+    words = parts(text)
+    found = (words[0] + "".join(w.capitalize() for w in words[1:])) if words else ""
+    return found if found and not found[0].isdigit() else f"f{found}"
+
+
+def pascal(text: str) -> str:
+    found = "".join(p.capitalize() for p in parts(text))
+    return found if found and not found[0].isdigit() else f"X{found}"
+
+
+@dataclass(slots=True)
+class _Field:
+    name: str
+    type: str
+    notes: list[str]
+    args: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Type:
+    keyword: str  # type | input | enum
+    name: str
+    comments: list[str]
+    fields: list[_Field] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Sdl:
+    text: str
+    queries: int
+    mutations: int
+    subscriptions: int
+    types: int
+
+
+class _Builder:
+    def __init__(self, types: Types) -> None:
+        self.types = types
+        self.names = Names(_RESERVED)
+        self.made: list[_Type] = []
+        self.by_atom: dict[tuple[str, bool], str] = {}  # (class, as input) -> type name
+        self.pending: deque[tuple[str, Schema, bool]] = deque()
+        self.json = False
+
+    def named(self, atom: str, component: Schema, as_input: bool) -> str | None:
+        if is_enum(component):
+            as_input = False  # one enum serves both ways
+        key = (atom, as_input)
+        if key in self.by_atom:
+            return self.by_atom[key]
+        if open_reason(component) is not None or (
+                not is_enum(component) and not component.get("properties")):
+            return None
+        base = pascal(self.types.name(atom).rsplit(".", 1)[-1])
+        name = self.names.unique(f"{base}Input" if as_input else base)
+        self.by_atom[key] = name
+        self.pending.append((atom, component, as_input))
+        return name
+
+    def type_of(self, schema: Schema, owner: str, field_name: str, as_input: bool,
+                required: bool = True) -> tuple[str, list[str]]:
+        """(GraphQL type, review notes): non-null (``!``) when required and not nullable."""
+        schema, optional = nullable(schema)
+        bang = "!" if required and not optional else ""
+        reason = open_reason(schema)
+        if reason is not None:
+            return self._json(f"open: {reason}", bang)
+        if "$ref" in schema:
+            atom, component = self.types.resolve(schema["$ref"])
+            name = self.named(atom, component, as_input)
+            if name is None:
+                return self._json(f"open: {open_reason(component) or 'no declared fields'}",
+                                  bang)
+            return name + bang, []
+        if is_enum(schema):
+            values = schema["enum"]
+            scalar = "Int" if all(isinstance(v, int) and not isinstance(v, bool)
+                                for v in values) else "String"
+            listed = ", ".join(one_line(repr(v)) for v in values[:12])
+            return scalar + bang, [f"one of: {listed}"]
+        if "anyOf" in schema or isinstance(schema.get("type"), list):
+            return self._json("one of several types: choose one, or a union", bang)
+        kind = schema.get("type")
+        notes = [one_line(str(schema[REVIEW]))] if REVIEW in schema else []
+        if kind == "array":
+            inner, inner_notes = self.type_of(schema.get("items") or {}, owner, field_name,
+                                              as_input)
+            return f"[{inner}]{bang}", notes + inner_notes
+        if kind == "object":
+            if schema.get("properties") and "additionalProperties" not in schema:
+                name = self.names.unique(owner + pascal(field_name)
+                                         + ("Input" if as_input else ""))
+                self.record(name, schema, [], as_input)
+                return name + bang, notes
+            return self._json("a map or an object without declared fields", bang)
+        if kind in _SCALAR:
+            note = [f"format: {schema['format']}"] if "format" in schema else []
+            return _SCALAR[kind] + bang, notes + note
+        return self._json(f"type {one_line(str(kind))} has no GraphQL type", bang)
+
+    def _json(self, why: str, bang: str) -> tuple[str, list[str]]:
+        self.json = True
+        return JSON + bang, [f"review: {why}"]
+
+    def record(self, name: str, schema: Schema, comments: list[str], as_input: bool) -> None:
+        made = _Type("input" if as_input else "type", name, comments)
+        self.made.append(made)
+        taken = Names(separator="_", loose=True)
+        needed = set(schema.get("required", ()))
+        for key, value in schema.get("properties", {}).items():
+            field_name = taken.unique(camel(key))
+            kind, notes = self.type_of(value, name, key, as_input, key in needed)
+            if field_name != key:
+                notes = [f"{one_line(key)} in the code", *notes]
+            made.fields.append(_Field(field_name, kind, notes))
+
+    def components(self) -> None:
+        while self.pending:
+            atom, component, as_input = self.pending.popleft()
+            name = self.by_atom[(atom, as_input)]
+            comments = [c for c in (one_line(component.get("description", "")),
+                                    f"python: {one_line(atom)}") if c]
+            if REVIEW in component:
+                comments.append(f"review: {one_line(str(component[REVIEW]))}")
+            if is_enum(component):
+                values = Names(_NOT_ENUM_VALUES, separator="_")
+                self.made.append(_Type("enum", name, comments, values=[
+                    values.unique("_".join(parts(str(v))).upper() or "VALUE")
+                    for v in component["enum"]]))
+            else:
+                self.record(name, component, comments, as_input)
+
+    def operation(self, call: Call, names: Names) -> _Field:
+        name = names.unique(camel(call.name))
+        args: list[tuple[str, str, list[str]]] = []
+        taken = Names(separator="_", loose=True)
+        owner = pascal(call.name)
+        for given in call.inputs:
+            kind, notes = self.type_of(given.schema, owner, given.name, True, given.required)
+            args.append((taken.unique(camel(given.name)), kind, notes))
+        if call.output is None:
+            kind, notes = "Boolean!", ["nothing comes back: true when it succeeded"]
+        else:
+            kind, notes = self.type_of(call.output, owner, "result", False)
+        comments = [one_line(call.summary),
+                    f"python: {one_line(call.python)} at {one_line(call.source)}", "consumers:"]
+        comments += [f"  {one_line(c)}" for c in call.consumers]
+        comments += [f"review: {one_line(r)}" for r in call.review]
+        self.components()
+        return _Field(name, kind, notes, args, comments)
+
+
+def sdl_document(contract: ContextContract, project: str) -> Sdl:
+    """The GraphQL schema (SDL) of one context's proposed API."""
+    builder = _Builder(Types(contract.openapi, contract.asyncapi))
+    roots: dict[str, list[_Field]] = {"Query": [], "Mutation": [], "Subscription": []}
+    names = {root: Names(separator="_") for root in roots}
+    for call in calls(contract.openapi):
+        root = "Query" if call.reads else "Mutation"
+        roots[root].append(builder.operation(call, names[root]))
+    for event in _received(contract):
+        key, title, producer, table, payload = event
+        kind, notes = builder.type_of(payload, pascal(key), "payload", False)
+        builder.components()
+        roots["Subscription"].append(_Field(
+            names["Subscription"].unique(camel(key)), kind, notes, [],
+            [one_line(title), f"published by {one_line(producer)} instead of writing "
+             f"`{one_line(table)}` (see the AsyncAPI document)"]))
+    for atom, component in builder.types.each():  # shared value types nobody names
+        builder.named(atom, component, False)
+    builder.components()
+    counts = {root: len(fields) for root, fields in roots.items()}
+    if not roots["Query"]:
+        roots["Query"].append(_Field("_service", "String!", [], [], [
+            f"placeholder: {one_line(contract.context)} has no read operation, and GraphQL "
+            "needs a Query type; it returns the service's name"]))
+    return Sdl(_render(contract, project, builder, roots), counts["Query"],
+               counts["Mutation"], counts["Subscription"], len(builder.made))
+
+
+def _received(contract: ContextContract) -> list[tuple[str, str, str, str, Schema]]:
+    """(channel, title, producer, table, payload) of each event the context receives."""
+    if contract.asyncapi is None:
+        return []
+    found: list[tuple[str, str, str, str, Schema]] = []
+    messages = contract.asyncapi["components"]["messages"]
+    for key, channel in contract.asyncapi["channels"].items():
+        if channel["x-seamline-producer"] == contract.context or \
+                contract.context not in channel["x-seamline-consumers"]:
+            continue
+        for reference in channel["messages"].values():
+            message = messages[reference["$ref"].rsplit("/", 1)[1]]
+            found.append((key, channel["title"], channel["x-seamline-producer"],
+                          channel["x-seamline-table"], message["payload"]))
+    return found
+
+
+def _comment(lines: list[str], indent: str = "") -> list[str]:
+    return [f"{indent}# {line}" if line else f"{indent}#" for line in lines]
+
+
+def _field(each: _Field, indent: str = "  ") -> list[str]:
+    note = f"  # {'; '.join(each.notes)}" if each.notes else ""
+    out = _comment(each.comments, indent)
+    if not each.args:
+        return [*out, f"{indent}{each.name}: {each.type}{note}"]
+    out.append(f"{indent}{each.name}(")
+    for name, kind, notes in each.args:
+        out.append(f"{indent}  {name}: {kind}" + (f"  # {'; '.join(notes)}" if notes else ""))
+    out.append(f"{indent}): {each.type}{note}")
+    return out
+
+
+def _render(contract: ContextContract, project: str, builder: _Builder,
+            roots: dict[str, list[_Field]]) -> str:
+    context = one_line(contract.context)
+    out = _comment([
+        f"{context} (proposed): the GraphQL API seamline proposes for the {context} context "
+        f"of {one_line(project)}.",
+        f"Derived from the code: each Query and Mutation field is a definition of {context} "
+        "that other contexts use today (see consumers); each Subscription an event it "
+        "receives. Review every field and type, above all those marked review.",
+    ])
+    if builder.json:
+        out += ["", "# a value whose type the code does not declare (review each use)",
+                f"scalar {JSON}"]
+    for root, fields in roots.items():
+        if not fields:
+            continue
+        out += ["", f"type {root} {{"]
+        for index, each in enumerate(fields):
+            out += ([""] if index else []) + _field(each)
+        out.append("}")
+    for made in builder.made:
+        out += ["", *_comment(made.comments), f"{made.keyword} {made.name} {{"]
+        if made.keyword == "enum":
+            out += [f"  {value}" for value in made.values]
+        for each in made.fields:
+            out += _field(each)
+        out.append("}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,305 @@
+"""One context's proposed API as a proto3 file (gRPC).
+
+The operations and schemas are the OpenAPI document's (see ``calls``): each operation becomes
+an ``rpc`` of one service named after the context (``OrdersService``), with a request and a
+response message of its own; each record a ``message``, each enum an ``enum`` whose zero value
+is ``<ENUM>_UNSPECIFIED``; an open or untyped schema a ``google.protobuf.Struct`` marked
+``review:`` in a comment. Names follow the protobuf style guide: the package
+``project.context.v1`` in lower case, services, messages and enums in PascalCase, fields in
+lower_snake_case, enum values in UPPER_SNAKE_CASE prefixed with their enum's name. Field
+numbers come from ``FieldNumbers``, so a rerun keeps every number and retired ones stay
+reserved. The consumers, the ``path:line`` of each definition and the review marks are
+comments, as ``x-seamline-*`` keys are in OpenAPI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from analyzer.contracts.calls import (
+    Call,
+    Names,
+    Types,
+    calls,
+    is_enum,
+    nullable,
+    one_line,
+    open_reason,
+)
+from analyzer.contracts.fieldlock import FieldNumbers
+from analyzer.text import parts, plural
+from analyzer.typeschema import REVIEW, Schema
+
+if TYPE_CHECKING:
+    from analyzer.contracts import ContextContract
+
+STRUCT = "google.protobuf.Struct"
+_SCALAR = {"integer": "int64", "number": "double", "boolean": "bool", "string": "string"}
+_MAP_KEYS_OK = frozenset(_SCALAR.values())
+
+
+def pascal(text: str) -> str:
+    found = "".join(p.capitalize() for p in parts(text))
+    return found if found and not found[0].isdigit() else f"X{found}"
+
+
+def snake(text: str) -> str:
+    found = "_".join(parts(text))
+    return found if found and not found[0].isdigit() else f"f_{found}"
+
+
+def package_name(project: str, context: str) -> str:
+    """``tradepost.orders.v1``: lower case words joined by underscores, each part starting
+    with a letter."""
+    return ".".join(_package_part(p) for p in (project, context)) + ".v1"
+
+
+def _package_part(text: str) -> str:
+    found = "_".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return found if found and found[0].isalpha() else f"p{found}"
+
+
+@dataclass(slots=True)
+class _Field:
+    name: str
+    type: str
+    label: str  # "", "optional " or "repeated "
+    notes: list[str]
+
+
+@dataclass(slots=True)
+class _Message:
+    name: str
+    comments: list[str]
+    fields: list[_Field] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Proto:
+    package: str
+    text: str
+    messages: int
+    rpcs: int
+
+
+class _Builder:
+    def __init__(self, package: str, types: Types, numbers: FieldNumbers) -> None:
+        self.package, self.types, self.numbers = package, types, numbers
+        self.names = Names()
+        self.messages: list[_Message] = []
+        self.enums: list[tuple[str, list[str], list[str]]] = []  # name, comments, values
+        self.enum_values = Names(separator="_")
+        self.by_atom: dict[str, str] = {}  # component class -> its message or enum name
+        self.pending: deque[tuple[str, Schema]] = deque()
+        self.struct = False
+
+    def named(self, atom: str, component: Schema) -> str | None:
+        """The message or enum a component becomes (queued on first use); None when it is
+        open and becomes a Struct."""
+        if atom in self.by_atom:
+            return self.by_atom[atom]
+        if open_reason(component) is not None or (
+                component.get("type") == "object" and "properties" not in component
+                and "additionalProperties" not in component and not is_enum(component)
+                and "title" not in component):
+            return None
+        name = self.names.unique(pascal(self.types.name(atom).rsplit(".", 1)[-1]))
+        self.by_atom[atom] = name
+        self.pending.append((atom, component))
+        return name
+
+    def type_of(self, schema: Schema, owner: str, field_name: str
+                ) -> tuple[str, str, list[str]]:
+        """(type, label, review notes) of a field whose schema is ``schema``."""
+        schema, optional = nullable(schema)
+        label = "optional " if optional else ""
+        reason = open_reason(schema)
+        if reason is not None:
+            return self._struct(f"open: {reason}")
+        if "$ref" in schema:
+            atom, component = self.types.resolve(schema["$ref"])
+            name = self.named(atom, component)
+            if name is None:
+                return self._struct(f"open: {open_reason(component) or 'no declared fields'}")
+            return name, label, []
+        if is_enum(schema):
+            values = schema["enum"]
+            scalar = "int64" if all(isinstance(v, int) and not isinstance(v, bool)
+                                  for v in values) else "string"
+            listed = ", ".join(one_line(repr(v)) for v in values[:12])
+            return scalar, label, [f"one of: {listed}"]
+        if "anyOf" in schema or isinstance(schema.get("type"), list):
+            return self._struct("one of several types: choose one, or a oneof")
+        kind = schema.get("type")
+        notes = [one_line(str(schema[REVIEW]))] if REVIEW in schema else []
+        if kind == "array":
+            items = schema.get("items") or {}
+            inner, inner_label, inner_notes = self.type_of(items, owner, field_name)
+            if inner_label == "repeated " or inner.startswith("map<"):
+                return self._struct("a list of lists or of maps: give it a message")
+            return inner, "repeated ", notes + inner_notes
+        if kind == "object":
+            values = schema.get("additionalProperties")
+            if isinstance(values, dict) and values:
+                inner, inner_label, inner_notes = self.type_of(values, owner, field_name)
+                if inner_label == "repeated " or inner.startswith("map<"):
+                    return self._struct("a map of lists or of maps: give it a message")
+                return f"map<string, {inner}>", "", notes + inner_notes
+            if "properties" in schema:
+                name = self.names.unique(owner + pascal(field_name))
+                self.message(name, schema, [])
+                return name, label, notes
+            return self._struct("an object without declared fields")
+        if kind == "string" and schema.get("contentEncoding") == "base64":
+            return "bytes", label, notes
+        if kind in _SCALAR:
+            note = [f"format: {schema['format']}"] if "format" in schema else []
+            return _SCALAR[kind], label, notes + note
+        return self._struct(f"type {one_line(str(kind))} has no proto type")
+
+    def _struct(self, why: str) -> tuple[str, str, list[str]]:
+        self.struct = True
+        return STRUCT, "", [f"review: {why}"]
+
+    def message(self, name: str, schema: Schema, comments: list[str]) -> _Message:
+        made = _Message(name, comments)
+        self.messages.append(made)
+        taken = Names(separator="_", loose=True)
+        for key, value in schema.get("properties", {}).items():
+            field_name = taken.unique(snake(key))
+            kind, label, notes = self.type_of(value, name, key)
+            if key != field_name:
+                notes = [f"{one_line(key)} in the code", *notes]
+            made.fields.append(_Field(field_name, kind, label, notes))
+        return made
+
+    def enum(self, name: str, component: Schema, comments: list[str]) -> None:
+        prefix = "_".join(parts(name)).upper()
+        values = [self.enum_values.unique(f"{prefix}_UNSPECIFIED")]
+        for value in component.get("enum", []):
+            words = "_".join(parts(str(value))).upper()
+            values.append(self.enum_values.unique(f"{prefix}_{words or 'VALUE'}"))
+        self.enums.append((name, comments, values))
+
+    def components(self) -> None:
+        while self.pending:
+            atom, component = self.pending.popleft()
+            name = self.by_atom[atom]
+            comments = [one_line(component.get("description", "")) or "",
+                        f"python: {one_line(atom)}"]
+            if REVIEW in component:
+                comments.append(f"review: {one_line(str(component[REVIEW]))}")
+            comments = [c for c in comments if c]
+            if is_enum(component):
+                self.enum(name, component, comments)
+            else:
+                self.message(name, component, comments)
+
+
+def proto_document(contract: ContextContract, project: str, numbers: FieldNumbers) -> Proto:
+    """The proto3 file of one context's proposed API; ``numbers`` gives (and learns) the
+    field numbers."""
+    package = package_name(project, contract.context)
+    builder = _Builder(package, Types(contract.openapi, contract.asyncapi), numbers)
+    service = builder.names.unique(pascal(contract.context) + "Service")
+    rpcs: list[tuple[Call, str, str, str]] = []
+    for call in calls(contract.openapi):
+        name = builder.names.unique(pascal(call.name))
+        request = builder.names.unique(f"{name}Request")
+        response = builder.names.unique(f"{name}Response")
+        rpcs.append((call, name, request, response))
+    for call, _, request, response in rpcs:
+        message = _Message(request, [])
+        builder.messages.append(message)
+        taken = Names(separator="_", loose=True)
+        for given in call.inputs:
+            field_name = taken.unique(snake(given.name))
+            kind, label, notes = builder.type_of(given.schema, request, given.name)
+            if not given.required and label == "":
+                label = "optional " if kind != STRUCT and not kind.startswith("map<") else ""
+            message.fields.append(_Field(field_name, kind, label, notes))
+        answer = _Message(response, [])
+        builder.messages.append(answer)
+        if call.output is not None:
+            kind, label, notes = builder.type_of(call.output, response, "result")
+            answer.fields.append(_Field(_result_name(call.output, builder.types, label),
+                                        kind, label, notes))
+        builder.components()
+    for atom, component in builder.types.each():  # shared value types nobody names
+        builder.named(atom, component)
+    builder.components()
+    return Proto(package, _render(contract, project, builder, service, rpcs),
+                 len(builder.messages), len(rpcs))
+
+
+def _result_name(schema: Schema, types: Types, label: str) -> str:
+    schema, _ = nullable(schema)
+    if "$ref" in schema:
+        return snake(types.name(types.resolve(schema["$ref"])[0]).rsplit(".", 1)[-1])
+    if label == "repeated ":
+        items, _ = nullable(schema.get("items") or {})
+        if "$ref" in items:
+            name = parts(types.name(types.resolve(items["$ref"])[0]).rsplit(".", 1)[-1])
+            return snake("_".join([*name[:-1], plural(name[-1])])) if name else "items"
+        return "items"
+    return "result"
+
+
+def _comment(lines: list[str], indent: str = "") -> list[str]:
+    return [f"{indent}// {line}" if line else f"{indent}//" for line in lines]
+
+
+def _render(contract: ContextContract, project: str, builder: _Builder, service: str,
+            rpcs: list[tuple[Call, str, str, str]]) -> str:
+    context = one_line(contract.context)
+    out = _comment([
+        f"{context} (proposed): the gRPC API seamline proposes for the {context} context of "
+        f"{one_line(project)}.",
+        f"Derived from the code: each rpc is a definition of {context} that other contexts "
+        "use today (see consumers). Review every rpc and message, above all those marked "
+        "review. Field numbers are kept in seamline-proto-fields.json: keep it.",
+    ])
+    out += ["syntax = \"proto3\";", "", f"package {builder.package};", ""]
+    if builder.struct:
+        out += ["import \"google/protobuf/struct.proto\";", ""]
+    out += [f"service {service} {{"]
+    for index, (call, name, request, response) in enumerate(rpcs):
+        lines = [one_line(call.summary), f"python: {one_line(call.python)} at "
+                 f"{one_line(call.source)}", "consumers:"]
+        lines += [f"  {one_line(c)}" for c in call.consumers]
+        lines += [f"review: {one_line(r)}" for r in call.review]
+        if index:
+            out.append("")
+        out += _comment(lines, "  ")
+        out.append(f"  rpc {name}({request}) returns ({response});")
+    out += ["}"]
+    for message in builder.messages:
+        out += ["", *_comment(message.comments), f"message {message.name} {{"]
+        present = [f.name for f in message.fields]
+        retired = builder.numbers.retired(builder.package, message.name, present)
+        if retired:
+            out.append(f"  reserved {', '.join(str(n) for _, n in retired)};")
+            out.append(f"  reserved {', '.join(_quoted(n) for n, _ in retired)};")
+        for each in message.fields:
+            number = builder.numbers.number(builder.package, message.name, each.name)
+            note = f"  // {'; '.join(each.notes)}" if each.notes else ""
+            out.append(f"  {each.label}{each.type} {each.name} = {number};{note}")
+        out.append("}")
+    for name, comments, values in builder.enums:
+        out += ["", *_comment(comments), f"enum {name} {{"]
+        retired = builder.numbers.retired(builder.package, name, values)
+        if retired:
+            out.append(f"  reserved {', '.join(str(n) for _, n in retired)};")
+            out.append(f"  reserved {', '.join(_quoted(n) for n, _ in retired)};")
+        out.append(f"  {values[0]} = 0;")
+        for value in values[1:]:
+            out.append(f"  {value} = {builder.numbers.number(builder.package, name, value)};")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _quoted(name: str) -> str:
+    return f"\"{name}\""  # names are made of [A-Za-z0-9_] only
