@@ -6,6 +6,7 @@ key complete and true to the code, checked with seamline's own code model.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -163,6 +164,9 @@ def test_deliberate_smells_are_in_the_code(
         if smell["kind"] == "context-cycle":
             first, second = smell["contexts"]
             assert (first, second) in edges and (second, first) in edges, smell
+        elif smell["kind"] == "sync-call-chain":
+            chain = smell["contexts"]
+            assert all(hop in edges for hop in itertools.pairwise(chain)), smell
         elif smell["kind"] == "god-module":
             mixed = {c for a, c in atoms.items() if a.split(":")[0] == smell["module"]}
             assert len(mixed) >= 3, smell

@@ -11,6 +11,7 @@ from typing import Any
 
 from analyzer.catalogue import Registered
 from analyzer.coupling import KERNEL, UNPLACED
+from analyzer.findings.chains import sync_call_chain
 from analyzer.findings.cycles import cycle_groups, removable
 from analyzer.findings.facts import Evidence, Finding, World, finding, possessive, short
 from analyzer.model import AccessMode
@@ -294,6 +295,7 @@ RULES: tuple[tuple[Registered, Check], ...] = (
     (Registered("SL105", "cross-context-join"), cross_context_join),
     (Registered("SL201", "context-cycle"), context_cycle),
     (Registered("SL202", "chatty-boundary"), chatty_boundary),
+    (Registered("SL203", "sync-call-chain"), sync_call_chain),
     (Registered("SL301", "god-module"), god_module),
     (Registered("SL302", "oversized-kernel"), oversized_kernel),
 )
