@@ -1,0 +1,368 @@
+"""gRPC and GraphQL contracts: the same operations and schemas as OpenAPI, compiled by protoc
+(grpcio-tools) and imported, built and validated by graphql-core; proto field numbers kept
+across reruns by the lock file; bad locks and configs are exit 2."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from graphql import build_schema, validate_schema
+from graphql.type import GraphQLObjectType
+from grpc_tools import protoc
+
+from analyzer import api, config, contracts
+from analyzer.cli import cli
+from analyzer.config import Overrides, load_settings
+from analyzer.contracts import Contracts, FieldNumbers
+from analyzer.contracts.fieldlock import DEFAULT_FILE as LOCK_FILE
+from tests.conftest import SAMPLES, Tree
+
+GOOGLE_PROTOS = Path(protoc.__file__).parent / "_proto"
+TRADEPOST = SAMPLES / "tradepost"
+AGREED = TRADEPOST / "agreed.toml"
+PROTOCOLS = ("openapi", "grpc", "graphql")
+
+
+def contracts_of(root: Path, **overrides: Any) -> Contracts:
+    options = {"no_cache": True, "jobs": 1} | overrides
+    return api.contracts(load_settings(root, Overrides(**options)))
+
+
+def write(found: Contracts, out: Path, numbers: FieldNumbers | None = None) -> dict[str, str]:
+    """Every document, written to ``out``: name -> text."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = found.files("yaml", PROTOCOLS, numbers)
+    for name, content in files:
+        (out / name).write_bytes(content)
+    return {name: content.decode("utf-8") for name, content in files}
+
+
+def compile_and_import(folder: Path) -> list[str]:
+    """protoc every .proto of ``folder`` to Python, then import each module in a fresh
+    interpreter (the descriptor pool is per process). Returns the modules imported."""
+    protos = sorted(p.name for p in folder.glob("*.proto"))
+    assert protos, folder
+    status = protoc.main(["protoc", f"-I{folder}", f"-I{GOOGLE_PROTOS}",
+                          f"--python_out={folder}", *protos])
+    assert status == 0, f"protoc failed on {folder}"
+    modules = [p[:-len(".proto")] + "_pb2" for p in protos]
+    script = ("import importlib, sys\nsys.path.insert(0, sys.argv[1])\n"
+              "for name in sys.argv[2:]:\n    importlib.import_module(name)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(folder), *modules],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return modules
+
+
+def check_sdl(text: str) -> Any:
+    schema = build_schema(text)
+    errors = validate_schema(schema)
+    assert not errors, errors
+    return schema
+
+
+def rpcs(proto: str) -> list[str]:
+    return re.findall(r"^  rpc (\w+)\(", proto, re.MULTILINE)
+
+
+def numbers_of(proto: str) -> dict[str, dict[str, int]]:
+    """message -> field -> number, read back from a proto file."""
+    found: dict[str, dict[str, int]] = {}
+    for name, body in re.findall(r"^message (\w+) \{\n(.*?)^\}", proto, re.MULTILINE | re.DOTALL):
+        found[name] = {field: int(number) for field, number in
+                       re.findall(r"^  (?:optional |repeated )?\S+ (\w+) = (\d+);", body,
+                                  re.MULTILINE)}
+    return found
+
+
+def fields_of(schema: Any, root: str) -> set[str]:
+    kind = schema.get_type(root)
+    return set(kind.fields) if isinstance(kind, GraphQLObjectType) else set()
+
+
+# --------------------------------------------------------------------------- the samples
+
+
+@pytest.mark.parametrize("sample", ["tradepost", "shopfront", "djshop", "atelier"])
+def test_every_sample_gives_protos_that_compile_and_schemas_that_validate(
+        sample: str, tmp_path: Path) -> None:
+    found = contracts_of(SAMPLES / sample)
+    texts = write(found, tmp_path)
+    compile_and_import(tmp_path)
+    for contract in found.contexts:
+        operations = [r["operation_id"] for r in contract.routes()]
+        proto = texts[contracts.contract_file(contract.context, "", "proto")]
+        assert len(rpcs(proto)) == contract.operations == len(operations)
+        schema = check_sdl(texts[contracts.contract_file(contract.context, "", "graphql")])
+        reads = sum(1 for r in contract.routes() if r["method"] == "GET")
+        queries = fields_of(schema, "Query") - {"_service"}
+        assert len(queries) == reads
+        assert len(fields_of(schema, "Mutation")) == contract.operations - reads
+
+
+def test_the_agreed_cut_of_tradepost_in_three_protocols(tmp_path: Path) -> None:
+    found = contracts_of(TRADEPOST, config_file=AGREED)
+    texts = write(found, tmp_path)
+    compile_and_import(tmp_path)
+    orders = texts["orders.proto"]
+    assert "package tradepost.orders.v1;" in orders
+    assert "service OrdersService {" in orders
+    assert "rpc GetOrder(GetOrderRequest) returns (GetOrderResponse);" in orders
+    assert "rpc MarkPaid(MarkPaidRequest) returns (MarkPaidResponse);" in orders
+    # the consumers and their path:line, as x-seamline-consumers has them
+    assert ("//   payments: tradepost.services.payment_service:charge_order at "
+            "tradepost/services/payment_service.py:52 (call)") in orders
+    assert "// python: tradepost.services.order_service:mark_paid at " \
+           "tradepost/services/order_service.py:48" in orders
+    graphql = check_sdl(texts["orders.graphql"])
+    assert fields_of(graphql, "Query") == {"getOrder"}
+    assert fields_of(graphql, "Mutation") == {"markPaid"}
+    # inventory receives the event orders would publish instead of writing stock_levels
+    inventory = check_sdl(texts["inventory.graphql"])
+    assert fields_of(inventory, "Subscription") == {"ordersStockLevelUpdated"}
+    assert str(inventory.get_type("Subscription").fields["ordersStockLevelUpdated"].type) \
+        == "StockLevel!"
+    # a model's columns become a message's fields and an object type's fields
+    assert numbers_of(orders)["Order"] == {"id": 1, "customer_id": 2, "status": 3,
+                                           "total_cents": 4, "placed_at": 5}
+    assert "customerId: Int!" in texts["orders.graphql"]
+
+
+def test_a_review_mark_and_an_open_schema_reach_both_protocols(tmp_path: Path) -> None:
+    found = contracts_of(TRADEPOST)
+    texts = write(found, tmp_path)
+    proto = "\n".join(t for n, t in texts.items() if n.endswith(".proto"))
+    sdl = "\n".join(t for n, t in texts.items() if n.endswith(".graphql"))
+    openapi = "\n".join(t for n, t in texts.items() if n.endswith(".openapi.yaml"))
+    assert "x-seamline-review" in openapi
+    # get_logger returns a Logger seamline cannot type: Struct in proto, JSON in GraphQL
+    assert "google.protobuf.Struct result = 1;  // review: open: unknown type Logger" in proto
+    assert 'import "google/protobuf/struct.proto";' in proto
+    assert "): JSON!  # review: open: unknown type Logger" in sdl
+    assert "scalar JSON" in sdl
+
+
+# --------------------------------------------------------------------------- hostile shapes
+
+AWKWARD: Tree = {
+    "shop/__init__.py": "",
+    "shop/kinds/__init__.py": "",
+    "shop/kinds/values.py": '''
+        import enum
+        from dataclasses import dataclass
+        from typing import Any, Literal
+
+
+        class Status(enum.Enum):
+            UNSPECIFIED = "unspecified"
+            TRUE = "true"
+            NULL = "null"
+            PAID = "paid"
+            PAID_ = "PAID"
+
+
+        @dataclass
+        class Query:
+            """A class named like GraphQL's root type; its fields clash once camel-cased."""
+            a_b: int
+            aB: str
+            größe: float
+            class_: bool
+            tags: list[list[str]]
+            scores: dict[str, list[int]]
+            extra: Any
+            mode: Literal["fast", "slow"]
+            status: Status | None = None
+    ''',
+    "shop/orders/__init__.py": "",
+    "shop/orders/api.py": '''
+        from shop.kinds.values import Query, Status
+
+
+        def find_query(query_id: int, status: Status) -> Query:
+            return Query(1, "x", 1.0, True, [], {}, None, "fast")
+
+
+        def store_query(query: Query, **more) -> None:
+            pass
+    ''',
+    "shop/billing/__init__.py": "",
+    "shop/billing/use.py": '''
+        from shop.orders.api import find_query, store_query
+
+
+        def bill(n):
+            store_query(find_query(n, None))
+    ''',
+}
+
+
+def test_awkward_names_and_types_still_compile_and_validate(
+        project: Any, tmp_path: Path) -> None:
+    root = project(AWKWARD)
+    (root / "seamline.toml").write_text(
+        '[pin]\nkinds = ["shop.kinds*"]\norders = ["shop.orders*"]\n'
+        'billing = ["shop.billing*"]\n',
+        encoding="utf-8")
+    found = contracts_of(root)
+    out = tmp_path / "out"
+    texts = write(found, out)
+    compile_and_import(out)
+    for name, text in texts.items():
+        if name.endswith(".graphql"):
+            check_sdl(text)
+    orders = texts["orders.proto"]  # the value types travel with the operations using them
+    assert "  STATUS_UNSPECIFIED = 0;\n  STATUS_UNSPECIFIED_2 = 1;\n" in orders
+    assert numbers_of(orders)["Query"] == {"a_b": 1, "a_b_2": 2, "gr_e": 3, "class": 4,
+                                           "tags": 5, "scores": 6, "extra": 7, "mode": 8,
+                                           "status": 9}
+    assert "string a_b_2 = 2;  // aB in the code" in orders
+    assert "google.protobuf.Struct tags = 5;  // review: a list of lists" in orders
+    assert "optional Status status = 9;" in orders
+    schema = check_sdl(texts["orders.graphql"])
+    # the class named Query is not GraphQL's root type; TRUE and NULL are no enum values
+    assert str(schema.get_type("Query").fields["findQuery"].type) == "Query2!"
+    assert set(schema.get_type("Status").values) == {"UNSPECIFIED", "TRUE_2", "NULL_2", "PAID",
+                                                     "PAID_2"}
+    assert set(schema.get_type("QueryInput").fields) == set(schema.get_type("Query2").fields)
+
+
+# --------------------------------------------------------------------------- field numbers
+
+
+def _rerun(root: Path, out: Path) -> dict[str, dict[str, dict[str, int]]]:
+    result = CliRunner().invoke(cli, ["contracts", str(root), "--config", str(root / "agreed.toml"),
+                                      "--no-cache", "-j", "1", "--out", str(out),
+                                      "--protocol", "grpc", "--protocol", "graphql", "-q"])
+    assert result.exit_code == 0, result.output
+    return {p.name: numbers_of(p.read_text(encoding="utf-8")) for p in out.glob("*.proto")}
+
+
+def test_adding_a_field_to_a_dataclass_keeps_every_field_number(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    before = _rerun(root, tmp_path / "one")
+    lock = root / LOCK_FILE
+    assert lock.is_file()
+    first_lock = lock.read_bytes()
+    # rerunning changes nothing, the lock included
+    assert _rerun(root, tmp_path / "two") == before and lock.read_bytes() == first_lock
+    assert {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()} == \
+        {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    assert before["catalog.proto"]["Money"] == {"cents": 1, "currency": 2}
+    # a new field, first in the dataclass: every existing field keeps its number
+    money = root / "tradepost" / "utils" / "money.py"
+    source = money.read_text(encoding="utf-8")
+    assert "class Money:\n    cents: int\n" in source
+    money.write_text(source.replace("class Money:\n    cents: int\n",
+                                    "class Money:\n    minor_units: int\n    cents: int\n"),
+                     encoding="utf-8")
+    after = _rerun(root, tmp_path / "three")
+    assert after["catalog.proto"]["Money"] == {"minor_units": 3, "cents": 1, "currency": 2}
+    changed = {(file, message) for file, messages in before.items()
+               for message, fields in messages.items() if after[file][message] != fields}
+    assert changed == {("catalog.proto", "Money")}
+    # the field leaves again: its number and name stay reserved, never reused
+    money.write_text(source, encoding="utf-8")
+    text = (tmp_path / "four" / "catalog.proto")
+    assert _rerun(root, tmp_path / "four")["catalog.proto"]["Money"] == before[
+        "catalog.proto"]["Money"]
+    assert "  reserved 3;\n  reserved \"minor_units\";\n" in text.read_text(encoding="utf-8")
+    compile_and_import(tmp_path / "four")
+
+
+def test_the_lock_file_goes_beside_the_decomposition(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    runner = CliRunner()
+    init = runner.invoke(cli, ["init", str(root), "--no-cache", "-j", "1", "--config",
+                               str(root / "agreed.toml"), "--out",
+                               str(tmp_path / "cut" / "seamline-decomposition.toml")])
+    assert init.exit_code == 0, init.output
+    result = runner.invoke(cli, ["contracts", str(root), "--no-cache", "-j", "1",
+                                 "--decomposition",
+                                 str(tmp_path / "cut" / "seamline-decomposition.toml"),
+                                 "--protocol", "grpc", "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cut" / LOCK_FILE).is_file() and not (root / LOCK_FILE).exists()
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) .count(".proto") == 7
+    assert not list((tmp_path / "out").glob("*.openapi.yaml"))  # only what was asked
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b"{not json", "not a proto field lock (JSON)"),
+    (b'{"format": "other"}', 'no "format": "seamline-proto-fields"'),
+    (b'{"format": "seamline-proto-fields", "version": 1, "packages": {"p": {"M": {"a": 1, '
+     b'"b": 1}}}}', "gives one number to two fields"),
+    (b'{"format": "seamline-proto-fields", "version": 1, "packages": {"p": {"M": {"a": '
+     b'19500}}}}', "numbers from 1 to"),
+    (b"\xff\xfe", "not a proto field lock (JSON)"),
+])
+def test_a_bad_lock_is_exit_2_naming_the_file(tmp_path: Path, content: bytes,
+                                               says: str) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    (root / LOCK_FILE).write_bytes(content)
+    result = CliRunner().invoke(cli, ["contracts", str(root), "--no-cache", "-j", "1",
+                                      "--protocol", "grpc", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert str(root / LOCK_FILE) in result.output and says in result.output
+    assert "Traceback" not in result.output
+    assert (root / LOCK_FILE).read_bytes() == content  # left as it was
+
+
+# --------------------------------------------------------------------------- config
+
+
+def test_contracts_protocols_in_the_config(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    (root / "seamline.toml").write_text('[contracts]\nprotocols = ["graphql"]\n',
+                                        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["contracts", str(root), "--no-cache", "-j", "1",
+                                      "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    written = {p.suffix for p in (tmp_path / "out").iterdir()}
+    assert ".graphql" in written and ".proto" not in written
+    assert not list((tmp_path / "out").glob("*.openapi.yaml"))
+    # analyze keeps OpenAPI and adds the configured protocols; analysis.json lists them
+    analyzed = CliRunner().invoke(cli, ["analyze", str(root), "--no-cache", "-j", "1",
+                                        "--out", str(tmp_path / "report"), "-q"])
+    assert analyzed.exit_code == 0, analyzed.output
+    folder = tmp_path / "report" / "contracts"
+    assert list(folder.glob("*.openapi.yaml")) and list(folder.glob("*.graphql"))
+    assert not list(folder.glob("*.proto"))
+
+
+@pytest.mark.parametrize(("table", "says"), [
+    ('[contracts]\nprotocols = ["soap"]\n', "contracts.protocols must be a non-empty list"),
+    ('[contracts]\nprotocols = []\n', "contracts.protocols must be a non-empty list"),
+    ('[contracts]\nprotocol = ["grpc"]\n', "unknown key 'contracts.protocol'"),
+    ('contracts = "grpc"\n', "contracts must be a table with protocols"),
+])
+def test_a_bad_protocols_key_is_exit_2(tmp_path: Path, table: str, says: str) -> None:
+    root = tmp_path / "p"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "seamline.toml").write_text(table, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["contracts", str(root), "--no-cache",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "seamline.toml" in result.output
+
+
+def test_an_unknown_protocol_on_the_command_line_is_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["contracts", str(TRADEPOST), "--protocol", "soap",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "soap" in result.output
+
+
+def test_the_configs_protocols_are_the_contracts_own() -> None:
+    assert config.PROTOCOLS == contracts.PROTOCOLS
