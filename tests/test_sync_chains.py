@@ -1,0 +1,86 @@
+"""SL203 sync-call-chain: the chains of synchronous calls from entry points across contexts,
+on the sample (its answer key's chain) and on small projects; an event cuts a chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer import api
+from analyzer.findings.facts import Finding
+from analyzer.tomlfile import read_toml
+from tests.conftest import SAMPLES, run, write_tree
+
+TRADEPOST = SAMPLES / "tradepost"
+CASE = read_toml(Path(__file__).parent / "rules" / "SL203.toml")
+
+
+def chains(analysis: api.Analysis) -> list[Finding]:
+    return [f for f in analysis.findings.findings if f.code == "SL203"]
+
+
+def case_project(root: Path, which: str, config: str = "") -> Path:
+    write_tree(root, CASE[which]["files"])
+    (root / "seamline.toml").write_text(CASE["config"] + config, encoding="utf-8")
+    return root
+
+
+def test_the_samples_chain_is_the_answer_keys() -> None:
+    analysis = run(TRADEPOST, config_file=TRADEPOST / "agreed.toml")
+    found = chains(analysis)
+    key = [s for s in read_toml(TRADEPOST / "expected.toml")["smells"]
+           if s["kind"] == "sync-call-chain"]
+    assert [f.contexts for f in found] == [tuple(s["contexts"]) for s in key] == [
+        ("orders", "payments", "customers")]
+    chain = found[0]
+    assert chain.severity == "warning" and chain.subject == "orders->payments->customers"
+    assert [(e.path, e.line) for e in chain.evidence] == [
+        ("tradepost/api/orders.py", 15),  # the create_order route
+        ("tradepost/services/order_service.py", 44),  # place_order -> charge_order
+        ("tradepost/services/payment_service.py", 49),  # charge_order -> get_customer
+    ]
+    # orders calls catalog, inventory and payments on the way; payments customers and orders
+    assert "orders → payments at tradepost/services/order_service.py:44 (fan-out 3)" in \
+        chain.message
+    assert "payments → customers at tradepost/services/payment_service.py:49 (fan-out 2)" in \
+        chain.message
+    assert "circuit breaker" in chain.remediation and "event" in chain.remediation
+
+
+def test_two_contexts_are_a_chain_only_when_asked(tmp_path: Path) -> None:
+    config = tmp_path / "agreed.toml"
+    config.write_text((TRADEPOST / "agreed.toml").read_text(encoding="utf-8")
+                      + "\n[findings.options.sync-call-chain]\nmin-contexts = 2\n",
+                      encoding="utf-8")
+    found = {f.subject: f for f in chains(run(TRADEPOST, config_file=config))}
+    # the longest chain of an entry point is reported, not its prefixes
+    assert "orders->payments->customers" in found and "orders->payments" not in found
+    # the payments task calls back into orders: a chain of two
+    retry = found["payments->orders"]
+    assert "task tasks.payment_tasks:retry_failed_payments" in retry.message
+    assert all(len(f.contexts) >= 2 for f in found.values())
+
+
+def test_an_event_cuts_the_chain(tmp_path: Path) -> None:
+    """payments writes the ledger customers owns, naming its model: the AsyncAPI side makes
+    that write an event, so the walk stops at payments, even when two contexts are enough."""
+    clean = case_project(tmp_path / "clean", "clean",
+                         "\n[findings.options.sync-call-chain]\nmin-contexts = 2\n")
+    analysis = run(clean)
+    assert [f.contexts for f in chains(analysis)] == [("orders", "payments")]
+    # the write is there, and it is what an event replaces
+    events = {e["address"] for c in analysis.contracts.contexts for e in c.events()}
+    assert "payments.ledger-entry.created" in events
+    # the same project with the call instead of the write: the chain goes on into customers
+    trigger = case_project(tmp_path / "trigger", "trigger")
+    assert [f.contexts for f in chains(run(trigger))] == [("orders", "payments", "customers")]
+
+
+def test_entry_points_outside_the_contexts_start_no_chain(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", CASE["trigger"]["files"])
+    (root / "seamline.toml").write_text(
+        '[pin]\norders = ["shop.orders"]\npayments = ["shop.payments"]\n'
+        'customers = ["shop.customers"]\nshared-kernel = ["shop.db", "shop.api"]\n',
+        encoding="utf-8")
+    analysis = run(root)
+    assert any(n.kind == "usecase" for n in analysis.graph.nodes)  # the route is found
+    assert chains(analysis) == []
