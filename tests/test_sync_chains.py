@@ -54,9 +54,11 @@ def test_two_contexts_are_a_chain_only_when_asked(tmp_path: Path) -> None:
     found = {f.subject: f for f in chains(run(TRADEPOST, config_file=config))}
     # the longest chain of an entry point is reported, not its prefixes
     assert "orders->payments->customers" in found and "orders->payments" not in found
-    # the payments task calls back into orders: a chain of two
-    retry = found["payments->orders"]
+    # the payments task calls customers and orders: two chains of two, the first reported
+    retry = found["payments->customers"]
     assert "task tasks.payment_tasks:retry_failed_payments" in retry.message
+    assert "1 other chain of 2 or more contexts branches off the same calls" in retry.message
+    assert "payments->orders" not in found
     assert all(len(f.contexts) >= 2 for f in found.values())
 
 

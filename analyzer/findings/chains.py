@@ -9,16 +9,17 @@ a code reference other than a type hint, a base class or a decorator, or a frame
 (``get_model``). Within a context the walk is free; a use into another context is a hop. A use
 that comes with a write into a table the other context owns is not a hop: the AsyncAPI side
 proposes an event for that write, and an event cuts the chain. A chain is reported once it
-holds ``min-contexts`` contexts, once per chain of contexts, with every entry point that takes
-it, each hop's first ``path:line`` and the fan-out at each hop (the distinct operations of
-other contexts that context calls on the way).
+holds ``min-contexts`` contexts: each entry point's longest chain (the first in name order
+among equally long ones), once per chain of contexts, with every entry point whose longest it
+is, each hop's first ``path:line``, the fan-out at each hop (the distinct operations of other
+contexts that context calls on the way), and how many other chains branch off the same calls.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from analyzer.findings.facts import Evidence, Finding, Use, World, finding, short
@@ -55,6 +56,7 @@ class Chain:
     kind: str  # route, task, command...
     where: Evidence
     hops: tuple[Hop, ...]
+    branches: frozenset[tuple[str, ...]] = frozenset()  # its entry point's other chains
 
     @property
     def contexts(self) -> tuple[str, ...]:
@@ -170,15 +172,23 @@ def entry_points(world: World) -> list[tuple[str, str, Evidence]]:
 
 
 def find_chains(world: World, owners: Mapping[str, str], min_contexts: int) -> list[Chain]:
+    """Each entry point's longest chain (the first in name order among equals), with the
+    other chains of ``min_contexts`` or more that branch off its walk."""
     walk = _Walk(world, owners)
     found: list[Chain] = []
     for element, kind, where in entry_points(world):
         context = world.context_of.get(element)
         if context is None:
             continue
-        for hops in walk.chains(element, context, MAX_CONTEXTS):
-            if len(hops) + 1 >= min_contexts:
-                found.append(Chain(element, kind, where, tuple(hops)))
+        long_enough = [hops for hops in walk.chains(element, context, MAX_CONTEXTS)
+                       if len(hops) + 1 >= min_contexts]
+        if not long_enough:
+            continue
+        size = max(len(hops) for hops in long_enough)
+        longest = Chain(element, kind, where,
+                        tuple(next(h for h in long_enough if len(h) == size)))
+        others = {Chain(element, kind, where, tuple(hops)).contexts for hops in long_enough}
+        found.append(replace(longest, branches=frozenset(others - {longest.contexts})))
     return found
 
 
@@ -203,10 +213,14 @@ def sync_call_chain(world: World, owners: Mapping[str, str], options: Mapping[st
         entries = _listed(f"{c.kind} {short(c.entry)}" for c in chains)
         evidence = [c.where for c in chains] + [h.where for c in chains for h in c.hops]
         last = first.hops[-1]
+        branches = set().union(*(c.branches for c in chains)) - set(by_contexts)
+        more = (f"; {count(len(branches), 'other chain')} of {options['min-contexts']} or "
+                f"more contexts {'branches' if len(branches) == 1 else 'branch'} off the same "
+                "calls" if branches else "")
         found.append(finding(
             f"{count(len(chains), 'entry point')} ({entries}) "
             f"{'reaches' if len(chains) == 1 else 'reach'} {shown} through "
-            f"synchronous calls: {hops}",
+            f"synchronous calls: {hops}{more}",
             "->".join(contexts), contexts, evidence,
             f"once split, {contexts[0]} fails whenever {_listed(contexts[1:], 8, 'or')} "
             f"does: make "
