@@ -11,7 +11,7 @@ AsyncAPI document of the context, by the Python class both name (``x-seamline-py
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.text import parts
@@ -135,6 +135,90 @@ def open_reason(schema: Schema) -> str | None:
     if not {"type", "$ref", "enum", "anyOf"} & set(schema):
         return "untyped"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What a schema is, for a protocol to name. ``kind``: ``scalar`` (``name`` integer, number,
+    boolean, string or bytes), ``literal`` (``values``: a Literal's), ``ref`` (a component:
+    ``atom`` and ``schema``), ``array`` and ``map`` (``inner``: the items' or values' schema),
+    ``record`` (an object with its ``schema``'s properties, declared in place) or ``open`` (no
+    type a protocol can name: ``notes`` says why)."""
+
+    kind: str
+    nullable: bool = False
+    name: str = ""
+    values: tuple[Any, ...] = ()
+    atom: str = ""
+    schema: Schema = field(default_factory=dict)
+    inner: Schema = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # review marks and formats, for a comment
+
+
+def shape(schema: Schema, types: Types) -> Shape:
+    schema, optional = nullable(schema)
+    reason = open_reason(schema)
+    if reason is not None:
+        return Shape("open", optional, notes=(f"open: {reason}",))
+    if "$ref" in schema:
+        atom, component = types.resolve(schema["$ref"])
+        reason = open_reason(component)
+        if reason is not None:
+            return Shape("open", optional, notes=(f"open: {reason}",))
+        return Shape("ref", optional, atom=atom, schema=component)
+    if is_enum(schema):
+        values = tuple(schema["enum"])
+        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        listed = ", ".join(one_line(repr(v)) for v in values[:12])
+        return Shape("literal", optional, "integer" if whole else "string", values,
+                     notes=(f"one of: {listed}",))
+    if "anyOf" in schema or isinstance(schema.get("type"), list):
+        return Shape("open", optional, notes=("one of several types: choose one",))
+    kind = schema.get("type")
+    notes = (one_line(str(schema[REVIEW])),) if REVIEW in schema else ()
+    if kind == "array":
+        return Shape("array", optional, inner=schema.get("items") or {}, notes=notes)
+    if kind == "object":
+        each = schema.get("additionalProperties")
+        if isinstance(each, dict) and each:
+            return Shape("map", optional, inner=each, notes=notes)
+        if schema.get("properties"):
+            return Shape("record", optional, schema=schema, notes=notes)
+        return Shape("open", optional, notes=("open: an object without declared fields",))
+    if kind == "string" and schema.get("contentEncoding") == "base64":
+        return Shape("scalar", optional, "bytes", notes=notes)
+    if kind in ("integer", "number", "boolean", "string"):
+        formatted = (f"format: {one_line(str(schema['format']))}",) if "format" in schema \
+            else ()
+        return Shape("scalar", optional, kind, notes=notes + formatted)
+    return Shape("open", optional, notes=(f"open: type {one_line(str(kind))}",))
+
+
+def comment(lines: Iterable[str], marker: str, indent: str = "") -> list[str]:
+    """Lines as comments: ``// text`` in proto, ``# text`` in SDL."""
+    return [f"{indent}{marker} {line}" if line else f"{indent}{marker}" for line in lines]
+
+
+def call_comments(call: Call) -> list[str]:
+    """What OpenAPI's ``x-seamline-*`` keys say of an operation, as comment lines."""
+    return [one_line(call.summary), f"python: {one_line(call.python)} at "
+            f"{one_line(call.source)}", "consumers:",
+            *(f"  {one_line(c)}" for c in call.consumers),
+            *(f"review: {one_line(r)}" for r in call.review)]
+
+
+def component_comments(atom: str, component: Schema) -> list[str]:
+    """A component's docstring, Python class and review mark, as comment lines."""
+    found = [one_line(component.get("description", "")), f"python: {one_line(atom)}"]
+    if REVIEW in component:
+        found.append(f"review: {one_line(str(component[REVIEW]))}")
+    return [line for line in found if line]
+
+
+def pascal(text: str) -> str:
+    """``order_line`` -> ``OrderLine``: a type's name in either protocol."""
+    found = "".join(p.capitalize() for p in parts(text))
+    return found if found and not found[0].isdigit() else f"X{found}"
 
 
 def one_line(text: str) -> str:

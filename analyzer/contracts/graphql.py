@@ -19,20 +19,25 @@ from analyzer.contracts.calls import (
     Call,
     Names,
     Types,
+    call_comments,
     calls,
+    comment,
+    component_comments,
     is_enum,
-    nullable,
     one_line,
     open_reason,
+    pascal,
+    shape,
 )
 from analyzer.text import parts
-from analyzer.typeschema import REVIEW, Schema
+from analyzer.typeschema import Schema
 
 if TYPE_CHECKING:
     from analyzer.contracts import ContextContract
 
 JSON = "JSON"
-_SCALAR = {"integer": "Int", "number": "Float", "boolean": "Boolean", "string": "String"}
+_SCALAR = {"integer": "Int", "number": "Float", "boolean": "Boolean", "string": "String",
+           "bytes": "String"}
 _RESERVED = frozenset({"Query", "Mutation", "Subscription", JSON, "Int", "Float", "String",
                        "Boolean", "ID"})
 _NOT_ENUM_VALUES = frozenset({"TRUE", "FALSE", "NULL"})
@@ -42,11 +47,6 @@ def camel(text: str) -> str:
     words = parts(text)
     found = (words[0] + "".join(w.capitalize() for w in words[1:])) if words else ""
     return found if found and not found[0].isdigit() else f"f{found}"
-
-
-def pascal(text: str) -> str:
-    found = "".join(p.capitalize() for p in parts(text))
-    return found if found and not found[0].isdigit() else f"X{found}"
 
 
 @dataclass(slots=True)
@@ -103,47 +103,31 @@ class _Builder:
     def type_of(self, schema: Schema, owner: str, field_name: str, as_input: bool,
                 required: bool = True) -> tuple[str, list[str]]:
         """(GraphQL type, review notes): non-null (``!``) when required and not nullable."""
-        schema, optional = nullable(schema)
-        bang = "!" if required and not optional else ""
-        reason = open_reason(schema)
-        if reason is not None:
-            return self._json(f"open: {reason}", bang)
-        if "$ref" in schema:
-            atom, component = self.types.resolve(schema["$ref"])
-            name = self.named(atom, component, as_input)
+        found = shape(schema, self.types)
+        bang = "!" if required and not found.nullable else ""
+        notes = list(found.notes)
+        if found.kind == "ref":
+            name = self.named(found.atom, found.schema, as_input)
             if name is None:
-                return self._json(f"open: {open_reason(component) or 'no declared fields'}",
-                                  bang)
-            return name + bang, []
-        if is_enum(schema):
-            values = schema["enum"]
-            scalar = "Int" if all(isinstance(v, int) and not isinstance(v, bool)
-                                for v in values) else "String"
-            listed = ", ".join(one_line(repr(v)) for v in values[:12])
-            return scalar + bang, [f"one of: {listed}"]
-        if "anyOf" in schema or isinstance(schema.get("type"), list):
-            return self._json("one of several types: choose one, or a union", bang)
-        kind = schema.get("type")
-        notes = [one_line(str(schema[REVIEW]))] if REVIEW in schema else []
-        if kind == "array":
-            inner, inner_notes = self.type_of(schema.get("items") or {}, owner, field_name,
-                                              as_input)
+                return self._json(["open: no declared fields"], bang)
+            return name + bang, notes
+        if found.kind == "array":
+            inner, inner_notes = self.type_of(found.inner, owner, field_name, as_input)
             return f"[{inner}]{bang}", notes + inner_notes
-        if kind == "object":
-            if schema.get("properties") and "additionalProperties" not in schema:
-                name = self.names.unique(owner + pascal(field_name)
-                                         + ("Input" if as_input else ""))
-                self.record(name, schema, [], as_input)
-                return name + bang, notes
-            return self._json("a map or an object without declared fields", bang)
-        if kind in _SCALAR:
-            note = [f"format: {schema['format']}"] if "format" in schema else []
-            return _SCALAR[kind] + bang, notes + note
-        return self._json(f"type {one_line(str(kind))} has no GraphQL type", bang)
+        if found.kind == "record":
+            name = self.names.unique(owner + pascal(field_name)
+                                     + ("Input" if as_input else ""))
+            self.record(name, found.schema, [], as_input)
+            return name + bang, notes
+        if found.kind in ("scalar", "literal"):
+            return _SCALAR[found.name] + bang, notes
+        if found.kind == "map":
+            notes.append("a map: GraphQL has none")
+        return self._json(notes, bang)
 
-    def _json(self, why: str, bang: str) -> tuple[str, list[str]]:
+    def _json(self, why: list[str], bang: str) -> tuple[str, list[str]]:
         self.json = True
-        return JSON + bang, [f"review: {why}"]
+        return JSON + bang, [f"review: {'; '.join(why)}"]
 
     def record(self, name: str, schema: Schema, comments: list[str], as_input: bool) -> None:
         made = _Type("input" if as_input else "type", name, comments)
@@ -161,10 +145,7 @@ class _Builder:
         while self.pending:
             atom, component, as_input = self.pending.popleft()
             name = self.by_atom[(atom, as_input)]
-            comments = [c for c in (one_line(component.get("description", "")),
-                                    f"python: {one_line(atom)}") if c]
-            if REVIEW in component:
-                comments.append(f"review: {one_line(str(component[REVIEW]))}")
+            comments = component_comments(atom, component)
             if is_enum(component):
                 values = Names(_NOT_ENUM_VALUES, separator="_")
                 self.made.append(_Type("enum", name, comments, values=[
@@ -185,12 +166,8 @@ class _Builder:
             kind, notes = "Boolean!", ["nothing comes back: true when it succeeded"]
         else:
             kind, notes = self.type_of(call.output, owner, "result", False)
-        comments = [one_line(call.summary),
-                    f"python: {one_line(call.python)} at {one_line(call.source)}", "consumers:"]
-        comments += [f"  {one_line(c)}" for c in call.consumers]
-        comments += [f"review: {one_line(r)}" for r in call.review]
         self.components()
-        return _Field(name, kind, notes, args, comments)
+        return _Field(name, kind, notes, args, call_comments(call))
 
 
 def sdl_document(contract: ContextContract, project: str) -> Sdl:
@@ -238,13 +215,9 @@ def _received(contract: ContextContract) -> list[tuple[str, str, str, str, Schem
     return found
 
 
-def _comment(lines: list[str], indent: str = "") -> list[str]:
-    return [f"{indent}# {line}" if line else f"{indent}#" for line in lines]
-
-
 def _field(each: _Field, indent: str = "  ") -> list[str]:
     note = f"  # {'; '.join(each.notes)}" if each.notes else ""
-    out = _comment(each.comments, indent)
+    out = comment(each.comments, "#", indent)
     if not each.args:
         return [*out, f"{indent}{each.name}: {each.type}{note}"]
     out.append(f"{indent}{each.name}(")
@@ -257,13 +230,13 @@ def _field(each: _Field, indent: str = "  ") -> list[str]:
 def _render(contract: ContextContract, project: str, builder: _Builder,
             roots: dict[str, list[_Field]]) -> str:
     context = one_line(contract.context)
-    out = _comment([
+    out = comment([
         f"{context} (proposed): the GraphQL API seamline proposes for the {context} context "
         f"of {one_line(project)}.",
         f"Derived from the code: each Query and Mutation field is a definition of {context} "
         "that other contexts use today (see consumers); each Subscription an event it "
         "receives. Review every field and type, above all those marked review.",
-    ])
+    ], "#")
     if builder.json:
         out += ["", "# a value whose type the code does not declare (review each use)",
                 f"scalar {JSON}"]
@@ -275,7 +248,7 @@ def _render(contract: ContextContract, project: str, builder: _Builder,
             out += ([""] if index else []) + _field(each)
         out.append("}")
     for made in builder.made:
-        out += ["", *_comment(made.comments), f"{made.keyword} {made.name} {{"]
+        out += ["", *comment(made.comments, "#"), f"{made.keyword} {made.name} {{"]
         if made.keyword == "enum":
             out += [f"  {value}" for value in made.values]
         for each in made.fields:

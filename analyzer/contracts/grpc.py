@@ -23,27 +23,27 @@ from analyzer.contracts.calls import (
     Call,
     Names,
     Types,
+    call_comments,
     calls,
+    comment,
+    component_comments,
     is_enum,
     nullable,
     one_line,
     open_reason,
+    pascal,
+    shape,
 )
 from analyzer.contracts.fieldlock import FieldNumbers
 from analyzer.text import parts, plural
-from analyzer.typeschema import REVIEW, Schema
+from analyzer.typeschema import Schema
 
 if TYPE_CHECKING:
     from analyzer.contracts import ContextContract
 
 STRUCT = "google.protobuf.Struct"
-_SCALAR = {"integer": "int64", "number": "double", "boolean": "bool", "string": "string"}
-_MAP_KEYS_OK = frozenset(_SCALAR.values())
-
-
-def pascal(text: str) -> str:
-    found = "".join(p.capitalize() for p in parts(text))
-    return found if found and not found[0].isdigit() else f"X{found}"
+_SCALAR = {"integer": "int64", "number": "double", "boolean": "bool", "string": "string",
+           "bytes": "bytes"}
 
 
 def snake(text: str) -> str:
@@ -101,10 +101,7 @@ class _Builder:
         open and becomes a Struct."""
         if atom in self.by_atom:
             return self.by_atom[atom]
-        if open_reason(component) is not None or (
-                component.get("type") == "object" and "properties" not in component
-                and "additionalProperties" not in component and not is_enum(component)
-                and "title" not in component):
+        if open_reason(component) is not None:
             return None
         name = self.names.unique(pascal(self.types.name(atom).rsplit(".", 1)[-1]))
         self.by_atom[atom] = name
@@ -114,55 +111,31 @@ class _Builder:
     def type_of(self, schema: Schema, owner: str, field_name: str
                 ) -> tuple[str, str, list[str]]:
         """(type, label, review notes) of a field whose schema is ``schema``."""
-        schema, optional = nullable(schema)
-        label = "optional " if optional else ""
-        reason = open_reason(schema)
-        if reason is not None:
-            return self._struct(f"open: {reason}")
-        if "$ref" in schema:
-            atom, component = self.types.resolve(schema["$ref"])
-            name = self.named(atom, component)
-            if name is None:
-                return self._struct(f"open: {open_reason(component) or 'no declared fields'}")
-            return name, label, []
-        if is_enum(schema):
-            values = schema["enum"]
-            scalar = "int64" if all(isinstance(v, int) and not isinstance(v, bool)
-                                  for v in values) else "string"
-            listed = ", ".join(one_line(repr(v)) for v in values[:12])
-            return scalar, label, [f"one of: {listed}"]
-        if "anyOf" in schema or isinstance(schema.get("type"), list):
-            return self._struct("one of several types: choose one, or a oneof")
-        kind = schema.get("type")
-        notes = [one_line(str(schema[REVIEW]))] if REVIEW in schema else []
-        if kind == "array":
-            items = schema.get("items") or {}
-            inner, inner_label, inner_notes = self.type_of(items, owner, field_name)
+        found = shape(schema, self.types)
+        label = "optional " if found.nullable else ""
+        notes = list(found.notes)
+        if found.kind == "ref":
+            name = self.named(found.atom, found.schema)
+            return (name, label, notes) if name is not None else self._struct(notes)
+        if found.kind in ("array", "map"):
+            inner, inner_label, inner_notes = self.type_of(found.inner, owner, field_name)
             if inner_label == "repeated " or inner.startswith("map<"):
-                return self._struct("a list of lists or of maps: give it a message")
-            return inner, "repeated ", notes + inner_notes
-        if kind == "object":
-            values = schema.get("additionalProperties")
-            if isinstance(values, dict) and values:
-                inner, inner_label, inner_notes = self.type_of(values, owner, field_name)
-                if inner_label == "repeated " or inner.startswith("map<"):
-                    return self._struct("a map of lists or of maps: give it a message")
-                return f"map<string, {inner}>", "", notes + inner_notes
-            if "properties" in schema:
-                name = self.names.unique(owner + pascal(field_name))
-                self.message(name, schema, [])
-                return name, label, notes
-            return self._struct("an object without declared fields")
-        if kind == "string" and schema.get("contentEncoding") == "base64":
-            return "bytes", label, notes
-        if kind in _SCALAR:
-            note = [f"format: {schema['format']}"] if "format" in schema else []
-            return _SCALAR[kind], label, notes + note
-        return self._struct(f"type {one_line(str(kind))} has no proto type")
+                outer = "list" if found.kind == "array" else "map"
+                return self._struct([f"a {outer} of lists or of maps: give it a message"])
+            if found.kind == "array":
+                return inner, "repeated ", notes + inner_notes
+            return f"map<string, {inner}>", "", notes + inner_notes
+        if found.kind == "record":
+            name = self.names.unique(owner + pascal(field_name))
+            self.message(name, found.schema, [])
+            return name, label, notes
+        if found.kind in ("scalar", "literal"):
+            return _SCALAR[found.name], label, notes
+        return self._struct(notes)
 
-    def _struct(self, why: str) -> tuple[str, str, list[str]]:
+    def _struct(self, why: list[str]) -> tuple[str, str, list[str]]:
         self.struct = True
-        return STRUCT, "", [f"review: {why}"]
+        return STRUCT, "", [f"review: {'; '.join(why)}"]
 
     def message(self, name: str, schema: Schema, comments: list[str]) -> _Message:
         made = _Message(name, comments)
@@ -188,11 +161,7 @@ class _Builder:
         while self.pending:
             atom, component = self.pending.popleft()
             name = self.by_atom[atom]
-            comments = [one_line(component.get("description", "")) or "",
-                        f"python: {one_line(atom)}"]
-            if REVIEW in component:
-                comments.append(f"review: {one_line(str(component[REVIEW]))}")
-            comments = [c for c in comments if c]
+            comments = component_comments(atom, component)
             if is_enum(component):
                 self.enum(name, component, comments)
             else:
@@ -248,36 +217,28 @@ def _result_name(schema: Schema, types: Types, label: str) -> str:
     return "result"
 
 
-def _comment(lines: list[str], indent: str = "") -> list[str]:
-    return [f"{indent}// {line}" if line else f"{indent}//" for line in lines]
-
-
 def _render(contract: ContextContract, project: str, builder: _Builder, service: str,
             rpcs: list[tuple[Call, str, str, str]]) -> str:
     context = one_line(contract.context)
-    out = _comment([
+    out = comment([
         f"{context} (proposed): the gRPC API seamline proposes for the {context} context of "
         f"{one_line(project)}.",
         f"Derived from the code: each rpc is a definition of {context} that other contexts "
         "use today (see consumers). Review every rpc and message, above all those marked "
         "review. Field numbers are kept in seamline-proto-fields.json: keep it.",
-    ])
+    ], "//")
     out += ["syntax = \"proto3\";", "", f"package {builder.package};", ""]
     if builder.struct:
         out += ["import \"google/protobuf/struct.proto\";", ""]
     out += [f"service {service} {{"]
     for index, (call, name, request, response) in enumerate(rpcs):
-        lines = [one_line(call.summary), f"python: {one_line(call.python)} at "
-                 f"{one_line(call.source)}", "consumers:"]
-        lines += [f"  {one_line(c)}" for c in call.consumers]
-        lines += [f"review: {one_line(r)}" for r in call.review]
         if index:
             out.append("")
-        out += _comment(lines, "  ")
+        out += comment(call_comments(call), "//", "  ")
         out.append(f"  rpc {name}({request}) returns ({response});")
     out += ["}"]
     for message in builder.messages:
-        out += ["", *_comment(message.comments), f"message {message.name} {{"]
+        out += ["", *comment(message.comments, "//"), f"message {message.name} {{"]
         present = [f.name for f in message.fields]
         retired = builder.numbers.retired(builder.package, message.name, present)
         if retired:
@@ -289,7 +250,7 @@ def _render(contract: ContextContract, project: str, builder: _Builder, service:
             out.append(f"  {each.label}{each.type} {each.name} = {number};{note}")
         out.append("}")
     for name, comments, values in builder.enums:
-        out += ["", *_comment(comments), f"enum {name} {{"]
+        out += ["", *comment(comments, "//"), f"enum {name} {{"]
         retired = builder.numbers.retired(builder.package, name, values)
         if retired:
             out.append(f"  reserved {', '.join(str(n) for _, n in retired)};")
