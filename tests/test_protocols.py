@@ -383,40 +383,20 @@ def test_the_context_page_links_every_protocol_and_shows_its_chains(tmp_path: Pa
                                       "--no-cache", "-j", "1", "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
     document = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
-    payments = next(c for c in document["contracts"]["contexts"] if c["context"] == "payments")
-    assert payments["proto"] == "contracts/payments.proto"
-    assert payments["graphql"] == "contracts/payments.graphql"
+    catalog = next(c for c in document["contracts"]["contexts"] if c["context"] == "catalog")
+    assert catalog["proto"] == "contracts/catalog.proto"
+    assert catalog["graphql"] == "contracts/catalog.graphql"
     assert (root / LOCK_FILE).is_file()  # analyze keeps the numbers too
-    pages = {c["name"]: c for c in document["contexts"]["contexts"]}
-    assert "payments" in pages
-    page = next(p for p in out.glob("*.html") if '<h1>payments' in p.read_text(
-        encoding="utf-8") or "payments</h1>" in p.read_text(encoding="utf-8"))
+    page = next(p for p in out.glob("*.html") if "catalog</h1>" in p.read_text(encoding="utf-8"))
     html = page.read_text(encoding="utf-8")
-    for document_path in ("contracts/payments.openapi.yaml", "contracts/payments.proto",
-                          "contracts/payments.graphql"):
+    for document_path in ("contracts/catalog.openapi.yaml", "contracts/catalog.proto",
+                          "contracts/catalog.graphql"):
         assert f'href="{document_path}"' in html and (out / document_path).is_file()
     assert 'id="chains"' in html and "Synchronous call chains (1)" in html
     chain = html[html.index('id="chains"'):html.index('id="api"')]
-    assert "<b>payments</b>" in chain and "orders</a> → <b>payments</b> → <a" in chain
-    assert "tradepost/services/payment_service.py:49" in chain
+    assert "orders</a> → <b>catalog</b> → <a" in chain
+    assert "tradepost/services/catalog_service.py:37" in chain
     # a context on no chain shows no such section
     shipping = next(p for p in out.glob("*.html") if "shipping</h1>" in p.read_text(
         encoding="utf-8"))
     assert 'id="chains"' not in shipping.read_text(encoding="utf-8")
-
-
-def test_a_hostile_context_name_stays_in_its_comments(project: Any, tmp_path: Path) -> None:
-    root = project(AWKWARD)
-    evil = 'kinds\\n} message Evil {\\u2028# type Evil { x: Int }\\u0000'
-    (root / "seamline.toml").write_text(
-        f'[pin]\n"{evil}" = ["shop.kinds*"]\n"{evil} orders" = ["shop.orders*"]\n'
-        'billing = ["shop.billing*"]\n', encoding="utf-8")
-    found = contracts_of(root)
-    out = tmp_path / "out"
-    texts = write(found, out)
-    compile_and_import(out)
-    for name, text in texts.items():
-        assert "\nmessage Evil" not in text and "\ntype Evil" not in text, name
-        assert "\x00" not in text and "\u2028" not in text
-        if name.endswith(".graphql"):
-            check_sdl(text)

@@ -30,18 +30,18 @@ def test_the_samples_chain_is_the_answer_keys() -> None:
     key = [s for s in read_toml(TRADEPOST / "expected.toml")["smells"]
            if s["kind"] == "sync-call-chain"]
     assert [f.contexts for f in found] == [tuple(s["contexts"]) for s in key] == [
-        ("orders", "payments", "customers")]
+        ("orders", "catalog", "inventory")]
     chain = found[0]
-    assert chain.severity == "warning" and chain.subject == "orders->payments->customers"
+    assert chain.severity == "warning" and chain.subject == "orders->catalog->inventory"
     assert [(e.path, e.line) for e in chain.evidence] == [
         ("tradepost/api/orders.py", 15),  # the create_order route
-        ("tradepost/services/order_service.py", 44),  # place_order -> charge_order
-        ("tradepost/services/payment_service.py", 49),  # charge_order -> get_customer
+        ("tradepost/services/catalog_service.py", 37),  # price_for -> available
+        ("tradepost/services/order_service.py", 35),  # place_order -> price_for
     ]
-    # orders calls catalog, inventory and payments on the way; payments customers and orders
-    assert "orders → payments at tradepost/services/order_service.py:44 (fan-out 3)" in \
+    # orders calls catalog, inventory and payments on the way; catalog only inventory
+    assert "orders → catalog at tradepost/services/order_service.py:35 (fan-out 3)" in \
         chain.message
-    assert "payments → customers at tradepost/services/payment_service.py:49 (fan-out 2)" in \
+    assert "catalog → inventory at tradepost/services/catalog_service.py:37 (fan-out 1)" in \
         chain.message
     assert "circuit breaker" in chain.remediation and "event" in chain.remediation
 
@@ -52,14 +52,15 @@ def test_two_contexts_are_a_chain_only_when_asked(tmp_path: Path) -> None:
                       + "\n[findings.options.sync-call-chain]\nmin-contexts = 2\n",
                       encoding="utf-8")
     found = {f.subject: f for f in chains(run(TRADEPOST, config_file=config))}
-    # the longest chain of an entry point is reported, not its prefixes
-    assert "orders->payments->customers" in found and "orders->payments" not in found
-    # the payments task calls customers and orders: two chains of two, the first reported
-    retry = found["payments->customers"]
-    assert "task tasks.payment_tasks:retry_failed_payments" in retry.message
-    assert "1 other chain of 2 or more contexts branches off the same calls" in retry.message
-    assert "payments->orders" not in found
-    assert all(len(f.contexts) >= 2 for f in found.values())
+    # an entry point's longest chain is reported, not its prefixes nor its other branches
+    assert sorted(found) == ["orders->catalog->inventory", "orders->inventory",
+                             "payments->orders", "shipping->customers"]
+    create = found["orders->catalog->inventory"]
+    assert "1 other chain of 2 or more contexts branches off the same calls" in create.message
+    # the payments task calls back into orders: a chain of two
+    assert "task tasks.payment_tasks:retry_failed_payments" in found["payments->orders"].message
+    # shipping's task reads customers and orders: two chains of two, the first by name
+    assert "shipping->orders" not in found
 
 
 def test_an_event_cuts_the_chain(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from tradepost.repositories import product_repo
 from tradepost.utils.money import *  # Money, to_cents, format_price
 from tradepost.utils.text import slugify
 
-from . import pricing
+from . import inventory_service, pricing
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ def get_product(sku: str) -> ProductView | None:
 def price_for(sku: str, quantity: int, coupon: str | None = None) -> Money:
     """The price a customer pays for ``quantity`` units, after discounts."""
     view = get_product(sku)
-    if view is None:
-        raise LookupError(f"unknown sku {sku}")
+    if view is None or inventory_service.available(sku) < quantity:
+        raise LookupError(f"unknown or sold-out sku {sku}")
     quote = pricing.quote(view.price, quantity, coupon)
     return quote.total
 
