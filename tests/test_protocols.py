@@ -17,12 +17,16 @@ from click.testing import CliRunner
 from graphql import build_schema, validate_schema
 from graphql.type import GraphQLObjectType
 from grpc_tools import protoc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analyzer import api, config, contracts
 from analyzer.cli import cli
 from analyzer.config import Overrides, load_settings
 from analyzer.contracts import Contracts, FieldNumbers
 from analyzer.contracts.fieldlock import DEFAULT_FILE as LOCK_FILE
+from analyzer.contracts.fieldlock import MAX_NUMBER
+from analyzer.errors import ConfigError, SeamlineError
 from tests.conftest import SAMPLES, Tree
 
 GOOGLE_PROTOS = Path(protoc.__file__).parent / "_proto"
@@ -400,3 +404,57 @@ def test_the_context_page_links_every_protocol_and_shows_its_chains(tmp_path: Pa
     shipping = next(p for p in out.glob("*.html") if "shipping</h1>" in p.read_text(
         encoding="utf-8"))
     assert 'id="chains"' not in shipping.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- hostile input
+
+_json = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+              st.text(max_size=8), st.sampled_from(["seamline-proto-fields", "p", "M"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["format", "version", "packages",
+                                                             "p", "M", "a"]) | st.text(
+                                max_size=4), inner, max_size=4)),
+    max_leaves=16)
+_PYTHON_TEXT = re.compile(r"object has no attribute|object is not|unhashable type|"
+                          r"not supported between|Traceback")
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=st.one_of(_json, st.fixed_dictionaries(
+    {"format": st.just("seamline-proto-fields"), "version": st.just(1),
+     "packages": st.dictionaries(st.text(max_size=4), st.dictionaries(
+         st.text(max_size=4), st.one_of(_json, st.dictionaries(
+             st.text(max_size=4), st.one_of(st.integers(), _json), max_size=3)),
+         max_size=3), max_size=3)})))
+def test_any_lock_loads_or_says_why(tmp_path: Path, document: Any) -> None:
+    path = tmp_path / LOCK_FILE
+    path.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        numbers = FieldNumbers.load(path)
+    except ConfigError as error:
+        assert error.source == str(path) and not _PYTHON_TEXT.search(error.message)
+        return
+    # a lock that loads gives its numbers back and new, unused ones
+    given = numbers.number("p", "M", "fresh-field")
+    assert 0 < given <= MAX_NUMBER and FieldNumbers.load(path) is not None
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_json)
+def test_any_contracts_table_loads_or_says_why(tmp_path: Path, value: Any) -> None:
+    root = tmp_path / "p"
+    (root / "pkg").mkdir(parents=True, exist_ok=True)
+    (root / "seamline.toml").write_text(f"contracts = {json.dumps(value)}\n"
+                                        if not isinstance(value, dict) else
+                                        "[contracts]\n" + "".join(
+                                            f"{json.dumps(k)} = {json.dumps(v)}\n"
+                                            for k, v in value.items()), encoding="utf-8")
+    try:
+        found = load_settings(root, Overrides(no_cache=True))
+    except SeamlineError as error:
+        assert error.message and not _PYTHON_TEXT.search(error.message)
+        return
+    assert found.protocols and set(found.protocols) <= set(PROTOCOLS)
