@@ -354,8 +354,8 @@ def write_analysis(analysis: Analysis, out_dir: Path,
     lock = proto_lock(analysis.settings)
     numbers = _field_numbers(lock, protocols)
     documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER, protocols, numbers)
+    _keep_field_numbers(lock, numbers)  # first: no document has a number the lock lacks
     written = write_unit(out_dir, "analyze", files | documents)
-    _keep_field_numbers(lock, numbers)
     stages.finish(((len(written), "file"),))
     return Written(written[:len(files)], report.notes, tuple(written[len(files):]))
 
@@ -557,9 +557,9 @@ def write_contracts(found: Contracts, out_dir: Path, form: str = "yaml",
     stages = _stages(reporter)
     stages.start("write")
     numbers = _field_numbers(lock, protocols) if lock is not None else None
-    written = write_unit(out_dir, "contracts",
-                         _contract_files(found, form, "", protocols, numbers))
+    documents = _contract_files(found, form, "", protocols, numbers)
     if lock is not None:
-        _keep_field_numbers(lock, numbers)
+        _keep_field_numbers(lock, numbers)  # first: no document has a number the lock lacks
+    written = write_unit(out_dir, "contracts", documents)
     stages.finish(((len(written), "file"),))
     return written

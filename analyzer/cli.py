@@ -629,8 +629,8 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
     with _failing(str(out_dir), stages):
         settings = load_settings(path, overrides)
         found = api.contracts(settings, decomposition, stages)
-        written = api.write_contracts(found, out_dir, fmt, stages, settings.protocols,
-                                      api.proto_lock(settings, decomposition))
+        lock = api.proto_lock(settings, decomposition)
+        written = api.write_contracts(found, out_dir, fmt, stages, settings.protocols, lock)
     if not quiet:
         for contract in found.contexts:
             unmapped = len(contract.unmapped())
@@ -641,6 +641,8 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
             f"the proposed contexts (none agreed: no {DECOMPOSITION_FILE})" if not proposed else \
             "the proposed contexts"
         click.echo(f"wrote {count(len(written), 'document')} for {source} in {out_dir}")
+        if "grpc" in settings.protocols:
+            click.echo(f"proto field numbers kept in {lock}")
     stages.done(count(len(written), "document"))
 
 

@@ -458,3 +458,23 @@ def test_any_contracts_table_loads_or_says_why(tmp_path: Path, value: Any) -> No
         assert error.message and not _PYTHON_TEXT.search(error.message)
         return
     assert found.protocols and set(found.protocols) <= set(PROTOCOLS)
+
+
+def test_a_lock_that_is_a_folder_is_exit_2_and_nothing_is_written(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    (root / LOCK_FILE).mkdir()
+    result = CliRunner().invoke(cli, ["contracts", str(root), "--no-cache", "-j", "1",
+                                      "--protocol", "grpc", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert f"{root / LOCK_FILE}: cannot read the proto field lock" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_command_says_where_the_numbers_are_kept(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    result = CliRunner().invoke(cli, ["contracts", str(root), "--no-cache", "-j", "1",
+                                      "--protocol", "grpc", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert f"proto field numbers kept in {root / LOCK_FILE}" in result.output
