@@ -148,7 +148,7 @@ def test_a_review_mark_and_an_open_schema_reach_both_protocols(tmp_path: Path) -
     openapi = "\n".join(t for n, t in texts.items() if n.endswith(".openapi.yaml"))
     assert "x-seamline-review" in openapi
     # get_logger returns a Logger seamline cannot type: Struct in proto, JSON in GraphQL
-    assert "google.protobuf.Struct result = 1;  // review: open: unknown type Logger" in proto
+    assert ".google.protobuf.Struct result = 1;  // review: open: unknown type Logger" in proto
     assert 'import "google/protobuf/struct.proto";' in proto
     assert "): JSON!  # review: open: unknown type Logger" in sdl
     assert "scalar JSON" in sdl
@@ -213,7 +213,8 @@ def test_awkward_names_and_types_still_compile_and_validate(
         project: Any, tmp_path: Path) -> None:
     root = project(AWKWARD)
     (root / "seamline.toml").write_text(
-        '[pin]\nkinds = ["shop.kinds*"]\norders = ["shop.orders*"]\n'
+        # a context named google: its package must not hide google.protobuf
+        '[pin]\nkinds = ["shop.kinds*"]\ngoogle = ["shop.orders*"]\n'
         'billing = ["shop.billing*"]\n',
         encoding="utf-8")
     found = contracts_of(root)
@@ -223,15 +224,16 @@ def test_awkward_names_and_types_still_compile_and_validate(
     for name, text in texts.items():
         if name.endswith(".graphql"):
             check_sdl(text)
-    orders = texts["orders.proto"]  # the value types travel with the operations using them
+    orders = texts["google.proto"]  # the value types travel with the operations using them
+    assert "package proj.google.v1;" in orders
     assert "  STATUS_UNSPECIFIED = 0;\n  STATUS_UNSPECIFIED_2 = 1;\n" in orders
     assert numbers_of(orders)["Query"] == {"a_b": 1, "a_b_2": 2, "gr_e": 3, "class": 4,
                                            "tags": 5, "scores": 6, "extra": 7, "mode": 8,
                                            "status": 9}
     assert "string a_b_2 = 2;  // aB in the code" in orders
-    assert "google.protobuf.Struct tags = 5;  // review: a list of lists" in orders
+    assert ".google.protobuf.Struct tags = 5;  // review: a list of lists" in orders
     assert "optional Status status = 9;" in orders
-    schema = check_sdl(texts["orders.graphql"])
+    schema = check_sdl(texts["google.graphql"])
     # the class named Query is not GraphQL's root type; TRUE and NULL are no enum values
     assert str(schema.get_type("Query").fields["findQuery"].type) == "Query2!"
     assert set(schema.get_type("Status").values) == {"UNSPECIFIED", "TRUE_2", "NULL_2", "PAID",

@@ -41,7 +41,7 @@ from analyzer.typeschema import Schema
 if TYPE_CHECKING:
     from analyzer.contracts import ContextContract
 
-STRUCT = "google.protobuf.Struct"
+STRUCT = ".google.protobuf.Struct"  # from the outermost scope: a package part may be "google"
 _SCALAR = {"integer": "int64", "number": "double", "boolean": "bool", "string": "string",
            "bytes": "bytes"}
 
