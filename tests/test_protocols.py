@@ -480,3 +480,37 @@ def test_the_command_says_where_the_numbers_are_kept(tmp_path: Path) -> None:
                                       "--protocol", "grpc", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert f"proto field numbers kept in {root / LOCK_FILE}" in result.output
+
+
+def test_a_record_that_holds_itself_is_a_valid_input(project: Any, tmp_path: Path) -> None:
+    root = project({
+        "shop/__init__.py": "", "shop/a/__init__.py": "", "shop/b/__init__.py": "",
+        "shop/a/tree.py": '''
+            from __future__ import annotations
+
+            from dataclasses import dataclass
+
+
+            @dataclass
+            class TreeNode:
+                name: str
+                parent: TreeNode
+                children: list[TreeNode]
+
+
+            def store_node(node: TreeNode) -> TreeNode:
+                return node
+        ''',
+        "shop/b/use.py": "from shop.a.tree import store_node\n\n\ndef go(n):\n"
+                         "    return store_node(n)\n",
+    })
+    (root / "seamline.toml").write_text('[pin]\na = ["shop.a*"]\nb = ["shop.b*"]\n',
+                                        encoding="utf-8")
+    texts = write(contracts_of(root), tmp_path / "out")
+    compile_and_import(tmp_path / "out")
+    schema = check_sdl(texts["a.graphql"])
+    node = schema.get_type("TreeNodeInput")
+    assert str(node.fields["parent"].type) == "TreeNodeInput"  # required would never end
+    assert str(node.fields["children"].type) == "[TreeNodeInput!]!"  # a list may be empty
+    assert str(schema.get_type("TreeNode").fields["parent"].type) == "TreeNode!"
+    assert "parent: TreeNodeInput  # required in the code" in texts["a.graphql"]

@@ -83,6 +83,7 @@ class _Builder:
         self.made: list[_Type] = []
         self.by_atom: dict[tuple[str, bool], str] = {}  # (class, as input) -> type name
         self.pending: deque[tuple[str, Schema, bool]] = deque()
+        self.inputs: set[str] = set()  # the input object types
         self.json = False
 
     def named(self, atom: str, component: Schema, as_input: bool) -> str | None:
@@ -97,6 +98,8 @@ class _Builder:
         base = pascal(self.types.name(atom).rsplit(".", 1)[-1])
         name = self.names.unique(f"{base}Input" if as_input else base)
         self.by_atom[key] = name
+        if as_input:
+            self.inputs.add(name)
         self.pending.append((atom, component, as_input))
         return name
 
@@ -117,6 +120,8 @@ class _Builder:
         if found.kind == "record":
             name = self.names.unique(owner + pascal(field_name)
                                      + ("Input" if as_input else ""))
+            if as_input:
+                self.inputs.add(name)
             self.record(name, found.schema, [], as_input)
             return name + bang, notes
         if found.kind in ("scalar", "literal"):
@@ -137,6 +142,10 @@ class _Builder:
         for key, value in schema.get("properties", {}).items():
             field_name = taken.unique(camel(key))
             kind, notes = self.type_of(value, name, key, as_input, key in needed)
+            if as_input and kind.endswith("!") and kind[:-1] in self.inputs:
+                # an input object may not require one (itself, or one requiring it): GraphQL
+                # could never be given a finite value
+                kind, notes = kind[:-1], [*notes, "required in the code"]
             if field_name != key:
                 notes = [f"{one_line(key)} in the code", *notes]
             made.fields.append(_Field(field_name, kind, notes))
