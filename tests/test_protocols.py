@@ -28,6 +28,7 @@ from analyzer.contracts.fieldlock import DEFAULT_FILE as LOCK_FILE
 from analyzer.contracts.fieldlock import MAX_NUMBER
 from analyzer.errors import ConfigError, SeamlineError
 from tests.conftest import SAMPLES, Tree
+from tests.test_contracts import SHOP
 
 GOOGLE_PROTOS = Path(protoc.__file__).parent / "_proto"
 TRADEPOST = SAMPLES / "tradepost"
@@ -514,3 +515,21 @@ def test_a_record_that_holds_itself_is_a_valid_input(project: Any, tmp_path: Pat
     assert str(node.fields["children"].type) == "[TreeNodeInput!]!"  # a list may be empty
     assert str(schema.get_type("TreeNode").fields["parent"].type) == "TreeNode!"
     assert "parent: TreeNodeInput  # required in the code" in texts["a.graphql"]
+
+
+def test_every_schema_kind_of_the_contracts_tests_in_both_protocols(
+        project: Any, tmp_path: Path) -> None:
+    """The project of tests/test_contracts.py that exercises every schema kind (dataclasses,
+    TypedDicts, NamedTuples, enums, pydantic, attrs, Django and SQLAlchemy models, events)."""
+    found = contracts_of(project(SHOP))
+    texts = write(found, tmp_path / "out")
+    compile_and_import(tmp_path / "out")
+    subscriptions = 0
+    for contract in found.contexts:
+        proto = texts[contracts.contract_file(contract.context, "", "proto")]
+        assert len(rpcs(proto)) == contract.operations
+        schema = check_sdl(texts[contracts.contract_file(contract.context, "", "graphql")])
+        subscriptions += len(fields_of(schema, "Subscription"))
+        received = [e for e in contract.events() if e["action"] == "receive"]
+        assert len(fields_of(schema, "Subscription")) == len(received)
+    assert subscriptions
