@@ -87,3 +87,18 @@ def test_entry_points_outside_the_contexts_start_no_chain(tmp_path: Path) -> Non
     analysis = run(root)
     assert any(n.kind == "usecase" for n in analysis.graph.nodes)  # the route is found
     assert chains(analysis) == []
+
+
+def test_only_the_written_contexts_hop_is_an_event(tmp_path: Path) -> None:
+    """A call into a third context on the line of the write stays a synchronous hop."""
+    files = dict(CASE["clean"]["files"])
+    files["shop/payments.py"] = files["shop/payments.py"].replace(
+        "from shop.db import Session\n", "from shop import fees\nfrom shop.db import Session\n"
+    ).replace("cents=-total_cents))", "cents=-fees.with_fee(total_cents)))")
+    files["shop/fees.py"] = "def with_fee(cents):\n    return cents + 30\n"
+    root = write_tree(tmp_path / "p", files)
+    (root / "seamline.toml").write_text(CASE["config"] + 'fees = ["shop.fees"]\n',
+                                        encoding="utf-8")
+    [chain] = chains(run(root))
+    assert chain.contexts == ("orders", "payments", "fees")
+    assert "payments → fees at shop/payments.py:8" in chain.message  # the write's line

@@ -131,8 +131,8 @@ class _Walk:
 
 def _event_uses(world: World, owners: Mapping[str, str]) -> set[tuple[str, str, str, int]]:
     """(source, target, path, line) of the cross-context uses that come with a write into a
-    table of another context: at the line of the write, or naming the model that declares the
-    written table."""
+    table the used context owns: at the line of the write, or naming the model that declares
+    the written table."""
     at_line: dict[tuple[str, str, int], list[Use]] = defaultdict(list)
     for use in world.uses:
         at_line[(use.source, use.path, use.line)].append(use)
@@ -144,12 +144,14 @@ def _event_uses(world: World, owners: Mapping[str, str]) -> set[tuple[str, str, 
                 item.context not in (None, owner):
             writes[item.element].add(item.access.table)
             for use in at_line.get((item.element, item.access.path, item.access.line), ()):
-                found.add((use.source, use.target, use.path, use.line))
+                if world.context_of.get(use.target) == owner:
+                    found.add((use.source, use.target, use.path, use.line))
     models: dict[str, set[str]] = defaultdict(set)  # model element -> tables it declares
     for declared in world.declared:
         models[_element(world, declared.declaration.atom)].add(declared.table)
     for use in world.uses:
-        if writes.get(use.source, set()) & models.get(use.target, set()):
+        written = writes.get(use.source, set()) & models.get(use.target, set())
+        if any(owners[t] == world.context_of.get(use.target) for t in written):
             found.add((use.source, use.target, use.path, use.line))
     return found
 
