@@ -78,7 +78,7 @@ def test_from_the_overview_to_a_context_and_its_findings(report: Path, tmp_path:
     assert console == []
     rows = re.findall(r"<tr data-severity=[^>]*>", findings)
     shown = [row for row in rows if "hidden" not in row]
-    assert len(rows) == 15 and len(shown) == 2  # SL101 stock_levels and SL201 orders<->payments
+    assert len(rows) == 16 and len(shown) == 2  # SL101 stock_levels and SL201 orders<->payments
     assert all('data-severity="error"' in row for row in shown)
     assert re.search(r'id="shown">2<', findings)
 
