@@ -804,6 +804,8 @@ def test_framework_plumbing_is_an_infrastructure_context_never_a_domain(
     assert set(kinds) >= {"domain", "infrastructure"}
     assert "shop.services:place_order" in kinds["domain"].elements
     assert "site.web:escapej" in kinds["infrastructure"].elements
+    # the settings name every app: the project's code, in no domain's context
+    assert analysis.decomposition.assignment()["site.settings"] == KERNEL
     # graph.json carries the role, and reads it back
     assert loads_graph(dumps_graph(analysis.graph), "g").node_map()["site.web:escapej"].role \
         == "template-tags"

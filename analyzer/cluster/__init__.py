@@ -39,8 +39,8 @@ from analyzer.cluster.leiden import RUNS, Groups, consensus
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
+from analyzer.coupling import PROJECT_ROLES, ClusterOptions, CouplingGraph, Node
 from analyzer.coupling import UNPLACED as UNPLACED
-from analyzer.coupling import ClusterOptions, CouplingGraph, Node
 from analyzer.errors import ConfigError
 from analyzer.text import nouns_of, words
 
@@ -314,6 +314,13 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             weighted = mixed.without(frozenset(kernel))
             groups = settle(weighted.graph, followed, weighted.members, keep=frozenset(pinned))
     groups = _plumbing_together(weighted, groups, set(pinned))
+    # a settings module names every app: it is the project's, whichever domain the cut put it
+    # with (after the cut, whose ties it is part of)
+    project = {unit for unit, elements in weighted.members.items() if unit not in pinned
+               and all(weighted.nodes[e].role in PROJECT_ROLES for e in elements)}
+    if project and (wanted is None or len(weighted.members) - len(project) >= wanted):
+        kernel |= project
+        groups = [g - project for g in groups if g - project]
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
