@@ -17,7 +17,7 @@ table of its own), joined inheritance, Flask-SQLAlchemy's automatic snake_case n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzer.model import (
@@ -281,9 +281,10 @@ def _is_abstract(builder: ClassIndex, atom: str) -> bool:
         n == "abstract" and _truthy(v) for n, v, _ in body.meta)
 
 
-def _app_labels(builder: ClassIndex) -> dict[str, str]:
-    """Package name -> app label, from every ``AppConfig`` subclass."""
-    labels: dict[str, str] = {}
+def _app_configs(builder: ClassIndex) -> dict[str, tuple[str, str]]:
+    """Package name -> (the ``AppConfig`` subclass, its app label), from every app config
+    that names its package (the first in name order where two name one package)."""
+    configs: dict[str, tuple[str, str]] = {}
     for atom in sorted(builder.definitions):
         if not builder.is_subclass(atom, "django.apps.AppConfig"):
             continue
@@ -292,15 +293,22 @@ def _app_labels(builder: ClassIndex) -> dict[str, str]:
         if name is None:
             continue
         label = _string(attrs.get("label", (None, 0))[0]) or name.rsplit(".", 1)[-1]
-        labels[name] = label
-    return labels
+        configs.setdefault(name, (atom, label))
+    return configs
+
+
+def _app_of(module: str, names: Iterable[str]) -> str:
+    """The app a module belongs to, as Django's registry has it: the longest package name
+    that is the module or holds it; ``""`` for none."""
+    best = ""
+    for name in names:
+        if (module == name or module.startswith(name + ".")) and len(name) > len(best):
+            best = name
+    return best
 
 
 def _app_label(module: str, labels: Mapping[str, str]) -> str:
-    best = ""
-    for name in labels:
-        if (module == name or module.startswith(name + ".")) and len(name) > len(best):
-            best = name
+    best = _app_of(module, labels)
     if best:
         return labels[best]
     parts = module.split(".")
@@ -322,10 +330,25 @@ class _Django:
     def __init__(self, builder: ClassIndex, models: dict[str, ModelInfo]) -> None:
         self.builder = builder
         self.models = models
-        self.labels = _app_labels(builder)
+        self.configs = _app_configs(builder)
+        self.labels = {name: label for name, (_, label) in self.configs.items()}
         self.app_label: dict[str, str] = {}
         self.by_label: dict[tuple[str, str], str] = {}
         self.proxy: dict[str, bool] = {}
+
+    def registrations(self, atoms: list[str]) -> None:
+        """An app config registers the models of its app: Django imports ``<name>.models``
+        by the config's ``name``, a string, so the config and its models are linked as a
+        framework reference (``app-config``) like a string foreign key."""
+        for atom in atoms:
+            app = _app_of(atom.split(":", 1)[0], self.configs)
+            if not app:
+                continue
+            config = self.configs[app][0]
+            module = config.split(":", 1)[0]
+            self.builder.links.append(Link(config, atom, "app-config",
+                                           self.builder.paths.get(module, ""),
+                                           self.builder.definitions[config].line))
 
     def name_tables(self, atoms: list[str]) -> None:
         builder = self.builder
@@ -612,6 +635,7 @@ def _catalogue(builder: ClassIndex) -> Catalogue:
     django = _Django(builder, models)
     django.name_tables(django_atoms)
     django.relations(django_atoms)
+    django.registrations(django_atoms)
     table_vars = _sqlalchemy_tables(builder, models, flask)
     tables = _collect(builder, models, table_vars)
     user_label = _user_model_label(builder)
