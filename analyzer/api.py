@@ -7,7 +7,7 @@ Each stage is a function from frozen inputs to frozen outputs; the CLI calls ``a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -16,19 +16,29 @@ from analyzer.cache import FactCache
 from analyzer.config import Settings
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
-from analyzer.decomposition import Agreed, dump_agreed, load_agreed, unmatched_patterns
+from analyzer.decomposition import (
+    IMPORT_KINDS,
+    Agreed,
+    dump_agreed,
+    load_agreed,
+    unmatched_patterns,
+)
 from analyzer.discover import Discovery, discover, excluded_python
 from analyzer.drift import Drift, drift
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
-from analyzer.drift.baseline import Outcome, compare, dump_baseline, load_baseline, vouch
+from analyzer.drift.baseline import (
+    Baseline,
+    Outcome,
+    compare,
+    dump_baseline,
+    load_baseline,
+    vouch,
+)
 from analyzer.drift.export import Exported, export
-from analyzer.drift.imports import IMPORT_KINDS, import_edges
 from analyzer.drift.propose import propose_agreed
 from analyzer.errors import ConfigError, UsageError
 from analyzer.extract.runner import Extraction, ExtractOptions, extract_files
-from analyzer.findings import Findings, find, silence, silencers
-from analyzer.findings.facts import Finding
-from analyzer.findings.partition import Partition
+from analyzer.findings import Finding, Findings, Partition, Project, find, silence, silencers
 from analyzer.graph import BuiltGraph, HistoryOptions, build_graph, element_resolver
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
 from analyzer.packs import vocabulary
@@ -130,6 +140,7 @@ class Analysis:
     graph: CouplingGraph
     entry_points: tuple[EntryPoint, ...]
     decomposition: Decomposition
+    partition: Partition  # the decomposition's contexts, as the rules and contracts see them
     reference: Scored | None
     findings: Findings
     contracts: Contracts
@@ -207,7 +218,7 @@ def nothing_to_read(settings: Settings, found: Discovery) -> str:
 
 def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     from analyzer.cluster import decompose
-    from analyzer.contracts import propose
+    from analyzer.contracts import contracts_for
 
     built_models = models(settings, reporter)
     found, extraction = built_models.discovery, built_models.extraction
@@ -230,18 +241,21 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     stages.finish(((len(decomposition.contexts), "context"),))
 
     stages.start("findings")
-    findings = find(code, data, decomposition, graph, built.element_of, settings.rules,
-                    _suppressions(built_models))
+    partition = Partition.proposed(decomposition, built.element_of)
+    project = Project(code, data, built.element_of, graph=graph)
+    findings = find(project, partition, settings.rules, _suppressions(built_models))
     stages.finish(((len(findings.findings), "finding"),))
 
     stages.start("contracts")
-    contracts = propose(settings.project, code, data, extraction.facts, decomposition,
-                        built.element_of, findings.ownership)
+    contracts = contracts_for(settings.project, code, data, extraction.facts,
+                              partition.domain_of, list(partition.domains),
+                              {o.table: o.owner for o in findings.ownership
+                               if o.owner is not None})
     stages.finish(((sum(c.operations for c in contracts.contexts), "operation"),))
     return Analysis(
         settings=settings, discovery=found, code=code, data=data, graph=graph,
-        entry_points=built.entry_points, decomposition=decomposition, reference=reference,
-        findings=findings, contracts=contracts,
+        entry_points=built.entry_points, decomposition=decomposition, partition=partition,
+        reference=reference, findings=findings, contracts=contracts,
         stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
                        crashed=extraction.crashed),
         runtime=runtime,
@@ -376,9 +390,8 @@ def init(settings: Settings, path: Path, reporter: Reporter | None = None) -> Ag
     analysis = analyze(settings, reporter)
     stages = _stages(reporter)
     stages.start("write")
-    element_of = element_resolver(analysis.code, analysis.data)
     agreed = propose_agreed(analysis.code, analysis.data, analysis.decomposition,
-                            analysis.findings.ownership, element_of)
+                            analysis.findings.ownership, analysis.partition.element_of)
     write_atomic(path, dump_agreed(agreed, settings.project).encode("utf-8"))
     stages.finish(((len(agreed.contexts), "context"),))
     return agreed
@@ -413,7 +426,7 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
     stages = _stages(reporter)
     stages.seconds = built.seconds
     stages.start("check")
-    found, _ = _drift(settings, agreed, built, decomposition)
+    found, _ = _drift(settings, agreed, built, decomposition, recorded)
     unread = tuple(d for d in built.code.diagnostics if d.severity is Severity.ERROR)
     if update_baseline:
         if unread:
@@ -422,8 +435,7 @@ def check(settings: Settings, decomposition: Path, baseline: Path,
                              "recording a baseline")
         write_atomic(baseline, dump_baseline(found, agreed))
         recorded = load_baseline(baseline)
-    outcome = compare(found, recorded, agreed, settings.rules,
-                      _relative(decomposition, settings.root), warnings)
+    outcome = compare(found, recorded, warnings)
     stages.finish(((len(outcome.new), "new violation"),))
     return CheckRun(agreed, found, outcome, unread, stages.seconds)
 
@@ -443,19 +455,24 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _agreed_partition(agreed: Agreed, built: Models, decomposition: Path) -> Partition:
+def _agreed_partition(settings: Settings, agreed: Agreed, built: Models, decomposition: Path
+                      ) -> Partition:
     """The agreed contexts over this code, once every pattern is known to match some of it."""
     _all_patterns_match(agreed, built.code, decomposition)
-    return Partition.agreed(agreed, element_resolver(built.code, built.data))
+    return Partition.agreed_on(agreed, element_resolver(built.code, built.data),
+                               _relative(decomposition, settings.root))
 
 
-def _drift(settings: Settings, agreed: Agreed, built: Models, decomposition: Path
-           ) -> tuple[Drift, Callable[[str], str]]:
-    """The violations of the code against the agreed decomposition, silenced ones left out."""
-    element_of = _agreed_partition(agreed, built, decomposition).element_of
-    found = drift(built.code, built.data, element_of, agreed, settings.rules)
+def _drift(settings: Settings, agreed: Agreed, built: Models, decomposition: Path,
+           recorded: Baseline | None) -> tuple[Drift, Project]:
+    """The violations of the code against the agreed decomposition (the coupling against the
+    ``recorded`` baseline's among them), silenced ones left out."""
+    partition = _agreed_partition(settings, agreed, built, decomposition)
+    project = Project(built.code, built.data, partition.element_of,
+                      baseline_coupling=recorded.coupling if recorded is not None else None)
+    found = drift(project, partition, settings.rules)
     silenced, _ = silencers(_suppressions(built))
-    return replace(found, violations=tuple(silence(found.violations, silenced))), element_of
+    return replace(found, violations=tuple(silence(found.violations, silenced))), project
 
 
 def export_agreed(settings: Settings, decomposition: Path, target: str,
@@ -470,15 +487,14 @@ def export_agreed(settings: Settings, decomposition: Path, target: str,
     recorded = load_baseline(path, required=baseline is not None)
     warnings = vouch(recorded, agreed, path, force)
     built = models(settings)
-    found, element_of = _drift(settings, agreed, built, decomposition)
-    outcome = compare(found, recorded, agreed, settings.rules,
-                      _relative(decomposition, settings.root), warnings)
+    found, project = _drift(settings, agreed, built, decomposition, recorded)
+    outcome = compare(found, recorded, warnings)
     failing_levels = ("error", "warning") if strict else ("error",)
     given = Exported(
         modules=[m.name for m in built.code.modules],
         packages=[m.name for m in built.code.modules if m.is_package],
         project=settings.project,
-        edges=import_edges(built.code, element_of, IMPORT_KINDS),
+        edges=list(project.imports(IMPORT_KINDS)),
         failing=_use_pairs(outcome.new, failing_levels),
         known=_use_pairs(outcome.known, ("error", "warning", "info")),
         exclude=settings.exclude)
@@ -505,7 +521,7 @@ def contracts(settings: Settings, decomposition: Path | None = None,
     built = models(settings, reporter)
     stages = _stages(reporter)
     stages.start("contracts")
-    partition = _agreed_partition(agreed, built, decomposition)
+    partition = _agreed_partition(settings, agreed, built, decomposition)
 
     from analyzer.contracts import contracts_for
 

@@ -4,10 +4,9 @@ A rule is known by its code (``SL101``) or its kebab-case name (``shared-table-w
 may also name a code prefix (``SL1``). ``RuleChoice`` is what config made of the catalogue:
 which rules run, at which severity, with which options.
 
-The catalogue is the one table from code to rule. The checks live in one module per rule
-family (``analyzer.findings.rules``: SL1xx-SL3xx, ``analyzer.drift.rules``: SL4xx), and each
-family registers its rules as ``Registered`` values bound to this table by code: the family
-names the rule it implements, the catalogue gives its severity, options and documentation.
+The catalogue says what each rule is (its severity, options and documentation); the rules
+themselves are classes, one module per rule family, that ``analyzer.findings.rules.RULES``
+maps by code (a test keeps the two in step).
 """
 
 from __future__ import annotations
@@ -50,34 +49,6 @@ class Rule:
     def doc(self) -> Path:
         """Its documentation page."""
         return rules_dir() / "docs" / f"{self.code}.md"
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Registered:
-    """A rule as the family module implementing it registers it: its code and kebab-case
-    name, both of which must match the catalogue (a test keeps them in step). The rest of the
-    rule (default severity, summary, options, documentation page) is read from the catalogue
-    when asked for, so the rules file stays the only place that says it."""
-
-    code: str
-    name: str
-
-    @property
-    def rule(self) -> Rule:
-        return rule(self.code)
-
-    @property
-    def severity(self) -> str:
-        """Its default severity."""
-        return self.rule.severity
-
-    @property
-    def options(self) -> tuple[Option, ...]:
-        return self.rule.options
-
-    @property
-    def doc(self) -> Path:
-        return self.rule.doc
 
 
 @cache

@@ -309,14 +309,18 @@ def test_the_context_that_holds_a_model_owns_its_table_unless_it_never_writes_it
     assert owners["users"].reason == "writes it, while topics, which holds its model, never does"
 
 
-def test_findings_and_drift_take_the_kernel_and_unplaced_names_from_the_coupling_model() -> None:
-    # they judge a cut; they do not depend on how clustering makes one
-    for package in ("findings", "drift"):
-        for path in sorted((REPO / "analyzer" / package).glob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.ImportFrom) and node.module == "analyzer.cluster":
-                    names = {alias.name for alias in node.names}
-                    assert not names & {"KERNEL", "UNPLACED"}, path
+def test_only_the_partition_knows_the_clustering_names_of_kernel_and_unplaced_code() -> None:
+    # the rules judge a cut through a Partition; they do not depend on how clustering makes one
+    paths = sorted((REPO / "analyzer" / "findings").rglob("*.py"))
+    assert REPO / "analyzer" / "findings" / "rules" / "drift.py" in paths
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module is not None:
+                names = {alias.name for alias in node.names}
+                if names & {"KERNEL", "UNPLACED"}:
+                    assert path.name == "partition.py", path
+                if node.module.startswith("analyzer.cluster"):
+                    assert path.name == "partition.py", path  # its type, for mypy only
 
 
 def test_a_partition_is_made_the_same_way_from_a_proposed_or_an_agreed_cut(
@@ -330,10 +334,15 @@ def test_a_partition_is_made_the_same_way_from_a_proposed_or_an_agreed_cut(
 
     made = Agreed((AgreedContext("shop", ("shop", "shop.*"), atoms=("util:price",)),
                    AgreedContext("common", ("util",), kernel=True)))
-    partition = Partition.agreed(made, lambda atom: atom.split("#")[0])
+    partition = Partition.agreed_on(made, lambda atom: atom.split("#")[0])
     assert partition.domains == ("shop",)
     assert partition.domain_of("shop.models:Order#save") == "shop"
     assert partition.domain_of("util:price") == "shop"  # an atom pattern beats its module's
     assert partition.domain_of("util:slug") is None  # the kernel is no domain context
     assert partition.domain_of("elsewhere:f") is None
     assert partition.context("util:slug") == "common"
+    assert partition.kernels == frozenset({"common"}) and not partition.unplaced
+    assert (proposed.kernels, proposed.unplaced) == (frozenset({KERNEL}), frozenset({UNPLACED}))
+    # the agreed partition knows what the team allowed; a proposed cut allows everything
+    assert partition.may_use("shop", "common") and not partition.may_use("common", "shop")
+    assert proposed.may_use("anything", "else") and proposed.is_public("shop", "util")

@@ -13,9 +13,9 @@ import pytest
 
 from analyzer import api
 from analyzer.catalogue import catalogue
-from analyzer.drift import DRIFT_RULES
 from analyzer.findings import Finding
-from analyzer.findings.rules import CHECKS, RULES
+from analyzer.findings.rule import Rule
+from analyzer.findings.rules import RULES
 from analyzer.tomlfile import read_toml
 from tests.conftest import REPO, run, write_tree
 
@@ -70,9 +70,9 @@ def test_each_rule_stays_quiet_on_its_clean_case(tmp_path: Path, code: str) -> N
     assert _of(analysis, code) == [], [f.message for f in _of(analysis, code)]
 
 
-def test_catalogue_checks_cases_and_pages_are_in_step() -> None:
+def test_catalogue_registry_cases_and_pages_are_in_step() -> None:
     codes = [r.code for r in catalogue()]
-    assert codes == sorted(set(CHECKS) | set(DRIFT_RULES))
+    assert codes == sorted(RULES)  # every rule of the catalogue runs, and nothing else does
     # the SL4xx cases are run by tests/test_check_rules.py
     assert sorted(p.stem for p in CASES.glob("SL*.toml")) == codes
     assert sorted(p.stem for p in DOCS.glob("SL*.md")) == codes
@@ -92,7 +92,18 @@ def test_catalogue_checks_cases_and_pages_are_in_step() -> None:
         assert known.code in (DOCS / "README.md").read_text(encoding="utf-8")
 
 
-def test_the_analyze_rules_are_registered_as_the_catalogue_says() -> None:
-    assert [r.code for r, _ in RULES] == [r.code for r in catalogue() if r.stage == "analyze"]
-    for registered, _ in RULES:  # the name the rule reports under is the catalogue's
-        assert registered.name == registered.rule.name
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_each_rule_is_registered_under_its_own_code_and_the_catalogues_name(code: str) -> None:
+    rule = RULES[code]
+    assert issubclass(rule, Rule) and rule.code == code
+    known = rule.catalogued()
+    assert rule.name == known.name
+    assert (rule.severity(), rule.stage(), rule.doc()) == (known.severity, known.stage,
+                                                           known.doc)
+    # each family module holds one hundred of the codes (SL1xx data, SL2xx dependencies...)
+    family = {"1": "data", "2": "dependencies", "3": "shape", "4": "drift"}[code[2]]
+    assert rule.__module__ in (f"analyzer.findings.rules.{family}", "analyzer.findings.chains")
+    # made with no options, a rule takes the catalogue's defaults; given some, those
+    assert rule().options == {o.name: o.default for o in known.options}
+    for option in known.options:
+        assert rule({option.name: 7}).options[option.name] == 7

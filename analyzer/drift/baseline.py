@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyzer.catalogue import RuleChoice
 from analyzer.decomposition import Agreed, quoted
 from analyzer.drift import Drift
-from analyzer.drift.rules import COUPLING_REGRESSION, coded
 from analyzer.errors import ConfigError, UsageError
-from analyzer.findings.facts import Evidence, Finding, finding
+from analyzer.findings.facts import Finding
 
 DEFAULT_FILE = "seamline-baseline.json"
 FORMAT = "seamline-baseline"
@@ -215,21 +213,11 @@ def dump_baseline(found: Drift, agreed: Agreed) -> bytes:
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def compare(found: Drift, baseline: Baseline | None, agreed: Agreed, choice: RuleChoice,
-            decomposition_path: str, warnings: tuple[str, ...] = ()) -> Outcome:
-    violations = list(found.violations)
-    regression = COUPLING_REGRESSION.code
-    if baseline is not None and baseline.coupling is not None and regression in choice.severity:
-        limit = baseline.coupling + agreed.max_coupling_increase
-        if found.coupling > limit + 1e-9:
-            violations.append(coded(COUPLING_REGRESSION, finding(
-                f"{found.coupling:.1%} of uses now cross agreed contexts, up from "
-                f"{baseline.coupling:.1%} in the baseline (the limit is {limit:.1%})",
-                "coupling", (), [Evidence(decomposition_path, 1, "check.max-coupling-increase")],
-                "find the new cross-context uses (`git diff` of the change; the violations "
-                "above point at the forbidden ones) and keep them inside their context, or "
-                "accept the new level with --update-baseline"),
-                choice.severity[regression]))
+def compare(found: Drift, baseline: Baseline | None, warnings: tuple[str, ...] = ()
+            ) -> Outcome:
+    """Tell ``found``'s violations (SL407 among them, when the coupling grew past the
+    baseline's) into new and known, and the baseline's entries no longer found."""
+    violations = found.violations
     recorded = baseline.entries if baseline is not None else {}
     new = tuple(f for f in violations if (f.code, f.subject) not in recorded)
     known_ones = tuple(f for f in violations if (f.code, f.subject) in recorded)

@@ -22,7 +22,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from analyzer.decomposition import Agreed, toml_string
-from analyzer.drift.imports import ImportEdge
+from analyzer.findings.uses import ImportEdge
 
 TARGETS = ("import-linter", "tach")
 KNOWN = "known: the baseline records it"

@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING
 
 from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.decomposition import DEFAULT_IMPORTS, Agreed, AgreedContext
-from analyzer.drift.imports import import_uses
-from analyzer.findings import Ownership
-from analyzer.findings.facts import collect_uses
+from analyzer.findings import Ownership, Partition, Project
 from analyzer.model import CodeModel, DataModel
 
 if TYPE_CHECKING:  # the clustering is not loaded by `seamline check`
@@ -37,17 +35,18 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
                 atoms[part].extend(e for e in elements if ":" in e)
     for module in code.modules:  # modules with no element (an empty __init__) follow the
         home.setdefault(module.name, _parent_context(module.name, home))  # package
-    assigned = dict(home)
-    element_context = {e: c for c, elements in atoms.items() for e in elements}
-
-    def context_of(element: str) -> str | None:
-        return element_context.get(element) or assigned.get(element.partition(":")[0])
-
+    names = sorted(set(home.values()) | set(atoms))
+    patterns = _module_patterns(home, {m.name for m in code.modules if m.is_package})
+    # what the contexts use today, as `seamline check` will see them: the code cut by the
+    # patterns being written (they place every module and definition where the proposal does)
+    placed = Agreed(tuple(AgreedContext(name, tuple(patterns.get(name, ())),
+                                        tuple(sorted(atoms.get(name, ())))) for name in names))
+    partition = Partition.agreed_on(placed, element_of)
+    project = Project(code, data, element_of)
     uses: dict[str, set[str]] = defaultdict(set)
     public: dict[str, set[str]] = defaultdict(set)
-    for use in [*collect_uses(code, data, element_of),
-                *import_uses(code, element_of, DEFAULT_IMPORTS)]:
-        a, b = context_of(use.source), context_of(use.target)
+    for use in [*project.uses, *(e.use for e in project.imports(DEFAULT_IMPORTS))]:
+        a, b = partition.context(use.source), partition.context(use.target)
         if a and b and a != b:
             uses[a].add(b)
             if b != KERNEL:
@@ -56,8 +55,6 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
     for owned in ownership:
         if owned.owner is not None:
             tables[owned.owner].append(owned.table)
-    names = sorted(set(home.values()) | set(atoms))
-    patterns = _module_patterns(home, {m.name for m in code.modules if m.is_package})
     contexts = []
     for name in names:
         kernel = name == KERNEL

@@ -1,29 +1,29 @@
-"""Findings: what blocks a proposed (or agreed) cut, as rules a team can act on.
+"""Findings: what blocks a cut, as rules a team can act on.
 
-``find`` takes the code and data models and a decomposition, decides which context owns each
-table (``ownership``), runs the rules the configuration selected (``rules``), and drops the
-findings an inline ``# seamline: ignore[...]`` comment suppresses. Every finding carries its
-code, severity, message, contexts, tables, every evidence location and a remediation.
+``judge`` runs the rules a configuration chose (``rules.RULES``, one table from code to rule)
+on a ``Project`` cut by a ``Partition``, proposed or agreed. ``find`` is what ``seamline
+analyze`` makes of a proposed cut: the analyze rules' findings, who owns each table
+(``ownership``), and the findings an inline ``# seamline: ignore[...]`` comment suppresses left
+out. Every finding carries its code, severity, message, contexts, tables, every evidence
+location and a remediation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from analyzer.catalogue import RuleChoice, rule, suppressed_codes
-from analyzer.coupling import CouplingGraph
-from analyzer.findings.facts import Evidence, Finding, Ownership, Toucher, World
-from analyzer.findings.ownership import decide_owners
-from analyzer.findings.rules import CHECKS, crossings
-from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
+from analyzer.catalogue import RuleChoice, suppressed_codes
+from analyzer.findings.facts import Evidence, Finding, Ownership, Toucher
+from analyzer.findings.ownership import ownership
+from analyzer.findings.partition import Partition
+from analyzer.findings.project import Project
+from analyzer.findings.rules import RULES
+from analyzer.findings.rules.dependencies import crossings
+from analyzer.model import Diagnostic, Severity
 
-if TYPE_CHECKING:  # the clustering is not loaded by `seamline check`
-    from analyzer.cluster import Decomposition
-
-__all__ = ["Evidence", "Finding", "Findings", "Ownership", "Toucher", "find", "silence",
-           "silencers"]
+__all__ = ["Evidence", "Finding", "Findings", "Ownership", "Partition", "Project", "Toucher",
+           "find", "judge", "silence", "silencers"]
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -42,27 +42,32 @@ class Findings:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def find(code: CodeModel, data: DataModel, decomposition: Decomposition, graph: CouplingGraph,
-         element_of: Callable[[str], str], choice: RuleChoice,
-         suppressions: Mapping[str, Sequence[tuple[int, tuple[str, ...]]]]) -> Findings:
-    """``suppressions`` maps a file's path to its ``(line, rule names)`` comments."""
-    world = World.build(code, data, decomposition, graph, element_of)
-    ownership = decide_owners(world)
-    owners = {o.table: o.owner for o in ownership if o.owner is not None}
+def judge(project: Project, partition: Partition, choice: RuleChoice, stage: str
+          ) -> list[Finding]:
+    """The findings of the rules of ``stage`` (``analyze`` or ``check``) that ``choice``
+    runs, at its severities, most severe first, then by code and subject."""
     found: list[Finding] = []
-    for code_name, severity in choice.severity.items():
-        if code_name not in CHECKS:  # a rule of `seamline check`
+    for code, severity in choice.severity.items():
+        rule = RULES[code]
+        if rule.stage() != stage:
             continue
-        known = rule(code_name)
-        for finding in CHECKS[code_name](world, owners, choice.options[code_name]):
-            found.append(replace(finding, code=known.code, name=known.name, severity=severity))
+        for item in rule(choice.options[code]).check(project, partition):
+            found.append(replace(item, code=rule.code, name=rule.name, severity=severity))
+    found.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
+    return found
+
+
+def find(project: Project, partition: Partition, choice: RuleChoice,
+         suppressions: Mapping[str, Sequence[tuple[int, tuple[str, ...]]]]) -> Findings:
+    """``seamline analyze``'s findings on a proposed cut. ``suppressions`` maps a file's path
+    to its ``(line, rule names)`` comments."""
+    found = judge(project, partition, choice, "analyze")
     silenced, notes = silencers(suppressions)
     kept = silence(found, silenced)
-    kept.sort(key=lambda f: (_RANK[f.severity], f.code, f.subject))
     dependencies = tuple((a, b, tuple(sorted(uses, key=lambda u: (u[2], u[0], u[1]))))
-                         for (a, b), uses in sorted(crossings(world).items()))
-    return Findings(tuple(kept), ownership, len(found) - len(kept), tuple(notes),
-                    dependencies)
+                         for (a, b), uses in sorted(crossings(project, partition).items()))
+    return Findings(tuple(kept), ownership(project, partition), len(found) - len(kept),
+                    tuple(notes), dependencies)
 
 
 def silencers(suppressions: Mapping[str, Sequence[tuple[int, tuple[str, ...]]]]

@@ -22,7 +22,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from analyzer.findings.facts import Evidence, Finding, Use, World, finding, short
+from analyzer.findings.facts import Evidence, Finding, finding, short
+from analyzer.findings.ownership import owners
+from analyzer.findings.partition import Partition
+from analyzer.findings.project import Project
+from analyzer.findings.rule import Rule
+from analyzer.findings.uses import Use
 from analyzer.model import AccessMode
 from analyzer.text import count
 
@@ -64,15 +69,16 @@ class Chain:
 
 
 class _Walk:
-    """The uses of one world as adjacency, with the event cuts taken out."""
+    """The uses of one project as adjacency, with the event cuts taken out."""
 
-    def __init__(self, world: World, owners: Mapping[str, str]) -> None:
-        self.context_of = world.context_of
-        events = _event_uses(world, owners)
+    def __init__(self, project: Project, partition: Partition,
+                 owners: Mapping[str, str]) -> None:
+        self.context_of = partition.domain
+        events = _event_uses(project, partition, owners)
         self.inside: dict[str, set[str]] = defaultdict(set)
         self.out: dict[str, list[Use]] = defaultdict(list)
-        for use in world.uses:
-            a, b = self.context_of.get(use.source), self.context_of.get(use.target)
+        for use in project.uses:
+            a, b = self.context_of(use.source), self.context_of(use.target)
             if a is None or b is None or not synchronous(use):
                 continue
             if a == b:
@@ -109,7 +115,9 @@ class _Walk:
             calls: dict[str, list[Use]] = defaultdict(list)
             for element in sorted(self.region(starts)):
                 for use in self.out.get(element, ()):
-                    calls[self.context_of[use.target]].append(use)
+                    target = self.context_of(use.target)
+                    assert target is not None  # only uses between domain contexts are out
+                    calls[target].append(use)
             fan_out = len({u.target for uses in calls.values() for u in uses})
             onward = [c for c in sorted(calls) if c not in path]
             if not onward or len(path) >= limit or budget[0] <= 0:
@@ -129,57 +137,60 @@ class _Walk:
         return found
 
 
-def _event_uses(world: World, owners: Mapping[str, str]) -> set[tuple[str, str, str, int]]:
+def _event_uses(project: Project, partition: Partition, owners: Mapping[str, str]
+                ) -> set[tuple[str, str, str, int]]:
     """(source, target, path, line) of the cross-context uses that come with a write into a
     table the used context owns: at the line of the write, or naming the model that declares
     the written table."""
     at_line: dict[tuple[str, str, int], list[Use]] = defaultdict(list)
-    for use in world.uses:
+    for use in project.uses:
         at_line[(use.source, use.path, use.line)].append(use)
     found: set[tuple[str, str, str, int]] = set()
     writes: dict[str, set[str]] = defaultdict(set)  # writer -> tables of other contexts
-    for item in world.accesses:
+    for item in project.accesses:
         owner = owners.get(item.access.table)
         if item.access.mode is AccessMode.WRITE and owner is not None and \
-                item.context not in (None, owner):
+                partition.domain(item.element) not in (None, owner):
             writes[item.element].add(item.access.table)
             for use in at_line.get((item.element, item.access.path, item.access.line), ()):
-                if world.context_of.get(use.target) == owner:
+                if partition.domain(use.target) == owner:
                     found.add((use.source, use.target, use.path, use.line))
     models: dict[str, set[str]] = defaultdict(set)  # model element -> tables it declares
-    for declared in world.declared:
-        models[_element(world, declared.declaration.atom)].add(declared.table)
-    for use in world.uses:
+    for declared in project.declared:
+        models[_element(project, partition, declared.declaration.atom)].add(declared.table)
+    for use in project.uses:
         written = writes.get(use.source, set()) & models.get(use.target, set())
-        if any(owners[t] == world.context_of.get(use.target) for t in written):
+        if any(owners[t] == partition.domain(use.target) for t in written):
             found.add((use.source, use.target, use.path, use.line))
     return found
 
 
-def _element(world: World, atom: str) -> str:
+def _element(project: Project, partition: Partition, atom: str) -> str:
     """The element an atom is part of: itself, else its module (module granularity)."""
-    return atom if atom in world.nodes or atom in world.context_of else atom.partition(":")[0]
+    return atom if atom in project.nodes or partition.domain(atom) is not None \
+        else atom.partition(":")[0]
 
 
-def entry_points(world: World) -> list[tuple[str, str, Evidence]]:
+def entry_points(project: Project, partition: Partition) -> list[tuple[str, str, Evidence]]:
     """(element, kind, where) of each entry point of the graph, by atom."""
     found: list[tuple[str, str, Evidence]] = []
-    for node in sorted(world.nodes.values(), key=lambda n: n.id):
+    for node in sorted(project.nodes.values(), key=lambda n: n.id):
         if node.kind == "usecase":
             atom = node.id.partition(":")[2]
             kind = node.terms[0] if node.terms else "entry point"
-            found.append((_element(world, atom), kind,
+            found.append((_element(project, partition, atom), kind,
                           Evidence(node.path, node.line, f"{kind} {short(atom)}")))
     return found
 
 
-def find_chains(world: World, owners: Mapping[str, str], min_contexts: int) -> list[Chain]:
+def find_chains(project: Project, partition: Partition, owners: Mapping[str, str],
+                min_contexts: int) -> list[Chain]:
     """Each entry point's longest chain (the first in name order among equals), with the
     other chains of ``min_contexts`` or more that branch off its walk."""
-    walk = _Walk(world, owners)
+    walk = _Walk(project, partition, owners)
     found: list[Chain] = []
-    for element, kind, where in entry_points(world):
-        context = world.context_of.get(element)
+    for element, kind, where in entry_points(project, partition):
+        context = partition.domain(element)
         if context is None:
             continue
         long_enough = [hops for hops in walk.chains(element, context, MAX_CONTEXTS)
@@ -201,10 +212,17 @@ def _listed(items: Iterable[str], limit: int = 4, last: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-def sync_call_chain(world: World, owners: Mapping[str, str], options: Mapping[str, Any]
-                    ) -> list[Finding]:
+class SyncCallChain(Rule):
+    code, name = "SL203", "sync-call-chain"
+
+    def check(self, project: Project, partition: Partition) -> list[Finding]:
+        return sync_call_chain(project, partition, owners(project, partition), self.options)
+
+
+def sync_call_chain(project: Project, partition: Partition, owners: Mapping[str, str],
+                    options: Mapping[str, Any]) -> list[Finding]:
     by_contexts: dict[tuple[str, ...], list[Chain]] = defaultdict(list)
-    for chain in find_chains(world, owners, options["min-contexts"]):
+    for chain in find_chains(project, partition, owners, options["min-contexts"]):
         by_contexts[chain.contexts].append(chain)
     found: list[Finding] = []
     for contexts, chains in sorted(by_contexts.items()):

@@ -7,35 +7,54 @@ unplaced code never owns a table."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
-from analyzer.findings.facts import Evidence, Ownership, Toucher, World, short
+from analyzer.findings.facts import Evidence, Ownership, Toucher, short
+from analyzer.findings.partition import Partition
+from analyzer.findings.project import Project
 from analyzer.model import AccessMode
 
 
-def decide_owners(world: World) -> tuple[Ownership, ...]:
+def owners(project: Project, partition: Partition) -> Mapping[str, str]:
+    """table -> owner context: as agreed, or as the code decides for a proposed cut."""
+    agreed = partition.owners()
+    if agreed is not None:
+        return agreed
+    return project.derived("owners", partition, lambda: {
+        o.table: o.owner for o in ownership(project, partition) if o.owner is not None})
+
+
+def ownership(project: Project, partition: Partition) -> tuple[Ownership, ...]:
+    """Who owns each table the code touches or declares, and why (computed once)."""
+    return project.derived("ownership", partition, lambda: decide_owners(project, partition))
+
+
+def decide_owners(project: Project, partition: Partition) -> tuple[Ownership, ...]:
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     sites: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     tables: set[str] = set()
-    for item in world.accesses:
+    for item in project.accesses:
         access = item.access
         tables.add(access.table)
-        if item.context is None:
+        context = partition.domain(item.element)
+        if context is None:
             continue
         slot = {AccessMode.WRITE: 0, AccessMode.READ: 1, AccessMode.DDL: 2}[access.mode]
-        counts[access.table][item.context][slot] += 1
+        counts[access.table][context][slot] += 1
         verb = {AccessMode.WRITE: "writes", AccessMode.READ: "reads",
                 AccessMode.DDL: "alters"}[access.mode]
-        sites[(access.table, item.context)].append(
+        sites[(access.table, context)].append(
             Evidence(access.path, access.line, f"{short(item.element)} {verb} it via {access.via}"))
     declarers: dict[str, set[str]] = defaultdict(set)
-    for declared in world.declared:
+    for declared in project.declared:
         tables.add(declared.table)
-        if declared.context is None:
+        context = partition.domain(declared.element)
+        if context is None:
             continue
-        declarers[declared.table].add(declared.context)
-        counts[declared.table][declared.context][2] += 1
+        declarers[declared.table].add(context)
+        counts[declared.table][context][2] += 1
         declaration = declared.declaration
-        sites[(declared.table, declared.context)].append(
+        sites[(declared.table, context)].append(
             Evidence(declaration.path, declaration.line,
                      f"{short(declaration.atom)} declares it via {declaration.via}"))
     result: list[Ownership] = []
