@@ -1,6 +1,6 @@
 """Proposed API contracts: for each context, what the others would call once it is a service.
 
-``propose`` finds the definitions of each context that other contexts use (``operations``),
+``contracts_for`` finds the definitions of each context that other contexts use (``operations``),
 turns them into an OpenAPI 3.1 document (``routes``, ``openapi``, with schemas from
 ``schemas``), and turns the writes into tables another context owns into domain events in an
 AsyncAPI 3.0 document (``events``). ``files`` names them ``<context>.openapi.yaml`` and
@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analyzer.cluster import KERNEL, UNPLACED, Decomposition
 from analyzer.contracts.events import asyncapi_document, propose_events
 from analyzer.contracts.fieldlock import FieldNumbers
 from analyzer.contracts.graphql import sdl_document
@@ -27,12 +26,10 @@ from analyzer.contracts.grpc import proto_document
 from analyzer.contracts.openapi import openapi_document
 from analyzer.contracts.operations import Operation, Used, operations_of, used_definitions
 from analyzer.contracts.schemas import Classes
-from analyzer.findings import Ownership
 from analyzer.model import AccessMode, CodeModel, DataModel, FileFacts
 from analyzer.yamlout import dumps as yaml_dumps
 
-__all__ = ["ContextContract", "Contracts", "FieldNumbers", "contract_file", "contracts_for",
-           "propose"]
+__all__ = ["ContextContract", "Contracts", "FieldNumbers", "contract_file", "contracts_for"]
 
 FORMATS = ("yaml", "json")
 PROTOCOLS = ("openapi", "grpc", "graphql")
@@ -128,21 +125,6 @@ def _encode(document: dict[str, Any], form: str) -> bytes:
     if form == "json":
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return yaml_dumps(document).encode("utf-8")
-
-
-def propose(project: str, code: CodeModel, data: DataModel, facts: Mapping[str, FileFacts],
-            decomposition: Decomposition, element_of: Callable[[str], str],
-            ownership: Sequence[Ownership]) -> Contracts:
-    """The contracts of every domain context of a proposed ``decomposition``."""
-    assignment = decomposition.assignment()
-
-    def context_of(atom: str) -> str | None:
-        context = assignment.get(element_of(atom))
-        return None if context in (None, KERNEL, UNPLACED) else context
-
-    return contracts_for(project, code, data, facts, context_of,
-                         [c.name for c in decomposition.contexts if c.kind == "domain"],
-                         {o.table: o.owner for o in ownership if o.owner is not None})
 
 
 def contracts_for(project: str, code: CodeModel, data: DataModel,
