@@ -11,20 +11,20 @@ the baseline records; and, as its public interface, the modules other contexts u
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from analyzer.coupling import KERNEL, UNPLACED
 from analyzer.decomposition import DEFAULT_IMPORTS, Agreed, AgreedContext
 from analyzer.findings import Ownership, Partition, Project
-from analyzer.model import CodeModel, DataModel
 
 if TYPE_CHECKING:  # the clustering is not loaded by `seamline check`
     from analyzer.cluster import Decomposition
 
 
-def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decomposition,
-                   ownership: Sequence[Ownership], element_of: Callable[[str], str]) -> Agreed:
+def propose_agreed(project: Project, decomposition: Decomposition,
+                   ownership: Sequence[Ownership]) -> Agreed:
+    code = project.code
     home: dict[str, str] = {}  # module -> context
     atoms: dict[str, list[str]] = defaultdict(list)
     for plan in decomposition.modules:
@@ -41,8 +41,7 @@ def propose_agreed(code: CodeModel, data: DataModel, decomposition: Decompositio
     # patterns being written (they place every module and definition where the proposal does)
     placed = Agreed(tuple(AgreedContext(name, tuple(patterns.get(name, ())),
                                         tuple(sorted(atoms.get(name, ())))) for name in names))
-    partition = Partition.agreed_on(placed, element_of)
-    project = Project(code, data, element_of)
+    partition = Partition.agreed_on(placed, project.element_of)
     uses: dict[str, set[str]] = defaultdict(set)
     public: dict[str, set[str]] = defaultdict(set)
     for use in [*project.uses, *(e.use for e in project.imports(DEFAULT_IMPORTS))]:
