@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from analyzer.decomposition import Agreed
 from analyzer.findings.cycles import cycle_groups, removable
 from analyzer.findings.facts import Evidence, Finding, finding, possessive, short
 from analyzer.findings.ownership import owners
@@ -72,58 +73,56 @@ def _dependencies(project: Project, partition: Partition) -> Dependencies:
     return Dependencies(broken, called, crossing, round(crossed / total, 4) if total else 0.0)
 
 
-def _broken(project: Project, partition: Partition, code: str
-            ) -> list[tuple[str, str, str, str, str, list[Evidence]]]:
-    """(source, target, their contexts, the verb, the evidence) of each broken dependency
-    ``code`` names."""
-    found = dependencies(project, partition)
-    broken = []
-    for (rule, source, target), evidence in sorted(found.broken.items()):
-        if rule != code:
-            continue
-        a, b = partition.context(source), partition.context(target)
-        assert a is not None and b is not None
-        verb = "uses" if (rule, source, target) in found.called else "imports"
-        broken.append((source, target, a, b, verb, evidence))
-    return broken
+class _BrokenDependency(Rule):
+    """SL401 and SL402: one finding per (user, used) pair the shared pass found broken under
+    this rule's code; the subclass says it in its own words."""
+
+    def check(self, project: Project, partition: Partition) -> list[Finding]:
+        if partition.agreed is None:
+            return []
+        found = dependencies(project, partition)
+        findings: list[Finding] = []
+        for (rule, source, target), evidence in sorted(found.broken.items()):
+            if rule != self.code:
+                continue
+            a, b = partition.context(source), partition.context(target)
+            assert a is not None and b is not None
+            verb = "uses" if (rule, source, target) in found.called else "imports"
+            message, fix = self.said(partition.agreed, a, b,
+                                     (f"`{short(source)}`", verb, f"`{short(target)}`"))
+            findings.append(finding(message, f"{source}->{target}", (a, b), evidence, fix))
+        return findings
+
+    def said(self, agreed: Agreed, a: str, b: str, what: tuple[str, str, str]
+             ) -> tuple[str, str]:
+        """The message and the fix of ``a``'s code doing ``what`` (user, verb, used) to
+        ``b``'s."""
+        raise NotImplementedError
 
 
-class ForbiddenDependency(Rule):
+class ForbiddenDependency(_BrokenDependency):
     code, name = _FORBIDDEN, "forbidden-dependency"
 
-    def check(self, project: Project, partition: Partition) -> list[Finding]:
-        if partition.agreed is None:
-            return []
-        agreed = partition.agreed
-        found: list[Finding] = []
-        for source, target, a, b, verb, evidence in _broken(project, partition, self.code):
-            permitted = ", ".join(agreed.context(a).uses) or "none"
-            found.append(finding(
-                f"{a} uses {b}, which its `uses` does not allow: `{short(source)}` {verb} "
-                f"`{short(target)}` (allowed: {permitted})",
-                f"{source}->{target}", (a, b), evidence,
+    def said(self, agreed: Agreed, a: str, b: str, what: tuple[str, str, str]
+             ) -> tuple[str, str]:
+        permitted = ", ".join(agreed.context(a).uses) or "none"
+        return (f"{a} uses {b}, which its `uses` does not allow: {' '.join(what)} (allowed: "
+                f"{permitted})",
                 f"go through a context {a} may use, invert the dependency with an event, or "
-                f"add {b!r} to contexts.{a}.uses if the team agrees"))
-        return found
+                f"add {b!r} to contexts.{a}.uses if the team agrees")
 
 
-class PrivateModuleUse(Rule):
+class PrivateModuleUse(_BrokenDependency):
     code, name = _PRIVATE, "private-module-use"
 
-    def check(self, project: Project, partition: Partition) -> list[Finding]:
-        if partition.agreed is None:
-            return []
-        agreed = partition.agreed
-        found: list[Finding] = []
-        for source, target, a, b, verb, evidence in _broken(project, partition, self.code):
-            public = ", ".join(agreed.context(b).public or ()) or "none"
-            found.append(finding(
-                f"`{short(source)}` ({a}) {verb} `{short(target)}`, in a module {b} keeps "
-                f"private (public: {public})",
-                f"{source}->{target}", (a, b), evidence,
+    def said(self, agreed: Agreed, a: str, b: str, what: tuple[str, str, str]
+             ) -> tuple[str, str]:
+        public = ", ".join(agreed.context(b).public or ()) or "none"
+        user, verb, used = what
+        return (f"{user} ({a}) {verb} {used}, in a module {b} keeps private (public: "
+                f"{public})",
                 f"use {possessive(b)} public interface instead, or add the module to "
-                f"contexts.{b}.public if it is meant to be one"))
-        return found
+                f"contexts.{b}.public if it is meant to be one")
 
 
 def _other_context_tables(project: Project, partition: Partition, written: bool
