@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer.cache import FactCache, content_key
 from analyzer.extract import EXTRACTOR_VERSION
 from analyzer.extract.source import count_lines
 from analyzer.model import FileFacts, ParseStatus, SourceFile
-from analyzer.workers import worker_pool
+
+# The process pool is imported where files are parsed: a warm run that finds every file in the
+# cache (`seamline check` in CI) does not pay for concurrent.futures and multiprocessing (20 ms).
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _CHUNK_BYTES = 64 * 1024  # small enough that an interrupted run loses little
 _CHUNK_FILES = 64
@@ -78,6 +81,10 @@ def _chunks(indexes: list[int], sizes: list[int]) -> list[list[int]]:
 
 def _isolated(options: ExtractOptions, data: bytes) -> FileFacts | None:
     """Extract one file in a process of its own; None when that process dies."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from analyzer.workers import worker_pool
+
     with worker_pool(1) as single:
         try:
             return single.submit(_extract_chunk, options, [data]).result()[0]
@@ -121,6 +128,11 @@ def extract_files(files: Sequence[SourceFile], root: Path, options: ExtractOptio
         progress(done, total)
 
     if missing:
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        from analyzer.workers import worker_pool
+
         importlib.import_module("analyzer.extract.code")  # here, so forked workers inherit it
 
         sizes = [len(c) for c in contents]
