@@ -41,7 +41,7 @@ DEFAULT_FILE = "seamline-decomposition.toml"
 VERSION = 1
 _CONTEXT_KEYS = ("modules", "atoms", "public", "tables", "uses", "kernel")
 _CHECK_KEYS = ("reads", "max-coupling-increase", "imports")
-# the imports that count as uses (analyzer/drift/imports.py): a module-level import runs when
+# the imports that count as uses (analyzer/findings/uses.py): a module-level import runs when
 # its module is imported, a function-level one when the function is called; an import under
 # ``if TYPE_CHECKING:`` never runs
 IMPORT_KINDS = ("module-level", "function-level", "type-checking")
