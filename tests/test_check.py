@@ -300,3 +300,38 @@ def test_check_and_export_write_with_out_and_keep_output_as_a_hidden_alias(
     for command in ("check", "export"):
         shown = _invoke(command, "--help")[1]
         assert "--out " in shown and "--output" not in shown
+
+
+def test_a_check_collects_cycles_seldom_and_leaves_the_collector_as_it_found_it(
+        sample: Path) -> None:
+    # the models are hundreds of thousands of objects that live for the whole run: check
+    # collects cycles every 200,000 allocations while it runs, then puts the setting back,
+    # even when the run ends in an error
+    import gc
+
+    from analyzer import api
+    from analyzer.config import Overrides, load_settings
+    from analyzer.errors import ConfigError
+
+    seen: list[tuple[int, int, int]] = []
+
+    class Watch:
+        def start(self, stage: str, of: api.Sizes) -> None:
+            seen.append(gc.get_threshold())
+
+        def advance(self, stage: str, done: int, total: int) -> None:
+            pass
+
+        def finish(self, stage: str, seconds: float, made: api.Sizes) -> None:
+            pass
+
+    before = gc.get_threshold()
+    settings = load_settings(sample, Overrides(no_cache=True, jobs=1))
+    decomposition = sample / "seamline-decomposition.toml"
+    api.check(settings, decomposition, sample / "seamline-baseline.json", reporter=Watch())
+    assert seen and {t[0] for t in seen} == {200_000}
+    assert gc.get_threshold() == before
+    decomposition.write_text("version = 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        api.check(settings, decomposition, sample / "seamline-baseline.json")
+    assert gc.get_threshold() == before
