@@ -11,6 +11,7 @@ those in. One module per rule family holds the rules (``findings/rules/``), and 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,7 +22,7 @@ from analyzer.findings.partition import Partition
 from analyzer.findings.project import Project
 
 
-class Rule:
+class Rule(ABC):
     code: ClassVar[str]
     name: ClassVar[str]
 
@@ -49,6 +50,6 @@ class Rule:
         """Its documentation page."""
         return cls.catalogued().doc
 
+    @abstractmethod
     def check(self, project: Project, partition: Partition) -> list[Finding]:
         """The rule's findings on ``project`` cut by ``partition``."""
-        raise NotImplementedError

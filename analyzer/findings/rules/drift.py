@@ -9,6 +9,7 @@ crosses agreed contexts, whether it is allowed, and the share of domain code's u
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -93,11 +94,11 @@ class _BrokenDependency(Rule):
             findings.append(finding(message, f"{source}->{target}", (a, b), evidence, fix))
         return findings
 
+    @abstractmethod
     def said(self, agreed: Agreed, a: str, b: str, what: tuple[str, str, str]
              ) -> tuple[str, str]:
         """The message and the fix of ``a``'s code doing ``what`` (user, verb, used) to
         ``b``'s."""
-        raise NotImplementedError
 
 
 class ForbiddenDependency(_BrokenDependency):
