@@ -58,6 +58,10 @@ class _Terminated(BaseException):
 
 
 _MAIN_PID = os.getpid()
+# The signals received, as the exceptions they raised. Python drops an exception raised in
+# fork's bookkeeping (an at-fork callback prints "Exception ignored" and goes on), so a signal
+# that lands while a pool forks its workers would be lost: the next stage raises it again.
+_SIGNALLED: list[type[BaseException]] = []
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -65,7 +69,24 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
         # a worker forked a moment ago still carries this handler until its initializer
         # resets it: it ends at once, quietly, instead of raising inside fork's bookkeeping
         os._exit(ExitCode.TERMINATED)
+    _SIGNALLED.append(_Terminated)
     raise _Terminated
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C: KeyboardInterrupt, as Python's own handler raises it, with the same care for
+    a worker caught between its fork and its initializer (a terminal sends Ctrl-C to the
+    whole process group)."""
+    if os.getpid() != _MAIN_PID:
+        os._exit(ExitCode.INTERRUPTED)
+    _SIGNALLED.append(KeyboardInterrupt)
+    raise KeyboardInterrupt
+
+
+def _still_running() -> None:
+    """Raise again a signal whose exception was dropped (see ``_SIGNALLED``)."""
+    if _SIGNALLED:
+        raise _SIGNALLED[0]()
 
 
 def _fail(error: SeamlineError) -> NoReturn:
@@ -88,10 +109,12 @@ class _Stages:
         self.shown = False
 
     def start(self, stage: str, of: api.Sizes) -> None:
+        _still_running()
         if self.live:
             self._show(f"{stage}: {_sizes(of)}..." if of else f"{stage}...")
 
     def advance(self, stage: str, done: int, total: int) -> None:
+        _still_running()
         if self.live and total:
             width = 30
             filled = width * done // total
@@ -99,6 +122,7 @@ class _Stages:
             self._show(f"{stage} [{bar}] {done:,}/{count(total, 'file')}")
 
     def finish(self, stage: str, seconds: float, made: api.Sizes) -> None:
+        _still_running()
         if self.log:
             click.echo(f"[{time.strftime('%H:%M:%S')}] seamline: {stage}: "
                        f"{_sizes(made) or 'done'} ({seconds:.1f} s)", err=True)
@@ -159,7 +183,9 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _still_running()
+            return result
         except KeyboardInterrupt:
             _stop("interrupted", ExitCode.INTERRUPTED)
         except _Terminated:
@@ -679,6 +705,7 @@ def rules(code: str | None) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         cli(prog_name="seamline")
     finally:

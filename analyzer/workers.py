@@ -46,6 +46,8 @@ def _start_worker(parent: int, initializer: Callable[..., None] | None,
     """Runs first in every worker: leave Ctrl-C and SIGTERM to the parent, die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal sends Ctrl-C to the whole group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's handler
+    if hasattr(signal, "pthread_sigmask"):  # forked with them held (``_held``): now they may come
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     if sys.platform == "linux":
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -87,6 +89,27 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
         manager.join(_STOP_SECONDS)
 
 
+_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextmanager
+def _held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while the workers are forked. Python drops an exception raised
+    in fork's bookkeeping (its at-fork callbacks print "Exception ignored" and go on), so a
+    signal handled there would be lost in the parent; and a worker would take it before its
+    initializer leaves it to the parent. Held, it is handled when this block ends, in plain
+    code; a worker is forked with it held and lets it come once it has set itself up."""
+    if not hasattr(signal, "pthread_sigmask") or (
+            threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 @contextmanager
 def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
                 initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
@@ -98,6 +121,8 @@ def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
                                initializer=_start_worker,
                                initargs=(os.getpid(), initializer, initargs))
     try:
+        with _held():
+            pool.submit(int).result()  # the workers are forked here, Ctrl-C and SIGTERM held
         yield pool
     except BaseException:
         _stop_now(pool)
