@@ -281,3 +281,45 @@ def test_each_convention_maps_a_span_to_its_code(project: Callable[[Tree], Path]
     assert any(note.endswith("map to no code: health check (1)") for note in graph["notes"])
     create = [e for e in graph["edges"] if e["source"] == "usecase:trace:POST /orders"]
     assert [e["target"] for e in create] == ["shop.api:create"]
+
+
+def attribute(key: str, value: str) -> dict[str, Any]:
+    return {"key": key, "value": {"stringValue": value}}
+
+
+def test_a_number_too_long_to_convert_is_exit_2_even_where_skipped(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    """Python refuses to convert an integer of more than 4,300 digits (a ValueError that is
+    no JSONDecodeError); in a skipped key as in a span, it is exit 2 naming the file."""
+    digits = "9" * 5000
+    for content in (otlp(SPAN)[:-1] + f', "x": [{digits}]}}',
+                    '[{"traceId": "a", "id": "b", "duration": ' + digits + "}]"):
+        code, _, err = analyze(project, tmp_path, content)
+        assert code == 2, err
+        last = err.strip().splitlines()[-1]
+        assert "hostile.json: " in last and "number" in last and "at character" in last
+
+
+def test_a_line_number_of_other_digits_is_no_line(project: Callable[[Tree], Path],
+                                                   tmp_path: Path) -> None:
+    """'²' and '٣' are digits to str.isdigit() and not to int(): the line is unknown."""
+    for line in ("²", "٣", "9" * 4000):
+        span = SPAN | {"attributes": [attribute("code.filepath", "/srv/app/core.py"),
+                                      attribute("code.lineno", line)]}
+        code, _, err = analyze(project, tmp_path, otlp(span))
+        assert code == 0, err
+
+
+def test_a_lone_surrogate_skips_its_span_with_a_diagnostic(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    """JSON can escape half a UTF-16 pair ("\\ud800"), which is no text: UTF-8 cannot write it
+    into graph.json. Its span is skipped and said to be, whatever field holds it."""
+    bad: list[dict[str, Any]] = [{"name": "\ud800"}, {"spanId": "\udfff"}, {"traceId": "x\ud800"},
+           {"attributes": [attribute("code.function.name", "app.core.run\ud800")]}]
+    spans = [SPAN | {"traceId": f"{n:032x}"} | fields for n, fields in enumerate(bad, 1)]
+    code, _, err = analyze(project, tmp_path, otlp(*spans, SPAN))  # json.dumps escapes them
+    assert code == 0, err
+    assert "4 spans of this OTLP JSON export could not be read" in err
+    assert "lone surrogate" in err
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    assert any("1 span in 1 trace" in note for note in graph["notes"])

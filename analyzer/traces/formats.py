@@ -60,10 +60,21 @@ class _Bad(Exception):
     """One span is not of its format's shape."""
 
 
+def _unicode(text: str, what: str) -> str:
+    """``text``, if it is text: JSON can escape half of a UTF-16 pair (``"\\ud800"``), which
+    Python keeps as a lone surrogate that no UTF-8 file can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise _Bad(f"{what} holds a lone surrogate (\\u{ord(text[error.start]):04x}), "
+                   "not text") from None
+    return text
+
+
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise _Bad(f"{what} is {type(value).__name__}, not a string")
-    return value
+    return _unicode(value, what)
 
 
 def _id(value: Any, what: str, width: int) -> str:
@@ -90,7 +101,7 @@ def _attributes(pairs: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         if key in READ_ATTRIBUTES:
             text = _scalar(value)
             if text is not None:
-                kept.append((key, text))
+                kept.append((key, _unicode(text, f"the attribute '{key}'")))
     return tuple(sorted(kept))
 
 

@@ -43,6 +43,13 @@ _WRITES = frozenset({"insert", "update", "delete", "upsert", "replace", "merge",
 _ANY = "*"
 
 
+def _line_number(text: str) -> int:
+    """``code.lineno`` as a number, 0 when it is none: ASCII digits only ("²" and "٣" are
+    digits to ``str.isdigit`` and not to ``int``), and no more than a line number needs."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 9 else 0
+
+
 @dataclass(frozen=True, slots=True)
 class _Route:
     path: str
@@ -148,7 +155,7 @@ class Mapper:
         path = given.get("code.file.path") or given.get("code.filepath", "")
         line = given.get("code.line.number") or given.get("code.lineno", "")
         if path:
-            atom = self._at_line(path, int(line) if line.isdigit() else 0)
+            atom = self._at_line(path, _line_number(line))
             if atom:
                 return Mapped(atom, tables, "code.filepath")
         bare = qualified or function

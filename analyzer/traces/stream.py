@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -110,6 +111,9 @@ class JsonStream:
                     self._at = error.pos
                     raise self.error(f"not valid JSON: {error.msg}") from None
                 found, end = None, -1
+            except ValueError:  # int(): more digits than Python converts
+                raise self.error("a number too long to read (more than "
+                                 f"{sys.get_int_max_str_digits():,} digits)") from None
             except RecursionError:
                 raise self.error("JSON nested too deeply to read") from None
             # a number (or a value cut short) that reaches the end of what is read may go on
