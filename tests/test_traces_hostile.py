@@ -323,3 +323,25 @@ def test_a_lone_surrogate_skips_its_span_with_a_diagnostic(
     assert "lone surrogate" in err
     graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
     assert any("1 span in 1 trace" in note for note in graph["notes"])
+
+
+def test_control_characters_of_a_trace_reach_neither_the_terminal_nor_the_report(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    """A span name or trace id that sets the terminal's title and colours and forges a line
+    of output is shown escaped: in the notes printed, graph.json and the report."""
+    forged = "\x1b]0;pwned\x07\x1b[31mRED\x1b[0m\nFAKE: wrote /etc/passwd\u202e"
+    spans = [{"traceId": "c" * 32, "spanId": "1" * 16, "name": forged},
+             SPAN | {"traceId": "\x1b[31m" + "e" * 40, "name": forged + "2"}]
+    code, out, err = analyze(project, tmp_path, otlp(*spans))
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\u202e" not in out + err
+    assert not any(line.startswith("FAKE:") for line in (out + err).splitlines())
+    assert "\\x1b]0;pwned\\x07\\x1b[31mRED\\x1b[0m\\nFAKE: wrote /etc/passwd\\u202e (1)" in out
+    for name in ("graph.json", "analysis.json", "index.html"):
+        written = (tmp_path / "out" / name).read_bytes()
+        assert b"\x1b" not in written and b"\\u001b" not in written, name
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    evidence = [item for e in graph["edges"] if e["signal"] == "usecases"
+                for item in e["evidence"]]
+    assert {"trace": "\\x1b[31m" + "e" * 40, "span": "\\x1b]0;pwned\\x07\\x1b[31mRED\\x1b[0m"
+            "\\nFAKE: wrote /etc/passwd\\u202e2"} in evidence

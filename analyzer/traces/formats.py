@@ -32,6 +32,7 @@ READ_ATTRIBUTES = frozenset({
     "db.operation", "db.operation.name",
 })
 _MAX_ATTRIBUTE = 4000  # characters of an attribute kept (a statement's text, say)
+MAX_TEXT = 200  # characters of a span's name or id kept (shown in notes, evidence, the report)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,17 @@ def _unicode(text: str, what: str) -> str:
     return text
 
 
+def printable(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` safe to print and to write: each character that is not printable (control
+    characters, newlines, bidirectional overrides) escaped as Python would (``\\x1b``,
+    ``\\n``, ``\\u202e``), and at most ``limit`` characters (the last one ``…`` when cut)."""
+    head = text[:limit + 1]
+    if not head.isprintable():
+        head = "".join(char if char.isprintable() else
+                       char.encode("unicode_escape").decode("ascii") for char in head)
+    return head if len(head) <= limit else head[:limit - 1] + "…"
+
+
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise _Bad(f"{what} is {type(value).__name__}, not a string")
@@ -78,13 +90,14 @@ def _text(value: Any, what: str) -> str:
 
 
 def _id(value: Any, what: str, width: int) -> str:
-    """A trace or span id as lowercase hex of its full width (Jaeger drops leading zeros)."""
+    """A trace or span id as lowercase hex of its full width (Jaeger drops leading zeros);
+    another id as ``printable`` makes it."""
     text = _text(value, what).strip().lower()
     if not text:
         raise _Bad(f"{what} is empty")
     if len(text) <= width and not text.strip("0123456789abcdef"):  # hex
         return text.rjust(width, "0")
-    return text
+    return printable(text)
 
 
 def _scalar(value: Any) -> str | None:
@@ -137,7 +150,7 @@ def _span(item: dict[str, Any], keys: tuple[str, str, str], parent: Any,
         parent = ""
     return Span(_id(item.get(trace), f"'{trace}'", 32), _id(item.get(span), f"'{span}'", 16),
                 _id(parent, "the parent's id", 16) if parent else "",
-                _text(item.get(name, ""), f"'{name}'"), _attributes(pairs))
+                printable(_text(item.get(name, ""), f"'{name}'")), _attributes(pairs))
 
 
 def _object(item: Any) -> dict[str, Any]:
