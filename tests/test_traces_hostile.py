@@ -226,10 +226,11 @@ SHOP: Tree = {
 
 
         class Ledger:
-            def post(self):
-                return 1
+            def post(self, db):
+                return db.execute("SELECT total FROM ledger")
         ''',
-    "shop/stock.py": "def reserve():\n    return 1\n\n\ndef restock_everything():\n    return 2\n",
+    "shop/stock.py": "def reserve():\n    return 1\n\n\ndef restock_everything(db):\n"
+                     "    db.execute('UPDATE stock_levels SET n = 9')\n",
     "shop/worker.py": "app = object()\n",
 }
 
@@ -345,3 +346,88 @@ def test_control_characters_of_a_trace_reach_neither_the_terminal_nor_the_report
                 for item in e["evidence"]]
     assert {"trace": "\\x1b[31m" + "e" * 40, "span": "\\x1b]0;pwned\\x07\\x1b[31mRED\\x1b[0m"
             "\\nFAKE: wrote /etc/passwd\\u202e2"} in evidence
+
+
+STORE: Tree = {
+    "store/__init__.py": "",
+    "store/orders.py": '''
+        def place(db):
+            db.execute("INSERT INTO orders (id) VALUES (1)")
+
+
+        def show(db):
+            return db.execute("SELECT id FROM orders")
+        ''',
+    "store/users.py": '''
+        def signup(db):
+            db.execute("INSERT INTO users (id) VALUES (1)")
+
+
+        def login(db):
+            return db.execute("SELECT id FROM users")
+        ''',
+}
+
+
+def store_spans(tables: list[dict[str, str]]) -> str:
+    """A trace per function of STORE, each with a database span under it; then one trace
+    per entry of ``tables`` (its attributes), under ``store.orders.place``."""
+    spans: list[dict[str, Any]] = []
+    runs = ["store.orders.place", "store.orders.show", "store.users.signup",
+            "store.users.login"]
+    for number, function in enumerate(runs, 1):
+        spans.append({"traceId": f"{number:032x}", "spanId": f"{number:016x}",
+                      "name": function, "attributes": [attribute("code.function.name",
+                                                                  function)]})
+        spans.append({"traceId": f"{number:032x}", "spanId": f"{number + 100:016x}",
+                      "parentSpanId": f"{number:016x}", "name": "db",
+                      "attributes": [attribute("db.sql.table", function.split(".")[1])]})
+    for number, fields in enumerate(tables, 10):
+        spans.append({"traceId": f"{number:032x}", "spanId": f"{number:016x}", "name": "place",
+                      "attributes": [attribute("code.function.name", "store.orders.place")]})
+        spans.append({"traceId": f"{number:032x}", "spanId": f"{number + 100:016x}",
+                      "parentSpanId": f"{number:016x}", "name": "db",
+                      "attributes": [attribute(k, v) for k, v in fields.items()]})
+    return otlp(*spans)
+
+
+def store_run(project: Callable[[Tree], Path], tmp_path: Path,
+              tables: list[dict[str, str]]) -> tuple[dict[str, Any], dict[str, Any], str]:
+    root = project(STORE)
+    trace = tmp_path / "store.json"
+    trace.write_text(store_spans(tables), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(out), "--no-cache",
+                                      "-j", "1", "--traces", str(trace)])
+    assert result.exit_code == 0, result.stderr
+    graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    return graph, analysis, result.stdout
+
+
+def test_tables_seen_only_in_traces_are_reported_not_owned(project: Callable[[Tree], Path],
+                                                           tmp_path: Path) -> None:
+    """The database's catalog never becomes a table; a table the code does not know is
+    counted in the notes, never a node a context could own or be named after: a hostile
+    trace cannot change the cut."""
+    graph, analysis, _ = store_run(project, tmp_path, [])
+    contexts = sorted((c["name"], tuple(c["tables"])) for c in analysis["contexts"]["contexts"])
+    assert {t for _, tables in contexts for t in tables} == {"orders", "users"}
+    hostile = [{"db.statement": "SELECT name FROM sqlite_master WHERE type = 'table'"},
+               {"db.statement": "SELECT oid FROM pg_catalog.pg_type"},
+               {"db.sql.table": "information_schema.columns"},
+               *[{"db.sql.table": "evil<script>x</script>", "db.operation": "INSERT"}] * 3,
+               {"db.sql.table": "orders", "db.operation": "INSERT"}]
+    graph, analysis, out = store_run(project, tmp_path, hostile)
+    assert sorted((c["name"], tuple(c["tables"]))
+                  for c in analysis["contexts"]["contexts"]) == contexts
+    tables = {n["id"] for n in graph["nodes"] if n["kind"] == "table"}
+    assert tables == {"table:orders", "table:users"}
+    writes = [e for e in graph["edges"] if e["signal"] == "runtime" and e["kind"] == "write"]
+    assert [(e["source"], e["target"], e["count"]) for e in writes] == [
+        ("store.orders:place", "table:orders", 1)]
+    assert ("runtime traces: 3 database spans name 1 table the code does not use, left out: "
+            "evil<script>x</script> (3)") in out
+    assert ("runtime traces: 3 database spans read the database's catalog, left out: "
+            "information_schema.columns (1), pg_catalog.pg_type (1), sqlite_master (1)") in out
+    assert "map to no code" not in out

@@ -12,12 +12,14 @@ from __future__ import annotations
 import gzip
 import math
 import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from analyzer.coupling import CouplingGraph, Edge, Node
+from analyzer.data import is_catalog_table
 from analyzer.errors import ConfigError, UsageError
 from analyzer.model import Diagnostic, Severity
 from analyzer.text import count, printable_path
@@ -30,7 +32,7 @@ USE_CASE_PREFIX = "usecase:trace:"
 USE_CASE_KIND = "trace"  # a trace root: a use case of the usecases signal, of this kind
 TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _MODE_WEIGHT = {"write": 1.0, "read": 0.5}
-_UNMAPPED_SHOWN = 10
+_SHOWN = 10  # names shown in a note
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +62,18 @@ class Runtime:
                  f"{count(len(totals.use_cases), 'use case')}"]
         unmapped = totals.unmapped
         if unmapped:
-            names = sorted(unmapped.items(), key=lambda item: (-item[1], item[0]))
-            shown = ", ".join(f"{name or '(no name)'} ({n})" for name, n in
-                              names[:_UNMAPPED_SHOWN])
-            more = f" and {len(names) - _UNMAPPED_SHOWN} more" if len(
-                names) > _UNMAPPED_SHOWN else ""
-            lines.append(f"runtime traces: {count(sum(unmapped.values()), 'span')} of "
-                         f"{count(len(unmapped), 'name')} map to no code: {shown}{more}")
+            lines.append(f"runtime traces: {count(unmapped.total(), 'span')} of "
+                         f"{count(len(unmapped), 'name')} map to no code: "
+                         f"{_counted(unmapped)}")
+        catalog = Counter({t: n for t, n in totals.left_out.items() if is_catalog_table(t)})
+        if catalog:
+            lines.append(f"runtime traces: {count(catalog.total(), 'database span')} read the "
+                         f"database's catalog, left out: {_counted(catalog)}")
+        unknown = totals.left_out - catalog
+        if unknown:
+            lines.append(f"runtime traces: {count(unknown.total(), 'database span')} name "
+                         f"{count(len(unknown), 'table')} the code does not use, left out: "
+                         f"{_counted(unknown)}")
         lost = [(totals.orphans, "span", "whose parent is not in the traces"),
                 (totals.rootless, "trace", "without its root (no use case)"),
                 (totals.unattributed, "database span", "with no code above it")]
@@ -74,6 +81,14 @@ class Runtime:
             if number:
                 lines.append(f"runtime traces: {count(number, noun)} {what}")
         return tuple(lines)
+
+
+def _counted(names: Counter[str]) -> str:
+    """``a (3), b (1) and 4 more``: the most frequent first."""
+    ordered = sorted(names.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{name or '(no name)'} ({n})" for name, n in ordered[:_SHOWN])
+    more = f" and {len(ordered) - _SHOWN} more" if len(ordered) > _SHOWN else ""
+    return shown + more
 
 
 def trace_files(paths: Sequence[Path]) -> list[Path]:
@@ -147,13 +162,8 @@ def with_runtime(graph: CouplingGraph, runtime: Runtime) -> CouplingGraph:
     added: dict[str, Node] = {}
     edges: list[Edge] = []
     for (source, target, kind), pair in sorted(runtime.totals.calls.items()):
-        if source not in nodes:
+        if source not in nodes or target not in nodes:  # traces add no table, no code
             continue
-        if target not in nodes and target not in added:
-            if not target.startswith("table:"):
-                continue
-            added[target] = Node(target, "table", terms=tuple(
-                target.removeprefix("table:").replace(".", "_").split("_")))
         weight = (1.0 + math.log(pair.count)) * _MODE_WEIGHT.get(kind, 1.0)
         edges.append(Edge(source, target, SIGNAL, kind, round(weight, 6), pair.count,
                           tuple(pair.evidence)))

@@ -37,10 +37,11 @@ class Mapped:
     atom: str = ""
     tables: tuple[tuple[str, str], ...] = ()
     via: str = ""
+    left_out: tuple[str, ...] = ()  # tables it names that are no table of the code's
 
     @property
     def found(self) -> bool:
-        return bool(self.atom or self.tables)
+        return bool(self.atom or self.tables or self.left_out)
 
 
 @dataclass(slots=True)
@@ -79,6 +80,7 @@ class Totals:
     orphans: int = 0  # spans whose parent is not in the export
     rootless: int = 0  # traces whose root is not in the export
     unattributed: int = 0  # database spans with no code above them
+    left_out: Counter[str] = field(default_factory=Counter)  # tables not the code's: spans
 
 
 class Aggregator:
@@ -152,6 +154,7 @@ class Aggregator:
             mapped, name = self._mapped[kind], self._names[kind]
             if not mapped.found:
                 totals.unmapped[name] += 1
+            totals.left_out.update(mapped.left_out)
             if not parent:
                 roots.append(kind)
             elif parent not in spans:

@@ -22,11 +22,12 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from analyzer.data import is_catalog_table
 from analyzer.data.sql import read_sql
 from analyzer.graph.entrypoints import EntryPoint
 from analyzer.model import CodeModel, Definition, Module
 from analyzer.traces.aggregate import Mapped
-from analyzer.traces.formats import Span
+from analyzer.traces.formats import Span, printable
 
 _ROUTE = re.compile(r"""@[\w.]*?\b(?P<verb>route|get|post|put|patch|delete|api_route)\(\s*"""
                     r"""(?:(?:rule|path)\s*=\s*)?[rbuf]?(?P<q>["'])(?P<path>.*?)(?P=q)"""
@@ -127,7 +128,7 @@ class Mapper:
         self._by_path = {m.path: m for m in code.modules}
         self._element_of = element_of
         self._atoms = atoms
-        self._tables = {t.lower(): t for t in tables}
+        self._tables = {t.lower(): t for t in tables if not is_catalog_table(t)}
         self._routes = _routes(entries, code, read)
         # a bare function name (``code.function`` without a namespace) that names one
         # definition of the project: that one
@@ -141,7 +142,7 @@ class Mapper:
 
     def __call__(self, span: Span) -> Mapped:
         given = dict(span.attributes)
-        tables = self._database(given)
+        tables, left_out = self._database(given)
         qualified = given.get("code.function.name", "")
         function = given.get("code.function", "")
         namespace = given.get("code.namespace", "")
@@ -151,16 +152,16 @@ class Mapper:
             qualified = f"{namespace}.{qualified}"
         atom = self.dotted(qualified) if qualified else ""
         if atom:
-            return Mapped(atom, tables, "code.function")
+            return Mapped(atom, tables, "code.function", left_out)
         path = given.get("code.file.path") or given.get("code.filepath", "")
         line = given.get("code.line.number") or given.get("code.lineno", "")
         if path:
             atom = self._at_line(path, _line_number(line))
             if atom:
-                return Mapped(atom, tables, "code.filepath")
+                return Mapped(atom, tables, "code.filepath", left_out)
         bare = qualified or function
         if bare and "." not in bare and self._unique.get(bare, "") in self._atoms:
-            return Mapped(self._unique[bare], tables, "code.function")
+            return Mapped(self._unique[bare], tables, "code.function", left_out)
         task = given.get("celery.task_name", "")
         named = _CELERY_SPAN.match(span.name)
         if not task and named is not None:
@@ -168,14 +169,14 @@ class Mapper:
         if task:
             atom = self._tasks.get(task) or self.dotted(task)
             if atom:
-                return Mapped(atom, tables, "celery")
+                return Mapped(atom, tables, "celery", left_out)
         route = given.get("http.route", "")
         if route:
             method = (given.get("http.request.method") or given.get("http.method", "")).upper()
             atom = self._route(route, method)
             if atom:
-                return Mapped(atom, tables, "http.route")
-        return Mapped("", tables, "db" if tables else "")
+                return Mapped(atom, tables, "http.route", left_out)
+        return Mapped("", tables, "db" if tables or left_out else "", left_out)
 
     def dotted(self, name: str) -> str:
         """The atom of a dotted name (``shop.orders.services.place_order``), '' if none."""
@@ -227,23 +228,36 @@ class Mapper:
                 best, chosen = rank, candidate.atom
         return chosen if chosen in self._atoms else ""
 
-    def _database(self, given: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    def _database(self, given: dict[str, str]) -> tuple[tuple[tuple[str, str], ...],
+                                                       tuple[str, ...]]:
+        """The tables of the code's the span reads or writes, and the names it gives that are
+        no table of the code's (the database's catalog, tables the code does not use)."""
         found: dict[str, str] = {}
         table = given.get("db.sql.table") or given.get("db.collection.name", "")
         operation = (given.get("db.operation.name") or given.get("db.operation", "")).lower()
         if table:
-            found[self._table(table)] = "write" if operation in _WRITES else "read"
+            found[table] = "write" if operation in _WRITES else "read"
         statement = given.get("db.query.text") or given.get("db.statement", "")
         if statement and not found:
             for read in read_sql(statement):
                 for name in read.reads:
-                    found.setdefault(self._table(name), "read")
+                    found.setdefault(name, "read")
                 for name in (*read.writes, *read.ddl):
-                    found[self._table(name)] = "write"
-        return tuple(sorted(found.items()))
+                    found[name] = "write"
+        known: dict[str, str] = {}
+        left_out: set[str] = set()
+        for name, mode in found.items():
+            table = self._table(name)
+            if table:
+                known[table] = "write" if mode == "write" else known.get(table, mode)
+            else:
+                left_out.add(printable(name.strip().strip('"`[]').lower()))
+        return tuple(sorted(known.items())), tuple(sorted(left_out))
 
     def _table(self, name: str) -> str:
-        name = name.strip().strip('"`[]')
-        lowered = name.lower()
-        return self._tables.get(lowered) or self._tables.get(
-            lowered.rsplit(".", 1)[-1]) or lowered
+        """The code's table of that name (or of its last part, the schema unknown), '' if
+        none: a table seen only in traces is no table to own or to name a context after."""
+        lowered = name.strip().strip('"`[]').lower()
+        if is_catalog_table(lowered):
+            return ""
+        return self._tables.get(lowered) or self._tables.get(lowered.rsplit(".", 1)[-1], "")
