@@ -431,3 +431,29 @@ def test_tables_seen_only_in_traces_are_reported_not_owned(project: Callable[[Tr
     assert ("runtime traces: 3 database spans read the database's catalog, left out: "
             "information_schema.columns (1), pg_catalog.pg_type (1), sqlite_master (1)") in out
     assert "map to no code" not in out
+
+
+def test_a_value_a_little_larger_than_the_limit_is_refused(
+        project: Callable[[Tree], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit holds after the read that doubles what is held, not only before it: a value
+    of 1.5 times the limit is refused, one just under it is read."""
+    monkeypatch.setattr(stream, "MAX_VALUE", 10_000)
+    monkeypatch.setattr(stream, "CHUNK", 1_000)
+    code, _, err = analyze(project, tmp_path, otlp(SPAN | {"name": "x" * 15_000}))
+    assert code == 2 and "hostile.json" in err and "larger than" in err
+    code, _, err = analyze(project, tmp_path, otlp(SPAN | {"name": "x" * 9_000}))
+    assert code == 0, err
+
+
+def test_long_names_and_ids_are_kept_short(project: Callable[[Tree], Path],
+                                           tmp_path: Path) -> None:
+    """A span's name and an id that is not hex are kept to 200 characters, the last '…'."""
+    span = {"traceId": "t" * 100_000, "spanId": "1" * 16, "name": "n" * 1_000_000}
+    code, out, err = analyze(project, tmp_path, otlp(span))
+    assert code == 0, err
+    assert f"map to no code: {'n' * 199}… (1)" in out
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    [use] = [n["id"] for n in graph["nodes"] if n["kind"] == "usecase"]
+    assert use == "usecase:trace:" + "n" * 199 + "…"
+    assert (tmp_path / "out" / "graph.json").stat().st_size < 100_000
+    assert (tmp_path / "out" / "index.html").stat().st_size < 1_000_000

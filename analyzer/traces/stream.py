@@ -118,13 +118,20 @@ class JsonStream:
                 raise self.error("JSON nested too deeply to read") from None
             # a number (or a value cut short) that reaches the end of what is read may go on
             if end != -1 and (end < len(self._text) or self._eof):
+                if end - self._at > MAX_VALUE:
+                    raise self._too_large()
                 self._at = end
                 return found
             size = len(self._text) - self._at
             if size > MAX_VALUE:
-                raise self.error(f"one JSON value is larger than {MAX_VALUE >> 20} MiB; a "
-                                 "trace export holds small spans")
-            self._fill(at_least=size)  # double what is held: linear, not quadratic
+                raise self._too_large()
+            # double what is held (linear, not quadratic), and no more than the limit allows
+            self._fill(at_least=min(size, MAX_VALUE + 1 - size))
+
+    def _too_large(self) -> ConfigError:
+        limit = f"{MAX_VALUE >> 20} MiB" if MAX_VALUE >= 1 << 20 else f"{MAX_VALUE:,} characters"
+        return self.error(f"one JSON value is larger than {limit}; a trace export holds "
+                          "small spans")
 
     def skip(self) -> None:
         """Step over the next value (a container is walked, never decoded whole)."""
