@@ -25,6 +25,7 @@ from analyzer import __version__, api
 from analyzer.api import CONTRACT_FORMATS
 from analyzer.catalogue import SEVERITIES, catalogue, rule
 from analyzer.config import PROTOCOLS, Overrides, load_cluster_settings, load_settings
+from analyzer.coupling import SIGNALS
 from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
 from analyzer.drift.baseline import DEFAULT_FILE as BASELINE_FILE
 from analyzer.drift.export import TARGETS as EXPORT_TARGETS
@@ -226,8 +227,8 @@ def _cluster_options(function: Any) -> Any:
                      help="Louvain resolution: above 1 cuts finer, below 1 coarser "
                           "(default: chosen by a sweep)."),
         click.option("--signal", "signals", multiple=True, metavar="NAME=WEIGHT",
-                     help="Weigh a signal (code, links, data, vocabulary, usecases, cochange, "
-                          "packages); 0 switches it off. Repeatable."),
+                     help=f"Weigh a signal ({', '.join(SIGNALS)}); 0 switches it off. "
+                          "Repeatable."),
         click.option("--structure-blind", is_flag=True,
                      help="Ignore the package layout (to see what the code alone says)."),
         click.option("--no-kernel", is_flag=True,

@@ -294,3 +294,16 @@ def test_read_traces_counts_what_maps_to_nothing(exports: dict[str, Path]) -> No
     assert runtime.totals.spans == sum(1 for _ in otlp_spans(exports["otlp"]))
     assert sum(runtime.totals.unmapped.values()) == runtime.totals.spans
     assert any("map to no code" in note for note in runtime.notes())
+
+
+@pytest.mark.parametrize("command", ["analyze", "cluster", "contracts"])
+def test_the_signal_option_lists_every_signal_runtime_too(command: str) -> None:
+    from click.testing import CliRunner
+
+    from analyzer.cli import cli
+    from analyzer.coupling import SIGNALS
+
+    result = CliRunner().invoke(cli, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if line.strip().startswith("--signal")]
+    assert f"({', '.join(SIGNALS)})" in line and "runtime" in line
