@@ -281,7 +281,8 @@ def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
               help="Git co-change: read at most N commits (0 switches it off; default 1000).")
 @click.option("--traces", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
               help="Runtime traces for the runtime signal: an OTLP JSON, Jaeger or Zipkin "
-                   "export, or a folder of them (repeatable; replaces `traces` in the config).")
+                   "export, or a folder of them, subfolders too (repeatable, each file read "
+                   "once; replaces `traces` in the config).")
 @_cluster_options
 @_QUIET
 def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[str, ...],

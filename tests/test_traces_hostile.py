@@ -457,3 +457,19 @@ def test_long_names_and_ids_are_kept_short(project: Callable[[Tree], Path],
     assert use == "usecase:trace:" + "n" * 199 + "…"
     assert (tmp_path / "out" / "graph.json").stat().st_size < 100_000
     assert (tmp_path / "out" / "index.html").stat().st_size < 1_000_000
+
+
+def test_a_file_named_twice_is_read_once(project: Callable[[Tree], Path],
+                                         tmp_path: Path) -> None:
+    root = project(APP)
+    folder = tmp_path / "dup"
+    (folder / "deeper").mkdir(parents=True)
+    (folder / "benign.json").write_text(otlp(SPAN), encoding="utf-8")
+    (folder / "deeper" / "more.json").write_text(otlp(SPAN | {"traceId": "c" * 32}),
+                                                  encoding="utf-8")
+    result = CliRunner().invoke(cli, [
+        "analyze", str(root), "--out", str(tmp_path / "out"), "--no-cache", "-j", "1",
+        "--traces", str(folder), "--traces", str(folder / "benign.json"),
+        "--traces", str(folder / "deeper" / ".." / "benign.json")])
+    assert result.exit_code == 0, result.stderr
+    assert "2 spans in 2 traces read from 2 files (OTLP JSON)" in result.stdout

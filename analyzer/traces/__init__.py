@@ -92,8 +92,8 @@ def _counted(names: Counter[str]) -> str:
 
 
 def trace_files(paths: Sequence[Path]) -> list[Path]:
-    """The files named, a folder's ``*.json``, ``*.jsonl`` and ``*.ndjson`` files, gzipped
-    or not (sorted)."""
+    """The files named, and a folder's ``*.json``, ``*.jsonl`` and ``*.ndjson`` files, gzipped
+    or not, in its subfolders too (sorted); each file once, however often it is named."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -107,7 +107,10 @@ def trace_files(paths: Sequence[Path]) -> list[Path]:
             found.append(path)
         else:
             raise UsageError(f"trace file not found: {printable_path(str(path))}")
-    return found
+    once: dict[Path, Path] = {}  # by the file it is, the first name it was given
+    for path in found:
+        once.setdefault(path.resolve(), path)
+    return list(once.values())
 
 
 def _open(path: Path) -> gzip.GzipFile | BinaryIO:
