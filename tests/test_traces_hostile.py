@@ -473,3 +473,15 @@ def test_a_file_named_twice_is_read_once(project: Callable[[Tree], Path],
         "--traces", str(folder / "deeper" / ".." / "benign.json")])
     assert result.exit_code == 0, result.stderr
     assert "2 spans in 2 traces read from 2 files (OTLP JSON)" in result.stdout
+
+
+def test_a_file_that_mixes_otlp_and_jaeger_says_so(project: Callable[[Tree], Path],
+                                                     tmp_path: Path) -> None:
+    jaeger = json.dumps({"data": [{"traceID": "a", "spans": []}]})
+    for content, first, then in ((otlp(SPAN) + "\n" + jaeger, "OTLP JSON", "Jaeger JSON"),
+                                 (jaeger + "\n" + otlp(SPAN), "Jaeger JSON", "OTLP JSON")):
+        code, _, err = analyze(project, tmp_path, content)
+        assert code == 2, err
+        last = err.strip().splitlines()[-1]
+        assert f"hostile.json: the file mixes formats: an object of {then}" in last
+        assert f"after {first}" in last

@@ -20,6 +20,7 @@ from typing import Any
 from analyzer.traces.stream import JsonStream
 
 OTLP, JAEGER, ZIPKIN = "OTLP JSON", "Jaeger JSON", "Zipkin v2 JSON"
+OTLP_KEY, JAEGER_KEY = "resourceSpans", "data"  # the key of a document of each
 
 # The attributes that say which code a span ran (OpenTelemetry's semantic conventions, the
 # current names and the older ones); every other attribute is dropped on reading.
@@ -234,13 +235,17 @@ class Reader:
         stream = self.stream
         recognised = False
         for key in stream.members():
-            if key == "resourceSpans" and self.format in ("", OTLP):
+            if key == OTLP_KEY and self.format in ("", OTLP):
                 self.format, recognised = OTLP, True
                 yield from self._otlp()
-            elif key == "data" and self.format in ("", JAEGER):
+            elif key == JAEGER_KEY and self.format in ("", JAEGER):
                 self._list("Jaeger's 'data'")
                 self.format, recognised = JAEGER, True
                 yield from self._jaeger()
+            elif not recognised and (key, self.format) in ((OTLP_KEY, JAEGER), (JAEGER_KEY, OTLP)):
+                found = OTLP if key == OTLP_KEY else JAEGER
+                raise stream.error(f"the file mixes formats: an object of {found} ('{key}') "
+                                   f"after {self.format}; export one format per file")
             else:
                 stream.skip()
         if not recognised:
