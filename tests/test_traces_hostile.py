@@ -485,3 +485,28 @@ def test_a_file_that_mixes_otlp_and_jaeger_says_so(project: Callable[[Tree], Pat
         last = err.strip().splitlines()[-1]
         assert f"hostile.json: the file mixes formats: an object of {then}" in last
         assert f"after {first}" in last
+
+
+def test_traces_that_map_to_nothing_are_said_on_every_context_page(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    """With --traces, each context page says what the traces showed of it, nothing too;
+    without, the report is byte for byte what it was (no runtime section, no 'runtime' key)."""
+    nothing = {"traceId": "c" * 32, "spanId": "1" * 16, "name": "health check"}
+    code, _, err = analyze(project, tmp_path, otlp(nothing))
+    assert code == 0, err
+    out = tmp_path / "out"
+    pages = sorted(out.glob("context-*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'id="runtime"' in html and "The traces show none of its code." in html
+    analysis = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    assert analysis["contexts"]["runtime"] == []
+    root = project(APP)
+    result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(tmp_path / "plain"),
+                                      "--no-cache", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+    for page in sorted((tmp_path / "plain").glob("context-*.html")):
+        assert 'id="runtime"' not in page.read_text(encoding="utf-8")
+    analysis = json.loads((tmp_path / "plain" / "analysis.json").read_text(encoding="utf-8"))
+    assert "runtime" not in analysis["contexts"]

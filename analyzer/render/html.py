@@ -265,7 +265,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
                 splits=split_of, placements=rows, pager=pager,
                 contract=contract_of.get(name), near_dot=near,
                 runtime=[r for r in runtime if name in (r["from"], r["to"])],
-                traced=bool(runtime),
+                traced="runtime" in (contexts or {}),  # with --traces, even if none mapped
                 near=None if pager["at"] else near_drawings.get(name)))
     if findings:
         for file, rows, pager in finding_parts:  # each page filters only its own rows

@@ -29,6 +29,7 @@ from analyzer.model import (
     Table,
     TableAccess,
 )
+from analyzer.traces import were_read
 
 if TYPE_CHECKING:  # at run time only their values are read: seamline check never clusters
     from analyzer.cluster import Decomposition
@@ -236,9 +237,10 @@ def contexts_document(decomposition: Decomposition, graph: CouplingGraph,
 
 def _runtime(decomposition: Decomposition, graph: CouplingGraph) -> dict[str, Any]:
     """With traces: each runtime call and table access, the contexts at its ends, whether a
-    static reference shows it too, and its evidence (absent without traces)."""
+    static reference shows it too, and its evidence (absent without traces, empty when they
+    show none of the code)."""
     traced = [e for e in graph.edges if e.signal == "runtime"]
-    if not traced:
+    if not traced and not were_read(graph):
         return {}
     context_of = decomposition.assignment()
     static = {(e.source, e.target) for e in graph.edges if e.signal in ("code", "links")}

@@ -28,6 +28,7 @@ from analyzer.traces.formats import Reader, Span
 from analyzer.traces.stream import JsonStream
 
 SIGNAL = "runtime"
+NOTE = "runtime traces: "  # how each of their notes in the graph begins
 USE_CASE_PREFIX = "usecase:trace:"
 USE_CASE_KIND = "trace"  # a trace root: a use case of the usecases signal, of this kind
 TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
@@ -55,23 +56,23 @@ class Runtime:
         """For the graph's notes (and so the report and the terminal)."""
         totals = self.totals
         formats = ", ".join(sorted({f.format for f in self.files if f.format}))
-        lines = [f"runtime traces: {count(totals.spans, 'span')} in "
+        lines = [f"{NOTE}{count(totals.spans, 'span')} in "
                  f"{count(totals.traces, 'trace')} read from "
                  f"{count(len(self.files), 'file')} ({formats or 'no spans'}); "
                  f"{count(len(totals.calls), 'pair')} of code, "
                  f"{count(len(totals.use_cases), 'use case')}"]
         unmapped = totals.unmapped
         if unmapped:
-            lines.append(f"runtime traces: {count(unmapped.total(), 'span')} of "
+            lines.append(f"{NOTE}{count(unmapped.total(), 'span')} of "
                          f"{count(len(unmapped), 'name')} map to no code: "
                          f"{_counted(unmapped)}")
         catalog = Counter({t: n for t, n in totals.left_out.items() if is_catalog_table(t)})
         if catalog:
-            lines.append(f"runtime traces: {count(catalog.total(), 'database span')} read the "
+            lines.append(f"{NOTE}{count(catalog.total(), 'database span')} read the "
                          f"database's catalog, left out: {_counted(catalog)}")
         unknown = totals.left_out - catalog
         if unknown:
-            lines.append(f"runtime traces: {count(unknown.total(), 'database span')} name "
+            lines.append(f"{NOTE}{count(unknown.total(), 'database span')} name "
                          f"{count(len(unknown), 'table')} the code does not use, left out: "
                          f"{_counted(unknown)}")
         lost = [(totals.orphans, "span", "whose parent is not in the traces"),
@@ -79,7 +80,7 @@ class Runtime:
                 (totals.unattributed, "database span", "with no code above it")]
         for number, noun, what in lost:
             if number:
-                lines.append(f"runtime traces: {count(number, noun)} {what}")
+                lines.append(f"{NOTE}{count(number, noun)} {what}")
         return tuple(lines)
 
 
@@ -89,6 +90,12 @@ def _counted(names: Counter[str]) -> str:
     shown = ", ".join(f"{name or '(no name)'} ({n})" for name, n in ordered[:_SHOWN])
     more = f" and {len(ordered) - _SHOWN} more" if len(ordered) > _SHOWN else ""
     return shown + more
+
+
+def were_read(graph: CouplingGraph) -> bool:
+    """Whether traces were read into ``graph`` (it has their notes), even if nothing of them
+    maps to its code."""
+    return any(note.startswith(NOTE) for note in graph.notes)
 
 
 def trace_files(paths: Sequence[Path]) -> list[Path]:
