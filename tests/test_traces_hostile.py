@@ -510,3 +510,17 @@ def test_traces_that_map_to_nothing_are_said_on_every_context_page(
         assert 'id="runtime"' not in page.read_text(encoding="utf-8")
     analysis = json.loads((tmp_path / "plain" / "analysis.json").read_text(encoding="utf-8"))
     assert "runtime" not in analysis["contexts"]
+
+
+def test_a_trace_file_named_with_control_characters_is_named_escaped(
+        project: Callable[[Tree], Path], tmp_path: Path) -> None:
+    """A folder of traces may hold a file whose name sets the terminal's colours."""
+    root = project(APP)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a\x1b[31m\nFAKE.json").write_text("not json", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(root), "--out", str(tmp_path / "out"),
+                                      "--no-cache", "-j", "1", "--traces", str(folder)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "a\\x1b[31m\\nFAKE.json: not an OTLP JSON" in \
+        result.stderr

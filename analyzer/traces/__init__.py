@@ -24,7 +24,7 @@ from analyzer.errors import ConfigError, UsageError
 from analyzer.model import Diagnostic, Severity
 from analyzer.text import count, printable_path
 from analyzer.traces.aggregate import Aggregator, Mapped, Totals
-from analyzer.traces.formats import Reader, Span
+from analyzer.traces.formats import Reader, Span, printable
 from analyzer.traces.stream import JsonStream
 
 SIGNAL = "runtime"
@@ -34,6 +34,7 @@ USE_CASE_KIND = "trace"  # a trace root: a use case of the usecases signal, of t
 TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 _MODE_WEIGHT = {"write": 1.0, "read": 0.5}
 _SHOWN = 10  # names shown in a note
+_PATH = 4096  # characters of a trace file's path shown (PATH_MAX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,12 @@ def were_read(graph: CouplingGraph) -> bool:
     return any(note.startswith(NOTE) for note in graph.notes)
 
 
+def _shown(path: Path) -> str:
+    """A trace file's path for messages: as text, without control characters (a folder of
+    traces may hold any file name)."""
+    return printable(printable_path(str(path)), limit=_PATH)
+
+
 def trace_files(paths: Sequence[Path]) -> list[Path]:
     """The files named, and a folder's ``*.json``, ``*.jsonl`` and ``*.ndjson`` files, gzipped
     or not, in its subfolders too (sorted); each file once, however often it is named."""
@@ -108,12 +115,12 @@ def trace_files(paths: Sequence[Path]) -> list[Path]:
                             and p.name.lower().endswith(TRACE_SUFFIXES))
             if not inside:
                 raise UsageError("no trace files (*.json, *.jsonl, *.ndjson, gzipped or not) "
-                                 f"in the folder {printable_path(str(path))}")
+                                 f"in the folder {_shown(path)}")
             found.extend(inside)
         elif path.is_file():
             found.append(path)
         else:
-            raise UsageError(f"trace file not found: {printable_path(str(path))}")
+            raise UsageError(f"trace file not found: {_shown(path)}")
     once: dict[Path, Path] = {}  # by the file it is, the first name it was given
     for path in found:
         once.setdefault(path.resolve(), path)
@@ -135,7 +142,7 @@ def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped]) -> Ru
     files: list[TraceFile] = []
     diagnostics: list[Diagnostic] = []
     for path in trace_files(paths):
-        source = printable_path(str(path))
+        source = _shown(path)
         before = aggregator.totals.spans
         try:
             with _open(path) as handle:
