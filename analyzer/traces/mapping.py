@@ -11,7 +11,9 @@
    blueprint's ``url_prefix`` or router's ``prefix``, is that route (else whose path ends it,
    the module named like the route's first segment first), with the request's method;
 5. database spans: ``db.sql.table`` / ``db.collection.name`` with ``db.operation(.name)``, or
-   ``db.statement`` / ``db.query.text`` read by seamline's SQL reader: tables, read or written.
+   ``db.statement`` / ``db.query.text`` read by seamline's SQL reader: tables, read or written;
+   only the code's tables (the database's catalog and tables seen only in traces are left
+   out, and counted).
 
 Anything else maps to nothing, and is counted by name.
 """
