@@ -107,7 +107,9 @@ def _schema(node: cst.BaseExpression, resolve: Resolve, depth: int) -> Schema:
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
         text = node.evaluated_value if isinstance(node, cst.SimpleString) else None
         if isinstance(text, str):  # a forward reference: "Order"
-            return schema_of(text, resolve) if depth < 12 else open_schema(text)
+            if depth < 12:
+                return schema_of(text, resolve)
+            return open_schema("annotation nested too deeply")
         return open_schema("string annotation")
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
         return _union([_schema(node.left, resolve, depth + 1),

@@ -24,6 +24,7 @@ from analyzer import api, config, contracts
 from analyzer.cli import cli
 from analyzer.config import Overrides, load_settings
 from analyzer.contracts import Contracts, FieldNumbers
+from analyzer.contracts import calls as contracts_calls
 from analyzer.contracts.fieldlock import DEFAULT_FILE as LOCK_FILE
 from analyzer.contracts.fieldlock import MAX_NUMBER
 from analyzer.errors import ConfigError, SeamlineError
@@ -533,3 +534,35 @@ def test_every_schema_kind_of_the_contracts_tests_in_both_protocols(
         received = [e for e in contract.events() if e["action"] == "receive"]
         assert len(fields_of(schema, "Subscription")) == len(received)
     assert subscriptions
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def _pinned(project: Any, files: Tree, pins: str = 'a = ["shop.a*"]\nb = ["shop.b*"]\n'
+            ) -> Path:
+    """``files`` with the contexts a (shop.a) and b (shop.b) pinned."""
+    root: Path = project({"shop/__init__.py": "", "shop/a/__init__.py": "",
+                          "shop/b/__init__.py": "", **files})
+    (root / "seamline.toml").write_text(f"[pin]\n{pins}", encoding="utf-8")
+    return root
+
+
+def test_a_line_break_in_a_deep_quoted_annotation_stays_inside_a_comment(
+        project: Any, tmp_path: Path) -> None:
+    deep = "Final[" * 12 + '"x\\nmessage P {}\\ntype P { a: Int }"' + "]" * 12
+    root = _pinned(project, {
+        "shop/a/api.py": f"from typing import Final\n\n\ndef annx(x: {deep}) -> None:\n"
+                         "    pass\n",
+        "shop/b/use.py": "from shop.a.api import annx\n\n\ndef go(n):\n    annx(n)\n",
+    })
+    texts = write(contracts_of(root), tmp_path / "out")
+    compile_and_import(tmp_path / "out")
+    assert "message P" not in re.sub(r"//.*", "", texts["a.proto"])
+    schema = check_sdl(texts["a.graphql"])
+    assert schema.get_type("P") is None
+    assert "// review: open: annotation nested too deeply" in texts["a.proto"]
+    # and whatever a note holds, a comment is one line
+    assert contracts_calls.comment(["a\nmessage P {}", "  b\r\x85c"], "//") == [
+        "// a message P {}", "//   b c"]
+    assert contracts_calls.trailing(["x\ny", "z"], "#") == "  # x y; z"

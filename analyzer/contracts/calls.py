@@ -195,8 +195,20 @@ def shape(schema: Schema, types: Types) -> Shape:
 
 
 def comment(lines: Iterable[str], marker: str, indent: str = "") -> list[str]:
-    """Lines as comments: ``// text`` in proto, ``# text`` in SDL."""
-    return [f"{indent}{marker} {line}" if line else f"{indent}{marker}" for line in lines]
+    """Lines as comments: ``// text`` in proto, ``# text`` in SDL; each made ``one_line``
+    here, whatever its caller did, so no text from the code can end a comment."""
+    found: list[str] = []
+    for line in lines:
+        lead = " " * (len(line) - len(line.lstrip(" ")))  # an indented line stays indented
+        text = one_line(line)
+        found.append(f"{indent}{marker} {lead}{text}" if text else f"{indent}{marker}")
+    return found
+
+
+def trailing(notes: Iterable[str], marker: str) -> str:
+    """Notes as a comment at the end of a line (``  // a; b``), or nothing."""
+    text = "; ".join(one_line(note) for note in notes)
+    return f"  {marker} {text}" if text else ""
 
 
 def call_comments(call: Call) -> list[str]:

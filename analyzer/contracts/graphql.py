@@ -28,6 +28,7 @@ from analyzer.contracts.calls import (
     open_reason,
     pascal,
     shape,
+    trailing,
 )
 from analyzer.text import parts
 from analyzer.typeschema import Schema
@@ -225,13 +226,13 @@ def _received(contract: ContextContract) -> list[tuple[str, str, str, str, Schem
 
 
 def _field(each: _Field, indent: str = "  ") -> list[str]:
-    note = f"  # {'; '.join(each.notes)}" if each.notes else ""
+    note = trailing(each.notes, "#")
     out = comment(each.comments, "#", indent)
     if not each.args:
         return [*out, f"{indent}{each.name}: {each.type}{note}"]
     out.append(f"{indent}{each.name}(")
     for name, kind, notes in each.args:
-        out.append(f"{indent}  {name}: {kind}" + (f"  # {'; '.join(notes)}" if notes else ""))
+        out.append(f"{indent}  {name}: {kind}{trailing(notes, '#')}")
     out.append(f"{indent}): {each.type}{note}")
     return out
 

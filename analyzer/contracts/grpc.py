@@ -33,6 +33,7 @@ from analyzer.contracts.calls import (
     open_reason,
     pascal,
     shape,
+    trailing,
 )
 from analyzer.contracts.fieldlock import FieldNumbers
 from analyzer.text import parts, plural
@@ -246,7 +247,7 @@ def _render(contract: ContextContract, project: str, builder: _Builder, service:
             out.append(f"  reserved {', '.join(_quoted(n) for n, _ in retired)};")
         for each in message.fields:
             number = builder.numbers.number(builder.package, message.name, each.name)
-            note = f"  // {'; '.join(each.notes)}" if each.notes else ""
+            note = trailing(each.notes, "//")
             out.append(f"  {each.label}{each.type} {each.name} = {number};{note}")
         out.append("}")
     for name, comments, values in builder.enums:
