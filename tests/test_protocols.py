@@ -313,6 +313,19 @@ def test_the_lock_file_goes_beside_the_decomposition(tmp_path: Path) -> None:
     (b'{"format": "seamline-proto-fields", "version": 1, "packages": {"p": {"M": {"a": '
      b'19500}}}}', "numbers from 1 to"),
     (b"\xff\xfe", "not a proto field lock (JSON)"),
+    # a name goes into ``reserved "..."``: only a proto identifier may
+    (json.dumps({"format": "seamline-proto-fields", "version": 1, "packages": {
+        "tradepost.catalog.v1": {"Money": {
+            'x"; } message Pwn { string y = 1; } message Z { reserved "q': 7}}}}).encode(),
+     "'x\"; } message Pwn { string y = 1; } message Z { reserved \"q' is not a proto name"),
+    (b'{"format": "seamline-proto-fields", "version": 1, "packages": {"p": {"M": {"a\\nb": '
+     b'1}}}}', "p.M: 'a\\nb' is not a proto name"),
+    (b'{"format": "seamline-proto-fields", "version": 1, "packages": {"p": {"M": {"": 1}}}}',
+     "p.M: '' is not a proto name"),
+    (b'{"format": "seamline-proto-fields", "version": 1, "packages": {"p": {"1M": {"a": 1}}}}',
+     "p: '1M' is not a proto name"),
+    (b'{"format": "seamline-proto-fields", "version": 1, "packages": {"p q": {}}}',
+     "package 'p q' is not a proto package name"),
 ])
 def test_a_bad_lock_is_exit_2_naming_the_file(tmp_path: Path, content: bytes,
                                                says: str) -> None:
@@ -462,6 +475,28 @@ def test_any_contracts_table_loads_or_says_why(tmp_path: Path, value: Any) -> No
         assert error.message and not _PYTHON_TEXT.search(error.message)
         return
     assert found.protocols and set(found.protocols) <= set(PROTOCOLS)
+
+
+def test_a_retired_field_at_the_last_number_does_not_overflow(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    lock = root / LOCK_FILE
+    lock.write_text(json.dumps({"format": "seamline-proto-fields", "version": 1, "packages": {
+        "tradepost.catalog.v1": {"Money": {"gone": MAX_NUMBER, "cents": 1}}}}),
+        encoding="utf-8")
+    first = _rerun(root, tmp_path / "one")
+    assert first["catalog.proto"]["Money"] == {"cents": 1, "currency": 2}
+    assert f"  reserved {MAX_NUMBER};\n  reserved \"gone\";\n" in (
+        tmp_path / "one" / "catalog.proto").read_text(encoding="utf-8")
+    assert _rerun(root, tmp_path / "two") == first  # the lock it wrote loads again
+    compile_and_import(tmp_path / "two")
+
+
+def test_a_new_field_takes_the_lowest_number_never_given() -> None:
+    numbers = FieldNumbers({"p": {"M": {"a": 1, "b": 3, "c": 18999, "d": 20000}}})
+    assert [numbers.number("p", "M", f) for f in ("x", "y", "a")] == [2, 4, 1]
+    full = FieldNumbers({"p": {"M": {f"f{n}": n for n in range(1, 19000)}}})
+    assert full.number("p", "M", "x") == 20000  # never protobuf's own 19000-19999
 
 
 def test_a_lock_that_is_a_folder_is_exit_2_and_nothing_is_written(tmp_path: Path) -> None:

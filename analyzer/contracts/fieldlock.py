@@ -10,6 +10,7 @@ name ``reserved`` so that no later field takes them (protobuf's practice for del
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,15 @@ FORMAT = "seamline-proto-fields"
 VERSION = 1
 _IMPLEMENTATION = range(19000, 20000)  # protobuf keeps these numbers for itself
 MAX_NUMBER = 536_870_911
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a protobuf identifier: what ``reserved`` quotes
+_PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 class FieldNumbers:
-    def __init__(self, numbers: dict[str, dict[str, dict[str, int]]] | None = None) -> None:
+    def __init__(self, numbers: dict[str, dict[str, dict[str, int]]] | None = None,
+                 source: str | None = None) -> None:
         self._numbers = numbers or {}
+        self.source = source  # the lock file, for the errors
         self.changed = False
 
     @classmethod
@@ -44,17 +49,24 @@ class FieldNumbers:
         except (UnicodeDecodeError, ValueError, RecursionError) as error:
             raise ConfigError(f"not a proto field lock (JSON): {error}",
                               source=str(path)) from None
-        return cls(_checked(document, str(path)))
+        return cls(_checked(document, str(path)), str(path))
 
     def number(self, package: str, message: str, field: str) -> int:
-        """``field``'s number in ``message``: the one it had, else the next free one."""
+        """``field``'s number in ``message``: the one it had, else the lowest number no field
+        of ``message`` ever had (so never a retired one) outside protobuf's own 19000-19999.
+        A message whose numbers are all taken is a ``ConfigError``."""
         fields = self._numbers.setdefault(package, {}).setdefault(message, {})
         known = fields.get(field)
         if known is not None:
             return known
-        candidate = max(fields.values(), default=0) + 1
-        if candidate in _IMPLEMENTATION:
-            candidate = _IMPLEMENTATION.stop
+        taken = set(fields.values())
+        candidate = 1
+        while candidate in taken or candidate in _IMPLEMENTATION:
+            candidate = _IMPLEMENTATION.stop if candidate in _IMPLEMENTATION else candidate + 1
+        if candidate > MAX_NUMBER:
+            raise ConfigError(f"proto field lock: {package}.{message} has no field number "
+                              f"left for {field} (1 to {MAX_NUMBER} are all taken or "
+                              "reserved)", source=self.source)
         fields[field] = candidate
         self.changed = True
         return candidate
@@ -88,11 +100,22 @@ def _checked(document: Any, source: str) -> dict[str, dict[str, dict[str, int]]]
         raise ConfigError("proto field lock: \"packages\" must be an object", source=source)
     found: dict[str, dict[str, dict[str, int]]] = {}
     for package, messages in packages.items():
+        if not _PACKAGE.fullmatch(package):
+            raise ConfigError(f"proto field lock: package {package!r} is not a proto package "
+                              "name (dotted words of letters, digits and underscores): fix "
+                              "or remove it", source=source)
         if not isinstance(messages, dict):
             raise ConfigError(f"proto field lock: package {package!r} must be an object",
                               source=source)
         for message, fields in messages.items():
             where = f"{package}.{message}"
+            names = [message, *(fields if isinstance(fields, dict) else ())]
+            for index, name in enumerate(names):
+                if not _NAME.fullmatch(name):
+                    at = where if index else package  # a field's, or the message's own
+                    raise ConfigError(f"proto field lock: {at}: {name!r} is not a proto "
+                                      "name (a letter or underscore, then letters, digits and "
+                                      "underscores): fix or remove it", source=source)
             if not isinstance(fields, dict) or not all(
                     isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_NUMBER
                     and n not in _IMPLEMENTATION for n in fields.values()):
