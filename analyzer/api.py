@@ -236,7 +236,7 @@ def nothing_to_read(settings: Settings, found: Discovery) -> str:
 
 def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     from analyzer.cluster import decompose
-    from analyzer.contracts import contracts_for
+    from analyzer.contracts import contracts_for, project_name
 
     built_models = models(settings, reporter)
     found, extraction = built_models.discovery, built_models.extraction
@@ -268,7 +268,8 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     contracts = contracts_for(settings.project, code, data, extraction.facts,
                               partition.domain_of, list(partition.domains),
                               {o.table: o.owner for o in findings.ownership
-                               if o.owner is not None})
+                               if o.owner is not None},
+                              project_name(settings.root))
     stages.finish(((sum(c.operations for c in contracts.contexts), "operation"),))
     return Analysis(
         settings=settings, discovery=found, code=code, data=data, graph=graph,
@@ -542,10 +543,11 @@ def contracts(settings: Settings, decomposition: Path | None = None,
     stages.start("contracts")
     partition = _agreed_partition(settings, agreed, built, decomposition)
 
-    from analyzer.contracts import contracts_for
+    from analyzer.contracts import contracts_for, project_name
 
     found = contracts_for(settings.project, built.code, built.data, built.extraction.facts,
-                          partition.domain_of, list(partition.domains), agreed.owner_of())
+                          partition.domain_of, list(partition.domains), agreed.owner_of(),
+                          project_name(settings.root))
     stages.finish(((sum(c.operations for c in found.contexts), "operation"),))
     return found
 

@@ -601,3 +601,56 @@ def test_a_line_break_in_a_deep_quoted_annotation_stays_inside_a_comment(
     assert contracts_calls.comment(["a\nmessage P {}", "  b\r\x85c"], "//") == [
         "// a message P {}", "//   b c"]
     assert contracts_calls.trailing(["x\ny", "z"], "#") == "  # x y; z"
+
+
+def test_a_checkout_in_another_folder_keeps_the_packages_and_numbers(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(TRADEPOST, root)
+    (root / "pyproject.toml").write_text('[project]\nname = "trade-post"\n', encoding="utf-8")
+    _rerun(root, tmp_path / "one")
+    catalog = (tmp_path / "one" / "catalog.proto").read_text(encoding="utf-8")
+    assert "package trade_post.catalog.v1;" in catalog  # pyproject's name, not the folder's
+    assert json.loads((root / LOCK_FILE).read_text(encoding="utf-8"))["project"] == "trade-post"
+    # the CI's checkout: another folder, no pyproject name, the same lock, a field removed
+    ci = tmp_path / "proj-ci"
+    shutil.copytree(root, ci)
+    (ci / "pyproject.toml").unlink()
+    money = ci / "tradepost" / "utils" / "money.py"
+    money.write_text(money.read_text(encoding="utf-8").replace(
+        '    currency: str = "EUR"\n', "").replace(", self.currency", "").replace(
+        "other.currency != self.currency", "False"), encoding="utf-8")
+    after = _rerun(ci, tmp_path / "two")
+    text = (tmp_path / "two" / "catalog.proto").read_text(encoding="utf-8")
+    assert "package trade_post.catalog.v1;" in text
+    assert after["catalog.proto"]["Money"] == {"cents": 1}
+    assert '  reserved 2;\n  reserved "currency";\n' in text
+    compile_and_import(tmp_path / "two")
+
+
+@pytest.mark.parametrize(("files", "name"), [
+    ({"pyproject.toml": '[project]\nname = "Trade Post"\n'}, "Trade Post"),
+    ({"setup.cfg": "[metadata]\nname = tradepost-legacy\n"}, "tradepost-legacy"),
+    ({"pyproject.toml": "[project\n", "setup.cfg": "[metadata]\nname = from-cfg\n"},
+     "from-cfg"),
+    ({"pyproject.toml": '[project]\nname = 3\n'}, None),
+    ({"setup.cfg": "no section\n"}, None),
+])
+def test_the_project_name_comes_from_its_metadata(tmp_path: Path, files: dict[str, str],
+                                                  name: str | None) -> None:
+    for file, text in files.items():
+        (tmp_path / file).write_text(text, encoding="utf-8")
+    assert contracts.project_name(tmp_path) == name
+
+
+def test_a_lock_without_a_project_name_keeps_its_packages_first_part(tmp_path: Path) -> None:
+    lock = tmp_path / LOCK_FILE
+    document: dict[str, Any] = {"format": "seamline-proto-fields", "version": 1, "packages": {
+        "shop.orders.v1": {"M": {"a": 1}}, "shop.b.v1": {}}}
+    lock.write_text(json.dumps(document), encoding="utf-8")
+    assert FieldNumbers.load(lock).project_or("shop_ci") == "shop"  # written before "project"
+    lock.write_text(json.dumps(document | {"project": "x\ny"}), encoding="utf-8")
+    with pytest.raises(ConfigError, match='"project" must be the project\'s name'):
+        FieldNumbers.load(lock)
+    fresh = FieldNumbers()
+    assert fresh.project_or("shop_ci") == "shop_ci" and fresh.changed
+    assert json.loads(fresh.dumps())["project"] == "shop_ci"

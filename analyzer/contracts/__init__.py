@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzer.contracts.events import asyncapi_document, propose_events
-from analyzer.contracts.fieldlock import FieldNumbers
+from analyzer.contracts.fieldlock import FieldNumbers, project_name
 from analyzer.contracts.graphql import sdl_document
 from analyzer.contracts.grpc import proto_document
 from analyzer.contracts.openapi import openapi_document
@@ -29,7 +29,8 @@ from analyzer.contracts.schemas import Classes
 from analyzer.model import AccessMode, CodeModel, DataModel, FileFacts
 from analyzer.yamlout import dumps as yaml_dumps
 
-__all__ = ["ContextContract", "Contracts", "FieldNumbers", "contract_file", "contracts_for"]
+__all__ = ["ContextContract", "Contracts", "FieldNumbers", "contract_file", "contracts_for",
+           "project_name"]
 
 FORMATS = ("yaml", "json")
 PROTOCOLS = ("openapi", "grpc", "graphql")
@@ -84,6 +85,7 @@ class ContextContract:
 class Contracts:
     project: str
     contexts: tuple[ContextContract, ...]
+    name: str = ""  # the project's own name (pyproject.toml's), for proto packages
 
     def files(self, form: str = "yaml", protocols: Sequence[str] = ("openapi",),
               numbers: FieldNumbers | None = None) -> list[tuple[str, bytes]]:
@@ -92,6 +94,7 @@ class Contracts:
         document, whatever the protocols. ``numbers``: the proto field numbers to keep (and
         to learn the new ones)."""
         numbers = FieldNumbers() if numbers is None else numbers
+        package = numbers.project_or(self.name or self.project) if "grpc" in protocols else ""
         found: list[tuple[str, bytes]] = []
         for contract in self.contexts:
             if "openapi" in protocols:
@@ -102,7 +105,7 @@ class Contracts:
                               _encode(contract.asyncapi, form)))
             if "grpc" in protocols:
                 found.append((contract_file(contract.context, "", "proto"), proto_document(
-                    contract, self.project, numbers).text.encode("utf-8")))
+                    contract, package, numbers).text.encode("utf-8")))
             if "graphql" in protocols:
                 found.append((contract_file(contract.context, "", "graphql"), sdl_document(
                     contract, self.project).text.encode("utf-8")))
@@ -129,7 +132,8 @@ def _encode(document: dict[str, Any], form: str) -> bytes:
 
 def contracts_for(project: str, code: CodeModel, data: DataModel,
                   facts: Mapping[str, FileFacts], context_of: Callable[[str], str | None],
-                  contexts: Sequence[str], owners: Mapping[str, str]) -> Contracts:
+                  contexts: Sequence[str], owners: Mapping[str, str],
+                  name: str | None = None) -> Contracts:
     """The contracts of ``contexts`` (domain contexts; ``context_of`` maps every definition to
     one of them, or None for the shared kernel and unplaced code), with ``owners`` mapping
     each table to the context that owns it."""
@@ -165,4 +169,4 @@ def contracts_for(project: str, code: CodeModel, data: DataModel,
                              unmapped.get(context, []), classes),
             asyncapi_document(context, project, events, classes),
             len(mine), sum(1 for e in events if e.producer == context)))
-    return Contracts(project, tuple(found_contracts))
+    return Contracts(project, tuple(found_contracts), name or project)

@@ -1,5 +1,10 @@
 """Proto field numbers that never change: the lock file beside the decomposition.
 
+The lock also keeps the project name the proto packages start with (``project``): the name
+``[project].name`` of the project's ``pyproject.toml`` gives, else ``name`` in ``setup.cfg``'s
+``[metadata]``, else the project's folder; once the lock has it, it is the lock's name that
+counts, so a checkout in another folder (``proj-ci``) keeps the packages and their numbers.
+
 A field number is a message's wire format: once a client has it, the number may never mean
 another field. ``FieldNumbers`` keeps every number it ever gave (package -> message or enum ->
 field or value name -> number) in ``seamline-proto-fields.json``: a rerun gives each known field
@@ -9,6 +14,7 @@ name ``reserved`` so that no later field takes them (protobuf's practice for del
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 from collections.abc import Collection
@@ -16,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ConfigError
+from analyzer.tomlfile import read_toml
 
 DEFAULT_FILE = "seamline-proto-fields.json"
 FORMAT = "seamline-proto-fields"
@@ -31,6 +38,7 @@ class FieldNumbers:
                  source: str | None = None) -> None:
         self._numbers = numbers or {}
         self.source = source  # the lock file, for the errors
+        self.project: str | None = None  # the name the packages start with; None: not yet
         self.changed = False
 
     @classmethod
@@ -49,7 +57,16 @@ class FieldNumbers:
         except (UnicodeDecodeError, ValueError, RecursionError) as error:
             raise ConfigError(f"not a proto field lock (JSON): {error}",
                               source=str(path)) from None
-        return cls(_checked(document, str(path)), str(path))
+        found = cls(_checked(document, str(path)), str(path))
+        found.project = _project(document, found._numbers, str(path))
+        return found
+
+    def project_or(self, name: str) -> str:
+        """The project name the packages start with: the lock's, else ``name`` (which the
+        lock then keeps)."""
+        if self.project is None:
+            self.project, self.changed = name, True
+        return self.project
 
     def number(self, package: str, message: str, field: str) -> int:
         """``field``'s number in ``message``: the one it had, else the lowest number no field
@@ -82,6 +99,7 @@ class FieldNumbers:
         document = {"format": FORMAT, "version": VERSION,
                     "note": "proto field numbers seamline gave; keep this file with the "
                             "decomposition so that reruns keep them",
+                    **({"project": self.project} if self.project is not None else {}),
                     "packages": {package: {message: dict(sorted(fields.items(),
                                                                 key=lambda i: (i[1], i[0])))
                                            for message, fields in sorted(messages.items())}
@@ -127,3 +145,39 @@ def _checked(document: Any, source: str) -> dict[str, dict[str, dict[str, int]]]
                                   "fields", source=source)
             found.setdefault(package, {})[message] = dict(fields)
     return found
+
+
+def _project(document: dict[str, Any], numbers: dict[str, dict[str, dict[str, int]]],
+             source: str) -> str | None:
+    """The lock's project name; a lock written before it kept one gives its packages' first
+    part when they all share it."""
+    project = document.get("project")
+    if project is None:
+        firsts = {package.split(".", 1)[0] for package in numbers}
+        return firsts.pop() if len(firsts) == 1 else None
+    if not isinstance(project, str) or not project.strip() or not project.isprintable():
+        raise ConfigError("proto field lock: \"project\" must be the project's name, the "
+                          "first part of every proto package (fix it, or remove it to take "
+                          "the name from pyproject.toml)", source=source)
+    return project
+
+
+def project_name(root: Path) -> str | None:
+    """The project's own name: ``[project].name`` in ``pyproject.toml``, else ``name`` in
+    ``setup.cfg``'s ``[metadata]``; None when neither says (a file seamline cannot read says
+    nothing: the name only names the proto packages, and the folder's name serves)."""
+    pyproject = root / "pyproject.toml"
+    try:
+        table = read_toml(pyproject).get("project") if pyproject.is_file() else None
+    except ConfigError:
+        table = None
+    name = table.get("name") if isinstance(table, dict) else None
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(root / "setup.cfg", encoding="utf-8")
+        name = parser.get("metadata", "name", fallback=None)
+    except (configparser.Error, UnicodeDecodeError):
+        name = None
+    return name.strip() if isinstance(name, str) and name.strip() else None
