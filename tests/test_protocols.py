@@ -240,7 +240,7 @@ def test_awkward_names_and_types_still_compile_and_validate(
     assert str(schema.get_type("Query").fields["findQuery"].type) == "Query2!"
     assert set(schema.get_type("Status").values) == {"UNSPECIFIED", "TRUE_2", "NULL_2", "PAID",
                                                      "PAID_2"}
-    assert set(schema.get_type("QueryInput").fields) == set(schema.get_type("Query2").fields)
+    assert set(schema.get_type("Query2Input").fields) == set(schema.get_type("Query2").fields)
 
 
 # --------------------------------------------------------------------------- field numbers
@@ -654,3 +654,42 @@ def test_a_lock_without_a_project_name_keeps_its_packages_first_part(tmp_path: P
     fresh = FieldNumbers()
     assert fresh.project_or("shop_ci") == "shop_ci" and fresh.changed
     assert json.loads(fresh.dumps())["project"] == "shop_ci"
+
+
+TWIN = {
+    "shop/a/one.py": "from dataclasses import dataclass\n\n\n@dataclass\nclass Address:\n"
+                     + "".join(f"    one_{n}: int\n" for n in range(15)),
+    "shop/a/two.py": "from dataclasses import dataclass\n\n\n@dataclass\nclass Address:\n"
+                     "    street: str\n    city: str\n",
+    "shop/a/api.py": "from shop.a.one import Address\nfrom shop.a.two import Address as Other"
+                     "\n\n\ndef update_home(home: Address) -> None:\n    pass\n",
+    "shop/b/use.py": "from shop.a.api import update_home\n\n\ndef go(n):\n"
+                     "    update_home(n)\n",
+}
+
+
+def test_two_classes_of_one_name_keep_their_names_whichever_is_used_first(
+        project: Any, tmp_path: Path) -> None:
+    root = _pinned(project, TWIN)
+    numbers = FieldNumbers()
+    before = write(contracts_of(root), tmp_path / "one", numbers)
+    # an operation that uses the other Address, and comes first in the document
+    (root / "shop" / "a" / "api.py").write_text(
+        TWIN["shop/a/api.py"] + "\n\ndef add_delivery(to: Other) -> Other:\n"
+        "    return to\n", encoding="utf-8")
+    (root / "shop" / "b" / "use.py").write_text(
+        TWIN["shop/b/use.py"].replace("import update_home", "import add_delivery, update_home")
+        + "    add_delivery(n)\n", encoding="utf-8")
+    after = write(contracts_of(root), tmp_path / "two", numbers)
+    compile_and_import(tmp_path / "two")
+    assert rpcs(after["a.proto"])[0] == "AddDelivery"  # the new one is used first
+    assert numbers_of(after["a.proto"])["Address"] == numbers_of(before["a.proto"])["Address"] \
+        == {f"one_{n}": n + 1 for n in range(15)}
+    assert numbers_of(after["a.proto"])["Address2"] == {"street": 1, "city": 2}
+    assert "reserved" not in after["a.proto"]
+    schema = check_sdl(after["a.graphql"])
+    assert set(schema.get_type("Address").fields) == {f"one{n}" for n in range(15)}
+    assert set(schema.get_type("Address2").fields) == {"street", "city"}
+    # each input follows its type's name
+    assert set(schema.get_type("AddressInput").fields) == set(schema.get_type("Address").fields)
+    assert set(schema.get_type("Address2Input").fields) == {"street", "city"}

@@ -86,6 +86,19 @@ class _Builder:
         self.pending: deque[tuple[str, Schema, bool]] = deque()
         self.inputs: set[str] = set()  # the input object types
         self.json = False
+        # every component's type name, then every record's input name (its type's, with
+        # Input), given first and by Python class: which operation uses a class first never
+        # decides between OrderLine and OrderLine2, and OrderLine2's input is OrderLine2Input
+        named = [(atom, component) for atom, component in types.each()
+                 if open_reason(component) is None
+                 and (is_enum(component) or component.get("properties"))]
+        self.preset: dict[tuple[str, bool], str] = {
+            (atom, False): self.names.unique(pascal(types.name(atom).rsplit(".", 1)[-1]))
+            for atom, _ in named}
+        for atom, component in named:
+            if not is_enum(component):
+                self.preset[(atom, True)] = self.names.unique(
+                    f"{self.preset[(atom, False)]}Input")
 
     def named(self, atom: str, component: Schema, as_input: bool) -> str | None:
         if is_enum(component):
@@ -93,11 +106,9 @@ class _Builder:
         key = (atom, as_input)
         if key in self.by_atom:
             return self.by_atom[key]
-        if open_reason(component) is not None or (
-                not is_enum(component) and not component.get("properties")):
+        name = self.preset.get(key)
+        if name is None:
             return None
-        base = pascal(self.types.name(atom).rsplit(".", 1)[-1])
-        name = self.names.unique(f"{base}Input" if as_input else base)
         self.by_atom[key] = name
         if as_input:
             self.inputs.add(name)

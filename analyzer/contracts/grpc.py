@@ -96,15 +96,20 @@ class _Builder:
         self.by_atom: dict[str, str] = {}  # component class -> its message or enum name
         self.pending: deque[tuple[str, Schema]] = deque()
         self.struct = False
+        # every component's name, given first and by Python class, so that which operation
+        # uses a class first never decides between OrderLine and OrderLine2 (the lock's
+        # numbers follow the names)
+        self.preset = {atom: self.names.unique(pascal(types.name(atom).rsplit(".", 1)[-1]))
+                       for atom, component in types.each() if open_reason(component) is None}
 
     def named(self, atom: str, component: Schema) -> str | None:
         """The message or enum a component becomes (queued on first use); None when it is
         open and becomes a Struct."""
         if atom in self.by_atom:
             return self.by_atom[atom]
-        if open_reason(component) is not None:
+        name = self.preset.get(atom)
+        if name is None:
             return None
-        name = self.names.unique(pascal(self.types.name(atom).rsplit(".", 1)[-1]))
         self.by_atom[atom] = name
         self.pending.append((atom, component))
         return name
