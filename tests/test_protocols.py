@@ -670,7 +670,7 @@ TWIN = {
 
 def test_two_classes_of_one_name_keep_their_names_whichever_is_used_first(
         project: Any, tmp_path: Path) -> None:
-    root = _pinned(project, TWIN)
+    root = _pinned(project, dict(TWIN))
     numbers = FieldNumbers()
     before = write(contracts_of(root), tmp_path / "one", numbers)
     # an operation that uses the other Address, and comes first in the document
