@@ -693,3 +693,26 @@ def test_two_classes_of_one_name_keep_their_names_whichever_is_used_first(
     # each input follows its type's name
     assert set(schema.get_type("AddressInput").fields) == set(schema.get_type("Address").fields)
     assert set(schema.get_type("Address2Input").fields) == {"street", "city"}
+
+
+def test_contexts_whose_names_sanitise_alike_get_packages_of_their_own(
+        project: Any, tmp_path: Path) -> None:
+    thing = ("from dataclasses import dataclass\n\n\n@dataclass\nclass Thing:\n    n: int\n\n\n"
+             "def get_thing(n: int) -> Thing:\n    return Thing(n)\n")
+    pins = {"a": "use", "注文": "w", "在庫": "x", "Orders */": "y", "orders": "z"}
+    root = _pinned(project, {
+        **{f"shop/{p}/__init__.py": "" for p in "wxyz"},
+        **{f"shop/{p}/api.py": thing for p in "wxyz"},
+        "shop/use/__init__.py": "",
+        "shop/use/calls.py": "".join(f"from shop.{p}.api import get_thing as get_{p}\n"
+                                     for p in "wxyz")
+        + "\n\ndef go(n):\n    return " + " + ".join(f"get_{p}(n)" for p in "wxyz") + "\n",
+    }, "".join(f'"{name}" = ["shop.{p}*"]\n' for name, p in pins.items()))
+    found = contracts_of(root)
+    assert {c.context for c in found.contexts} == set(pins)
+    texts = write(found, tmp_path / "out")
+    packages = [re.search(r"^package (\S+);", t, re.MULTILINE).group(1)  # type: ignore[union-attr]
+                for n, t in sorted(texts.items()) if n.endswith(".proto")]
+    assert len(set(packages)) == len(packages) == 5, packages
+    assert "proj.orders.v1" in packages and "proj.a.v1" in packages
+    compile_and_import(tmp_path / "out")  # protoc compiles all five together

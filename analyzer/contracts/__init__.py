@@ -11,14 +11,13 @@ the same operations and schemas as ``<context>.proto`` (``grpc``, its field numb
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analyzer.contracts.calls import readable
 from analyzer.contracts.events import asyncapi_document, propose_events
 from analyzer.contracts.fieldlock import FieldNumbers, project_name
 from analyzer.contracts.graphql import sdl_document
@@ -116,12 +115,8 @@ def contract_file(context: str, kind: str, form: str = "yaml") -> str:
     """``orders.openapi.yaml`` (``orders.proto`` without a kind; a proto file's name in
     lower_snake_case, as protobuf's style guide asks); a name that is not a plain file name gets
     a short hash so that two contexts never share a file."""
-    separator = "_" if form == "proto" else "-"
-    readable = re.sub(r"[^a-z0-9]+", separator, context.lower()).strip(separator)[:40] \
-        or "context"
-    if readable != context:
-        readable += separator + hashlib.sha256(context.encode()).hexdigest()[:6]
-    return f"{readable}.{kind}.{form}" if kind else f"{readable}.{form}"
+    stem = readable(context, "_" if form == "proto" else "-")
+    return f"{stem}.{kind}.{form}" if kind else f"{stem}.{form}"
 
 
 def _encode(document: dict[str, Any], form: str) -> bytes:

@@ -10,6 +10,8 @@ AsyncAPI document of the context, by the Python class both name (``x-seamline-py
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,6 +227,16 @@ def component_comments(atom: str, component: Schema) -> list[str]:
     if REVIEW in component:
         found.append(f"review: {one_line(str(component[REVIEW]))}")
     return [line for line in found if line]
+
+
+def readable(name: str, separator: str) -> str:
+    """``name`` as lower-case words joined by ``separator`` (at most 40 characters), and a short
+    hash of ``name`` when that lost anything, so that two names never give one result (a file
+    name, a proto package): ``Orders */`` and ``orders``, ``注文`` and ``在庫``."""
+    found = re.sub(r"[^a-z0-9]+", separator, name.lower()).strip(separator)[:40] or "context"
+    if found != name:
+        found += separator + hashlib.sha256(name.encode()).hexdigest()[:6]
+    return found
 
 
 def pascal(text: str) -> str:

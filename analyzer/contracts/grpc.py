@@ -32,6 +32,7 @@ from analyzer.contracts.calls import (
     one_line,
     open_reason,
     pascal,
+    readable,
     shape,
     trailing,
 )
@@ -54,13 +55,18 @@ def snake(text: str) -> str:
 
 def package_name(project: str, context: str) -> str:
     """``tradepost.orders.v1``: lower case words joined by underscores, each part starting
-    with a letter."""
-    return ".".join(_package_part(p) for p in (project, context)) + ".v1"
+    with a letter; the context's part is its proto file's name (``readable``: with a short
+    hash when the context's name is not already such a word, so that no two contexts share a
+    package)."""
+    return f"{_package_part(_words(project))}.{_package_part(readable(context, '_'))}.v1"
+
+
+def _words(text: str) -> str:
+    return "_".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _package_part(text: str) -> str:
-    found = "_".join(re.findall(r"[a-z0-9]+", text.lower()))
-    return found if found and found[0].isalpha() else f"p{found}"
+    return text if text and text[0].isalpha() else f"p{text}"
 
 
 @dataclass(slots=True)
