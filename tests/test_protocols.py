@@ -716,3 +716,34 @@ def test_contexts_whose_names_sanitise_alike_get_packages_of_their_own(
     assert len(set(packages)) == len(packages) == 5, packages
     assert "proj.orders.v1" in packages and "proj.a.v1" in packages
     compile_and_import(tmp_path / "out")  # protoc compiles all five together
+
+
+def test_an_int_enum_is_named_by_its_members_in_both_protocols(
+        project: Any, tmp_path: Path) -> None:
+    root = _pinned(project, {
+        "shop/a/api.py": '''
+            import enum
+            from typing import Literal
+
+
+            class Status(enum.IntEnum):
+                NEW = 1
+                PAID_OUT = 2
+                FRESH = 1
+
+
+            def set_status(status: Status, level: Literal[1, 2]) -> Status:
+                return status
+        ''',
+        "shop/b/use.py": "from shop.a.api import set_status\n\n\ndef go(n):\n"
+                         "    return set_status(n, 1)\n",
+    })
+    texts = write(contracts_of(root), tmp_path / "out")
+    compile_and_import(tmp_path / "out")
+    schema = check_sdl(texts["a.graphql"])
+    assert list(schema.get_type("Status").values) == ["NEW", "PAID_OUT"]  # FRESH: an alias
+    assert "  STATUS_UNSPECIFIED = 0;\n  STATUS_NEW = 1;\n  STATUS_PAID_OUT = 2;\n" \
+        in texts["a.proto"]
+    assert "x-enum-varnames:\n        - NEW\n        - PAID_OUT\n" in texts["a.openapi.yaml"]
+    # without the names (a schema of values only), no value starts with a digit
+    assert contracts_calls.enum_words({"enum": [1, "2x", ""]}) == ["V_1", "V_2_X", "VALUE"]

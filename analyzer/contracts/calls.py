@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzer.contracts.schemas import ENUM_NAMES
 from analyzer.text import parts
 from analyzer.typeschema import REVIEW, Schema
 
@@ -127,6 +128,17 @@ def nullable(schema: Schema) -> tuple[Schema, bool]:
 
 def is_enum(schema: Schema) -> bool:
     return "enum" in schema and "type" not in schema
+
+
+def enum_words(component: Schema) -> list[str]:
+    """An enum's values as UPPER_SNAKE words: its members' names where the component carries
+    them (``NEW = 1`` is ``NEW``), else its values; a word never starts with a digit (``V_1``)
+    and an empty one is ``VALUE``."""
+    names = component.get(ENUM_NAMES)
+    shown = names if isinstance(names, list) and len(names) == len(component["enum"]) \
+        else component["enum"]
+    words = ["_".join(parts(str(each))).upper() or "VALUE" for each in shown]
+    return [f"V_{word}" if word[0].isdigit() else word for word in words]
 
 
 def open_reason(schema: Schema) -> str | None:

@@ -23,6 +23,7 @@ from analyzer.contracts.calls import (
     calls,
     comment,
     component_comments,
+    enum_words,
     is_enum,
     one_line,
     open_reason,
@@ -170,8 +171,7 @@ class _Builder:
             if is_enum(component):
                 values = Names(_NOT_ENUM_VALUES, separator="_")
                 self.made.append(_Type("enum", name, comments, values=[
-                    values.unique("_".join(parts(str(v))).upper() or "VALUE")
-                    for v in component["enum"]]))
+                    values.unique(word) for word in enum_words(component)]))
             else:
                 self.record(name, component, comments, as_input)
 

@@ -27,6 +27,7 @@ from analyzer.contracts.calls import (
     calls,
     comment,
     component_comments,
+    enum_words,
     is_enum,
     nullable,
     one_line,
@@ -164,9 +165,8 @@ class _Builder:
     def enum(self, name: str, component: Schema, comments: list[str]) -> None:
         prefix = "_".join(parts(name)).upper()
         values = [self.enum_values.unique(f"{prefix}_UNSPECIFIED")]
-        for value in component.get("enum", []):
-            words = "_".join(parts(str(value))).upper()
-            values.append(self.enum_values.unique(f"{prefix}_{words or 'VALUE'}"))
+        for word in enum_words(component):
+            values.append(self.enum_values.unique(f"{prefix}_{word.removeprefix('V_')}"))
         self.enums.append((name, comments, values))
 
     def components(self) -> None:

@@ -36,6 +36,7 @@ from analyzer.typeschema import REVIEW, Schema, open_schema, schema_of
 _ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextChoices",
                          "IntegerChoices", "Choices"})
 _EXCEPTION = re.compile(r"(Error|Exception|Warning)$")
+ENUM_NAMES = "x-enum-varnames"  # an enum's member names, beside its values (openapi-generator's)
 _COMPONENT = re.compile(r"[^A-Za-z0-9._-]+")
 
 def _each(names: tuple[str, ...], schema: Schema) -> dict[str, Schema]:
@@ -250,7 +251,10 @@ class Components:
                    if not name.startswith("_")]
         values = [_constant(value) for _, value in members]
         if members and all(v is not _UNKNOWN for v in values):
-            return {"enum": list(dict.fromkeys(values))}
+            named: dict[object, str] = {}  # value -> its first member (an alias names none)
+            for (name, _), value in zip(members, values, strict=True):
+                named.setdefault(value, name)
+            return {"enum": list(named), ENUM_NAMES: list(named.values())}
         if members:
             return {"enum": [name for name, _ in members],
                     REVIEW: "enum values are not constants: the member names are shown"}
