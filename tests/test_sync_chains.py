@@ -102,3 +102,23 @@ def test_only_the_written_contexts_hop_is_an_event(tmp_path: Path) -> None:
     [chain] = chains(run(root))
     assert chain.contexts == ("orders", "payments", "fees")
     assert "payments → fees at shop/payments.py:8" in chain.message  # the write's line
+
+
+def test_a_min_contexts_above_the_usual_length_is_followed_that_far(tmp_path: Path) -> None:
+    """A chain through ten contexts, asked for with min-contexts = 10: past the eight a chain
+    is followed by default, so min-contexts raises the length followed."""
+    files: dict[str, str | bytes] = {
+        "shop/__init__.py": "",
+        "shop/api.py": "from flask import Flask\n\nfrom shop import c1\n\napp = Flask(__name__)"
+                       "\n\n\n@app.post('/go')\ndef go():\n    return c1.step(1)\n",
+    }
+    for n in range(1, 10):
+        call = f"c{n + 1}.step(x)" if n < 9 else "x"
+        files[f"shop/c{n}.py"] = (f"from shop import c{n + 1}\n\n\n" if n < 9 else "") + \
+            f"def step(x):\n    return {call}\n"
+    root = write_tree(tmp_path / "p", files)
+    pins = "".join(f'c{n} = ["shop.c{n}"]\n' for n in range(1, 10))
+    (root / "seamline.toml").write_text(
+        f'[pin]\nc0 = ["shop.api"]\n{pins}\n[findings.options.sync-call-chain]\n'
+        "min-contexts = 10\n", encoding="utf-8")
+    assert [f.contexts for f in chains(run(root))] == [tuple(f"c{n}" for n in range(10))]

@@ -36,7 +36,7 @@ _STRUCTURAL = frozenset({"annotation", "base", "decorator"})
 _REFERENCES = frozenset({"annotation", "attribute", "base", "call", "decorator", "default",
                          "name"})
 _LOADERS = frozenset({"get-model", "get-class", "get-user-model"})
-MAX_CONTEXTS = 8  # a chain is followed this far, and no further
+MAX_CONTEXTS = 8  # a chain is followed this far (or to min-contexts, if more), and no further
 _BUDGET = 5_000  # regions one entry point may open: the search stays linear in the code
 
 
@@ -193,7 +193,8 @@ def find_chains(project: Project, partition: Partition, owners: Mapping[str, str
         context = partition.domain(element)
         if context is None:
             continue
-        long_enough = [hops for hops in walk.chains(element, context, MAX_CONTEXTS)
+        reach = max(MAX_CONTEXTS, min_contexts)  # else a min-contexts of 9 finds nothing
+        long_enough = [hops for hops in walk.chains(element, context, reach)
                        if len(hops) + 1 >= min_contexts]
         if not long_enough:
             continue
