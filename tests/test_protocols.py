@@ -229,10 +229,11 @@ def test_awkward_names_and_types_still_compile_and_validate(
     orders = texts["google.proto"]  # the value types travel with the operations using them
     assert "package proj.google.v1;" in orders
     assert "  STATUS_UNSPECIFIED = 0;\n  STATUS_UNSPECIFIED_2 = 1;\n" in orders
-    assert numbers_of(orders)["Query"] == {"a_b": 1, "a_b_2": 2, "gr_e": 3, "class": 4,
+    assert numbers_of(orders)["Query"] == {"a_b": 1, "a_b_2": 2, "grosse": 3, "class": 4,
                                            "tags": 5, "scores": 6, "extra": 7, "mode": 8,
                                            "status": 9}
     assert "string a_b_2 = 2;  // aB in the code" in orders
+    assert "double grosse = 3;  // größe in the code" in orders  # spelt in ASCII, not gr_e
     assert ".google.protobuf.Struct tags = 5;  // review: a list of lists" in orders
     assert "optional Status status = 9;" in orders
     schema = check_sdl(texts["google.graphql"])
@@ -241,6 +242,7 @@ def test_awkward_names_and_types_still_compile_and_validate(
     assert set(schema.get_type("Status").values) == {"UNSPECIFIED", "TRUE_2", "NULL_2", "PAID",
                                                      "PAID_2"}
     assert set(schema.get_type("Query2Input").fields) == set(schema.get_type("Query2").fields)
+    assert "grosse" in schema.get_type("Query2").fields
 
 
 # --------------------------------------------------------------------------- field numbers

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +64,7 @@ def _call(method: str, item: dict[str, Any]) -> Call:
     if body is not None:
         schema = body["content"][_BODY]["schema"]
         if "$ref" in schema:  # one record: named after its class (``order: Order``)
-            name = "_".join(parts(schema["$ref"].rsplit("/", 1)[1].rsplit(".", 1)[-1]))
+            name = "_".join(name_parts(schema["$ref"].rsplit("/", 1)[1].rsplit(".", 1)[-1]))
             inputs.append(Input(name or "body", schema, bool(body.get("required"))))
         else:
             needed = set(schema.get("required", ()))
@@ -137,7 +138,7 @@ def enum_words(component: Schema) -> list[str]:
     names = component.get(ENUM_NAMES)
     shown = names if isinstance(names, list) and len(names) == len(component["enum"]) \
         else component["enum"]
-    words = ["_".join(parts(str(each))).upper() or "VALUE" for each in shown]
+    words = ["_".join(name_parts(str(each))).upper() or "VALUE" for each in shown]
     return [f"V_{word}" if word[0].isdigit() else word for word in words]
 
 
@@ -241,6 +242,19 @@ def component_comments(atom: str, component: Schema) -> list[str]:
     return [line for line in found if line]
 
 
+_LETTERS = str.maketrans({"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                          "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L",
+                          "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
+
+
+def name_parts(text: str) -> list[str]:
+    """``parts`` of ``text`` spelt in ASCII where it can be (NFKD without its accents, and a
+    few letters by hand): ``größe`` -> ``["grosse"]``; what has no ASCII spelling (``注文``) is
+    dropped, and the names made of it are told apart by the callers (a number, a hash)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return parts("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def readable(name: str, separator: str) -> str:
     """``name`` as lower-case words joined by ``separator`` (at most 40 characters), and a short
     hash of ``name`` when that lost anything, so that two names never give one result (a file
@@ -253,7 +267,7 @@ def readable(name: str, separator: str) -> str:
 
 def pascal(text: str) -> str:
     """``order_line`` -> ``OrderLine``: a type's name in either protocol."""
-    found = "".join(p.capitalize() for p in parts(text))
+    found = "".join(p.capitalize() for p in name_parts(text))
     return found if found and not found[0].isdigit() else f"X{found}"
 
 

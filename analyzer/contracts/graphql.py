@@ -25,13 +25,13 @@ from analyzer.contracts.calls import (
     component_comments,
     enum_words,
     is_enum,
+    name_parts,
     one_line,
     open_reason,
     pascal,
     shape,
     trailing,
 )
-from analyzer.text import parts
 from analyzer.typeschema import Schema
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ _NOT_ENUM_VALUES = frozenset({"TRUE", "FALSE", "NULL"})
 
 
 def camel(text: str) -> str:
-    words = parts(text)
+    words = name_parts(text)
     found = (words[0] + "".join(w.capitalize() for w in words[1:])) if words else ""
     return found if found and not found[0].isdigit() else f"f{found}"
 

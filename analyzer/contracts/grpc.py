@@ -29,6 +29,7 @@ from analyzer.contracts.calls import (
     component_comments,
     enum_words,
     is_enum,
+    name_parts,
     nullable,
     one_line,
     open_reason,
@@ -38,7 +39,7 @@ from analyzer.contracts.calls import (
     trailing,
 )
 from analyzer.contracts.fieldlock import FieldNumbers
-from analyzer.text import parts, plural
+from analyzer.text import plural
 from analyzer.typeschema import Schema
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ _SCALAR = {"integer": "int64", "number": "double", "boolean": "bool", "string": 
 
 
 def snake(text: str) -> str:
-    found = "_".join(parts(text))
+    found = "_".join(name_parts(text))
     return found if found and not found[0].isdigit() else f"f_{found}"
 
 
@@ -163,7 +164,7 @@ class _Builder:
         return made
 
     def enum(self, name: str, component: Schema, comments: list[str]) -> None:
-        prefix = "_".join(parts(name)).upper()
+        prefix = "_".join(name_parts(name)).upper()
         values = [self.enum_values.unique(f"{prefix}_UNSPECIFIED")]
         for word in enum_words(component):
             values.append(self.enum_values.unique(f"{prefix}_{word.removeprefix('V_')}"))
@@ -223,7 +224,7 @@ def _result_name(schema: Schema, types: Types, label: str) -> str:
     if label == "repeated ":
         items, _ = nullable(schema.get("items") or {})
         if "$ref" in items:
-            name = parts(types.name(types.resolve(items["$ref"])[0]).rsplit(".", 1)[-1])
+            name = name_parts(types.name(types.resolve(items["$ref"])[0]).rsplit(".", 1)[-1])
             return snake("_".join([*name[:-1], plural(name[-1])])) if name else "items"
         return "items"
     return "result"
