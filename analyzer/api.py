@@ -385,12 +385,13 @@ def write_analysis(analysis: Analysis, out_dir: Path,
     files = {"analysis.json": dumps(document), "graph.json": dumps_graph(analysis.graph)}
     files.update((name, html.encode("utf-8")) for name, html in report.pages)
     lock = proto_lock(analysis.settings)
-    numbers = _field_numbers(lock, protocols)
+    numbers = _field_numbers(lock, protocols)  # the project's lock is read, never written:
     documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER, protocols, numbers)
-    _keep_field_numbers(lock, numbers)  # first: no document has a number the lock lacks
-    written = write_unit(out_dir, "analyze", files | documents)
+    kept = {} if numbers is None else {f"{CONTRACTS_FOLDER}/{lock.name}": numbers.dumps()}
+    written = write_unit(out_dir, "analyze", files | documents | kept)  # analyze writes OUT only
     stages.finish(((len(written), "file"),))
-    return Written(written[:len(files)], report.notes, tuple(written[len(files):]))
+    return Written(written[:len(files)], report.notes,
+                   tuple(written[len(files):len(files) + len(documents)]))
 
 
 def write_contexts(graph: CouplingGraph, decomposition: Decomposition,

@@ -749,3 +749,31 @@ def test_an_int_enum_is_named_by_its_members_in_both_protocols(
     assert "x-enum-varnames:\n        - NEW\n        - PAID_OUT\n" in texts["a.openapi.yaml"]
     # without the names (a schema of values only), no value starts with a digit
     assert contracts_calls.enum_words({"enum": [1, "2x", ""]}) == ["V_1", "V_2_X", "VALUE"]
+
+
+def test_analyze_writes_the_field_numbers_into_out_only(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    (root / "seamline.toml").write_text(AGREED.read_text(encoding="utf-8")
+                                        + '\n[contracts]\nprotocols = ["grpc"]\n',
+                                        encoding="utf-8")
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    analyzed = CliRunner().invoke(cli, ["analyze", str(root), "--no-cache", "-j", "1",
+                                        "--out", str(tmp_path / "report"), "-q"])
+    assert analyzed.exit_code == 0, analyzed.output
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before  # nothing written
+    folder = tmp_path / "report" / "contracts"
+    kept = json.loads((folder / LOCK_FILE).read_text(encoding="utf-8"))
+    assert kept["project"] == "tradepost" and kept["packages"]
+    # the project's own lock is read: its numbers are the documents' numbers
+    (root / LOCK_FILE).write_text(json.dumps({
+        "format": "seamline-proto-fields", "version": 1, "project": "tradepost",
+        "packages": {"tradepost.catalog.v1": {"Money": {"currency": 7, "cents": 9}}}}),
+        encoding="utf-8")
+    lock_text = (root / LOCK_FILE).read_bytes()
+    again = CliRunner().invoke(cli, ["analyze", str(root), "--no-cache", "-j", "1",
+                                     "--out", str(tmp_path / "report"), "-q"])
+    assert again.exit_code == 0, again.output
+    assert numbers_of((folder / "catalog.proto").read_text(encoding="utf-8"))["Money"] == {
+        "cents": 9, "currency": 7}
+    assert (root / LOCK_FILE).read_bytes() == lock_text
