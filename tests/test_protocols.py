@@ -409,7 +409,8 @@ def test_the_context_page_links_every_protocol_and_shows_its_chains(tmp_path: Pa
     catalog = next(c for c in document["contracts"]["contexts"] if c["context"] == "catalog")
     assert catalog["proto"] == "contracts/catalog.proto"
     assert catalog["graphql"] == "contracts/catalog.graphql"
-    assert (root / LOCK_FILE).is_file()  # analyze keeps the numbers too
+    # analyze keeps the numbers it used in OUT, never in the project
+    assert (out / "contracts" / LOCK_FILE).is_file() and not (root / LOCK_FILE).exists()
     page = next(p for p in out.glob("*.html") if "catalog</h1>" in p.read_text(encoding="utf-8"))
     html = page.read_text(encoding="utf-8")
     for document_path in ("contracts/catalog.openapi.yaml", "contracts/catalog.proto",
@@ -777,3 +778,29 @@ def test_analyze_writes_the_field_numbers_into_out_only(tmp_path: Path) -> None:
     assert numbers_of((folder / "catalog.proto").read_text(encoding="utf-8"))["Money"] == {
         "cents": 9, "currency": 7}
     assert (root / LOCK_FILE).read_bytes() == lock_text
+
+
+def test_a_field_whose_type_changes_gets_a_new_number(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(TRADEPOST, root)
+    assert _rerun(root, tmp_path / "one")["catalog.proto"]["Money"] == {"cents": 1,
+                                                                         "currency": 2}
+    kept = json.loads((root / LOCK_FILE).read_text(encoding="utf-8"))
+    assert kept["types"]["tradepost.catalog.v1"]["Money"] == {"cents": "int64",
+                                                              "currency": "string"}
+    money = root / "tradepost" / "utils" / "money.py"
+    money.write_text(money.read_text(encoding="utf-8").replace(
+        "class Money:\n    cents: int\n", "class Money:\n    cents: str\n"), encoding="utf-8")
+    after = _rerun(root, tmp_path / "two")["catalog.proto"]["Money"]
+    assert after == {"cents": 3, "currency": 2}  # an old client would misread 1
+    text = (tmp_path / "two" / "catalog.proto").read_text(encoding="utf-8")
+    assert "message Money {\n  reserved 1;\n  string cents = 3;" in text  # no reserved name
+    assert _rerun(root, tmp_path / "three")["catalog.proto"]["Money"] == after  # and stays
+    compile_and_import(tmp_path / "three")
+    # a lock whose types name a field it does not number is a lock error
+    kept = json.loads((root / LOCK_FILE).read_text(encoding="utf-8"))
+    assert kept["retired"] == {"tradepost.catalog.v1": {"Money": [1]}}
+    kept["retired"]["tradepost.catalog.v1"]["Money"] = [2]
+    (root / LOCK_FILE).write_text(json.dumps(kept), encoding="utf-8")
+    with pytest.raises(ConfigError, match="retired"):
+        FieldNumbers.load(root / LOCK_FILE)

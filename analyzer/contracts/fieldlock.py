@@ -17,7 +17,7 @@ from __future__ import annotations
 import configparser
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ class FieldNumbers:
         self._numbers = numbers or {}
         self.source = source  # the lock file, for the errors
         self.project: str | None = None  # the name the packages start with; None: not yet
+        self.types: dict[str, dict[str, dict[str, str]]] = {}  # package -> message -> field
+        self.numbers_retired: dict[str, dict[str, list[int]]] = {}  # by a change of type
         self.changed = False
 
     @classmethod
@@ -59,6 +61,7 @@ class FieldNumbers:
                               source=str(path)) from None
         found = cls(_checked(document, str(path)), str(path))
         found.project = _project(document, found._numbers, str(path))
+        found.types, found.numbers_retired = _types(document, found._numbers, str(path))
         return found
 
     def project_or(self, name: str) -> str:
@@ -68,15 +71,24 @@ class FieldNumbers:
             self.project, self.changed = name, True
         return self.project
 
-    def number(self, package: str, message: str, field: str) -> int:
-        """``field``'s number in ``message``: the one it had, else the lowest number no field
-        of ``message`` ever had (so never a retired one) outside protobuf's own 19000-19999.
-        A message whose numbers are all taken is a ``ConfigError``."""
+    def number(self, package: str, message: str, field: str, kind: str | None = None) -> int:
+        """``field``'s number in ``message``: the one it had (while its type, ``kind``, is
+        the one it had), else the lowest number no field of ``message`` ever had (so never a
+        retired one) outside protobuf's own 19000-19999. A message whose numbers are all
+        taken is a ``ConfigError``."""
         fields = self._numbers.setdefault(package, {}).setdefault(message, {})
+        types = self.types.setdefault(package, {}).setdefault(message, {})
+        retired = self.numbers_retired.setdefault(package, {}).setdefault(message, [])
         known = fields.get(field)
         if known is not None:
-            return known
-        taken = set(fields.values())
+            if kind is None or types.get(field) == kind:
+                return known
+            if field not in types:  # a lock written before it kept types
+                types[field], self.changed = kind, True
+                return known
+            retired.append(known)  # a new type: a new number, the old one reserved
+            del fields[field], types[field]
+        taken = set(fields.values()) | set(retired)
         candidate = 1
         while candidate in taken or candidate in _IMPLEMENTATION:
             candidate = _IMPLEMENTATION.stop if candidate in _IMPLEMENTATION else candidate + 1
@@ -85,15 +97,20 @@ class FieldNumbers:
                               f"left for {field} (1 to {MAX_NUMBER} are all taken or "
                               "reserved)", source=self.source)
         fields[field] = candidate
+        if kind is not None:
+            types[field] = kind
         self.changed = True
         return candidate
 
     def retired(self, package: str, message: str, present: Collection[str]
-                ) -> list[tuple[str, int]]:
-        """(name, number) of the fields ``message`` once had and has no more, by number."""
+                ) -> list[tuple[str | None, int]]:
+        """(name, number) of the fields ``message`` once had and has no more, by number; the
+        name is None for a number a field left when its type changed (the field is there)."""
         fields = self._numbers.get(package, {}).get(message, {})
-        return sorted(((name, number) for name, number in fields.items()
-                       if name not in present), key=lambda item: item[1])
+        found: list[tuple[str | None, int]] = [(name, number) for name, number in fields.items()
+                                               if name not in present]
+        found += [(None, n) for n in self.numbers_retired.get(package, {}).get(message, [])]
+        return sorted(found, key=lambda item: item[1])
 
     def dumps(self) -> bytes:
         document = {"format": FORMAT, "version": VERSION,
@@ -104,6 +121,10 @@ class FieldNumbers:
                                                                 key=lambda i: (i[1], i[0])))
                                            for message, fields in sorted(messages.items())}
                                  for package, messages in sorted(self._numbers.items())}}
+        types = _nested(self.types, lambda fields: dict(sorted(fields.items())))
+        retired = _nested(self.numbers_retired, sorted)
+        document |= ({"types": types} if types else {}) | (
+            {"retired": retired} if retired else {})
         return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -145,6 +166,51 @@ def _checked(document: Any, source: str) -> dict[str, dict[str, dict[str, int]]]
                                   "fields", source=source)
             found.setdefault(package, {})[message] = dict(fields)
     return found
+
+
+def _nested(tree: dict[str, dict[str, Any]],
+            order: Callable[[Any], Any]) -> dict[str, dict[str, Any]]:
+    """package -> message -> value (in ``order``), sorted, without the empty ones."""
+    return {package: {message: order(value) for message, value in sorted(messages.items())
+                      if value}
+            for package, messages in sorted(tree.items()) if any(messages.values())}
+
+
+def _types(document: dict[str, Any], numbers: dict[str, dict[str, dict[str, int]]],
+           source: str) -> tuple[dict[str, dict[str, dict[str, str]]],
+                                 dict[str, dict[str, list[int]]]]:
+    """The lock's field types and the numbers fields left when their type changed; a lock
+    written before it kept them has none."""
+    types, retired = document.get("types", {}), document.get("retired", {})
+    bad = ConfigError("proto field lock: \"types\" must map package -> message -> field to a "
+                      "type, and \"retired\" package -> message to a list of numbers no field "
+                      "of that message has (fix them, or remove both)", source=source)
+    if not isinstance(types, dict) or not isinstance(retired, dict):
+        raise bad
+    found_types: dict[str, dict[str, dict[str, str]]] = {}
+    for package, messages in types.items():
+        if not isinstance(messages, dict):
+            raise bad
+        for message, fields in messages.items():
+            known = numbers.get(package, {}).get(message)
+            if known is None or not isinstance(fields, dict) or not all(
+                    name in known and isinstance(kind, str) and kind.isprintable()
+                    for name, kind in fields.items()):
+                raise bad
+            found_types.setdefault(package, {})[message] = dict(fields)
+    found_retired: dict[str, dict[str, list[int]]] = {}
+    for package, messages in retired.items():
+        if not isinstance(messages, dict):
+            raise bad
+        for message, listed in messages.items():
+            known = numbers.get(package, {}).get(message)
+            if known is None or not isinstance(listed, list) or len(set(listed)) < len(
+                    listed) or not all(
+                    isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_NUMBER
+                    and n not in _IMPLEMENTATION and n not in known.values() for n in listed):
+                raise bad
+            found_retired.setdefault(package, {})[message] = list(listed)
+    return found_types, found_retired
 
 
 def _project(document: dict[str, Any], numbers: dict[str, dict[str, dict[str, int]]],

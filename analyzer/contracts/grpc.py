@@ -253,21 +253,16 @@ def _render(contract: ContextContract, project: str, builder: _Builder, service:
     for message in builder.messages:
         out += ["", *comment(message.comments, "//"), f"message {message.name} {{"]
         present = [f.name for f in message.fields]
-        retired = builder.numbers.retired(builder.package, message.name, present)
-        if retired:
-            out.append(f"  reserved {', '.join(str(n) for _, n in retired)};")
-            out.append(f"  reserved {', '.join(_quoted(n) for n, _ in retired)};")
-        for each in message.fields:
-            number = builder.numbers.number(builder.package, message.name, each.name)
+        numbers = [builder.numbers.number(builder.package, message.name, each.name,
+                                          _wire(each)) for each in message.fields]
+        out += _reserved(builder.numbers.retired(builder.package, message.name, present))
+        for each, number in zip(message.fields, numbers, strict=True):
             note = trailing(each.notes, "//")
             out.append(f"  {each.label}{each.type} {each.name} = {number};{note}")
         out.append("}")
     for name, comments, values in builder.enums:
         out += ["", *comment(comments, "//"), f"enum {name} {{"]
-        retired = builder.numbers.retired(builder.package, name, values)
-        if retired:
-            out.append(f"  reserved {', '.join(str(n) for _, n in retired)};")
-            out.append(f"  reserved {', '.join(_quoted(n) for n, _ in retired)};")
+        out += _reserved(builder.numbers.retired(builder.package, name, values))
         out.append(f"  {values[0]} = 0;")
         for value in values[1:]:
             out.append(f"  {value} = {builder.numbers.number(builder.package, name, value)};")
@@ -275,5 +270,14 @@ def _render(contract: ContextContract, project: str, builder: _Builder, service:
     return "\n".join(out) + "\n"
 
 
-def _quoted(name: str) -> str:
-    return f"\"{name}\""  # names are made of [A-Za-z0-9_] only
+def _wire(each: _Field) -> str:
+    """A field's type as the lock keeps it: what a change of would misread (optional is
+    not: it changes no bytes on the wire)."""
+    return f"{each.label}{each.type}".removeprefix("optional ")
+
+
+def _reserved(retired: list[tuple[str | None, int]]) -> list[str]:
+    """The ``reserved`` lines of the numbers and names no field may take again."""
+    names = [f"\"{name}\"" for name, _ in retired if name is not None]  # [A-Za-z0-9_]: checked
+    return ([f"  reserved {', '.join(str(n) for _, n in retired)};"] if retired else []) + (
+        [f"  reserved {', '.join(names)};"] if names else [])
