@@ -636,7 +636,9 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
     """Propose each context's API: an OpenAPI 3.1 document of the operations the other
     contexts call today (or a proto3 file for gRPC, a GraphQL schema: --protocol), and an
     AsyncAPI 3.0 document of the events that would replace their writes into its tables (or
-    its writes into theirs).
+    its writes into theirs). With grpc, the proto field numbers and the packages' project
+    name are kept in seamline-proto-fields.json beside the decomposition (the project's root
+    without one): commit it, so that reruns and other checkouts keep every number.
 
     \b
     Examples:
