@@ -8,8 +8,9 @@ counts, so a checkout in another folder (``proj-ci``) keeps the packages and the
 A field number is a message's wire format: once a client has it, the number may never mean
 another field. ``FieldNumbers`` keeps every number it ever gave (package -> message or enum ->
 field or value name -> number) in ``seamline-proto-fields.json``: a rerun gives each known field
-its number again, a new field the next free one, and a field that is gone leaves its number and
-name ``reserved`` so that no later field takes them (protobuf's practice for deleted fields).
+its number again, a new field the lowest number its message never gave, and a field that is
+gone leaves its number and name ``reserved`` so that no later field takes them (protobuf's
+practice for deleted fields).
 """
 
 from __future__ import annotations
