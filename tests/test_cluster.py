@@ -989,3 +989,20 @@ def test_the_cut_is_the_same_whatever_the_number_of_processes() -> None:
     where = {p.element: p.context for p in one.placements}
     for g in range(24):
         assert len({where[f"d{g}.m:C{i}"] for i in range(100)}) == 1
+
+
+def test_a_leiden_worker_that_dies_costs_nothing_but_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed on its way up (out of memory, a stray kill): the round's runs are made
+    here instead, each from its own seed, so the cut is the same."""
+    from analyzer.cluster import leiden
+
+    graph = _planted(24, 100)
+    one = decompose(graph, ClusterOptions(jobs=1))
+
+    def dies(*args: object) -> None:
+        os._exit(1)
+
+    monkeypatch.setattr(leiden, "_load", dies)
+    two = decompose(graph, ClusterOptions(jobs=2))
+    assert one.placements == two.placements and one.choice == two.choice

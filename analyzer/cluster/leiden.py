@@ -115,13 +115,18 @@ def _memberships(numbered: _Numbered, weights: Sequence[float],
     else:
         edges, weights = [numbered.edges[i] for i in kept], [weights[i] for i in kept]
     processes = _fork_pool(jobs, len(tasks), len(numbered.names))
-    if processes == 1:
-        graph = igraph.Graph(n=len(numbered.names), edges=edges)
-        return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
-    size = -(-len(tasks) // processes)
-    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    with worker_pool(len(chunks), _load, (len(numbered.names), edges, weights)) as pool:
-        return [membership for done in pool.map(_chunk, chunks) for membership in done]
+    if processes > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
+        size = -(-len(tasks) // processes)
+        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+        try:
+            with worker_pool(len(chunks), _load, (len(numbered.names), edges, weights)) as pool:
+                return [membership for done in pool.map(_chunk, chunks) for membership in done]
+        except BrokenProcessPool:
+            pass  # a worker died (out of memory, killed): the same runs, here
+    graph = igraph.Graph(n=len(numbered.names), edges=edges)
+    return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
 
 
 def _groups(numbered: _Numbered, membership: Sequence[int]) -> Groups:
