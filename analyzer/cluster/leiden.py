@@ -144,9 +144,6 @@ def _alone(graph: nx.Graph) -> Groups | None:
 
 def leiden(graph: nx.Graph, resolution: float, seed: int) -> Groups:
     """One seeded Leiden run maximising modularity at ``resolution``."""
-    alone = _alone(graph)
-    if alone is not None:
-        return alone
     return leiden_runs(graph, [(resolution, seed)], 1)[0]
 
 
