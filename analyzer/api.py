@@ -254,7 +254,12 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
                                       stages)
 
     stages.start("cluster", ((len(graph.nodes), "node"), (len(graph.edges), "edge")))
-    decomposition = decompose(graph, settings.clustering)
+    memo = FactCache(settings.cache_dir)  # the Leiden runs an earlier run made on this graph
+    try:
+        decomposition = decompose(graph, replace(settings.clustering,
+                                                 memo=memo if memo.enabled else None))
+    finally:
+        memo.close()
     reference = _reference(settings.reference, graph, decomposition)
     stages.finish(((len(decomposition.contexts), "context"),))
 
@@ -380,8 +385,13 @@ def write_analysis(analysis: Analysis, out_dir: Path,
                                  analysis.data, contexts, findings, notes, contracts)
     from analyzer.render.html import render_report  # jinja2
 
-    report = render_report(project, analysis.code, analysis.data, contexts, findings,
-                           analysis.findings.dependencies, notes, contracts)
+    memo = FactCache(analysis.settings.cache_dir)  # drawings of an earlier run
+    try:
+        report = render_report(project, analysis.code, analysis.data, contexts, findings,
+                               analysis.findings.dependencies, notes, contracts,
+                               memo if memo.enabled else None)
+    finally:
+        memo.close()
     files = {"analysis.json": dumps(document), "graph.json": dumps_graph(analysis.graph)}
     files.update((name, html.encode("utf-8")) for name, html in report.pages)
     lock = proto_lock(analysis.settings)

@@ -1,4 +1,5 @@
-"""Per-file facts cached by content hash, so a second run re-parses only changed files.
+"""Per-file facts cached by content hash, so a second run re-parses only changed files, and
+results of deterministic steps remembered by a digest of their inputs (``recall``).
 
 Keys are SHA-256 of (extractor version, extraction options, file bytes): not mtimes, which every
 CI checkout resets. Values are JSON, never pickle: a cache handed over by someone else must not be
@@ -20,6 +21,9 @@ from pathlib import Path
 from analyzer.model import Diagnostic, FileFacts, Severity, facts_from_data, facts_to_data
 
 _BATCH = 500
+# results remembered between runs (``recall``): a run of nova cuts its graph in about 10
+# batches of Leiden runs, 2.4 MB with its tests; older ones are forgotten
+_MEMO_KEPT = 64
 _FILE = "facts-v1.sqlite3"
 _CORRUPT = ".corrupt-"  # the damaged file is kept as facts-v1.sqlite3.corrupt-<UTC time>
 _SIDECARS = ("-journal", "-wal", "-shm")  # SQLite's files beside the database
@@ -81,6 +85,10 @@ class FactCache:
         self._opened = _identity(self._path)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, data TEXT NOT NULL)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, data BLOB NOT NULL, "
+            "used INTEGER NOT NULL)"
         )
         self._db.commit()
 
@@ -166,6 +174,35 @@ class FactCache:
                 self._broken(exc)
             else:
                 return
+
+    def recall(self, key: str) -> bytes | None:
+        """What ``remember`` stored under ``key``, or None (the caller checks its shape)."""
+        if self._db is None:
+            return None
+        try:
+            with self._db:
+                row = self._db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
+                if row is not None:
+                    self._db.execute("UPDATE memo SET used = ? WHERE key = ?",
+                                     (time.time_ns(), key))
+        except sqlite3.Error as exc:
+            self._broken(exc)
+            return None
+        return bytes(row[0]) if row is not None and isinstance(row[0], bytes) else None
+
+    def remember(self, key: str, value: bytes) -> None:
+        """Keep ``value`` under ``key``; only the ``_MEMO_KEPT`` most recently used stay."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO memo (key, data, used) VALUES (?, ?, ?)",
+                                 (key, value, time.time_ns()))
+                self._db.execute("DELETE FROM memo WHERE key NOT IN "
+                                 "(SELECT key FROM memo ORDER BY used DESC LIMIT ?)",
+                                 (_MEMO_KEPT,))
+        except sqlite3.Error as exc:
+            self._broken(exc)
 
     def close(self) -> None:
         if self._db is not None:

@@ -16,7 +16,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from analyzer import jsonout
 from analyzer.errors import ConfigError
@@ -102,12 +102,23 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 }
 
 
+class RunMemo(Protocol):
+    """Remembers the results of deterministic computations from one run to the next, by a
+    key that digests all their inputs (``analyzer.cache.FactCache`` is one). A value read
+    back is checked by whoever stored it: a memo is a hint, never trusted."""
+
+    def recall(self, key: str) -> bytes | None: ...
+
+    def remember(self, key: str, value: bytes) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ClusterOptions:
     """How to cut: signal weights (0 switches a signal off), ``granularity`` ``atom`` or
     ``module``, ``contexts`` a fixed number or None for automatic, ``resolution`` None for
     automatic, a seed for determinism, shared-kernel detection on or off, and how many processes
-    may share the Leiden runs (``jobs``: the cut does not depend on it)."""
+    may share the Leiden runs (``jobs``) and where earlier runs' Leiden runs are remembered
+    (``memo``): the cut depends on neither."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     granularity: str = "atom"
@@ -117,6 +128,8 @@ class ClusterOptions:
     kernel: bool = True
     constraints: Constraints = Constraints()
     jobs: int = 1  # processes for the Leiden runs; the cut is the same whatever the number
+    # Leiden runs made by an earlier run on the same graph are recalled, not made again
+    memo: RunMemo | None = field(default=None, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------- JSON codec

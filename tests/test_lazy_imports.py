@@ -60,3 +60,13 @@ def test_check_imports_neither_clustering_nor_the_report_nor_a_parser_it_does_no
 
 def test_the_command_lines_contract_formats_are_the_contracts_own() -> None:
     assert api.CONTRACT_FORMATS == contracts.FORMATS
+
+
+@pytest.mark.slow
+def test_analyze_does_not_import_scikit_learn(tmp_path: Path) -> None:
+    # the vocabulary's TF-IDF and the seeds' agreement are computed without it: its import
+    # cost about a second of every run
+    loaded = _imported("analyze", str(SAMPLES / "tradepost"), "--out", str(tmp_path / "out"),
+                       "--cache-dir", str(tmp_path / "cache"), "-q")
+    assert "sklearn" not in loaded
+    assert {"scipy", "numpy", "igraph"} <= set(loaded)  # it did build the graph and cut it

@@ -39,6 +39,7 @@ from analyzer.cluster.metrics import (
     score,
     sm,
 )
+from analyzer.cluster.rand import adjusted_rand
 from tests.conftest import REPO
 
 
@@ -634,3 +635,25 @@ def test_modularity_is_between_minus_half_and_1(
     partition: dict[str, str], graph: list[tuple[str, str, float]]
 ) -> None:
     assert -0.5 - 1e-12 <= modularity(partition, graph) <= 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=300))
+def test_adjusted_rand_is_scikit_learns_to_the_last_bit(pairs: list[tuple[int, int]]) -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    first, second = [a for a, _ in pairs], [b for _, b in pairs]
+    assert adjusted_rand(first, second) == adjusted_rand_score(first, second)
+
+
+def test_adjusted_rand_of_large_labellings_is_scikit_learns() -> None:
+    # past 2**53 pair products, where the order of the float operations shows
+    from sklearn.metrics import adjusted_rand_score
+
+    draw = random.Random(5)
+    first = [draw.randrange(60) for _ in range(20_000)]
+    second = [label if draw.random() < 0.7 else draw.randrange(90) for label in first]
+    assert adjusted_rand(first, second) == adjusted_rand_score(first, second)
+    assert adjusted_rand(first, first) == 1.0
+    with pytest.raises(ValueError):
+        adjusted_rand(first, second[:-1])

@@ -132,7 +132,7 @@ def test_the_map_cuts_the_dependency_sl201_cuts(project: Callable[[Tree], Path],
                       "def g():\n    return 1\n\n\ndef h():\n    return f1()\n\n\n"
                       "def k():\n    return f2()\n",
         "seamline.toml": '[pin]\nx = ["one.m", "two.m", "three.m"]\ny = ["other.n"]\n'})
-    monkeypatch.setattr("analyzer.render.contextmap.draw", lambda dot, links: None)  # DOT text
+    monkeypatch.setattr("analyzer.render.contextmap.render", lambda dot: None)  # DOT text
     written = api.write_analysis(run(root), tmp_path / "out")
     document = json.loads((written.report.parent / "analysis.json").read_text(encoding="utf-8"))
     [cycle] = [f for f in document["findings"]["items"] if f["code"] == "SL201"]

@@ -35,7 +35,7 @@ from analyzer.cluster.communities import (
     sweep,
 )
 from analyzer.cluster.communities import tied as is_tied
-from analyzer.cluster.leiden import RUNS, Groups, consensus
+from analyzer.cluster.leiden import RUNS, Groups, Runner, consensus
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
@@ -234,7 +234,8 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
                      "reach the count exactly.",)
         return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
     resolutions = RESOLUTIONS if options.resolution is None else (options.resolution,)
-    candidates, best, groups = sweep(graph, members, options.seed, resolutions, options.jobs)
+    candidates, best, groups = sweep(graph, members, options.seed, resolutions,
+                                     Runner(options.jobs, options.memo))
     if options.resolution is not None:
         return groups, Choice("resolution", best.resolution, tuple(candidates), (
             f"resolution {best.resolution:g} was set; it gives {best.contexts} contexts "
@@ -272,8 +273,9 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
                           ) - set(pinned) - owners)
         if hubs:
             trial = mixed.without(hubs)
+            runner = Runner(options.jobs, options.memo)
             groups = settle(trial.graph, consensus(trial.graph, options.resolution or 1.0,
-                                                   options.seed, options.jobs), trial.members)
+                                                   options.seed, runner), trial.members)
             labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
             contexts = len(set(labels.values()))
             kernel = set(kernel_candidates({h: users[h] for h in hubs}, labels, contexts))

@@ -19,7 +19,15 @@ from itertools import combinations
 
 import networkx as nx
 
-from analyzer.cluster.leiden import Groups, consensus, leiden, leiden_runs, modularity
+from analyzer.cluster.leiden import (
+    Groups,
+    Runner,
+    consensus,
+    leiden,
+    leiden_runs,
+    modularity,
+)
+from analyzer.cluster.rand import adjusted_rand
 
 RESOLUTIONS = (0.5, 1.0, 1.5, 2.0, 3.0)
 SEEDS = 2  # runs per candidate resolution
@@ -93,28 +101,27 @@ def _stability(runs: Sequence[Groups], members: Mapping[str, Sequence[str]]) -> 
     keys = sorted(labels[0])
     if len(keys) < 2:
         return 1.0
-    from sklearn.metrics import adjusted_rand_score  # slow to import: seamline check never cuts
-
-    scores = [adjusted_rand_score([a[k] for k in keys], [b[k] for k in keys])
+    scores = [adjusted_rand([a[k] for k in keys], [b[k] for k in keys])
               for a, b in combinations(labels, 2)]
     return float(sum(scores) / len(scores)) if scores else 1.0
 
 
 def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
-          resolutions: Iterable[float] = RESOLUTIONS, jobs: int = 1
+          resolutions: Iterable[float] = RESOLUTIONS, runner: Runner | None = None
           ) -> tuple[list[Candidate], Candidate, Groups]:
     """Try each resolution; return every candidate, the one kept (the fewest contexts among
     those scoring within ``TOLERANCE`` of the best) and the consensus cut at its resolution."""
     candidates: list[Candidate] = []
+    runner = runner or Runner()
     tasks = [(resolution, seed + i) for resolution in resolutions for i in range(SEEDS)]
-    drawn = iter(leiden_runs(graph, tasks, jobs))
+    drawn = iter(leiden_runs(graph, tasks, runner))
     for resolution in dict.fromkeys(r for r, _ in tasks):
         runs = [settle(graph, next(drawn), members) for _ in range(SEEDS)]
         quality = modularity(graph, runs[0])
         candidates.append(Candidate(resolution, count_contexts(runs[0], members),
                                     round(quality, 4), round(_stability(runs, members), 4)))
     best = kept(candidates)
-    return candidates, best, settle(graph, consensus(graph, best.resolution, seed, jobs),
+    return candidates, best, settle(graph, consensus(graph, best.resolution, seed, runner),
                                      members)
 
 

@@ -19,16 +19,20 @@ the graph so weighted is cut again, until every run agrees or ``ROUNDS`` rounds 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import random
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import networkx as nx
 
+from analyzer.coupling import RunMemo
 from analyzer.workers import can_fork, worker_pool
 
 RUNS = 10  # runs per round of a consensus
@@ -39,6 +43,16 @@ _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph
 PARALLEL_NODES = 2000  # from this many nodes, runs are worth a forked process (with --jobs)
 
 Groups = list[frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Runner:
+    """How Leiden runs are made: in ``jobs`` processes at most, and recalled from ``memo``
+    when an earlier run made the same ones (same graph, weights, resolution and seed: the
+    same memberships). Neither changes a membership."""
+
+    jobs: int = 1
+    memo: RunMemo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,32 +114,72 @@ def _run(graph: Any, weights: Sequence[float], resolution: float, seed: int) -> 
         igraph.set_random_number_generator(random)
 
 
+def _memo_key(nodes: int, edges: Sequence[tuple[int, int]], weights: Sequence[float],
+              tasks: Sequence[tuple[float, int]]) -> str:
+    """A digest of everything a batch of runs depends on, igraph's version included."""
+    try:
+        engine = version("igraph")
+    except PackageNotFoundError:  # pragma: no cover - igraph is a dependency
+        engine = "?"
+    digest = hashlib.sha256(f"leiden-runs 1 igraph {engine} iterations {ITERATIONS} "
+                            f"nodes {nodes} tasks {tasks!r}\n".encode())
+    digest.update(array("q", itertools.chain.from_iterable(edges)).tobytes())
+    digest.update(array("d", weights).tobytes())
+    return "leiden:" + digest.hexdigest()
+
+
+def _recalled(data: bytes | None, nodes: int, runs: int) -> list[list[int]] | None:
+    """The memberships a memo gave back, if they have the shape of ``runs`` runs."""
+    if data is None or len(data) != 4 * nodes * runs:
+        return None
+    flat = array("i")
+    flat.frombytes(data)
+    if nodes and (min(flat) < 0 or max(flat) >= nodes):
+        return None
+    values = flat.tolist()
+    return [values[i:i + nodes] for i in range(0, len(values), nodes)]
+
+
 def _memberships(numbered: _Numbered, weights: Sequence[float],
-                 tasks: Sequence[tuple[float, int]], jobs: int) -> list[list[int]]:
+                 tasks: Sequence[tuple[float, int]], runner: Runner) -> list[list[int]]:
     """One Leiden run per ``(resolution, seed)`` task, each drawing from its own generator
     seeded by the task, so the memberships are the same whether the runs share one process or
-    ``jobs`` forked ones (igraph holds the interpreter's lock while it runs: threads would
-    take turns)."""
-    import igraph  # a C library: loaded only when a graph is cut
-
+    ``runner.jobs`` forked ones (igraph holds the interpreter's lock while it runs: threads
+    would take turns), or were made by an earlier run and remembered."""
     # a dropped edge (no agreement) is left out: it would only slow every run down
     kept = [i for i, w in enumerate(weights) if w > _DROPPED]
     if len(kept) == len(weights):
         edges, weights = list(numbered.edges), list(weights)
     else:
         edges, weights = [numbered.edges[i] for i in kept], [weights[i] for i in kept]
-    processes = _fork_pool(jobs, len(tasks), len(numbered.names))
+    nodes = len(numbered.names)
+    if runner.memo is None:
+        return _made(nodes, edges, weights, tasks, runner.jobs)
+    key = _memo_key(nodes, edges, weights, tasks)
+    recalled = _recalled(runner.memo.recall(key), nodes, len(tasks))
+    if recalled is not None:
+        return recalled
+    made = _made(nodes, edges, weights, tasks, runner.jobs)
+    runner.memo.remember(key, array("i", itertools.chain.from_iterable(made)).tobytes())
+    return made
+
+
+def _made(nodes: int, edges: list[tuple[int, int]], weights: list[float],
+          tasks: Sequence[tuple[float, int]], jobs: int) -> list[list[int]]:
+    import igraph  # a C library: loaded only when a graph is cut
+
+    processes = _fork_pool(jobs, len(tasks), nodes)
     if processes > 1:
         from concurrent.futures.process import BrokenProcessPool
 
         size = -(-len(tasks) // processes)
         chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
         try:
-            with worker_pool(len(chunks), _load, (len(numbered.names), edges, weights)) as pool:
+            with worker_pool(len(chunks), _load, (nodes, edges, weights)) as pool:
                 return [membership for done in pool.map(_chunk, chunks) for membership in done]
         except BrokenProcessPool:
             pass  # a worker died (out of memory, killed): the same runs, here
-    graph = igraph.Graph(n=len(numbered.names), edges=edges)
+    graph = igraph.Graph(n=nodes, edges=edges)
     return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
 
 
@@ -144,20 +198,22 @@ def _alone(graph: nx.Graph) -> Groups | None:
 
 def leiden(graph: nx.Graph, resolution: float, seed: int) -> Groups:
     """One seeded Leiden run maximising modularity at ``resolution``."""
-    return leiden_runs(graph, [(resolution, seed)], 1)[0]
+    return leiden_runs(graph, [(resolution, seed)], Runner())[0]
 
 
-def leiden_runs(graph: nx.Graph, tasks: Sequence[tuple[float, int]], jobs: int) -> list[Groups]:
-    """One seeded Leiden run per ``(resolution, seed)``, in ``jobs`` processes at most."""
+def leiden_runs(graph: nx.Graph, tasks: Sequence[tuple[float, int]], runner: Runner
+                ) -> list[Groups]:
+    """One seeded Leiden run per ``(resolution, seed)``, as ``runner`` makes them."""
     alone = _alone(graph)
     if alone is not None:
         return [alone for _ in tasks]
     numbered = _numbered(graph)
     return [_groups(numbered, membership)
-            for membership in _memberships(numbered, numbered.weights, tasks, jobs)]
+            for membership in _memberships(numbered, numbered.weights, tasks, runner)]
 
 
-def consensus(graph: nx.Graph, resolution: float, seed: int, jobs: int = 1) -> Groups:
+def consensus(graph: nx.Graph, resolution: float, seed: int, runner: Runner | None = None
+              ) -> Groups:
     """The communities ``RUNS`` seeded Leiden runs agree on (see the module's text)."""
     alone = _alone(graph)
     if alone is not None:
@@ -165,6 +221,7 @@ def consensus(graph: nx.Graph, resolution: float, seed: int, jobs: int = 1) -> G
     import numpy as np  # numpy loads only when a graph is cut
 
     numbered = _numbered(graph)
+    runner = runner or Runner()
     rng = random.Random(seed)
     weights: Sequence[float] = numbered.weights
     ends = np.array(numbered.edges, dtype=np.int64).reshape(-1, 2)
@@ -172,14 +229,15 @@ def consensus(graph: nx.Graph, resolution: float, seed: int, jobs: int = 1) -> G
     for round_ in range(ROUNDS):
         at = resolution if round_ == 0 else 1.0
         runs = _memberships(numbered, weights, [(at, rng.getrandbits(32)) for _ in range(RUNS)],
-                            jobs)
+                            runner)
         labels = np.array(runs, dtype=np.int64)  # runs x nodes
         # the share of runs that put each edge's ends together (exact: a count over RUNS)
         together = (labels[:, ends[:, 0]] == labels[:, ends[:, 1]]).sum(axis=0) / RUNS
         if bool(np.all((together == 0.0) | (together == 1.0))):
             return _groups(numbered, runs[0])  # every run agrees
         weights = np.where(together >= AGREEMENT, together * base, _DROPPED).tolist()
-    final = _memberships(numbered, weights, [(1.0, rng.getrandbits(32))], 1)[0]
+    final = _memberships(numbered, weights, [(1.0, rng.getrandbits(32))],
+                         Runner(memo=runner.memo))[0]
     return _groups(numbered, final)
 
 

@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 from networkx.algorithms import bipartite  # type: ignore[import-untyped, unused-ignore]
 
+from analyzer.cluster.rand import adjusted_rand
+
 __all__ = [
     "Agreement",
     "DataPurity",
@@ -132,13 +134,12 @@ def _common(proposed: Partition, truth: Partition) -> list[str]:
 
 
 def ari(proposed: Partition, truth: Partition) -> float:
-    """Adjusted Rand index (scikit-learn) on the common elements; 1.0 for equal partitions.
+    """Adjusted Rand index (scikit-learn's value, ``analyzer.cluster.rand``) on the common
+    elements; 1.0 for equal partitions.
 
     Raises :class:`ValueError` when the partitions share no element."""
     common = _common(proposed, truth)
-    from sklearn.metrics import adjusted_rand_score  # slow to import: only when scoring
-
-    return float(adjusted_rand_score([truth[e] for e in common], [proposed[e] for e in common]))
+    return adjusted_rand([truth[e] for e in common], [proposed[e] for e in common])
 
 
 def ami(proposed: Partition, truth: Partition) -> float:

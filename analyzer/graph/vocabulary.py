@@ -6,15 +6,20 @@ touches and its docstring. Identifiers are split at ``snake_case`` and ``CamelCa
 plurals are folded (``orders`` -> ``order``). Module and package names are never words: a
 module's path is layout, which has its own signal.
 
-scikit-learn's TF-IDF turns the documents into vectors; each atom is linked to its nearest
-neighbours by cosine similarity. The same vectors give every atom its strongest terms, which
+TF-IDF turns the documents into vectors (``tfidf``: scikit-learn's ``TfidfVectorizer`` with
+sublinear term frequency, smoothed inverse document frequency and l2 rows, computed on scipy's
+sparse matrices to the last bit of float32); each atom is linked to its nearest neighbours by
+cosine similarity. The same vectors give every atom its strongest terms, which
 name the contexts.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
+from typing import Any
 
 from analyzer.text import STOP_WORDS, words
 
@@ -23,6 +28,7 @@ _MIN_SIMILARITY = 0.12
 _TERMS = 8  # strongest terms kept per atom
 _CHUNK = 1024
 _FEW_DOCUMENTS = 40  # rows per block of the similarity product
+_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 
@@ -41,6 +47,76 @@ def prose(text: str) -> str:
     return document((token, 1) for token in re.findall(r"[A-Za-z][A-Za-z0-9_]+", text))
 
 
+def tfidf(documents: Sequence[str], min_df: int, max_df: float
+          ) -> tuple[Any, list[str]] | None:
+    """The TF-IDF matrix of ``documents`` (CSR, float32, one row per document, l2-normalised)
+    and its terms in column order; None when no word is in ``min_df`` to ``max_df`` (a
+    share) of them.
+
+    The same matrix, bit for bit, as scikit-learn's ``TfidfVectorizer(token_pattern=
+    "[a-z0-9]+", lowercase=False, sublinear_tf=True, min_df=min_df, max_df=max_df,
+    dtype=float32)`` (tests/test_vocabulary.py compares them on every sample): the same
+    scipy operations in the same order, and its row normalisation's sums of squares taken in
+    double precision one entry after another. Importing scikit-learn's text features costs
+    about a second of every run; scipy's sparse matrices a third of that."""
+    import numpy as np  # numpy and scipy load only when a graph is built
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}  # term -> column, in the order first seen
+    columns: list[int] = []
+    counts: list[int] = []
+    indptr = [0]
+    for text in documents:
+        counted: dict[int, int] = {}
+        for term in _TOKEN.findall(text):
+            column = vocabulary.setdefault(term, len(vocabulary))
+            counted[column] = counted.get(column, 0) + 1
+        columns.extend(counted)
+        counts.extend(counted.values())
+        indptr.append(len(columns))
+    if not vocabulary or max_df * (len(indptr) - 1) < min_df:
+        return None
+    matrix = sparse.csr_array(
+        (np.asarray(counts, dtype=np.intc), np.asarray(columns, dtype=np.int32),
+         np.asarray(indptr, dtype=np.int32)),
+        shape=(len(indptr) - 1, len(vocabulary)), dtype=np.float32)
+    matrix.sort_indices()
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    kept = (frequency <= max_df * matrix.shape[0]) & (frequency >= min_df)
+    if not kept.any():
+        return None
+    renumbered = np.cumsum(kept) - 1
+    vocabulary = {term: int(renumbered[c]) for term, c in vocabulary.items() if kept[c]}
+    matrix = matrix[:, np.where(kept)[0]]
+    terms = sorted(vocabulary)
+    order = np.empty(len(terms), dtype=matrix.indices.dtype)
+    for column, term in enumerate(terms):
+        order[vocabulary[term]] = column
+    matrix.indices = order.take(matrix.indices, mode="clip")
+    # inverse document frequency, smoothed, in float32 as scikit-learn keeps it
+    documents_with = np.bincount(matrix.indices, minlength=matrix.shape[1]).astype(np.float32)
+    documents_with += 1.0
+    idf = np.full_like(documents_with, fill_value=matrix.shape[0] + 1, dtype=np.float32)
+    idf /= documents_with
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(matrix.data, matrix.data)  # sublinear term frequency: 1 + log(count)
+    matrix.data += 1.0
+    matrix.data *= idf[matrix.indices]
+    values = matrix.data.tolist()
+    norms = np.ones(len(values), dtype=np.float64)
+    bounds = matrix.indptr.tolist()
+    squares = (matrix.data * matrix.data).tolist()  # float32 products, as in scikit-learn
+    for start, end in pairwise(bounds):
+        total = 0.0
+        for square in squares[start:end]:
+            total += square
+        if total != 0.0:
+            norms[start:end] = math.sqrt(total)
+    matrix.data = (np.asarray(values, dtype=np.float64) / norms).astype(np.float32)
+    return matrix, terms
+
+
 class Vocabulary:
     """TF-IDF vectors of the atoms' documents."""
 
@@ -52,25 +128,15 @@ class Vocabulary:
         usable = sum(1 for d in documents if d)
         if usable < 3:
             return
-        import numpy as np  # numpy and scikit-learn load only when a graph is built
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectorizer = TfidfVectorizer(
-            analyzer="word", token_pattern=r"[a-z0-9]+", lowercase=False, sublinear_tf=True,
-            # a word in a quarter of all atoms says nothing about where one belongs; in a
-            # tiny project every shared word counts. Documents of the domain's nouns alone
-            # (``nouns_only``) keep every noun: there the most common ones are the domain's
-            # central entities (order, product, customer), which inverse document frequency
-            # already weighs down, and a project of four domains has each in a quarter of it.
-            min_df=2, max_df=0.25 if usable >= _FEW_DOCUMENTS and not nouns_only else 1.0,
-            norm="l2",
-            dtype=np.float32,
-        )
-        try:
-            self.matrix = vectorizer.fit_transform(documents).tocsr()
-        except ValueError:  # every word too rare or too common: no vocabulary to speak of
-            return
-        self.terms = list(vectorizer.get_feature_names_out())
+        # a word in a quarter of all atoms says nothing about where one belongs; in a tiny
+        # project every shared word counts. Documents of the domain's nouns alone
+        # (``nouns_only``) keep every noun: there the most common ones are the domain's
+        # central entities (order, product, customer), which inverse document frequency
+        # already weighs down, and a project of four domains has each in a quarter of it.
+        fitted = tfidf(documents, min_df=2,
+                       max_df=0.25 if usable >= _FEW_DOCUMENTS and not nouns_only else 1.0)
+        if fitted is not None:
+            self.matrix, self.terms = fitted
 
     def top_terms(self) -> dict[str, tuple[str, ...]]:
         """Each atom's strongest terms, best first (ties by the word)."""

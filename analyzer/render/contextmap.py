@@ -13,10 +13,12 @@ graphviz put each context, so the page can make a context a link (an HTML image 
 from __future__ import annotations
 
 import base64
+import hashlib
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from analyzer.findings.cycles import cycle_groups, fewest_cuts
@@ -172,16 +174,67 @@ def neighbourhood(contexts: Sequence[dict[str, Any]], dsm: Mapping[Edge, int],
     return _graph(contexts, near, owned, links, cycles.cut & frozenset(near), name, both)
 
 
-def draw(dot: str, links: Mapping[str, str]) -> Drawing | None:
-    """The SVG (base64) and image map of ``dot``, or None when graphviz's ``dot`` cannot run.
-    Only areas that point at one of ``links``' pages are kept."""
-    import graphviz
+Rendered = tuple[bytes, str]  # graphviz's SVG and image map (cmapx) of one DOT source
+
+
+def render(dot: str) -> Rendered | None:
+    """graphviz's SVG and image map of ``dot``; None when its ``dot`` cannot run."""
+    import graphviz  # only when a report is drawn
 
     try:
         svg = graphviz.Source(dot).pipe(format="svg")
         cmapx = graphviz.Source(dot).pipe(format="cmapx").decode("utf-8")
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
         return None
+    return svg, cmapx
+
+
+@lru_cache(maxsize=1)
+def _engine() -> str | None:
+    """graphviz's version (``dot -V``): a drawing remembered from another version is redrawn.
+    None when ``dot`` cannot run."""
+    import graphviz
+
+    try:
+        return ".".join(str(part) for part in graphviz.version())
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError, RuntimeError):
+        return None
+
+
+def memo_key(dot: str) -> str | None:
+    """The key a drawing of ``dot`` is remembered by, or None when ``dot`` cannot run."""
+    engine = _engine()
+    if engine is None:
+        return None
+    digest = hashlib.sha256(f"graphviz {engine} svg+cmapx 1\n".encode())
+    digest.update(dot.encode("utf-8"))
+    return "drawing:" + digest.hexdigest()
+
+
+def pack(rendered: Rendered) -> bytes:
+    svg, cmapx = rendered
+    return b"%d\n" % len(svg) + svg + cmapx.encode("utf-8")
+
+
+def unpack(data: bytes | None) -> Rendered | None:
+    """What ``pack`` made, or None for anything else (a memo is never trusted)."""
+    if data is None:
+        return None
+    head, _, rest = data.partition(b"\n")
+    if not head.isdigit() or int(head) > len(rest):
+        return None
+    svg, cmapx = rest[:int(head)], rest[int(head):]
+    if b"<svg" not in svg:
+        return None
+    try:
+        return svg, cmapx.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def drawing(rendered: Rendered, links: Mapping[str, str]) -> Drawing:
+    """The drawing of a rendered view: only areas that point at one of ``links``' pages."""
+    svg, cmapx = rendered
     size = _SIZE.search(svg.decode("utf-8", "replace"))
     width, height = ((round(float(size.group(1)) * 4 / 3), round(float(size.group(2)) * 4 / 3))
                      if size else (0, 0))

@@ -35,6 +35,7 @@ import markupsafe
 
 from analyzer import __version__
 from analyzer.catalogue import catalogue
+from analyzer.coupling import RunMemo
 from analyzer.model import AccessMode, CodeModel, DataModel, Diagnostic, ImportKind
 from analyzer.render import contextmap, guide
 from analyzer.render.blockers import blockers
@@ -141,16 +142,27 @@ def _script() -> tuple[str, str]:
     return text, f"'sha256-{digest}'"
 
 
-def _draw_all(dots: Mapping[str, str], links: Mapping[str, str]
+def _draw_all(dots: Mapping[str, str], links: Mapping[str, str], memo: RunMemo | None
               ) -> dict[str, contextmap.Drawing | None]:
-    """Each of ``dots`` drawn by graphviz, several at once: each drawing is a process of its
-    own, so threads overlap them (one per context page: 52 of them on nova)."""
+    """Each of ``dots`` drawn by graphviz, several at once (each drawing is a process of its
+    own, so threads overlap them: one per context page, 52 of them on nova), or recalled from
+    ``memo`` when an earlier run drew the same DOT source with the same graphviz."""
     from concurrent.futures import ThreadPoolExecutor
 
     names = sorted(dots)
+    keys = {name: contextmap.memo_key(dots[name]) for name in names} if memo else {}
+    rendered = {name: contextmap.unpack(memo.recall(key))
+                for name, key in keys.items() if memo is not None and key is not None}
+    missing = [name for name in names if rendered.get(name) is None]
     with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
-        drawn = list(pool.map(lambda name: contextmap.draw(dots[name], links), names))
-    return dict(zip(names, drawn, strict=True))
+        made = list(pool.map(lambda name: contextmap.render(dots[name]), missing))
+    for name, drawn in zip(missing, made, strict=True):
+        rendered[name] = drawn
+        key = keys.get(name)
+        if memo is not None and key is not None and drawn is not None:
+            memo.remember(key, contextmap.pack(drawn))
+    return {name: None if (done := rendered[name]) is None else contextmap.drawing(done, links)
+            for name in names}
 
 
 def _runtime_rows(runtime: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -165,8 +177,10 @@ def render_report(project: str, code: CodeModel, data: DataModel,
                   findings: dict[str, Any] | None = None,
                   dependencies: Sequence[tuple[str, str, Sequence[tuple[str, str, Any]]]] = (),
                   notes_of_run: Sequence[Diagnostic] | None = None,
-                  contracts: dict[str, Any] | None = None) -> Report:
+                  contracts: dict[str, Any] | None = None, memo: RunMemo | None = None
+                  ) -> Report:
     """``notes_of_run``: every diagnostic of the run (default: the code and data models');
+    ``memo``: where drawings of earlier runs are remembered (``_draw_all``);
     ``contracts``: as ``contracts_document`` made it; ``dependencies``: (from context, to
     context, every use that crosses as (source element, target element, ``Evidence``))."""
     environment = _environment()
@@ -228,7 +242,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
 
     drawn = [c for c in context_list if c["kind"] != "unplaced"]
     map_views = contextmap.views(drawn, dsm, owned, links, cycles) if drawn else []
-    drawings = {v.key: contextmap.draw(v.dot, links) for v in map_views}
+    drawings = _draw_all({v.key: v.dot for v in map_views}, links, memo)
     if any(d is None for d in drawings.values()):
         notes.append("graphviz's `dot` was not found: the report's context map is left as "
                      "DOT source; install graphviz (Debian: apt-get install graphviz)")
@@ -248,7 +262,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
     contract_of = {c["context"]: c for c in (contracts or {}).get("contexts", [])}
     nears = {c["name"]: contextmap.neighbourhood(drawn, dsm, owned, links, c["name"], cycles)
              for c in context_list}
-    near_drawings = _draw_all(nears, links) if all(drawings.values()) else {}
+    near_drawings = _draw_all(nears, links, memo) if all(drawings.values()) else {}
     for context in context_list:
         name = context["name"]
         near = nears[name]

@@ -1,0 +1,105 @@
+"""What an earlier run computed is remembered, never trusted: the Leiden runs of the same graph
+and the drawings of the same map are recalled from the cache, and the outputs are the same
+bytes whether they were recalled, made afresh, or recalled from a damaged memo."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from analyzer import api
+from analyzer.cache import _MEMO_KEPT, FactCache
+from analyzer.cluster import decompose
+from analyzer.config import Overrides, load_settings
+from analyzer.render import contextmap
+from tests.conftest import SAMPLES
+
+
+class Memo:
+    """A memo in a dict, that counts what it is asked (the protocol's simplest keeper)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+        self.recalled = self.remembered = 0
+
+    def recall(self, key: str) -> bytes | None:
+        self.recalled += key in self.kept
+        return self.kept.get(key)
+
+    def remember(self, key: str, value: bytes) -> None:
+        self.remembered += 1
+        self.kept[key] = value
+
+
+@pytest.fixture(scope="module")
+def shopfront() -> api.Analysis:
+    return api.analyze(load_settings(SAMPLES / "shopfront", Overrides(no_cache=True, jobs=1)))
+
+
+def test_the_cut_recalls_its_leiden_runs_and_is_the_same(shopfront: api.Analysis) -> None:
+    graph, options = shopfront.graph, shopfront.settings.clustering
+    memo = Memo()
+    first = decompose(graph, replace(options, memo=memo))
+    assert memo.remembered > 0 and memo.recalled == 0
+    made = memo.remembered
+    second = decompose(graph, replace(options, memo=memo))
+    assert memo.remembered == made  # nothing made again: every batch of runs was recalled
+    assert memo.recalled == made
+    assert first == second == shopfront.decomposition
+
+
+def test_a_damaged_memo_is_a_miss(shopfront: api.Analysis) -> None:
+    graph, options = shopfront.graph, shopfront.settings.clustering
+    memo = Memo()
+    decompose(graph, replace(options, memo=memo))
+    made = memo.remembered
+    for n, key in enumerate(sorted(memo.kept)):  # cut short, or labels past the last node
+        value = memo.kept[key]
+        memo.kept[key] = value[:-4] if n % 2 else b"\xff\xff\xff\x7f" * (len(value) // 4)
+    assert decompose(graph, replace(options, memo=memo)) == shopfront.decomposition
+    assert memo.remembered == 2 * made  # each made again, and remembered again
+
+
+def test_the_cache_remembers_the_most_recently_used(tmp_path: Path) -> None:
+    cache = FactCache(tmp_path)
+    for n in range(_MEMO_KEPT + 5):
+        cache.remember(f"k{n}", b"%d" % n)
+    cache.recall("k0")  # gone already: the oldest five are forgotten
+    assert cache.recall("k0") is None and cache.recall("k4") is None
+    assert cache.recall("k5") == b"5"
+    cache.remember("new", b"n")  # k5 was just used: k6 is the oldest now
+    assert cache.recall("k5") == b"5" and cache.recall("k6") is None
+    cache.close()
+    assert FactCache(tmp_path).recall("new") == b"n"  # kept across runs
+    assert FactCache(None).recall("new") is None  # no cache, no memo
+
+
+def test_the_reports_drawings_are_recalled_when_graphviz_is_gone(
+        shopfront: api.Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = replace(shopfront.settings, cache_dir=tmp_path / "cache")
+    analysis = replace(shopfront, settings=settings)
+    first = api.write_analysis(analysis, tmp_path / "first")
+    contextmap._engine()  # graphviz's version, known to this process from here on
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no `dot` to run any more
+    assert contextmap.render("digraph { a -> b }") is None
+    second = api.write_analysis(analysis, tmp_path / "second")
+    assert not second.notes  # no "graphviz's dot was not found": every drawing was recalled
+    pages = sorted(p.name for p in (tmp_path / "first").glob("*.html"))
+    assert pages and pages == sorted(p.name for p in (tmp_path / "second").glob("*.html"))
+    for name in pages:
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+    assert first.report.name == second.report.name
+    assert os.environ["PATH"] == str(tmp_path / "nowhere")
+
+
+def test_a_drawing_memo_of_another_shape_is_redrawn() -> None:
+    assert contextmap.unpack(None) is None
+    assert contextmap.unpack(b"no header") is None
+    assert contextmap.unpack(b"999\n<svg") is None  # shorter than it says
+    assert contextmap.unpack(b"5\nhello<map>") is None  # not an SVG
+    assert contextmap.unpack(b"4\n<svg\xff") is None  # an image map that is not UTF-8
+    rendered = (b"<svg width=\"1pt\" height=\"2pt\"></svg>", "<map></map>")
+    assert contextmap.unpack(contextmap.pack(rendered)) == rendered
