@@ -58,6 +58,8 @@ class FactCache:
 
     def __init__(self, directory: Path | None) -> None:
         self.problems: list[Diagnostic] = []
+        self._remembered: dict[str, bytes] = {}  # kept by ``close``
+        self._used: list[str] = []  # recalled, marked as used by ``close``
         self._db: sqlite3.Connection | None = None
         self._path: Path | None = None
         self._opened: tuple[int, int] | None = None  # the file this connection is to
@@ -177,34 +179,47 @@ class FactCache:
 
     def recall(self, key: str) -> bytes | None:
         """What ``remember`` stored under ``key``, or None (the caller checks its shape)."""
+        if key in self._remembered:
+            return self._remembered[key]
         if self._db is None:
             return None
         try:
-            with self._db:
-                row = self._db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
-                if row is not None:
-                    self._db.execute("UPDATE memo SET used = ? WHERE key = ?",
-                                     (time.time_ns(), key))
+            row = self._db.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error as exc:
             self._broken(exc)
             return None
-        return bytes(row[0]) if row is not None and isinstance(row[0], bytes) else None
+        if row is None or not isinstance(row[0], bytes):
+            return None
+        self._used.append(key)
+        return row[0]
 
     def remember(self, key: str, value: bytes) -> None:
-        """Keep ``value`` under ``key``; only the ``_MEMO_KEPT`` most recently used stay."""
-        if self._db is None:
+        """Keep ``value`` under ``key`` (written when the cache is closed, in one transaction:
+        a commit is a wait for the disk); only the ``_MEMO_KEPT`` most recently used stay."""
+        self._remembered[key] = value
+
+    def _keep_memo(self) -> None:
+        """Store what was remembered, mark what was recalled as used now, forget the oldest."""
+        remembered, used = self._remembered, self._used
+        self._remembered, self._used = {}, []
+        if self._db is None or not (remembered or used):
             return
+        now = time.time_ns()
         try:
             with self._db:
-                self._db.execute("INSERT OR REPLACE INTO memo (key, data, used) VALUES (?, ?, ?)",
-                                 (key, value, time.time_ns()))
+                self._db.executemany("UPDATE memo SET used = ? WHERE key = ?",
+                                     [(now, key) for key in used])
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO memo (key, data, used) VALUES (?, ?, ?)",
+                    [(key, value, now) for key, value in remembered.items()])
                 self._db.execute("DELETE FROM memo WHERE key NOT IN "
-                                 "(SELECT key FROM memo ORDER BY used DESC LIMIT ?)",
+                                 "(SELECT key FROM memo ORDER BY used DESC, key LIMIT ?)",
                                  (_MEMO_KEPT,))
         except sqlite3.Error as exc:
-            self._broken(exc)
+            self._broken(exc)  # what was remembered is lost: time, never a result
 
     def close(self) -> None:
+        self._keep_memo()
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -64,17 +64,21 @@ def test_a_damaged_memo_is_a_miss(shopfront: api.Analysis) -> None:
 
 
 def test_the_cache_remembers_the_most_recently_used(tmp_path: Path) -> None:
-    cache = FactCache(tmp_path)
-    for n in range(_MEMO_KEPT + 5):
-        cache.remember(f"k{n}", b"%d" % n)
-    cache.recall("k0")  # gone already: the oldest five are forgotten
-    assert cache.recall("k0") is None and cache.recall("k4") is None
-    assert cache.recall("k5") == b"5"
-    cache.remember("new", b"n")  # k5 was just used: k6 is the oldest now
-    assert cache.recall("k5") == b"5" and cache.recall("k6") is None
-    cache.close()
-    assert FactCache(tmp_path).recall("new") == b"n"  # kept across runs
-    assert FactCache(None).recall("new") is None  # no cache, no memo
+    first = FactCache(tmp_path)
+    for n in range(_MEMO_KEPT):
+        first.remember(f"a{n:02}", b"%d" % n)
+    assert first.recall("a01") == b"1"  # before it is written
+    first.close()
+    second = FactCache(tmp_path)
+    assert second.recall("a00") == b"0"  # used again: it stays
+    for n in range(5):
+        second.remember(f"b{n}", b"b")
+    second.close()  # five too many: the five least recently used are forgotten
+    third = FactCache(tmp_path)
+    assert third.recall("a00") == b"0" and third.recall("b4") == b"b"
+    assert [third.recall(f"a{n:02}") is None for n in range(1, _MEMO_KEPT)].count(True) == 5
+    third.close()
+    assert FactCache(None).recall("a00") is None  # no cache, no memo
 
 
 def test_the_reports_drawings_are_recalled_when_graphviz_is_gone(
