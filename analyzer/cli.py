@@ -34,7 +34,7 @@ from analyzer.model import Severity
 from analyzer.render.atomic import write_atomic
 from analyzer.render.ci import FORMATS
 from analyzer.render.ci import render as render_check
-from analyzer.text import count, printable_path
+from analyzer.text import count, printable, printable_path
 
 if TYPE_CHECKING:  # clustering is imported only by the commands that cluster
     from analyzer.cluster import Decomposition
@@ -84,6 +84,12 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _echo(message: str, err: bool = False, nl: bool = True) -> None:
+    """Every line the commands write to a terminal or a log: names from the analysed project
+    (files, tables, contexts) may hold control characters, shown, never acted on."""
+    click.echo(printable(message), err=err, nl=nl)
+
+
 def _still_running() -> None:
     """Raise again a signal whose exception was dropped (see ``_SIGNALLED``)."""
     if _SIGNALLED:
@@ -91,7 +97,7 @@ def _still_running() -> None:
 
 
 def _fail(error: SeamlineError) -> NoReturn:
-    click.echo(f"seamline: error: {error}", err=True)
+    _echo(f"seamline: error: {error}", err=True)
     sys.exit(ExitCode.USAGE)
 
 
@@ -125,7 +131,7 @@ class _Stages:
     def finish(self, stage: str, seconds: float, made: api.Sizes) -> None:
         _still_running()
         if self.log:
-            click.echo(f"[{time.strftime('%H:%M:%S')}] seamline: {stage}: "
+            _echo(f"[{time.strftime('%H:%M:%S')}] seamline: {stage}: "
                        f"{_sizes(made) or 'done'} ({seconds:.1f} s)", err=True)
 
     @property
@@ -138,11 +144,11 @@ class _Stages:
         self.close()
         if self.live or self.log:
             stamp = f"[{time.strftime('%H:%M:%S')}] " if self.log else ""
-            click.echo(f"{stamp}seamline: done in {self.seconds:.1f} s: {what}", err=True)
+            _echo(f"{stamp}seamline: done in {self.seconds:.1f} s: {what}", err=True)
 
     def _show(self, line: str) -> None:
         width = shutil.get_terminal_size().columns - 1
-        click.echo("\r" + line[:width].ljust(width), err=True, nl=False)
+        click.echo("\r" + printable(line)[:width].ljust(width), err=True, nl=False)
         self.shown = True
 
     def close(self) -> None:
@@ -195,7 +201,7 @@ class _Commands(click.Group):
 
 def _stop(what: str, code: ExitCode) -> NoReturn:
     newline = "\n" if sys.stderr.isatty() else ""  # past the terminal's "^C"
-    click.echo(f"{newline}seamline: {what}", err=True)
+    _echo(f"{newline}seamline: {what}", err=True)
     sys.exit(code)
 
 
@@ -323,12 +329,12 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
     counts = api.summarize(analysis)
     diagnostics = [d for d in api.diagnostics(analysis) if d.severity is not Severity.INFO]
     for diagnostic in diagnostics[:_SHOWN_DIAGNOSTICS]:
-        click.echo(diagnostic.render(), err=True)
+        _echo(diagnostic.render(), err=True)
     if len(diagnostics) > _SHOWN_DIAGNOSTICS:
-        click.echo(f"... and {count(len(diagnostics) - _SHOWN_DIAGNOSTICS, 'more diagnostic')} "
+        _echo(f"... and {count(len(diagnostics) - _SHOWN_DIAGNOSTICS, 'more diagnostic')} "
                    f"in {written.files[0]}", err=True)
     for note in written.notes:
-        click.echo(f"seamline: {note}", err=True)
+        _echo(f"seamline: {note}", err=True)
     if quiet:
         return
     rows = [
@@ -340,23 +346,23 @@ def _report(analysis: api.Analysis, written: api.Written, quiet: bool) -> None:
         ("references", f"{counts['references']:,}", "diagnostics",
          f"{count(counts['errors'], 'error')}, {count(counts['warnings'], 'warning')}"),
     ]
-    click.echo(f"seamline {__version__}: analysed {printable_path(str(analysis.settings.root))}")
+    _echo(f"seamline {__version__}: analysed {printable_path(str(analysis.settings.root))}")
     for left, left_value, right, right_value in rows:
-        click.echo(f"  {left:<12}{left_value:>9}    {right:<12}{right_value}")
+        _echo(f"  {left:<12}{left_value:>9}    {right:<12}{right_value}")
     if counts["skipped"]:
-        click.echo(f"  {count(counts['skipped'], 'file')} could not be analysed; "
+        _echo(f"  {count(counts['skipped'], 'file')} could not be analysed; "
                    "their diagnostics are listed above and in the JSON.")
     for note in analysis.runtime.notes() if analysis.runtime is not None else ():
-        click.echo(note)  # what the traces gave, and the spans that map to no code
+        _echo(note)  # what the traces gave, and the spans that map to no code
     _report_contexts(analysis.decomposition, analysis.reference)
     _report_findings(analysis.findings)
     for path in written.files[:2]:
-        click.echo(f"wrote {path}")
+        _echo(f"wrote {path}")
     if written.contracts:
         operations = sum(c.operations for c in analysis.contracts.contexts)
-        click.echo(f"wrote {count(len(written.contracts), 'proposed API document')} "
+        _echo(f"wrote {count(len(written.contracts), 'proposed API document')} "
                    f"({count(operations, 'operation')}) in {written.contracts[0].parent}")
-    click.echo(f"wrote {written.report} (the report: {count(len(written.files) - 2, 'page')}; "
+    _echo(f"wrote {written.report} (the report: {count(len(written.files) - 2, 'page')}; "
                "open it in a browser)")
 
 
@@ -365,14 +371,14 @@ _SHOWN_FINDINGS = 15
 
 def _report_findings(found: Findings) -> None:
     counts = {level: found.count(level) for level in SEVERITIES}
-    click.echo(f"findings: {count(counts['error'], 'error')}, "
+    _echo(f"findings: {count(counts['error'], 'error')}, "
                f"{count(counts['warning'], 'warning')}, {counts['info']} info "
                f"({found.suppressed} suppressed); `seamline rules CODE` explains a rule")
     for item in found.findings[:_SHOWN_FINDINGS]:
         path, line = item.location
-        click.echo(f"  {path}:{line}: {item.severity} {item.code} {item.name}: {item.message}")
+        _echo(f"  {path}:{line}: {item.severity} {item.code} {item.name}: {item.message}")
     if len(found.findings) > _SHOWN_FINDINGS:
-        click.echo(f"  ... and {len(found.findings) - _SHOWN_FINDINGS} more in analysis.json "
+        _echo(f"  ... and {len(found.findings) - _SHOWN_FINDINGS} more in analysis.json "
                    "and the report")
 
 
@@ -383,21 +389,21 @@ def _report_contexts(decomposition: Decomposition, reference: Scored | None) -> 
     plumbing = sum(1 for c in domain if c.kind == "infrastructure")
     scores = decomposition.scores
     of_them = f", {plumbing} of them infrastructure" if plumbing else ""
-    click.echo(f"proposed {count(len(domain), 'context')}{of_them} ({decomposition.choice.mode}, "
+    _echo(f"proposed {count(len(domain), 'context')}{of_them} ({decomposition.choice.mode}, "
                f"resolution {decomposition.choice.resolution:g}): modularity "
                f"{scores.modularity:.3f}, cross-context dependencies {scores.cross_ratio:.0%}, "
                f"{count(scores.multi_writer_tables, 'table')} written by several contexts")
     for context in decomposition.contexts:
         terms = ("infrastructure: " if context.kind == "infrastructure" else ""
                  ) + ", ".join(context.terms[:4])
-        click.echo(f"  {context.name:<22}{count(len(context.elements), 'atom'):>11} "
+        _echo(f"  {context.name:<22}{count(len(context.elements), 'atom'):>11} "
                    f"{count(context.lines, 'line'):>13}  {terms}")
     for conflict in decomposition.conflicts:
-        click.echo(f"  constraint conflict: {conflict}", err=True)
+        _echo(f"  constraint conflict: {conflict}", err=True)
     if reference is not None:
         for level, found in (("modules", reference.modules), ("atoms", reference.atoms)):
             if found is not None:
-                click.echo(f"against {reference.reference} ({level}): MoJoFM {found.mojofm:.1f}, "
+                _echo(f"against {reference.reference} ({level}): MoJoFM {found.mojofm:.1f}, "
                            f"ARI {found.ari:.3f}, AMI {found.ami:.3f} over "
                            f"{count(found.n, level[:-1])}, {found.k_proposed} vs "
                            f"{count(found.k_truth, 'context')}")
@@ -438,7 +444,7 @@ def cluster(graph_file: Path, out_dir: Path, config_file: Path | None, granulari
         graph, decomposition, scored = api.cluster_graph(graph_file, options, reference_path)
         written = api.write_contexts(graph, decomposition, scored, out_dir)
     _report_contexts(decomposition, scored)
-    click.echo(f"wrote {written}")
+    _echo(f"wrote {written}")
 
 
 def _reading_options(function: Any) -> Any:
@@ -469,7 +475,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is not None:
         write_atomic(output, text.encode("utf-8"))
     else:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
 
 
 @cli.command()
@@ -499,9 +505,9 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
     if not quiet:
         for context in agreed.contexts:
             kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
-            click.echo(f"  {context.name:<22}{count(len(context.modules), 'pattern'):>12} "
+            _echo(f"  {context.name:<22}{count(len(context.modules), 'pattern'):>12} "
                        f"{count(len(context.tables), 'table'):>10}  {kind}")
-        click.echo(f"wrote {printable_path(str(target))}; review it, then record today's "
+        _echo(f"wrote {printable_path(str(target))}; review it, then record today's "
                    f"violations with `seamline check {printable_path(str(path))} "
                    "--update-baseline`")
     stages.done(count(len(agreed.contexts), "context"))
@@ -549,19 +555,19 @@ def check(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache
                         baseline_named=baseline is not None, force=force)
         stages.close()
         for warning in run.outcome.warnings:
-            click.echo(f"seamline: warning: {warning}", err=True)
+            _echo(f"seamline: warning: {warning}", err=True)
         report = render_check(run.outcome, fmt, version=__version__,
                               decomposition=str(decomposition or DECOMPOSITION_FILE),
                               strict=strict)
         _emit(report, output)
     for diagnostic in run.unread[:_SHOWN_DIAGNOSTICS]:
-        click.echo(diagnostic.render(), err=True)
+        _echo(diagnostic.render(), err=True)
     if run.unread:
-        click.echo(f"seamline: {count(len(run.unread), 'file')} could not be read; their "
+        _echo(f"seamline: {count(len(run.unread), 'file')} could not be read; their "
                    "violations are unknown (a baseline entry of theirs may show as stale)",
                    err=True)
     if update_baseline:
-        click.echo(f"recorded {count(len(run.drift.violations), 'violation')} and coupling "
+        _echo(f"recorded {count(len(run.drift.violations), 'violation')} and coupling "
                    f"{run.drift.coupling:.1%} in {baseline or path / BASELINE_FILE}", err=True)
         return
     if run.outcome.failed(strict):
@@ -664,15 +670,15 @@ def contracts(path: Path, config_file: Path | None, cache_dir: Path | None, no_c
     if not quiet:
         for contract in found.contexts:
             unmapped = len(contract.unmapped())
-            click.echo(f"  {contract.context:<22}{count(contract.operations, 'operation'):>15}  "
+            _echo(f"  {contract.context:<22}{count(contract.operations, 'operation'):>15}  "
                        f"{count(contract.published, 'event'):>9} published"
                        + (f"  {unmapped} used without an operation" if unmapped else ""))
         source = f"the agreed decomposition {decomposition}" if decomposition else \
             f"the proposed contexts (none agreed: no {DECOMPOSITION_FILE})" if not proposed else \
             "the proposed contexts"
-        click.echo(f"wrote {count(len(written), 'document')} for {source} in {out_dir}")
+        _echo(f"wrote {count(len(written), 'document')} for {source} in {out_dir}")
         if "grpc" in settings.protocols:
-            click.echo(f"proto field numbers kept in {lock}")
+            _echo(f"proto field numbers kept in {lock}")
     stages.done(count(len(written), "document"))
 
 
@@ -694,7 +700,7 @@ def rules(code: str | None) -> None:
     if code is None:
         for known in known_rules:
             options = ", ".join(f"{o.name}={o.default}" for o in known.options)
-            click.echo(f"{known.code}  {known.name:<27}{known.severity:<9}{known.summary}"
+            _echo(f"{known.code}  {known.name:<27}{known.severity:<9}{known.summary}"
                        + (f" [{options}]" if options else ""))
         return
     try:
@@ -702,7 +708,7 @@ def rules(code: str | None) -> None:
     except KeyError:
         _fail(UsageError(f"no rule {code!r}; `seamline rules` lists them"))
     try:
-        click.echo(found.doc.read_text(encoding="utf-8"), nl=False)
+        _echo(found.doc.read_text(encoding="utf-8"), nl=False)
     except OSError as error:
         _fail(SeamlineError(f"cannot read the documentation of {found.code}: {error}"))
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ConfigError
+from analyzer.text import one_line
 from analyzer.tomlfile import read_toml
 
 DEFAULT_FILE = "seamline-decomposition.toml"
@@ -253,7 +254,8 @@ def unmatched_patterns(agreed: Agreed, modules: Iterable[str], elements: Iterabl
 def dump_agreed(agreed: Agreed, project: str) -> str:
     """The file ``seamline init`` writes: TOML, commented, in a stable order."""
     lines = [
-        f"# The agreed decomposition of {project}: written by `seamline init`, then edited by",
+        f"# The agreed decomposition of {one_line(project)}: written by `seamline init`, then "
+        "edited by",
         "# hand. `seamline check` fails when the code drifts from it (docs/check.md).",
         f"version = {VERSION}",
         "",

@@ -119,6 +119,31 @@ def printable_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+# C0 and C1 controls but the line feed and the tab, DEL, and the characters that reorder
+# text (bidirectional overrides, isolates and marks: "Trojan Source"), which a terminal acts on
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                          "\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: what a terminal would act on instead of showing
+    (escape sequences, a carriage return that overwrites a line, reordering marks) shown as
+    ``\\uNNNN``, which also reads back as the same character inside a JSON string (check's
+    JSON and SARIF go through here too). A file or table name of the analysed project can
+    hold any of them, and must never move a cursor, retitle a window or write the clipboard."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` for a comment of a file seamline writes (TOML, INI): like ``printable``, and a
+    line break or tab shown too, so that a name from the analysed project cannot end the
+    comment and write settings of its own on the next line."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 # Words of programming, not of a domain. The TF-IDF weighting discounts frequent words anyway;
 # this list removes the ones that are frequent in every code base.
 STOP_WORDS = frozenset("""

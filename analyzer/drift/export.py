@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from analyzer.decomposition import Agreed, toml_string
 from analyzer.findings.uses import ImportEdge
+from analyzer.text import one_line
 
 TARGETS = ("import-linter", "tach")
 KNOWN = "known: the baseline records it"
@@ -52,7 +53,8 @@ def _note(agreed: Agreed) -> list[str]:
     split = [c.name for c in agreed.contexts if c.atoms]
     if not split:
         return []
-    return [f"# Definitions that `atoms` place in {', '.join(split)} live in modules of other",
+    return [f"# Definitions that `atoms` place in {one_line(', '.join(split))} live in modules "
+            "of other",
             "# contexts; these tools see modules only, so they go with their module here, and",
             "# an import seamline accepts because of that is excused below."]
 
@@ -107,7 +109,8 @@ def to_import_linter(agreed: Agreed, given: Exported) -> str:
     members = _members(agreed, modules)
     counted = set(agreed.imports) | {"module-level", "function-level"}  # it counts them all
     skip = excused(agreed, given, counted)
-    lines = [f"# import-linter contracts for {given.project}, from its agreed decomposition",
+    lines = [f"# import-linter contracts for {one_line(given.project)}, from its agreed "
+             "decomposition",
              "# (written by `seamline export --to import-linter`; paste into pyproject.toml).",
              "# On this code, lint-imports passes exactly when `seamline check` passes on the",
              "# imports; export again when the decomposition, the baseline or the modules change.",
@@ -157,7 +160,7 @@ def to_tach(agreed: Agreed, given: Exported) -> str:
     skip = excused(agreed, given, counted)
     by_importer: Mapping[str, list[str]] = _group(skip)
     roots = sorted({m.split(".")[0] for m in modules})
-    lines = [f"# tach.toml for {given.project}, from its agreed decomposition",
+    lines = [f"# tach.toml for {one_line(given.project)}, from its agreed decomposition",
              "# (written by `seamline export --to tach`). On this code, `tach check` passes",
              "# exactly when `seamline check` passes on the imports; export again when the",
              "# decomposition, the baseline or the modules change.", *_note(agreed),
@@ -177,11 +180,11 @@ def to_tach(agreed: Agreed, given: Exported) -> str:
         let_in = set(by_importer.get(module, ()))
         banned = [m for m in banned_from[context] if m not in let_in]
         lines += ["", "[[modules]]", f"path = {toml_string(module)}"]
-        lines.append(f"# context: {context}")
+        lines.append(f"# context: {one_line(context)}")
         for why in (KNOWN, ALLOWED):
             let = [b for b in by_importer.get(module, ()) if skip[(module, b)] == why]
             if let:
-                lines.append(f"# not forbidden here, {why}: {', '.join(let)}")
+                lines.append(f"# not forbidden here, {why}: {one_line(', '.join(let))}")
         if banned:
             lines.append(f"cannot_depend_on = {_strings(banned)}")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from analyzer.cli import cli
+from tests.conftest import two_writers
 
 _GOOD = {"pkg/__init__.py": "", "pkg/good.py": "def fine():\n    return 1\n"}
 
@@ -279,3 +280,52 @@ def test_a_named_baseline_must_exist_unless_it_is_being_recorded(agreed_project:
     result = seamline("check", agreed_project, "--no-cache", "-j", "1", "--baseline", missing,
                       "--update-baseline")
     assert result.exit_code == 0 and missing.is_file(), result.output
+
+
+# --------------------------------------------------------------------------- terminal controls
+
+_CONTROLS = ("\x1b", "\x07", "\r", "\x9b", "\u202e")
+
+
+def test_names_never_reach_the_terminal_as_control_characters(tmp_path: Path) -> None:
+    # an escape sequence that retitles the window in the project's folder's name; a clear
+    # screen, a carriage return, an 8-bit CSI and a right-to-left override in a table's name,
+    # which a finding quotes
+    table = "t\x1b[2J\r\x9bx\u202e"
+    spelt = table.encode("unicode_escape").decode("ascii")  # as escapes in the source
+    files = {name: text for name, text in two_writers(spelt).items() if isinstance(text, str)}
+    root = tree(os.fsencode(tmp_path / "proj\x1b]0;owned\x07"), files)
+    agreed = tmp_path / "agreed.toml"
+    shown = ""
+    for command in (["analyze", str(root), "--out", str(tmp_path / "out"), "--no-cache"],
+                    ["init", str(root), "--no-cache", "--out", str(agreed)],
+                    ["check", str(root), "--no-cache", "--decomposition", str(agreed)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code in (0, 1), result.output  # check: the shared table
+        shown += result.stdout + result.stderr
+    assert "proj\\u001b]0;owned\\u0007" in shown
+    assert shown.count("t\\u001b[2J") >= 2 and "\\u009bx\\u202e" in shown  # the findings
+    assert not any(control in shown for control in _CONTROLS)
+    # the files keep the name; init's comment names the folder escaped, and check reads it
+    document = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    assert table in {t["name"] for t in document["data"]["tables"]}
+    assert agreed.read_text(encoding="utf-8").startswith(
+        "# The agreed decomposition of proj\\u001b]0;owned\\u0007: ")
+
+
+def test_a_project_name_cannot_write_settings_into_the_files_seamline_writes(
+        tmp_path: Path) -> None:
+    # a line break in the project folder's name would end the comment that names it
+    files = {name: text for name, text in two_writers("t").items() if isinstance(text, str)}
+    root = tree(os.fsencode(tmp_path / 'shop\n[check]\nreads = "off"\n# '), files)
+    agreed = tmp_path / "agreed.toml"
+    assert seamline("init", root, "--no-cache", "--out", agreed).exit_code == 0
+    lines = agreed.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# The agreed decomposition of shop\\u000a[check]\\u000areads")
+    assert lines.count("[check]") == 1 and not any(line.startswith('reads = "off"')
+                                                   for line in lines)
+    for tool in ("tach", "import-linter"):
+        result = seamline("export", root, "--decomposition", agreed, "--to", tool, "--no-cache")
+        assert result.exit_code == 0, result.output
+        assert "shop\\u000a[check]\\u000a" in result.stdout
+        assert not any(line.startswith("reads") for line in result.stdout.splitlines())
