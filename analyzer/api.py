@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from analyzer.cache import FactCache
+from analyzer.codebase import Codebase, resolve_codebase
 from analyzer.config import Settings
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
 from analyzer.data import build_data
@@ -39,10 +40,10 @@ from analyzer.drift.baseline import (
 from analyzer.drift.export import Exported, export
 from analyzer.drift.propose import propose_agreed
 from analyzer.errors import ConfigError, UsageError
-from analyzer.extract.runner import Extraction, ExtractOptions, extract_files
+from analyzer.extract.runner import ExtractOptions, extract_files
 from analyzer.findings import Finding, Findings, Partition, Project, find, silence, silencers
 from analyzer.graph import BuiltGraph, HistoryOptions, build_graph, element_resolver
-from analyzer.model import CodeModel, DataModel, Diagnostic, Severity, SourceFile
+from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
 from analyzer.packs import vocabulary
 from analyzer.render.atomic import write_atomic
 from analyzer.render.json import (
@@ -55,7 +56,6 @@ from analyzer.render.json import (
 )
 from analyzer.render.json import diagnostics as all_diagnostics
 from analyzer.render.outdir import write_unit
-from analyzer.resolve import Resolver, build_model
 from analyzer.text import count, printable_path
 
 # What only some commands need is imported where it is used, so that ``seamline check`` (a
@@ -156,11 +156,16 @@ class Models:
     """The code and data models of a project: what every command starts from."""
 
     discovery: Discovery
-    extraction: Extraction
-    readable: tuple[SourceFile, ...]
-    code: CodeModel
+    codebase: Codebase  # the files' facts, resolved (the per-file facts end with resolve)
     data: DataModel
     seconds: dict[str, float]
+    cached: int  # files whose facts came from the cache
+    parsed: int
+    crashed: int
+
+    @property
+    def code(self) -> CodeModel:
+        return self.codebase.code
 
 
 @contextmanager
@@ -205,16 +210,16 @@ def models(settings: Settings, reporter: Reporter | None = None) -> Models:
                                 Severity.ERROR))
 
     stages.start("resolve")
-    readable = tuple(f for f in found.files if f.module in extraction.facts)
-    resolver = Resolver(readable, extraction.facts)
-    code = build_model(readable, extraction.facts, notes, resolver)
+    codebase = resolve_codebase(found.files, extraction.facts, notes)
+    code = codebase.code
     stages.finish(((sum(len(m.imports) for m in code.modules), "import"),
                    (sum(len(m.references) for m in code.modules), "reference")))
 
     stages.start("data")
-    data = build_data(readable, extraction.facts, resolver, settings.packs)
+    data = build_data(codebase, settings.packs)
     stages.finish(((len(data.tables), "table"), (len(data.accesses), "access")))
-    return Models(found, extraction, readable, code, data, stages.seconds)
+    return Models(found, codebase, data, stages.seconds, extraction.cached, extraction.parsed,
+                  extraction.crashed)
 
 
 def nothing_to_read(settings: Settings, found: Discovery) -> str:
@@ -239,13 +244,14 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     from analyzer.contracts import contracts_for, project_name
 
     built_models = models(settings, reporter)
-    found, extraction = built_models.discovery, built_models.extraction
-    code, data = built_models.code, built_models.data
+    found = built_models.discovery
+    codebase, data = built_models.codebase, built_models.data
+    code = codebase.code
     stages = _stages(reporter)
     stages.seconds = seconds = built_models.seconds
 
     stages.start("graph", ((len(code.modules), "module"),))
-    built = build_graph(settings.project, code, data, extraction.facts, settings.root,
+    built = build_graph(settings.project, codebase, data, settings.root,
                         HistoryOptions(settings.history_since, settings.history_commits))
     stages.finish(((len(built.graph.nodes), "node"), (len(built.graph.edges), "edge")))
     graph, runtime = built.graph, None
@@ -266,12 +272,12 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
     stages.start("findings")
     partition = Partition.proposed(decomposition, built.element_of)
     project = Project(code, data, built.element_of, graph=graph)
-    findings = find(project, partition, settings.rules, _suppressions(built_models))
+    findings = find(project, partition, settings.rules, codebase.suppressions)
     stages.finish(((len(findings.findings), "finding"),))
 
     stages.start("contracts")
-    contracts = contracts_for(settings.project, code, data, extraction.facts,
-                              partition.domain_of, list(partition.domains),
+    contracts = contracts_for(settings.project, codebase, data, partition.domain_of,
+                              list(partition.domains),
                               {o.table: o.owner for o in findings.ownership
                                if o.owner is not None},
                               project_name(settings.root))
@@ -280,8 +286,8 @@ def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
         settings=settings, discovery=found, code=code, data=data, graph=graph,
         entry_points=built.entry_points, decomposition=decomposition, partition=partition,
         project=project, reference=reference, findings=findings, contracts=contracts,
-        stats=RunStats(seconds=seconds, cached=extraction.cached, parsed=extraction.parsed,
-                       crashed=extraction.crashed),
+        stats=RunStats(seconds=seconds, cached=built_models.cached, parsed=built_models.parsed,
+                       crashed=built_models.crashed),
         runtime=runtime,
     )
 
@@ -436,13 +442,6 @@ class CheckRun:
     seconds: dict[str, float]
 
 
-def _suppressions(built: Models) -> dict[str, tuple[tuple[int, tuple[str, ...]], ...]]:
-    paths = {f.module: f.path for f in built.readable}
-    return {paths[module]: facts.suppressions
-            for module, facts in built.extraction.facts.items()
-            if facts.suppressions and module in paths}
-
-
 @_few_collections()
 def check(settings: Settings, decomposition: Path, baseline: Path,
           update_baseline: bool = False, reporter: Reporter | None = None, *,
@@ -502,7 +501,7 @@ def _drift(settings: Settings, agreed: Agreed, built: Models, decomposition: Pat
     project = Project(built.code, built.data, partition.element_of,
                       baseline_coupling=recorded.coupling if recorded is not None else None)
     found = drift(project, partition, settings.rules)
-    silenced, _ = silencers(_suppressions(built))
+    silenced, _ = silencers(built.codebase.suppressions)
     return replace(found, violations=tuple(silence(found.violations, silenced))), project
 
 
@@ -556,9 +555,8 @@ def contracts(settings: Settings, decomposition: Path | None = None,
 
     from analyzer.contracts import contracts_for, project_name
 
-    found = contracts_for(settings.project, built.code, built.data, built.extraction.facts,
-                          partition.domain_of, list(partition.domains), agreed.owner_of(),
-                          project_name(settings.root))
+    found = contracts_for(settings.project, built.codebase, built.data, partition.domain_of,
+                          list(partition.domains), agreed.owner_of(), project_name(settings.root))
     stages.finish(((sum(c.operations for c in found.contexts), "operation"),))
     return found
 

@@ -20,6 +20,9 @@ from typing import TypeAlias
 
 # Stands for the part of a string only known at run time (an f-string hole, a % field).
 DYNAMIC = "__seamline_dyn__"
+# Ends a SQL string the extractor had to cut (``analyzer.extract.longsql``), so that the SQL
+# reader can say which tables may be missing.
+CUT_NOTE = "/* seamline: the text is cut here; {count:,} more characters not read */"
 
 
 class Severity(str, enum.Enum):

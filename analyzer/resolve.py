@@ -171,6 +171,20 @@ class Resolver:
         self._namespace_cache[module] = namespace
         return namespace
 
+    def bound(self, module: str, name: str) -> str | None:
+        """The atom ``name`` stands for in ``module`` by its own binding: a definition of the
+        module, or the internal symbol an import binds it to (``from x import Y`` ->
+        ``"x:Y"``, not followed further); None for anything else."""
+        namespace = self._namespace(module)
+        if namespace is None:
+            return None
+        if name in namespace.definitions:
+            return f"{module}:{name}"
+        binding = namespace.bindings.get(name)
+        if binding is None or binding.external or binding.symbol is None:
+            return None
+        return binding.atom
+
     def lookup(self, module: str, name: str, depth: int = 0) -> _Target | None:
         """What ``module.name`` is, followed to the internal module that defines it."""
         found = self.where(module, name, depth)

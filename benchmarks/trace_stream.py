@@ -95,7 +95,7 @@ def read(path: Path) -> dict[str, float]:
 
     settings = load_settings(TRADEPOST, Overrides(no_cache=True, jobs=1))
     models = api.models(settings)
-    built = build_graph(settings.project, models.code, models.data, models.extraction.facts,
+    built = build_graph(settings.project, models.codebase, models.data,
                         settings.root, HistoryOptions(max_commits=0))
     atoms = {n.id for n in built.graph.nodes if n.is_element}
     mapper = Mapper(models.code, built.entry_points, built.element_of, atoms,

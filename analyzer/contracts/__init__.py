@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analyzer.codebase import Codebase
 from analyzer.contracts.calls import readable
 from analyzer.contracts.events import asyncapi_document, propose_events
 from analyzer.contracts.fieldlock import FieldNumbers, project_name
@@ -25,7 +26,7 @@ from analyzer.contracts.grpc import proto_document
 from analyzer.contracts.openapi import openapi_document
 from analyzer.contracts.operations import Operation, Used, operations_of, used_definitions
 from analyzer.contracts.schemas import Classes
-from analyzer.model import AccessMode, CodeModel, DataModel, FileFacts
+from analyzer.model import AccessMode, DataModel
 from analyzer.yamlout import dumps as yaml_dumps
 
 __all__ = ["ContextContract", "Contracts", "FieldNumbers", "contract_file", "contracts_for",
@@ -125,14 +126,15 @@ def _encode(document: dict[str, Any], form: str) -> bytes:
     return yaml_dumps(document).encode("utf-8")
 
 
-def contracts_for(project: str, code: CodeModel, data: DataModel,
-                  facts: Mapping[str, FileFacts], context_of: Callable[[str], str | None],
+def contracts_for(project: str, codebase: Codebase, data: DataModel,
+                  context_of: Callable[[str], str | None],
                   contexts: Sequence[str], owners: Mapping[str, str],
                   name: str | None = None) -> Contracts:
     """The contracts of ``contexts`` (domain contexts; ``context_of`` maps every definition to
     one of them, or None for the shared kernel and unplaced code), with ``owners`` mapping
     each table to the context that owns it."""
-    classes = Classes.index(code, data, facts)
+    code = codebase.code
+    classes = Classes(codebase.classes, data)
     paths = {m.name: m.path for m in code.modules}
     operations: dict[str, list[Operation]] = defaultdict(list)
     shared: dict[str, list[str]] = defaultdict(list)

@@ -87,7 +87,7 @@ def used_definitions(code: CodeModel, data: DataModel, classes: Classes,
 
     def add(source: str, target: str, path: str, line: int, kinds: tuple[str, ...],
             members: tuple[str, ...]) -> None:
-        if target not in classes.definitions or set(kinds) <= {"annotation", "base",
+        if target not in classes or set(kinds) <= {"annotation", "base",
                                                                 "decorator"}:
             return
         mine, theirs = context_of(source), context_of(target)
@@ -120,7 +120,7 @@ def operations_of(used: Used, classes: Classes, paths: dict[str, str],
                   writers: Collection[str]) -> list[Operation]:
     """The operations one used definition proposes (none for a value type, an exception or
     a private name). ``writers``: the atoms that write a table."""
-    module, definition = classes.definitions[used.atom]
+    module, definition = classes.definition(used.atom)
     path = paths.get(module, "")
     summary = classes.docs.get(used.atom, "")
     if definition.name.startswith("_"):
@@ -190,7 +190,7 @@ def _methods(atom: str, classes: Classes) -> dict[str, tuple[Method, tuple[str, 
     (module, class name))."""
     found: dict[str, tuple[Method, tuple[str, str]]] = {}
     for each in (atom, *classes.ancestors(atom)):
-        module, definition = classes.definitions[each]
+        module, definition = classes.definition(each)
         for method in definition.methods:
             found.setdefault(method.name, (method, (module, definition.name)))
     return found

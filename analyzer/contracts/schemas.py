@@ -14,18 +14,15 @@ project class they name:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
+from analyzer.codebase import ClassIndex
 from analyzer.model import (
     Call,
-    ClassFacts,
-    CodeModel,
     Const,
     DataModel,
     Definition,
     Expr,
-    FileFacts,
     Items,
     Name,
     Str,
@@ -93,61 +90,36 @@ def last(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]
 
 
-@dataclass(slots=True)
 class Classes:
-    """The project's classes: where each is, what it declares, and how a name used in a
-    module finds one."""
+    """The project's classes as the contracts read them: the one class index of the codebase,
+    with the models and the tables they declare."""
 
-    definitions: dict[str, tuple[str, Definition]] = field(default_factory=dict)  # atom ->
-    facts: dict[str, ClassFacts] = field(default_factory=dict)
-    docs: dict[str, str] = field(default_factory=dict)  # atom -> first line of its docstring
-    models: dict[str, str] = field(default_factory=dict)  # atom -> django | sqlalchemy
-    tables: dict[str, str] = field(default_factory=dict)  # table -> the model declaring it
-    by_name: dict[str, list[str]] = field(default_factory=dict)
-    bound: dict[str, dict[str, str]] = field(default_factory=dict)  # module -> name -> atom
-
-    @classmethod
-    def index(cls, code: CodeModel, data: DataModel, facts: Mapping[str, FileFacts]
-              ) -> Classes:
-        found = cls()
-        for module in code.modules:
-            names = found.bound.setdefault(module.name, {})
-            for definition in module.definitions:
-                atom = f"{module.name}:{definition.name}"
-                found.definitions[atom] = (module.name, definition)
-                names[definition.name] = atom
-                if definition.kind == "class":
-                    found.by_name.setdefault(definition.name, []).append(atom)
-            own = facts.get(module.name)
-            if own is not None:
-                for item in own.classes:
-                    found.facts[f"{module.name}:{item.name}"] = item
-                for words in own.words:
-                    if words.atom and words.doc:
-                        found.docs[f"{module.name}:{words.atom}"] = \
-                            words.doc.strip().splitlines()[0].strip()
-        for module in code.modules:
-            names = found.bound[module.name]
-            for imported in module.imports:
-                if imported.symbol is None or imported.star:
-                    continue
-                atom = f"{imported.module}:{imported.symbol}"
-                if atom in found.definitions:
-                    names.setdefault(imported.alias or imported.symbol, atom)
+    def __init__(self, index: ClassIndex, data: DataModel) -> None:
+        self.index = index
+        self.docs = index.docs  # atom -> first line of its docstring
+        self.models: dict[str, str] = {}  # atom -> django | sqlalchemy
+        self.tables: dict[str, str] = {}  # table -> the model declaring it
         for table in data.tables:
             for declaration in table.declarations:
-                if declaration.kind == "model" and declaration.atom in found.definitions:
-                    found.models.setdefault(declaration.atom, declaration.via)
-                    found.tables.setdefault(table.name, declaration.atom)
-        return found
+                if declaration.kind == "model" and declaration.atom in index.definitions:
+                    self.models.setdefault(declaration.atom, declaration.via)
+                    self.tables.setdefault(table.name, declaration.atom)
+
+    def __contains__(self, atom: str) -> bool:
+        """Whether ``atom`` is a top-level definition of the project."""
+        return atom in self.index.definitions
+
+    def definition(self, atom: str) -> tuple[str, Definition]:
+        """(the module, the definition) of ``atom``."""
+        return atom.partition(":")[0], self.index.definitions[atom]
 
     def find(self, module: str, name: str) -> str | None:
         """The class ``name`` (as used in ``module``) stands for: bound there, else the one
         class of the project with that name."""
-        atom = self.bound.get(module, {}).get(name)
-        if atom is not None:
-            return atom if self.definitions[atom][1].kind == "class" else None
-        candidates = self.by_name.get(name, [])
+        atom = self.index.names.bound(module, name)
+        if atom is not None and atom in self.index.definitions:
+            return atom if self.index.definitions[atom].kind == "class" else None
+        candidates = self.index.by_name.get(name, [])
         return candidates[0] if len(candidates) == 1 else None
 
     def ancestors(self, atom: str) -> Iterator[str]:
@@ -156,7 +128,7 @@ class Classes:
         queue = [atom]
         while queue:
             current = queue.pop(0)
-            module, definition = self.definitions[current]
+            module, definition = self.definition(current)
             for base in definition.bases:
                 parent = self.find(module, last(base.split("[", 1)[0]))
                 if parent is not None and parent not in seen:
@@ -168,7 +140,7 @@ class Classes:
         """The last names of every base outside the project, ``atom``'s and its ancestors'."""
         names: set[str] = set()
         for each in (atom, *self.ancestors(atom)):
-            module, definition = self.definitions[each]
+            module, definition = self.definition(each)
             for base in definition.bases:
                 name = last(base.split("[", 1)[0])
                 if self.find(module, name) is None:
@@ -189,7 +161,7 @@ class Classes:
         return any(self._declared_record(each) for each in (atom, *self.ancestors(atom)))
 
     def _declared_record(self, atom: str) -> bool:
-        _, definition = self.definitions[atom]
+        _, definition = self.definition(atom)
         return any(last(d.split("(", 1)[0]) in {"dataclass", "define", "frozen", "mutable",
                                                 "attrs", "s", "dataclass_json"}
                    for d in definition.decorators)
@@ -225,12 +197,12 @@ class Components:
     def _name_for(self, atom: str) -> str:
         module, _, name = atom.partition(":")
         taken = set(self.schemas)
-        if name not in taken and len(self.classes.by_name.get(name, [])) <= 1:
+        if name not in taken and len(self.classes.index.by_name.get(name, [])) <= 1:
             return _COMPONENT.sub("_", name)
         return _COMPONENT.sub("_", f"{module}.{name}")
 
     def _component(self, atom: str) -> Schema:
-        _, definition = self.classes.definitions[atom]
+        _, definition = self.classes.definition(atom)
         found: Schema
         if self.classes.external_bases(atom) & _ENUM_BASES:
             found = self._enum(atom)
@@ -246,7 +218,7 @@ class Components:
         return found
 
     def _enum(self, atom: str) -> Schema:
-        facts = self.classes.facts.get(atom)
+        facts = self.classes.index.bodies.get(atom)
         members = [(name, value) for name, value, _ in (facts.attrs if facts else ())
                    if not name.startswith("_")]
         values = [_constant(value) for _, value in members]
@@ -265,8 +237,8 @@ class Components:
         required: list[str] = []
         typed_dict = "TypedDict" in self.classes.external_bases(atom)
         for each in (*reversed(list(self.classes.ancestors(atom))), atom):
-            facts = self.classes.facts.get(each)
-            module = self.classes.definitions[each][0]
+            facts = self.classes.index.bodies.get(each)
+            module = each.partition(":")[0]
             for name, annotation, default, _ in (facts.fields if facts else ()):
                 if name.startswith("_") or name == "model_config" or \
                         annotation.startswith(("ClassVar", "typing.ClassVar")):
@@ -293,10 +265,10 @@ class Components:
         if via == "django":
             properties["id"] = {"type": "integer", "readOnly": True}
         for each in (*reversed(list(self.classes.ancestors(atom))), atom):
-            facts = self.classes.facts.get(each)
+            facts = self.classes.index.bodies.get(each)
             if facts is None:
                 continue
-            module = self.classes.definitions[each][0]
+            module = each.partition(":")[0]
             for name, annotation, _, _ in facts.fields:
                 if annotation.startswith("Mapped[") and not name.startswith("_"):
                     properties[name] = self.schema(annotation, module)

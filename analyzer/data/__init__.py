@@ -7,14 +7,14 @@ SQL, the Django ORM, SQLAlchemy and the rule packs' own idioms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
+from analyzer.codebase import Codebase
 from analyzer.data.flow import Interpreter
 from analyzer.data.schema import build_catalogue
-from analyzer.model import DataModel, FileFacts, SourceFile, Table
+from analyzer.model import DataModel, Table
 from analyzer.packs import Pack
-from analyzer.resolve import Resolver
 
 # The databases' own catalogs: what the code reads there describes the schema, it is no
 # application data and no context owns it (PostgreSQL, the SQL standard's
@@ -31,14 +31,12 @@ def is_catalog_table(name: str) -> bool:
     return any(fnmatchcase(lowered, pattern) for pattern in CATALOG_TABLES)
 
 
-def build_data(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
-               resolver: Resolver, packs: Sequence[Pack]) -> DataModel:
-    catalogue = build_catalogue(files, facts, resolver, packs)
-    interpreter = Interpreter(catalogue, resolver, packs, {f.module: f.path for f in files})
-    for source in files:
-        file_facts = facts.get(source.module)
-        if file_facts is not None:
-            interpreter.run(source.module, file_facts)
+def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
+    catalogue = build_catalogue(codebase, packs)
+    interpreter = Interpreter(catalogue, codebase.names, packs, codebase.paths)
+    for source in codebase.files:
+        interpreter.run(source.module, codebase.flows[source.module],
+                        codebase.classes.in_module[source.module])
     interpreter.finish()
     found = interpreter.findings
     accesses = tuple(sorted(a for a in set(found.accesses) if not is_catalog_table(a.table)))

@@ -27,7 +27,7 @@ from analyzer.model import (
     Evaluate,
     Event,
     Expr,
-    FileFacts,
+    Flow,
     Index,
     Items,
     Link,
@@ -136,10 +136,12 @@ class Interpreter:
                 names.setdefault(snake_case(atom.split(":", 1)[1]), []).append(atom)
         self.by_name = {name: atoms[0] for name, atoms in names.items() if len(atoms) == 1}
 
-    def run(self, module: str, facts: FileFacts) -> None:
-        for flow in facts.flows:
+    def run(self, module: str, flows: Iterable[Flow], bodies: Iterable[ClassFacts]) -> None:
+        """Replay one module: its atoms' flows, then the bodies of its classes that are no
+        models."""
+        for flow in flows:
             _AtomReader(self, module, flow.atom).replay(flow.events)
-        for body in facts.classes:
+        for body in bodies:
             if f"{module}:{body.name}" not in self.catalogue.models:
                 _AtomReader(self, module, body.name).class_body(body)
 

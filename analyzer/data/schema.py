@@ -20,27 +20,22 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from analyzer.codebase import Base, Codebase
 from analyzer.model import (
-    Bind,
     Call,
-    ClassFacts,
     Const,
     Declaration,
-    Definition,
     Diagnostic,
     Expr,
-    FileFacts,
     ForeignKey,
     Items,
     Link,
     Name,
     Severity,
-    SourceFile,
     Str,
     Table,
 )
 from analyzer.packs import Pack
-from analyzer.resolve import Resolver
 
 _MAX_DEPTH = 30
 _CAMEL = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
@@ -77,7 +72,7 @@ class ModelInfo:
 class Catalogue:
     """What the data stage knows about models and tables."""
 
-    index: ClassIndex
+    index: ModelIndex
     models: dict[str, ModelInfo]  # by atom, abstract ones included
     table_vars: dict[str, str]  # "pkg.mod:var" of a Table(...) -> table name
     by_label: dict[tuple[str, str], str]  # (app label, model name), lower-case -> atom
@@ -108,33 +103,19 @@ def snake_case(name: str) -> str:
     return _CAMEL.sub(r"_\1", name).lower().lstrip("_")
 
 
-class ClassIndex:
-    """Every top-level class, its resolved bases and body, and module-level values."""
+class ModelIndex:
+    """The project's class index (``Codebase.classes``) as the data stage reads it: which
+    rule pack's model each class is, with the module variables a model loader binds to a
+    class (``Benefit = get_model("offer", "Benefit")``) taken as those classes."""
 
-    def __init__(self, files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
-                 resolver: Resolver, packs: Sequence[Pack]) -> None:
-        self.resolver = resolver
+    def __init__(self, codebase: Codebase, packs: Sequence[Pack]) -> None:
+        self.index = codebase.classes
         self.packs = packs
-        self.paths = {f.module: f.path for f in files}
-        self.definitions: dict[str, Definition] = {}
-        self.bodies: dict[str, ClassFacts] = {}
-        self.values: dict[str, tuple[Expr, int]] = {}  # module-level "mod:name" -> summary
-        self.returns: dict[str, str] = {}  # "mod:f" or "mod:Class.m" -> annotated class
-        for module, file_facts in facts.items():
-            for function, annotation in file_facts.returns:
-                self.returns[f"{module}:{function}"] = annotation
-            for definition in file_facts.definitions:
-                if definition.kind == "class":
-                    self.definitions[f"{module}:{definition.name}"] = definition
-            for body in file_facts.classes:
-                self.bodies[f"{module}:{body.name}"] = body
-            for flow in file_facts.flows:
-                if flow.atom:
-                    continue
-                for event in flow.events:
-                    if isinstance(event, Bind) and isinstance(event.targets, str):
-                        self.values[f"{module}:{event.targets}"] = (event.value, event.line)
-        self._bases: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
+        self.paths = codebase.paths
+        self.definitions = codebase.classes.classes
+        self.bodies = codebase.classes.bodies
+        self.values = codebase.values  # module-level "mod:name" -> summary
+        self.returns = codebase.returns  # "mod:f" or "mod:Class.m" -> annotated class
         self.aliases: dict[str, str] = {}  # module variable -> the class a loader gives it
         self._framework: dict[str, tuple[Pack, bool] | None] = {}
         self.diagnostics: list[Diagnostic] = []
@@ -152,48 +133,25 @@ class ClassIndex:
     def path_of(self, atom: str) -> str:
         return self.paths.get(atom.split(":", 1)[0], "")
 
-    def qualify(self, module: str, dotted: str) -> tuple[str, bool, tuple[str, ...]]:
-        return self.resolver.qualify(module, dotted.split("."))
+    def qualify(self, module: str, dotted: str) -> Base:
+        return self.index.qualify(module, dotted)
 
-    def bases(self, atom: str) -> list[tuple[str, bool, tuple[str, ...]]]:
-        found = self._bases.get(atom)
-        if found is None:
-            module = atom.split(":", 1)[0]
-            found = [self.qualify(module, base) for base in self.definitions[atom].bases
-                     if re.fullmatch(r"[\w.]+", base)]
-            self._bases[atom] = found
-        return found
+    def bases(self, atom: str) -> list[Base]:
+        return self.index.bases(atom)
 
     def parent_classes(self, atom: str) -> Iterator[str]:
-        for name, internal, rest in self.bases(atom):
-            if internal and not rest and name in self.definitions:
-                yield name
-            elif internal and not rest and name in self.aliases:
-                yield self.aliases[name]  # Benefit = get_model("offer", "Benefit")
+        return self.index.parent_classes(atom, self.aliases)
 
     def ancestors(self, atom: str) -> list[str]:
         """Internal ancestors, nearest first (a depth-first approximation of the MRO)."""
-        order: list[str] = []
-        stack = list(reversed(list(self.parent_classes(atom))))
-        while stack and len(order) < _MAX_DEPTH:
-            current = stack.pop()
-            if current in order or current == atom:
-                continue
-            order.append(current)
-            stack.extend(reversed(list(self.parent_classes(current))))
-        return order
+        return self.index.ancestors(atom, self.aliases)
 
     def external_bases(self, atom: str) -> set[str]:
-        names: set[str] = set()
-        for current in [atom, *self.ancestors(atom)]:
-            names.update(name for name, internal, _ in self.bases(current) if not internal)
-        return names
+        return self.index.external_bases(atom, self.aliases)
 
     def is_subclass(self, atom: str, qualified: str) -> bool:
         """Whether ``atom`` derives from ``qualified`` (a dotted external name or an atom)."""
-        if qualified in self.external_bases(atom):
-            return True
-        return qualified.replace(":", ".") in {a.replace(":", ".") for a in self.ancestors(atom)}
+        return self.index.is_subclass(atom, qualified, self.aliases)
 
     def framework(self, atom: str) -> tuple[Pack, bool] | None:
         """The pack whose models ``atom`` is one of, and whether it is Flask-SQLAlchemy's."""
@@ -248,11 +206,10 @@ class ClassIndex:
         return None
 
     def attrs(self, atom: str) -> dict[str, tuple[Expr, int]]:
-        body = self.bodies.get(atom)
-        return {} if body is None else {n: (v, ln) for n, v, ln in body.attrs}
+        return self.index.attrs(atom)
 
 
-def _meta(builder: ClassIndex, atom: str, depth: int = 0) -> dict[str, Expr]:
+def _meta(builder: ModelIndex, atom: str, depth: int = 0) -> dict[str, Expr]:
     """A Django model's effective Meta options (``abstract`` is never inherited)."""
     body = builder.bodies.get(atom)
     if depth > _MAX_DEPTH:
@@ -275,13 +232,13 @@ def _meta(builder: ClassIndex, atom: str, depth: int = 0) -> dict[str, Expr]:
     return {}
 
 
-def _is_abstract(builder: ClassIndex, atom: str) -> bool:
+def _is_abstract(builder: ModelIndex, atom: str) -> bool:
     body = builder.bodies.get(atom)
     return body is not None and body.meta is not None and any(
         n == "abstract" and _truthy(v) for n, v, _ in body.meta)
 
 
-def _app_configs(builder: ClassIndex) -> dict[str, tuple[str, str]]:
+def _app_configs(builder: ModelIndex) -> dict[str, tuple[str, str]]:
     """Package name -> (the ``AppConfig`` subclass, its app label), from every app config
     that names its package (the first in name order where two name one package)."""
     configs: dict[str, tuple[str, str]] = {}
@@ -317,7 +274,7 @@ def _app_label(module: str, labels: Mapping[str, str]) -> str:
     return parts[-2] if len(parts) > 1 else parts[0]
 
 
-def _user_model_label(builder: ClassIndex) -> str:
+def _user_model_label(builder: ModelIndex) -> str:
     for atom, (summary, _) in sorted(builder.values.items()):
         if atom.endswith(":AUTH_USER_MODEL"):
             text = _string(summary)
@@ -327,7 +284,7 @@ def _user_model_label(builder: ClassIndex) -> str:
 
 
 class _Django:
-    def __init__(self, builder: ClassIndex, models: dict[str, ModelInfo]) -> None:
+    def __init__(self, builder: ModelIndex, models: dict[str, ModelInfo]) -> None:
         self.builder = builder
         self.models = models
         self.configs = _app_configs(builder)
@@ -484,7 +441,7 @@ def _describe(summary: Expr) -> str:
     return "an expression"
 
 
-def _sqlalchemy_tables(builder: ClassIndex, models: dict[str, ModelInfo],
+def _sqlalchemy_tables(builder: ModelIndex, models: dict[str, ModelInfo],
                        flask: dict[str, bool]) -> dict[str, str]:
     table_vars: dict[str, str] = {}
     table_functions = {name for p in builder.packs for name in p.table_functions}
@@ -535,7 +492,7 @@ def _sqlalchemy_tables(builder: ClassIndex, models: dict[str, ModelInfo],
     return table_vars
 
 
-def _sqlalchemy_relations(builder: ClassIndex, models: dict[str, ModelInfo],
+def _sqlalchemy_relations(builder: ModelIndex, models: dict[str, ModelInfo],
                           table_vars: dict[str, str], atom: str) -> None:
     info = models[atom]
     module = atom.split(":", 1)[0]
@@ -587,7 +544,7 @@ def _foreign_keys(summary: Expr) -> Iterator[str]:
                 yield from _foreign_keys(item)
 
 
-def _loaded_models(builder: ClassIndex, by_label: Mapping[tuple[str, str], str]) -> dict[str, str]:
+def _loaded_models(builder: ModelIndex, by_label: Mapping[tuple[str, str], str]) -> dict[str, str]:
     """Module variables bound by a model loader: ``Benefit = get_model("offer", "Benefit")``."""
     loaders = {loader.function for pack in builder.packs for loader in pack.loaders
                if loader.kind == "model"}
@@ -607,9 +564,8 @@ def _loaded_models(builder: ClassIndex, by_label: Mapping[tuple[str, str], str])
     return found
 
 
-def build_catalogue(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
-                    resolver: Resolver, packs: Sequence[Pack]) -> Catalogue:
-    builder = ClassIndex(files, facts, resolver, packs)
+def build_catalogue(codebase: Codebase, packs: Sequence[Pack]) -> Catalogue:
+    builder = ModelIndex(codebase, packs)
     first = _catalogue(builder)
     aliases = _loaded_models(builder, first.by_label)
     if not aliases:
@@ -619,7 +575,7 @@ def build_catalogue(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
     return _catalogue(builder)
 
 
-def _catalogue(builder: ClassIndex) -> Catalogue:
+def _catalogue(builder: ModelIndex) -> Catalogue:
     models: dict[str, ModelInfo] = {}
     flask: dict[str, bool] = {}
     for atom in sorted(builder.definitions):
@@ -647,7 +603,7 @@ def _catalogue(builder: ClassIndex) -> Catalogue:
     )
 
 
-def _collect(builder: ClassIndex, models: dict[str, ModelInfo],
+def _collect(builder: ModelIndex, models: dict[str, ModelInfo],
              table_vars: dict[str, str]) -> dict[str, Table]:
     declarations: dict[str, set[Declaration]] = {}
     keys: dict[str, set[ForeignKey]] = {}

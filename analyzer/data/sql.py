@@ -39,8 +39,7 @@ from functools import lru_cache
 from sqlparse import lexer
 from sqlparse import tokens as T
 
-from analyzer.extract.longsql import CUT_MARK
-from analyzer.model import DYNAMIC, SqlStatement
+from analyzer.model import CUT_NOTE, DYNAMIC, SqlStatement
 
 PLACEHOLDER = DYNAMIC  # "__seamline_dyn__": stands for a part only known at run time
 
@@ -48,6 +47,9 @@ KINDS = ("select", "insert", "update", "delete", "merge", "replace", "truncate",
          "alter", "drop")
 _DEFAULT_SCHEMAS = frozenset({"public", "dbo", "main"})
 _MAX_TEXT = 200_000  # longer literals are data, not SQL
+# the note that ends a text the extraction cut, with the number of characters it left out
+_BEFORE, _, _AFTER = CUT_NOTE.partition("{count:,}")
+CUT_MARK = re.compile(rf"{re.escape(_BEFORE)}([\d,]+){re.escape(_AFTER)}\Z")
 _CACHED_TEXT = 4_000  # read_sql remembers only texts up to this length
 
 DYNAMIC_TABLE = "table name is built at run time (f-string or template); not read"

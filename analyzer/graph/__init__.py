@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from analyzer.codebase import Codebase
 from analyzer.coupling import CouplingGraph, Edge, Node
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
@@ -35,9 +36,9 @@ from analyzer.model import (
     CodeModel,
     Confidence,
     DataModel,
-    FileFacts,
     Link,
     Module,
+    Words,
 )
 from analyzer.resources import rules_dir
 from analyzer.text import domain_nouns
@@ -123,7 +124,7 @@ class _Builder:
         )
 
 
-def _element_nodes(builder: _Builder, module: Module, facts: FileFacts | None) -> None:
+def _element_nodes(builder: _Builder, module: Module, words: Sequence[Words]) -> None:
     covered = 0
     for definition in module.definitions:
         size = max(1, definition.end_line - definition.line + 1)
@@ -131,7 +132,7 @@ def _element_nodes(builder: _Builder, module: Module, facts: FileFacts | None) -
         atom = f"{module.name}:{definition.name}"
         builder.nodes[atom] = Node(atom, definition.kind, module.name, module.path,
                                    definition.line, size)
-    spoken = facts is not None and any(w.atom == "" and w.identifiers for w in facts.words)
+    spoken = any(w.atom == "" and w.identifiers for w in words)
     has_code = bool(module.variables) or spoken or any(
         r.source == module.name for r in module.references)
     if has_code:
@@ -146,14 +147,14 @@ def element_resolver(code: CodeModel, data: DataModel) -> Callable[[str], str]:
     return builder.atom_of
 
 
-def build_graph(project: str, code: CodeModel, data: DataModel,
-                facts: Mapping[str, FileFacts], root: Path,
+def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
                 history: HistoryOptions = HistoryOptions()) -> BuiltGraph:
+    code = codebase.code
     builder = _Builder(code)
     builder.learn_aliases(data.links)
     notes: list[str] = []
     for module in code.modules:
-        _element_nodes(builder, module, facts.get(module.name))
+        _element_nodes(builder, module, codebase.words[module.name])
     for table in data.tables:
         builder.nodes[f"table:{table.name}"] = Node(
             f"table:{table.name}", "table", terms=tuple(table_words(table.words_name).split()))
@@ -177,8 +178,7 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
             uses[source][target] = uses[source].get(target, 0) + 1
     # strings that name a module or a definition: "shop.apps.ShopConfig"
     for module in code.modules:
-        file_facts = facts.get(module.name)
-        for words in file_facts.words if file_facts is not None else ():
+        for words in codebase.words[module.name]:
             source = f"{module.name}:{words.atom}" if words.atom else module.name
             for dotted in words.dotted:
                 named = builder.dotted(dotted)
@@ -206,7 +206,7 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
             builder.edge(builder.atom_of(declaration.atom), f"table:{table.name}", "data",
                          "declares", _DECLARES)
 
-    _vocabulary(builder, code, data, facts, uses)
+    _vocabulary(builder, codebase, data, uses)
     entries = _use_cases(builder, code, uses)
     _plumbing(builder, code, uses)
     notes.extend(_co_change(builder, code, root, history))
@@ -214,8 +214,8 @@ def build_graph(project: str, code: CodeModel, data: DataModel,
     return BuiltGraph(builder.graph(project, notes), tuple(entries), builder.atom_of)
 
 
-def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,
-                facts: Mapping[str, FileFacts], uses: Mapping[str, Mapping[str, int]]) -> None:
+def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
+                uses: Mapping[str, Mapping[str, int]]) -> None:
     bags: dict[str, dict[str, int]] = defaultdict(dict)
     docs: dict[str, str] = {}
 
@@ -224,11 +224,8 @@ def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,
             bag = bags[atom]
             bag[word] = bag.get(word, 0) + count
 
-    for module in code.modules:
-        file_facts = facts.get(module.name)
-        if file_facts is None:
-            continue
-        for words in file_facts.words:
+    for module in codebase.code.modules:
+        for words in codebase.words[module.name]:
             atom = f"{module.name}:{words.atom}" if words.atom else module.name
             for word, count in words.identifiers:
                 add(atom, word, count)
@@ -237,9 +234,9 @@ def _vocabulary(builder: _Builder, code: CodeModel, data: DataModel,
             atom = f"{module.name}:{definition.name}"
             for method in definition.methods:
                 add(atom, method.name)
-        for facts_of_class in file_facts.classes:
-            for name, _, _ in facts_of_class.attrs:
-                add(f"{module.name}:{facts_of_class.name}", name)
+        for body in codebase.classes.in_module[module.name]:
+            for name, _, _ in body.attrs:
+                add(f"{module.name}:{body.name}", name)
     for source, targets in uses.items():
         for target, count in targets.items():
             add(source, target.rpartition(":")[2] or "", count)

@@ -1,0 +1,143 @@
+"""The one ``Codebase`` that resolve makes and every later stage reads: its class index (bodies,
+docstrings, bases bound through the resolver's import binding), values, flows, words and
+suppressions; and the stages that take it instead of the per-file facts."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+
+from analyzer import api
+from analyzer.config import Overrides, load_settings
+from analyzer.contracts.schemas import Classes
+from analyzer.data import build_data
+from analyzer.graph import build_graph
+from tests.conftest import REPO, Tree
+
+Project = Callable[[Tree], Path]
+
+TREE: Tree = {
+    "shop/__init__.py": "",
+    "shop/base.py": '''
+        from django.db import models
+
+        class Stamped(models.Model):
+            """Rows that know when they were made."""
+            created = models.DateTimeField()
+
+            class Meta:
+                abstract = True
+        ''',
+    "shop/models.py": '''
+        from django.db import models
+        from shop.base import Stamped as Timed
+
+        class Order(Timed):
+            """An order a customer placed."""
+            total = models.IntegerField()
+
+        class Meta:  # a top-level class that is no model
+            pass
+
+        TOTALS = "SELECT total FROM shop_order"
+        ''',
+    "shop/services.py": '''
+        from shop.models import Order
+
+        def place(total: int) -> Order:  # seamline: ignore[SL301]
+            return Order.objects.create(total=total)
+        ''',
+    "other/__init__.py": "",
+    "other/models.py": '''
+        class Timed:
+            """A class with the alias's name elsewhere: the binding, not the name, decides."""
+
+        class Stamped:
+            """A second class of that name."""
+        ''',
+}
+
+
+def _models(root: Path) -> api.Models:
+    return api.models(load_settings(root, Overrides(no_cache=True, jobs=1)))
+
+
+def test_the_class_index_is_made_once_with_the_resolvers_binding(project: Project) -> None:
+    codebase = _models(project(TREE)).codebase
+    index = codebase.classes
+    assert sorted(index.classes) == ["other.models:Stamped", "other.models:Timed",
+                                     "shop.base:Stamped",
+                                     "shop.models:Meta", "shop.models:Order"]
+    assert "shop.services:place" in index.definitions
+    assert "shop.services:place" not in index.classes
+    assert [n for n, _, _ in index.bodies["shop.models:Order"].attrs] == ["total"]
+    assert index.docs["shop.models:Order"] == "An order a customer placed."
+    # ``Timed`` in shop.models is the alias of shop.base:Stamped, not other.models:Timed
+    assert codebase.names.bound("shop.models", "Timed") == "shop.base:Stamped"
+    assert codebase.names.bound("shop.models", "Order") == "shop.models:Order"
+    assert codebase.names.bound("shop.models", "models") is None  # a module, external
+    assert index.ancestors("shop.models:Order") == ["shop.base:Stamped"]
+    assert index.is_subclass("shop.models:Order", "django.db.models.Model")
+    assert codebase.values["shop.models:TOTALS"][1] == 11
+    assert codebase.returns["shop.services:place"] == "Order"
+    assert codebase.suppressions == {"shop/services.py": ((3, ("SL301",)),)}
+    assert [f.atom for f in codebase.flows["shop.services"]] == ["place"]
+
+
+def test_the_contracts_find_a_class_by_its_binding_else_by_a_unique_name(
+        project: Project) -> None:
+    built = _models(project(TREE))
+    classes = Classes(built.codebase.classes, built.data)
+    assert classes.find("shop.models", "Timed") == "shop.base:Stamped"  # bound by the alias
+    assert classes.find("shop.services", "Timed") == "other.models:Timed"  # the only one
+    assert classes.find("shop.services", "Stamped") is None  # two classes have that name
+    assert classes.find("shop.base", "Stamped") == "shop.base:Stamped"  # its own
+    assert classes.find("shop.models", "TOTALS") is None
+    assert classes.models == {"shop.models:Order": "django"}
+    assert classes.tables == {"shop_order": "shop.models:Order"}
+    assert classes.definition("shop.services:place")[0] == "shop.services"
+
+
+def test_the_stages_take_the_codebase(project: Project) -> None:
+    root = project(TREE)
+    settings = load_settings(root, Overrides(no_cache=True, jobs=1))
+    built = _models(root)
+    data = build_data(built.codebase, settings.packs)
+    assert data == built.data
+    assert {(a.table, a.mode.value, a.atom, a.confidence.value) for a in data.accesses} == {
+        ("shop_order", "write", "shop.services:place", "high"),
+        ("shop_order", "read", "shop.models", "low")}  # SQL no database call takes
+    graph = build_graph(settings.project, built.codebase, data, root).graph
+    edges = {(e.source, e.target, e.signal, e.kind) for e in graph.edges}
+    assert ("shop.services:place", "table:shop_order", "data", "write") in edges
+    assert ("shop.services:place", "shop.models:Order", "code", "annotation+call") in edges
+    terms = {n.id: n.terms for n in graph.nodes}
+    assert "total" in terms["shop.models:Order"]  # its body's field, among its words
+
+
+# the modules that may name the per-file facts: the extractor and its cache, the model that
+# declares them and resolve, which turns them into the codebase (the api only chains them)
+_FACTS_READERS = ("analyzer/model.py", "analyzer/cache.py", "analyzer/resolve.py",
+                  "analyzer/codebase.py", "analyzer/extract/")
+
+
+def _names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.alias):
+            found.add(node.name.rpartition(".")[2])
+    return found
+
+
+def test_no_stage_after_resolve_reads_the_per_file_facts() -> None:
+    readers = sorted(
+        path.relative_to(REPO).as_posix() for path in (REPO / "analyzer").rglob("*.py")
+        if not path.relative_to(REPO).as_posix().startswith(_FACTS_READERS)
+        and "FileFacts" in _names(path))
+    assert readers == []
