@@ -455,6 +455,7 @@ class Declaration:
     path: str
     line: int
     field: str | None = None  # the many-to-many field that creates the table
+    framework: str | None = None  # the framework of the pack whose model it is (not rendered)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -71,7 +71,13 @@ class Pack:
     framework: str | None = None
     model_bases: frozenset[str] = frozenset()
     base_factories: frozenset[str] = frozenset()
+    # base factories whose models get a table named after the class when they declare columns
+    # (Flask-SQLAlchemy's snake_case names)
+    named_factories: frozenset[str] = frozenset()
     table_functions: frozenset[str] = frozenset()
+    # class attributes that give a class a table (``__tablename__``): a class whose base no pack
+    # knows is this pack's model when its body sets one
+    table_attributes: frozenset[str] = frozenset()
     relation_fields: Mapping[str, str] = field(default_factory=dict)
     known_tables: Mapping[str, str] = field(default_factory=dict)  # outside model -> table
     # outside base class -> many-to-many fields its concrete subclasses get tables for
@@ -81,6 +87,7 @@ class Pack:
     write: frozenset[str] = frozenset()
     one: frozenset[str] = frozenset()
     pair: frozenset[str] = frozenset()
+    instances: frozenset[str] = frozenset()  # methods that return the instances, not a query
     joins: frozenset[str] = frozenset()
     instance_write: frozenset[str] = frozenset()
     attribute_write: bool = False
@@ -117,12 +124,14 @@ _SCHEMA: dict[str, dict[str, tuple[type, str]]] = {
     "pack": {"name": (str, "a string"), "via": (str, "a string"),
              "description": (str, "a string"), "framework": (str, "django or sqlalchemy")},
     "models": {"bases": _STRINGS, "base-factories": _STRINGS, "table-functions": _STRINGS,
+               "table-attributes": _STRINGS, "named-factories": _STRINGS,
                "relation-fields": (dict, "a table of field class name = link kind"),
                "known-tables": (dict, "a table of qualified model name = table name"),
                "inherited-many-to-many": (
                    dict, "a table of qualified class name = list of field names")},
     "queries": {"managers": _STRINGS, "read": _STRINGS, "write": _STRINGS, "one": _STRINGS,
-                "pair": _STRINGS, "joins": _STRINGS, "instance-write": _STRINGS,
+                "pair": _STRINGS, "instances": _STRINGS, "joins": _STRINGS,
+                "instance-write": _STRINGS,
                 "attribute-write": (bool, "true or false"), "read-functions": _STRINGS,
                 "user-chains": _STRINGS,
                 "write-functions": _STRINGS},
@@ -197,13 +206,16 @@ def parse_pack(data: Mapping[str, Any], source: str) -> Pack:
         framework=framework,
         model_bases=_names(models, "bases"), base_factories=_names(models, "base-factories"),
         table_functions=_names(models, "table-functions"),
+        table_attributes=_names(models, "table-attributes"),
+        named_factories=_names(models, "named-factories"),
         relation_fields=dict(models.get("relation-fields", {})),
         known_tables=dict(models.get("known-tables", {})),
         inherited_many_to_many={k: tuple(v) for k, v in
                                 models.get("inherited-many-to-many", {}).items()},
         managers=_names(queries, "managers"), read=_names(queries, "read"),
         write=_names(queries, "write"), one=_names(queries, "one"),
-        pair=_names(queries, "pair"), joins=_names(queries, "joins"),
+        pair=_names(queries, "pair"), instances=_names(queries, "instances"),
+        joins=_names(queries, "joins"),
         instance_write=_names(queries, "instance-write"),
         attribute_write=bool(queries.get("attribute-write", False)),
         user_chains=_names(queries, "user-chains"),

@@ -17,16 +17,9 @@ import re
 from collections.abc import Iterator
 
 from analyzer.codebase import ClassIndex
-from analyzer.model import (
-    Call,
-    Const,
-    DataModel,
-    Definition,
-    Expr,
-    Items,
-    Name,
-    Str,
-)
+from analyzer.contracts import django, sqlalchemy
+from analyzer.contracts.summaries import UNKNOWN, constant, last
+from analyzer.model import DataModel, Definition
 from analyzer.text import singular
 from analyzer.typeschema import REVIEW, Schema, open_schema, schema_of
 
@@ -35,59 +28,8 @@ _ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "TextC
 _EXCEPTION = re.compile(r"(Error|Exception|Warning)$")
 ENUM_NAMES = "x-enum-varnames"  # an enum's member names, beside its values (openapi-generator's)
 _COMPONENT = re.compile(r"[^A-Za-z0-9._-]+")
-
-def _each(names: tuple[str, ...], schema: Schema) -> dict[str, Schema]:
-    return {name: dict(schema) for name in names}
-
-
-# Django field classes and SQLAlchemy column types, by their last name
-_DJANGO: dict[str, Schema] = {
-    **_each(("AutoField", "BigAutoField", "SmallAutoField", "IntegerField",
-                     "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
-                     "PositiveBigIntegerField", "PositiveSmallIntegerField"),
-                    {"type": "integer"}),
-    **_each(("CharField", "TextField", "SlugField", "FilePathField",
-                     "GenericIPAddressField", "IPAddressField", "FileField", "ImageField"),
-                    {"type": "string"}),
-    "EmailField": {"type": "string", "format": "email"},
-    "URLField": {"type": "string", "format": "uri"},
-    "UUIDField": {"type": "string", "format": "uuid"},
-    "FloatField": {"type": "number"},
-    "DecimalField": {"type": "string", "format": "decimal"},
-    "BooleanField": {"type": "boolean"},
-    "NullBooleanField": {"type": ["boolean", "null"]},
-    "DateTimeField": {"type": "string", "format": "date-time"},
-    "DateField": {"type": "string", "format": "date"},
-    "TimeField": {"type": "string", "format": "time"},
-    "DurationField": {"type": "string", "format": "duration"},
-    "BinaryField": {"type": "string", "contentEncoding": "base64"},
-    "JSONField": {},
-}
-_DJANGO_KEYS = frozenset({"ForeignKey", "OneToOneField", "ParentalKey"})
-_DJANGO_MANY = frozenset({"ManyToManyField", "ParentalManyToManyField"})
-_SQLALCHEMY: dict[str, Schema] = {
-    **_each(("Integer", "BigInteger", "SmallInteger", "INTEGER", "BIGINT",
-                     "SMALLINT"), {"type": "integer"}),
-    **_each(("String", "Text", "Unicode", "UnicodeText", "VARCHAR", "CHAR", "TEXT",
-                     "Enum"), {"type": "string"}),
-    **_each(("Numeric", "NUMERIC", "DECIMAL"), {"type": "string",
-                                                          "format": "decimal"}),
-    **_each(("Float", "Double", "REAL", "FLOAT"), {"type": "number"}),
-    **_each(("Boolean", "BOOLEAN"), {"type": "boolean"}),
-    **_each(("DateTime", "TIMESTAMP", "DATETIME"), {"type": "string",
-                                                             "format": "date-time"}),
-    **_each(("Date", "DATE"), {"type": "string", "format": "date"}),
-    **_each(("Time", "TIME"), {"type": "string", "format": "time"}),
-    "Interval": {"type": "string", "format": "duration"},
-    **_each(("JSON", "JSONB"), {}),
-    **_each(("LargeBinary", "BLOB", "BINARY"), {"type": "string",
-                                                         "contentEncoding": "base64"}),
-    **_each(("Uuid", "UUID"), {"type": "string", "format": "uuid"}),
-}
-
-
-def last(dotted: str) -> str:
-    return dotted.rsplit(".", 1)[-1]
+# How each framework's models give their columns (by a pack's ``framework``)
+FRAMEWORKS = {"django": django, "sqlalchemy": sqlalchemy}
 
 
 class Classes:
@@ -97,12 +39,13 @@ class Classes:
     def __init__(self, index: ClassIndex, data: DataModel) -> None:
         self.index = index
         self.docs = index.docs  # atom -> first line of its docstring
-        self.models: dict[str, str] = {}  # atom -> django | sqlalchemy
+        self.models: dict[str, str] = {}  # atom -> its framework (a pack's ``framework``)
         self.tables: dict[str, str] = {}  # table -> the model declaring it
         for table in data.tables:
             for declaration in table.declarations:
-                if declaration.kind == "model" and declaration.atom in index.definitions:
-                    self.models.setdefault(declaration.atom, declaration.via)
+                if declaration.kind == "model" and declaration.framework in FRAMEWORKS and \
+                        declaration.atom in index.definitions:
+                    self.models.setdefault(declaration.atom, declaration.framework)
                     self.tables.setdefault(table.name, declaration.atom)
 
     def __contains__(self, atom: str) -> bool:
@@ -221,8 +164,8 @@ class Components:
         facts = self.classes.index.bodies.get(atom)
         members = [(name, value) for name, value, _ in (facts.attrs if facts else ())
                    if not name.startswith("_")]
-        values = [_constant(value) for _, value in members]
-        if members and all(v is not _UNKNOWN for v in values):
+        values = [constant(value) for _, value in members]
+        if members and all(v is not UNKNOWN for v in values):
             named: dict[object, str] = {}  # value -> its first member (an alias names none)
             for (name, _), value in zip(members, values, strict=True):
                 named.setdefault(value, name)
@@ -259,11 +202,9 @@ class Components:
         return found
 
     def _model(self, atom: str) -> Schema:
-        via = self.classes.models[atom]
-        properties: dict[str, Schema] = {}
+        framework = FRAMEWORKS[self.classes.models[atom]]
+        properties: dict[str, Schema] = {k: dict(v) for k, v in framework.IMPLICIT.items()}
         required: list[str] = []
-        if via == "django":
-            properties["id"] = {"type": "integer", "readOnly": True}
         for each in (*reversed(list(self.classes.ancestors(atom))), atom):
             facts = self.classes.index.bodies.get(each)
             if facts is None:
@@ -275,8 +216,7 @@ class Components:
             for name, value, _ in facts.attrs:
                 if name.startswith("_"):
                     continue
-                column = (_django_field(value) if via == "django" else
-                          _sqlalchemy_column(value))
+                column = framework.column(value)
                 if column is None:
                     continue
                 key, schema, needed = column
@@ -294,92 +234,9 @@ class Components:
         return found
 
 
-_UNKNOWN = object()
-
-
 def _singular_name(name: str) -> str:
     """``gift_cards`` -> ``gift_card``: for the ids of a many-to-many field."""
     head, _, tail = name.rpartition("_")
     return f"{head}_{singular(tail)}" if head else singular(tail)
 
 
-def _constant(summary: Expr | None) -> object:
-    """The value of a constant summary (``"paid"``, ``2``, ``True``); for a Django choice
-    (``"paid", "Paid"``) its first part."""
-    match summary:
-        case Str(text):
-            return text
-        case Const(value):
-            return value
-        case Name("True" | "False" | "None" as name):
-            return {"True": True, "False": False, "None": None}[name]
-        case Items((first, *_)):
-            return _constant(first)
-    return _UNKNOWN
-
-
-def _call(summary: Expr | None) -> tuple[str, tuple[Expr, ...], dict[str, Expr]] | None:
-    match summary:
-        case Call(Name(name), args, keywords):
-            return last(name), args, dict(keywords)
-    return None
-
-
-def _true(summary: Expr | None) -> bool:
-    return _constant(summary) is True
-
-
-def _nullable(schema: Schema) -> Schema:
-    return {"anyOf": [schema, {"type": "null"}]} if schema else schema
-
-
-def _django_field(summary: Expr) -> tuple[str, Schema, bool] | None:
-    """(property name, ``*`` standing for the field's; schema; required) for a field call."""
-    call = _call(summary)
-    if call is None:
-        return None
-    name, _, keywords = call
-    if name in _DJANGO_KEYS:
-        schema: Schema = {"type": "integer", "description": "the id of the related object"}
-        key = "*_id"
-    elif name in _DJANGO_MANY:
-        return "+_ids", {"type": "array", "items": {"type": "integer"}, "readOnly": True}, False
-    elif name in _DJANGO:
-        schema, key = dict(_DJANGO[name]), "*"
-        if "Auto" in name:
-            return key, schema | {"readOnly": True}, False
-    elif name.endswith("Field"):
-        return "*", open_schema(f"{name} is not a Django field seamline knows"), False
-    else:
-        return None
-    if _true(keywords.get("null")):
-        schema = _nullable(schema)
-    needed = not (_true(keywords.get("null")) or _true(keywords.get("blank"))
-                  or "default" in keywords)
-    if any(_true(keywords.get(k)) for k in ("primary_key", "auto_now", "auto_now_add")) or \
-            _constant(keywords.get("editable")) is False:
-        return key, schema | {"readOnly": True}, False
-    return key, schema, needed
-
-
-def _sqlalchemy_column(summary: Expr) -> tuple[str, Schema, bool] | None:
-    call = _call(summary)
-    if call is None or call[0] not in ("Column", "mapped_column"):
-        return None
-    _, args, keywords = call
-    schema: Schema = open_schema("the column's type is not written next to it")
-    key = "*"
-    for arg in args:
-        if isinstance(arg, Str):
-            key = arg.text  # Column("name", Integer)
-            continue
-        type_name = last(arg.name) if isinstance(arg, Name) else (_call(arg) or ("",))[0]
-        if type_name in _SQLALCHEMY:
-            schema = dict(_SQLALCHEMY[type_name])
-            break
-    if _true(keywords.get("primary_key")):
-        return key, schema | {"readOnly": True} if schema else schema, False
-    nullable = keywords.get("nullable")
-    if nullable is None or _true(nullable):
-        return key, _nullable(schema) if REVIEW not in schema else schema, False
-    return key, schema, "default" not in keywords and "server_default" not in keywords

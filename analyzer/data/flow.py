@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from analyzer.data.schema import Catalogue, ModelInfo, snake_case
+from analyzer.data.models import ModelInfo, snake_case
+from analyzer.data.schema import Catalogue
 from analyzer.data.sql import looks_like_sql, read_sql
 from analyzer.model import (
     AccessMode,
@@ -186,8 +187,8 @@ class Interpreter:
             return model_value(info)
         table = self.catalogue.table_vars.get(atom)
         if table is not None:
-            pack = next((p for p in self.rules.frameworks if p.framework == "sqlalchemy"), None)
-            return Val("table", tables=(table,), writes=(table,), pack=pack)
+            return Val("table", tables=(table,), writes=(table,),
+                       pack=self.catalogue.table_packs.get(atom))
         stored = self.catalogue.index.values.get(atom)
         if stored is not None:
             module = atom.split(":", 1)[0]
@@ -594,9 +595,8 @@ class _AtomReader:
             return instance(receiver, True)
         if method in pack.pair:
             return replace(receiver, kind="pair", items=())
-        if method in ("all", "scalars"):
-            return replace(receiver, kind="instances" if pack.framework == "sqlalchemy"
-                           else "query")
+        if method in pack.instances:
+            return replace(receiver, kind="instances")
         return replace(receiver, kind="query")
 
     def _joins(self, receiver: Val, args: list[Val], pack: Pack) -> None:
