@@ -6,16 +6,30 @@ instance of a model, a queryset or query, a related manager, a ``Table``, a stri
 names keep their values within a function, and the rule packs say which calls read, write or
 take SQL. Nothing is executed: a value the interpreter cannot know is ``UNKNOWN`` and leads to
 no access.
+
+Each atom's reader (``_AtomReader``) replays the events and evaluates the expressions here; the
+values are ``analyzer.data.values``, the calls on values the packs know (managers, queries,
+sessions, tables, repositories) ``analyzer.data.queries``, and what a statement reads and writes
+is recorded by ``analyzer.data.accesses``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from analyzer.data.models import ModelInfo, snake_case
+from analyzer.data.accesses import Findings, Recorder, evidence
+from analyzer.data.models import snake_case
+from analyzer.data.queries import Queries, Rules
 from analyzer.data.schema import Catalogue
-from analyzer.data.sql import looks_like_sql, read_sql
+from analyzer.data.values import (
+    UNKNOWN,
+    Val,
+    confidence_of,
+    instance,
+    model_value,
+    repository_instance,
+)
 from analyzer.model import (
     AccessMode,
     Attr,
@@ -35,87 +49,15 @@ from analyzer.model import (
     LooseSql,
     Name,
     Severity,
-    SqlSite,
-    SqlStatement,
     Start,
     Str,
-    TableAccess,
     Target,
     Write,
 )
-from analyzer.packs import Loader, Pack, QueryFunction, Repository, SqlCall
+from analyzer.packs import Loader, Pack, Repository
 from analyzer.resolve import Resolver
 
 _MAX_VALUE_DEPTH = 12
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Val:
-    kind: str  # model | instance | instances | pair | manager | query | related | relation
-    #            table | string | sql | external | repo | list | class | unknown
-    model: str | None = None  # model atom, when the model is internal
-    tables: tuple[str, ...] = ()  # what reading it reads
-    writes: tuple[str, ...] = ()  # what saving or writing it writes
-    pack: Pack | None = None
-    text: str | None = None  # a string's text, an external name
-    literal: bool = False  # a string written right here (not reached through a name)
-    persistent: bool = False  # an instance loaded from the database
-    items: tuple[Val, ...] = ()
-    line: int = 0  # where a string was written, for loose SQL
-    repository: Repository | None = None
-    guessed: bool = False  # typed from a parameter's name alone: accesses at medium confidence
-
-
-UNKNOWN = Val("unknown")
-
-
-@dataclass(slots=True)
-class _Rules:
-    """The rule packs, indexed for lookups."""
-
-    sql_methods: dict[str, SqlCall] = field(default_factory=dict)
-    sql_functions: dict[str, SqlCall] = field(default_factory=dict)
-    loaders: dict[str, tuple[Loader, Pack]] = field(default_factory=dict)
-    read_functions: dict[str, Pack] = field(default_factory=dict)
-    write_functions: dict[str, Pack] = field(default_factory=dict)
-    known_tables: dict[str, tuple[str, Pack]] = field(default_factory=dict)
-    frameworks: list[Pack] = field(default_factory=list)
-    repositories: list[tuple[Repository, Pack]] = field(default_factory=list)
-    query_functions: dict[str, tuple[QueryFunction, Pack]] = field(default_factory=dict)
-    user_chains: list[tuple[str, ...]] = field(default_factory=list)  # ("request", "user")
-
-    @classmethod
-    def of(cls, packs: Sequence[Pack]) -> _Rules:
-        rules = cls()
-        for pack in packs:
-            for call in pack.sql_calls:
-                if call.method:
-                    rules.sql_methods.setdefault(call.method, call)
-                if call.function:
-                    rules.sql_functions.setdefault(call.function, call)
-            for loader in pack.loaders:
-                rules.loaders.setdefault(loader.function, (loader, pack))
-            for name in pack.read_functions:
-                rules.read_functions.setdefault(name, pack)
-            for name in pack.write_functions:
-                rules.write_functions.setdefault(name, pack)
-            for name, table in pack.known_tables.items():
-                rules.known_tables.setdefault(name, (table, pack))
-            if pack.framework:
-                rules.frameworks.append(pack)
-            rules.user_chains.extend(tuple(c.split(".")) for c in sorted(pack.user_chains))
-            rules.repositories.extend((r, pack) for r in pack.repositories)
-            for helper in pack.query_functions:
-                rules.query_functions.setdefault(helper.function, (helper, pack))
-        return rules
-
-
-@dataclass(slots=True)
-class Findings:
-    accesses: list[TableAccess] = field(default_factory=list)
-    sql: list[SqlSite] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 class Interpreter:
@@ -125,7 +67,7 @@ class Interpreter:
                  paths: Mapping[str, str]) -> None:
         self.catalogue = catalogue
         self.resolver = resolver
-        self.rules = _Rules.of(packs)
+        self.rules = Rules.of(packs)
         self.paths = paths
         self.findings = Findings()
         self._globals: dict[str, Val] = {}
@@ -155,8 +97,8 @@ class Interpreter:
             if value.kind == "string" and value not in self.consumed and value.text:
                 module = atom.split(":", 1)[0]
                 reader = _AtomReader(self, module, "")
-                reader.loose(value, Confidence.LOW)
-                reader.flush(value.line, _evidence(value.text))
+                reader.out.loose(value, Confidence.LOW)
+                reader.out.flush(value.line, evidence(value.text))
 
     # ------------------------------------------------------------------ globals
 
@@ -231,16 +173,6 @@ class Interpreter:
         return found
 
 
-def model_value(info: ModelInfo) -> Val:
-    tables = (info.table,) if info.table else ()
-    return Val("model", model=info.atom, tables=tables, writes=info.write_tables or tables,
-               pack=info.pack)
-
-
-def instance(model: Val, persistent: bool) -> Val:
-    return replace(model, kind="instance", persistent=persistent, items=())
-
-
 class _Attributes:
     """``value.attr``: managers of models, relations of instances."""
 
@@ -299,13 +231,21 @@ class _AtomReader:
         self.quiet = quiet
         self.locals: dict[str, Val] = {}
         self.changed: dict[Val, tuple[int, str]] = {}  # instances changed, not yet added
-        self.strings: list[Val] = []
-        self.bound_strings: list[Val] = []
-        # (table, mode) -> (via, confidence, a lookup only) for the statement being read
-        self.pending: dict[tuple[str, AccessMode], tuple[str, Confidence, bool]] = {}
-        self.line = 0
+        # what the atom reads and writes, and the calls on values the packs know
+        self.out = Recorder(interpreter.findings, interpreter.consumed, self.path, self.atom,
+                            quiet)
+        self.queries = Queries(interpreter.rules, interpreter.catalogue.models, self.out)
         self.attributes = _Attributes(interpreter)
         self.depth = 0
+
+    @property
+    def line(self) -> int:
+        """The line of the statement being read (the recorder's, which loose SQL moves)."""
+        return self.out.line
+
+    @line.setter
+    def line(self, line: int) -> None:
+        self.out.line = line
 
     # ------------------------------------------------------------------ events
 
@@ -329,7 +269,7 @@ class _AtomReader:
         for name, summary, line in body.attrs:
             self.line = line
             self.evaluate(summary)
-            self.flush(line, f"{name} = ...")
+            self.out.flush(line, f"{name} = ...")
 
     def _start(self, event: Start) -> None:
         self._end_function()
@@ -340,7 +280,7 @@ class _AtomReader:
         elif own.kind == "class" and own.model:
             found = self.it.repository(own.model)
             if found is not None:
-                self.locals["self"] = self._repository_instance(found)
+                self.locals["self"] = repository_instance(found)
         for name, annotation in event.params:
             if annotation is not None:
                 value = self._name(annotation)
@@ -364,15 +304,15 @@ class _AtomReader:
                             line=previous.line)
         self._assign(targets, value)
         if value.kind == "string" and value.literal and self.class_name:
-            self.bound_strings.append(value)  # module-level ones: Interpreter.finish
+            self.out.bound_strings.append(value)  # module-level ones: Interpreter.finish
         elif value.kind == "string" and not self.class_name:
             self.it.consumed.add(value)
-        self.flush(line, event.text)
+        self.out.flush(line, event.text)
 
     def _expression(self, event: Evaluate) -> None:
         self.line = event.line
         self.evaluate(event.value)
-        self.flush(event.line, event.text)
+        self.out.flush(event.line, event.text)
 
     def _write(self, event: Write) -> None:
         """``order.status = "paid"`` on an instance of a model whose changes are flushed by a
@@ -385,20 +325,21 @@ class _AtomReader:
 
     def _loose_text(self, event: LooseSql) -> None:
         text, line = event.text, event.line
-        self.loose(Val("string", text=text, literal=True, line=line), Confidence.LOW)
-        self.flush(line, _evidence(text))
+        self.out.loose(Val("string", text=text, literal=True, line=line), Confidence.LOW)
+        self.out.flush(line, evidence(text))
 
     def _end_function(self) -> None:
         for value, (line, text) in sorted(self.changed.items(), key=lambda c: c[1][0]):
             assert value.pack is not None
-            self._record(value.writes, AccessMode.WRITE, value.pack.via, _confidence(value))
-            self.flush(line, text)
+            self.out.record(value.writes, AccessMode.WRITE, value.pack.via,
+                            confidence_of(value))
+            self.out.flush(line, text)
         self.changed = {}
-        for value in self.bound_strings:
+        for value in self.out.bound_strings:
             if value not in self.it.consumed:
-                self.loose(value, Confidence.LOW)
-                self.flush(value.line, _evidence(value.text or ""))
-        self.bound_strings = []
+                self.out.loose(value, Confidence.LOW)
+                self.out.flush(value.line, evidence(value.text or ""))
+        self.out.bound_strings = []
 
     # ------------------------------------------------------------------ values
 
@@ -437,7 +378,7 @@ class _AtomReader:
                 return self._name(name)
             case Str(text):
                 value = Val("string", text=text, literal=True, line=self.line)
-                self.strings.append(value)
+                self.out.strings.append(value)
                 return value
             case Call():
                 return self._call(summary)
@@ -484,20 +425,20 @@ class _AtomReader:
         for value in (*args, *keywords.values()):  # handed to other code, which saves it
             self.changed.pop(value, None)
         if isinstance(func, Attr):
-            return self._method(self.evaluate(func.value), func.attr, args, keywords)
+            return self.queries.method(self.evaluate(func.value), func.attr, args, keywords)
         if not isinstance(func, Name):
             self.evaluate(func)
             return UNKNOWN
         parts = func.name.split(".")
         if parts[0] in self.locals or (len(parts) > 1 and parts[0] in ("self", "cls")):
-            return self._method(self._name(".".join(parts[:-1])), parts[-1], args, keywords)
+            return self.queries.method(self._name(".".join(parts[:-1])), parts[-1], args, keywords)
         qualified, internal, rest = self.it.resolver.qualify(self.module, parts)
         if not qualified:
             receiver = self._name(".".join(parts[:-1])) if len(parts) > 1 else UNKNOWN
-            return self._method(receiver, parts[-1], args, keywords)
+            return self.queries.method(receiver, parts[-1], args, keywords)
         if rest:
             receiver = self.attributes.walk(self.it.global_value(qualified, internal), rest[:-1])
-            return self._method(receiver, rest[-1], args, keywords)
+            return self.queries.method(receiver, rest[-1], args, keywords)
         return self._function(self.it.global_value(qualified, internal), qualified, args,
                               keywords)
 
@@ -510,7 +451,7 @@ class _AtomReader:
             name = callee.text or qualified.replace(":", ".")
             call = rules.sql_functions.get(name)
             if call is not None:
-                self._sql_argument(call, args, keywords)
+                self.out.sql_argument(call, args, keywords)
                 return Val("sql")
             loader = rules.loaders.get(name)
             if loader is not None:
@@ -521,12 +462,13 @@ class _AtomReader:
                 if model is None and helper[0].argument < len(args):
                     model = args[helper[0].argument]
                 if model is not None and model.kind == "model" and model.pack is not None:
-                    return self._query(replace(model, kind="manager"), "all", [], model.pack)
+                    return self.queries.query(replace(model, kind="manager"), "all", [],
+                                              model.pack)
             pack = rules.read_functions.get(name)
             if pack is not None:
                 models = [a for a in args if a.kind in ("model", "manager", "query")]
                 for model in models:
-                    self._record(model.tables, AccessMode.READ, pack.via)
+                    self.out.record(model.tables, AccessMode.READ, pack.via)
                 if models and name.rsplit(".", 1)[-1].startswith("get_object"):
                     return instance(models[0], True)
                 return replace(models[0], kind="query") if models else UNKNOWN
@@ -534,123 +476,13 @@ class _AtomReader:
             if pack is not None:
                 targets = [a for a in args if a.kind in ("model", "table")]
                 for target in targets:
-                    self._record(target.writes, AccessMode.WRITE, pack.via)
+                    self.out.record(target.writes, AccessMode.WRITE, pack.via)
                 return replace(targets[0], kind="query") if targets else UNKNOWN
         if callee.kind == "class" and callee.model:
             found = self.it.repository(callee.model)
             if found is not None:
-                return self._repository_instance(found)
+                return repository_instance(found)
             return self._returned(callee.model)
-        return UNKNOWN
-
-    def _method(self, receiver: Val, method: str, args: list[Val],
-                keywords: dict[str, Val]) -> Val:
-        call = self.it.rules.sql_methods.get(method)
-        if call is not None:
-            if self._sql_argument(call, args, keywords):
-                return UNKNOWN
-            statement = args[call.argument] if call.argument < len(args) else UNKNOWN
-            if statement.kind == "query":  # session.execute(select(Order)): its rows
-                return statement
-        kind = receiver.kind
-        pack = receiver.pack
-        if kind in ("manager", "query", "related") and pack is not None:
-            return self._query(receiver, method, args, pack)
-        if kind == "instance" and pack is not None:
-            if method in pack.instance_write:
-                self._record(receiver.writes, AccessMode.WRITE, pack.via, _confidence(receiver))
-            return UNKNOWN
-        if kind == "instances" and pack is not None:
-            return instance(receiver, True) if method in pack.one else receiver
-        if kind == "table" and pack is not None:
-            if method in ("insert", "update", "delete"):
-                self._record(receiver.writes, AccessMode.WRITE, pack.via)
-                return replace(receiver, kind="query")
-            if method == "select":
-                self._record(receiver.tables, AccessMode.READ, pack.via)
-                return replace(receiver, kind="query")
-            return UNKNOWN
-        if kind == "repo" and receiver.repository is not None:
-            return self._repository_call(receiver, method)
-        if kind in ("unknown", "external"):
-            return self._session(method, args)
-        return UNKNOWN
-
-    def _query(self, receiver: Val, method: str, args: list[Val], pack: Pack) -> Val:
-        """A method of a manager, a queryset or query, or a related manager."""
-        through = receiver.items[0].tables if receiver.items else ()
-        if method in pack.joins:
-            self._joins(receiver, args, pack)
-            return replace(receiver, kind="query")
-        if method in pack.write:
-            if receiver.kind == "related" and method != "create" and through:
-                self._record(through, AccessMode.WRITE, pack.via)
-            else:
-                self._record(receiver.writes, AccessMode.WRITE, pack.via)
-                if receiver.kind == "related" and through:
-                    self._record(through, AccessMode.WRITE, pack.via)
-        elif receiver.kind != "query":  # a query built earlier was counted where it started
-            self._record(receiver.tables, AccessMode.READ, pack.via, _confidence(receiver))
-        if method in pack.one:
-            return instance(receiver, True)
-        if method in pack.pair:
-            return replace(receiver, kind="pair", items=())
-        if method in pack.instances:
-            return replace(receiver, kind="instances")
-        return replace(receiver, kind="query")
-
-    def _joins(self, receiver: Val, args: list[Val], pack: Pack) -> None:
-        models = self.it.catalogue.models
-        for arg in args:
-            if arg.kind == "string" and arg.text and receiver.model:
-                info = models.get(receiver.model)
-                for step in arg.text.split("__"):
-                    if info is None:
-                        break
-                    relation = info.relations.get(step) or info.reverse.get(step)
-                    if relation is None or relation.target not in models:
-                        break
-                    info = models[relation.target]
-                    if info.table:
-                        self._record((info.table,), AccessMode.READ, pack.via, lookup=True)
-            elif arg.kind in ("model", "relation"):
-                self._record(arg.tables, AccessMode.READ, pack.via, lookup=True)
-                if arg.items:
-                    self._record(arg.items[0].tables, AccessMode.READ, pack.via, lookup=True)
-
-    def _session(self, method: str, args: list[Val]) -> Val:
-        """A call on an object seamline cannot type (a session, ``db.session``): it matters
-        only when it is given models or instances a framework pack knows."""
-        for pack in self.it.rules.frameworks:
-            if method in pack.read and method not in pack.write:
-                models = [a for a in args if a.kind in ("model", "column") and a.pack is pack]
-                if models:
-                    for model in models:
-                        self._record(model.tables, AccessMode.READ, pack.via)
-                    if method in pack.one:
-                        return instance(models[0], True)
-                    return replace(models[0], kind="query", persistent=True)
-            if method in pack.write:
-                instances = [a for a in _flatten(args) if a.kind == "instance"
-                             and a.pack is pack]
-                for value in instances:
-                    self._record(value.writes, AccessMode.WRITE, pack.via, _confidence(value))
-                if instances:
-                    return UNKNOWN
-        return UNKNOWN
-
-    def _repository_instance(self, found: tuple[Repository, Pack, Val]) -> Val:
-        repository, pack, target = found
-        return Val("repo", tables=target.tables, writes=target.writes or target.tables,
-                   pack=pack, repository=repository)
-
-    def _repository_call(self, receiver: Val, method: str) -> Val:
-        repository = receiver.repository
-        assert repository is not None and receiver.pack is not None
-        if method in repository.write:
-            self._record(receiver.writes, AccessMode.WRITE, receiver.pack.via)
-        elif method in repository.read:
-            self._record(receiver.tables, AccessMode.READ, receiver.pack.via)
         return UNKNOWN
 
     def _load(self, loader: Loader, args: list[Val]) -> Val:
@@ -709,76 +541,8 @@ class _AtomReader:
 
     # ------------------------------------------------------------------ SQL
 
-    def _sql_argument(self, call: SqlCall, args: list[Val], keywords: dict[str, Val]) -> bool:
-        value = keywords.get(call.keyword) if call.keyword else None
-        if value is None and call.argument < len(args):
-            value = args[call.argument]
-        if value is None or value.kind != "string" or not value.text:
-            return value is not None and value.kind == "sql"
-        self.it.consumed.add(value)
-        self._read_sql(value.text, Confidence.HIGH if value.literal else Confidence.MEDIUM)
-        return True
-
-    def loose(self, value: Val, confidence: Confidence) -> None:
-        if value.text and looks_like_sql(value.text):
-            self.line = value.line or self.line
-            self._read_sql(value.text, confidence)
-
-    def _read_sql(self, text: str, confidence: Confidence) -> None:
-        if self.quiet:
-            return
-        statements: tuple[SqlStatement, ...] = read_sql(text)
-        self.it.findings.sql.append(SqlSite(self.path, self.line, self.atom, confidence,
-                                            text, statements))
-        for statement in statements:
-            lookups = set(statement.lookups)
-            self._record([t for t in statement.reads if t not in lookups], AccessMode.READ,
-                         "sql", confidence)
-            self._record(statement.lookups, AccessMode.READ, "sql", confidence, lookup=True)
-            self._record(statement.writes, AccessMode.WRITE, "sql", confidence)
-            self._record(statement.ddl, AccessMode.DDL, "sql", confidence)
-            for problem in statement.problems:
-                self.it.findings.diagnostics.append(Diagnostic(
-                    self.path, self.line, "sql-unreadable", problem, Severity.INFO))
 
     # ------------------------------------------------------------------ accesses
-
-    def _record(self, tables: Iterable[str], mode: AccessMode, via: str,
-                confidence: Confidence = Confidence.HIGH, lookup: bool = False) -> None:
-        """``lookup``: the tables are only joined to the one the query is about."""
-        if self.quiet:
-            return
-        for table in tables:
-            key = (table, mode)
-            old = self.pending.get(key)
-            if old is None or _rank(confidence) > _rank(old[1]):
-                self.pending[key] = (via, confidence, lookup and (old is None or old[2]))
-            elif not lookup and old[2]:  # also read as the table a query is about
-                self.pending[key] = (old[0], old[1], False)
-
-    def flush(self, line: int, text: str) -> None:
-        """One access per table and mode for the statement at ``line``; a write of a table
-        makes a read of it in the same statement redundant. SQL-looking strings that reached
-        no database call count at low confidence."""
-        for value in self.strings:
-            if (value not in self.it.consumed and value.literal
-                    and not any(value is bound for bound in self.bound_strings)):
-                self.it.consumed.add(value)
-                self.loose(value, Confidence.LOW)
-        self.strings = []
-        written = {table for table, mode in self.pending if mode is AccessMode.WRITE}
-        for (table, mode), (via, confidence, lookup) in sorted(self.pending.items()):
-            if mode is AccessMode.READ and table in written and via != "sql":
-                continue
-            self.it.findings.accesses.append(TableAccess(
-                table, mode, via, self.atom, self.path, line, confidence, text, lookup))
-        self.pending = {}
-
-
-def _evidence(text: str) -> str:
-    """A string's text on one line, cut short, as the snippet of an access."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= 120 else flat[:117] + "..."
 
 
 def _find(parts: Sequence[str], chain: tuple[str, ...]) -> int:
@@ -789,19 +553,3 @@ def _find(parts: Sequence[str], chain: tuple[str, ...]) -> int:
     return -1
 
 
-def _confidence(value: Val) -> Confidence:
-    return Confidence.MEDIUM if value.guessed else Confidence.HIGH
-
-
-_RANKS = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
-
-
-def _rank(confidence: Confidence) -> int:
-    return _RANKS[confidence]
-
-
-def _flatten(values: Iterable[Val]) -> list[Val]:
-    flat: list[Val] = []
-    for value in values:
-        flat.extend(value.items if value.kind == "list" else (value,))
-    return flat

@@ -1,5 +1,8 @@
 """What the rules read: the code and data models of a project, indexed by element once.
 
+The project as resolved is ``analyzer.codebase.Codebase`` (what resolve makes, every stage's
+input); ``Project`` here is the rules' view of its code model and of the data model, by element.
+
 ``Project`` knows nothing of contexts: a rule asks a ``Partition`` which context an element
 is in, so one project can be judged against a proposed cut and an agreed decomposition alike.
 Each index is built the first time a rule reads it (``seamline check`` reads no foreign key
