@@ -90,6 +90,8 @@ class Pack:
     instances: frozenset[str] = frozenset()  # methods that return the instances, not a query
     joins: frozenset[str] = frozenset()
     instance_write: frozenset[str] = frozenset()
+    table_read: frozenset[str] = frozenset()  # methods of a table object that read it
+    table_write: frozenset[str] = frozenset()  # (``users.select()``, ``users.insert()``)
     attribute_write: bool = False
     user_chains: frozenset[str] = frozenset()  # "request.user": an instance of the user model
     read_functions: frozenset[str] = frozenset()
@@ -102,7 +104,7 @@ class Pack:
     def words(self) -> set[str]:
         """Method and function names the extractor must keep calls of."""
         found = set(self.managers | self.read | self.write | self.one | self.pair | self.joins
-                    | self.instance_write)
+                    | self.instance_write | self.table_read | self.table_write)
         for names in (self.model_bases, self.base_factories, self.table_functions,
                       self.read_functions, self.write_functions):
             found.update(name.rsplit(".", 1)[-1] for name in names)
@@ -131,7 +133,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, str]]] = {
                    dict, "a table of qualified class name = list of field names")},
     "queries": {"managers": _STRINGS, "read": _STRINGS, "write": _STRINGS, "one": _STRINGS,
                 "pair": _STRINGS, "instances": _STRINGS, "joins": _STRINGS,
-                "instance-write": _STRINGS,
+                "instance-write": _STRINGS, "table-read": _STRINGS, "table-write": _STRINGS,
                 "attribute-write": (bool, "true or false"), "read-functions": _STRINGS,
                 "user-chains": _STRINGS,
                 "write-functions": _STRINGS},
@@ -217,6 +219,7 @@ def parse_pack(data: Mapping[str, Any], source: str) -> Pack:
         pair=_names(queries, "pair"), instances=_names(queries, "instances"),
         joins=_names(queries, "joins"),
         instance_write=_names(queries, "instance-write"),
+        table_read=_names(queries, "table-read"), table_write=_names(queries, "table-write"),
         attribute_write=bool(queries.get("attribute-write", False)),
         user_chains=_names(queries, "user-chains"),
         read_functions=_names(queries, "read-functions"),

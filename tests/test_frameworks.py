@@ -83,6 +83,8 @@ def test_the_capabilities_are_declared_in_the_bundled_packs() -> None:
     assert packs["sqlalchemy"].instances == {"all", "scalars"}
     assert packs["sqlalchemy"].named_factories == {"flask_sqlalchemy.SQLAlchemy",
                                                    "flask_sqlalchemy.extension.SQLAlchemy"}
+    assert packs["sqlalchemy"].table_read == {"select"}
+    assert packs["sqlalchemy"].table_write == {"insert", "update", "delete"}
     assert not packs["django"].table_attributes and not packs["django"].instances
 
 
@@ -120,3 +122,35 @@ def test_a_class_is_a_model_by_a_table_attribute_its_pack_declares(project: Proj
     alone = replace(settings, packs=packs)
     declared = {d.atom: d.via for t in api.models(alone).data.tables for d in t.declarations}
     assert declared == {"app.models:Note": "docs"}
+
+
+def test_a_table_objects_verbs_are_its_packs(project: Project) -> None:
+    root = project({
+        "seamline.toml": 'rule-packs = ["ledger.toml"]\n',
+        "ledger.toml": """
+            [pack]
+            name = "ledger"
+
+            [models]
+            table-functions = ["ledger.Table"]
+
+            [queries]
+            table-read = ["scan"]
+            table-write = ["append"]
+        """,
+        "books/__init__.py": "",
+        "books/journal.py": """
+            from ledger import Table
+
+            entries = Table("entries", "main")
+
+            def post(amount):
+                entries.append(amount=amount)
+
+            def report():
+                return entries.scan()
+        """,
+    })
+    got = {(a.table, a.mode.value, a.atom, a.via) for a in run(root).data.accesses}
+    assert got == {("entries", "write", "books.journal:post", "ledger"),
+                   ("entries", "read", "books.journal:report", "ledger")}

@@ -83,10 +83,10 @@ class Queries:
         if kind == "instances" and pack is not None:
             return instance(receiver, True) if method in pack.one else receiver
         if kind == "table" and pack is not None:
-            if method in ("insert", "update", "delete"):
+            if method in pack.table_write:
                 self.out.record(receiver.writes, AccessMode.WRITE, pack.via)
                 return replace(receiver, kind="query")
-            if method == "select":
+            if method in pack.table_read:
                 self.out.record(receiver.tables, AccessMode.READ, pack.via)
                 return replace(receiver, kind="query")
             return UNKNOWN
