@@ -5,4 +5,4 @@ from the cache never imports libcst.
 """
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-17"
+EXTRACTOR_VERSION = "code-18"

@@ -1,52 +1,57 @@
-"""One libcst pass over one file: imports, definitions and the names each definition uses.
+"""One walk of one file's ``ast`` tree: imports, definitions and the names each definition uses.
 
-The visitor knows nothing of other files. Name uses are kept as dotted chains
+The walk knows nothing of other files. Name uses are kept as dotted chains
 (``("inventory_service", "reserve")``) and resolved to definitions later, once every module is
 known (``analyzer.resolve``).
 
-Cost matters here: this runs on every file of a 600k-line monolith. No metadata provider is
-used. ``ScopeProvider`` costs about seven times a plain parse; the few shadowing cases that
-matter (parameters and local assignments hiding a module-level name) are tracked by hand.
-``PositionProvider`` records a full position for every node and measured 1.7x the parse itself
-on nova; ``_LineState`` instead notes only the line of the node kinds this visitor asks about,
-during one plain code generation pass (about a sixth of the parse).
+The tree comes from CPython's own parser (``analyzer.extract.parse``; libcst only for syntax
+newer than the running interpreter). Measured on nova 34.0.0 with its tests (609k lines, one
+process): ``ast.parse`` 6.5 s and this walk about 13 s, where libcst's parse, its line
+tracking and its visitor took 91 s. The few shadowing cases that matter (parameters and local
+assignments hiding a module-level name) are tracked by hand; what ``ast`` drops and the facts
+show as written (parentheses, the pieces of ``"a" "b"``, f-string text) is read back from the
+text (``analyzer.extract.segments``).
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
 import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import pairwise
+from itertools import islice
 from typing import Any
-
-import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from analyzer.extract.exprs import (
     SQLISH,
     Summarizer,
+    call_args,
     dotted,
     dotted_name,
     kept_string,
-    string_value,
+    singleton,
+)
+from analyzer.extract.parse import Reading, read
+from analyzer.extract.segments import (
+    SourceText,
+    fstring_parts,
+    is_fstring,
+    one_literal,
+    piece_value,
 )
 from analyzer.extract.source import (
     Rejection,
     count_lines,
-    cpython_reading,
-    cpython_syntax_error,
     decode,
     is_generated,
-    merge_string_runs,
-    python2_hint,
     suppressions,
 )
 from analyzer.extract.source import too_deep as nesting_rejection
 from analyzer.model import (
+    DYNAMIC,
     AtomUses,
     Bind,
     Call,
@@ -75,64 +80,64 @@ from analyzer.model import (
 # When the facts extracted here change, bump EXTRACTOR_VERSION (analyzer/extract/__init__.py).
 _BUILTINS = frozenset(dir(builtins))
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_EMPTY_MODULE = cst.Module(body=[])
+_SQL_WORD = re.compile(r"select|insert|update|delete|with|create|alter|drop|replace|merge"
+                       r"|truncate", re.IGNORECASE)
+_PIECE = re.compile(r"([A-Za-z]{0,2}(?:'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\""
+                    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"))|\s+|#[^\n]*|\\\r?\n",
+                    re.DOTALL)
 _MAX_TEXT = 160
 _MAX_SNIPPET = 100
 _MODULE_LEVEL = ""
 _DOC_CHARS = 600  # of a docstring kept for the vocabulary
 _MAX_WORDS = 120  # identifiers kept per atom, the most used first
-_PART_AFTER_CHARS = 1_000_000  # a module longer than this is parsed in parts (``_parts``)
-_LINES_PER_PART = 20_000
+_SOURCE_LIMIT = 120
+_SQL_HEAD = 2_000  # of a run of adjacent literals, read to see whether it is SQL
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
 
 
-def _text(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.BaseExpression):
-        chain = dotted(node)
-        if chain is not None:
-            return ".".join(chain)
-        if isinstance(node, cst.Call):
-            func = dotted(node.func)
-            if func is not None:
-                return ".".join(func) + "(...)"
-    code = " ".join(_EMPTY_MODULE.code_for_node(node).split())
-    return code if len(code) <= _MAX_TEXT else code[: _MAX_TEXT - 3] + "..."
-
-
-def _import_module_name(node: cst.Attribute | cst.Name) -> str:
-    chain = dotted(node)
-    return ".".join(chain) if chain else _EMPTY_MODULE.code_for_node(node)
-
-
-def _is_type_checking(test: cst.BaseExpression) -> bool:
+def _is_type_checking(test: ast.expr) -> bool:
     chain = dotted(test)
     return chain is not None and chain[-1] == "TYPE_CHECKING"
 
 
-def _target_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
+def _unstarred(node: ast.expr) -> ast.expr:
+    return node.value if type(node) is ast.Starred else node
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    kind = type(target)
+    if kind is ast.Name:
+        return [target.id]  # type: ignore[attr-defined]
+    if kind is ast.Tuple or kind is ast.List:
         names: list[str] = []
-        for element in target.elements:
-            names.extend(_target_names(element.value))
+        for element in target.elts:  # type: ignore[attr-defined]
+            names.extend(_target_names(element))
         return names
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
+    if kind is ast.Starred:
+        return _target_names(target.value)  # type: ignore[attr-defined]
     return []
 
 
-def _string_list(node: cst.BaseExpression) -> list[str] | None:
-    if not isinstance(node, (cst.List, cst.Tuple)):
+def _binding_targets(target: ast.expr) -> Target:
+    """A name, or a nested tuple of them for unpacking; None for anything else."""
+    kind = type(target)
+    if kind is ast.Name:
+        return target.id  # type: ignore[attr-defined, no-any-return]
+    if kind is ast.Tuple or kind is ast.List:
+        return tuple(_binding_targets(_unstarred(e)) for e in target.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _string_list(node: ast.expr, source: SourceText) -> list[str] | None:
+    if type(node) is not ast.List and type(node) is not ast.Tuple:
         return None
     values: list[str] = []
-    for element in node.elements:
-        value = element.value
-        if not isinstance(value, cst.SimpleString):
+    for element in node.elts:
+        if type(element) is not ast.Constant or type(element.value) is not str:
             return None
-        text = value.evaluated_value
-        if not isinstance(text, str):
+        if not one_literal(source.segment(element)):
             return None
-        values.append(text)
+        values.append(element.value)
     return values
 
 
@@ -151,92 +156,6 @@ def _names_a_class(dotted_name: str) -> bool:
     return dotted_name.rsplit(".", 1)[-1][:1].isupper()
 
 
-_SOURCE_LIMIT = 120
-_SQL_HEAD = 2_000  # of a run of adjacent literals, read to see whether it is SQL
-
-
-def _source(node: cst.CSTNode) -> str:
-    """An expression's source text, on one line, shortened."""
-    text = " ".join(_EMPTY_MODULE.code_for_node(node).split())
-    return text if len(text) <= _SOURCE_LIMIT else text[:_SOURCE_LIMIT - 3] + "..."
-
-
-def _signature(params: cst.Parameters) -> tuple[Param, ...]:
-    """Every parameter as written, in order, with its kind, annotation and default."""
-    found: list[Param] = []
-
-    def add(param: cst.Param, kind: str) -> None:
-        annotation = None if param.annotation is None else _source(param.annotation.annotation)
-        default = None if param.default is None else _source(param.default)
-        found.append(Param(param.name.value, kind, annotation, default))
-
-    for param in params.posonly_params:
-        add(param, "positional-only")
-    for param in params.params:
-        add(param, "positional")
-    if isinstance(params.star_arg, cst.Param):
-        add(params.star_arg, "var-positional")
-    for param in params.kwonly_params:
-        add(param, "keyword-only")
-    if params.star_kwarg is not None:
-        add(params.star_kwarg, "var-keyword")
-    return tuple(found)
-
-
-def _fields(body: cst.BaseSuite, line: Callable[[cst.CSTNode], int]
-            ) -> tuple[tuple[str, str, str | None, int], ...]:
-    """``name: annotation [= default]`` statements directly in a class body."""
-    if not isinstance(body, cst.IndentedBlock):
-        return ()
-    found: list[tuple[str, str, str | None, int]] = []
-    for statement in body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                found.append((small.target.value, _source(small.annotation.annotation),
-                              None if small.value is None else _source(small.value),
-                              line(small.target)))
-    return tuple(found)
-
-
-def _typed_params(params: cst.Parameters) -> tuple[tuple[str, str | None], ...]:
-    """Parameters with the class their annotation names, or None (``self`` and ``cls`` left
-    out): the data stage types them, or guesses a model from the name."""
-    found: list[tuple[str, str | None]] = []
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if param.name.value in ("self", "cls"):
-            continue
-        name = None
-        if param.annotation is not None:
-            name = _annotation_name(param.annotation.annotation)
-            if name is not None and not _names_a_class(name):
-                name = None
-        found.append((param.name.value, name))
-    return tuple(found)
-
-
-def _assignments(body: cst.BaseSuite, summarizer: Summarizer,
-                 line: Callable[[cst.CSTNode], int]) -> tuple[tuple[str, Expr, int], ...]:
-    """``name = value`` statements directly in a class body, summarised."""
-    found: list[tuple[str, Expr, int]] = []
-    if not isinstance(body, cst.IndentedBlock):
-        return ()
-    for statement in body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            target: cst.BaseExpression | None = None
-            value: cst.BaseExpression | None = None
-            if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                target, value = small.targets[0].target, small.value
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                target, value = small.target, small.value
-            if isinstance(target, cst.Name) and value is not None:
-                found.append((target.value, summarizer.summary(value), line(target)))
-    return tuple(found)
-
-
 def _pruned(events: list[Event]) -> tuple[Event, ...]:
     """Drop function starts that no other event follows: most functions touch no data."""
     kept: list[Event] = []
@@ -247,6 +166,59 @@ def _pruned(events: list[Event]) -> tuple[Event, ...]:
     if kept and isinstance(kept[-1], Start):
         kept.pop()
     return tuple(kept)
+
+
+def _parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None, str]]:
+    """Every parameter as written, in order: (parameter, default, kind)."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults.extend(args.defaults)
+    found: list[tuple[ast.arg, ast.expr | None, str]] = []
+    for index, (param, default) in enumerate(zip(positional, defaults, strict=True)):
+        kind = "positional-only" if index < len(args.posonlyargs) else "positional"
+        found.append((param, default, kind))
+    if args.vararg is not None:
+        found.append((args.vararg, None, "var-positional"))
+    for param, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        found.append((param, default, "keyword-only"))
+    if args.kwarg is not None:
+        found.append((args.kwarg, None, "var-keyword"))
+    return found
+
+
+def _annotation_name(node: ast.expr, source: SourceText) -> str | None:
+    """The class an annotation names: ``Order``, ``Order | None``, ``Optional[Order]``,
+    ``list[Order]`` and ``"Order"`` all give ``Order``."""
+    name = dotted_name(node)
+    if name is not None:
+        return name if name != "None" else None
+    kind = type(node)
+    if kind is ast.Constant:
+        text = node.value  # type: ignore[attr-defined]
+        if type(text) is str and one_literal(source.segment(node)):
+            return text if _DOTTED.fullmatch(text) else None
+        return None
+    if kind is ast.BinOp and type(node.op) is ast.BitOr:  # type: ignore[attr-defined]
+        return (_annotation_name(node.left, source)  # type: ignore[attr-defined]
+                or _annotation_name(node.right, source))  # type: ignore[attr-defined]
+    if kind is ast.Subscript:
+        index = node.slice  # type: ignore[attr-defined]
+        elements = index.elts if type(index) is ast.Tuple else [index]
+        for element in elements:
+            if type(element) is not ast.Slice:
+                found = _annotation_name(element, source)
+                if found is not None:
+                    return found
+    return None
+
+
+def _indented(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+              lines: Sequence[str]) -> int | None:
+    """The indentation of a block's body, or None for a body on the header's line."""
+    first = node.body[0]
+    line = lines[first.lineno - 1] if first.lineno <= len(lines) else ""
+    indent = len(line) - len(line.lstrip(" \t\f"))
+    return indent if indent == first.col_offset else None
 
 
 class _Tally:
@@ -260,90 +232,44 @@ class _Tally:
         self.kinds = {kind}
 
 
-# Exact classes, tested with ``type(node) in``: isinstance on libcst's ABC-based nodes costs a
-# slow __instancecheck__ per node of every file.
-_LINE_NODES = frozenset({cst.Name, cst.SimpleString, cst.Import, cst.ImportFrom,
-                         cst.FormattedString})
-_END_NODES = frozenset({cst.FunctionDef, cst.ClassDef})
+class _Piece:
+    """One literal of an implicit concatenation (or a lone f-string)."""
+
+    __slots__ = ("fields", "fstring", "line", "raw", "text")
+
+    def __init__(self, raw: str, line: int, fields: list[ast.FormattedValue]) -> None:
+        self.raw = raw
+        self.line = line
+        self.fstring = is_fstring(raw)
+        self.fields = fields
+        if self.fstring:
+            self.text: str | None = "".join(DYNAMIC if part is None else part
+                                            for part in fstring_parts(raw))
+        else:
+            value = piece_value(raw)
+            self.text = value if isinstance(value, str) else None
 
 
-class _LineState(CodegenState):
-    """Code generation that notes the line where each node of interest starts or ends."""
-
-    __slots__ = ("_line", "_scanned", "ends", "starts")
-
-    def __init__(self, module: cst.Module, first_line: int = 1) -> None:
-        super().__init__(default_indent=module.default_indent,
-                         default_newline=module.default_newline)
-        self.starts: dict[int, int] = {}
-        self.ends: dict[int, int] = {}
-        self._line = first_line
-        self._scanned = 0
-
-    def _current(self) -> int:
-        tokens = self.tokens
-        end = len(tokens)
-        if end > self._scanned:
-            self._line += "".join(tokens[self._scanned:end]).count("\n")
-            self._scanned = end
-        return self._line
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if type(node) in _LINE_NODES:
-            self.starts[id(node)] = self._current()
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        if type(node) in _END_NODES:
-            self.ends[id(node)] = self._current() - 1
+_Handler = Callable[["_FileWalk", Any], None]
 
 
-def _annotation_name(node: cst.BaseExpression) -> str | None:
-    """The class an annotation names: ``Order``, ``Order | None``, ``Optional[Order]``,
-    ``list[Order]`` and ``"Order"`` all give ``Order``."""
-    name = dotted_name(node)
-    if name is not None:
-        return name if name != "None" else None
-    if isinstance(node, cst.SimpleString):
-        text = string_value(node)
-        return text if text is not None and _DOTTED.fullmatch(text) else None
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        return _annotation_name(node.left) or _annotation_name(node.right)
-    if isinstance(node, cst.Subscript):
-        for element in node.slice:
-            if isinstance(element.slice, cst.Index):
-                found = _annotation_name(element.slice.value)
-                if found is not None:
-                    return found
-    return None
+class _FileWalk:
+    """One depth-first walk in source order; each node type's handler says which children it
+    visits and in what context."""
 
-
-def _binding_targets(target: cst.BaseExpression) -> Target:
-    """A name, or a nested tuple of them for unpacking; None for anything else."""
-    if isinstance(target, cst.Name):
-        return target.value
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return tuple(_binding_targets(e.value) for e in target.elements)
-    return None
-
-
-class _FileVisitor(cst.CSTVisitor):
-    def __init__(self, module: cst.Module, vocabulary: frozenset[str],
-                 source_lines: Sequence[str] = ()) -> None:
-        super().__init__()
-        self._summarizer = Summarizer(vocabulary)
+    def __init__(self, source: SourceText, vocabulary: frozenset[str],
+                 source_lines: Sequence[str], raw_lines: Sequence[str]) -> None:
+        self._source = source
+        self._summarizer = Summarizer(vocabulary, source)
         self._source_lines = source_lines
+        self._raw_lines = raw_lines  # split at "\n" only, as the tree's lines are counted
         self._flows: dict[str, list[Event]] = {}
         self._quiet = 0
-        self._quiet_calls: set[int] = set()
         self.classes: list[ClassFacts] = []
         self.returns: list[tuple[str, str]] = []
         self._typed: set[str] = set()  # parameters and locals the data flow may type
         self._tracked: set[str] = set()  # of those, the ones it certainly can
-        self._part_line = 1  # the first line of the part being read
-        self._starts: dict[int, int] = {}
-        self._ends: dict[int, int] = {}
         self._calls: set[int] = set()
-        self._note_lines(module)
         self.imports: list[RawImport] = []
         self.definitions: dict[str, Definition] = {}
         self.variables: dict[str, int] = {}
@@ -362,56 +288,101 @@ class _FileVisitor(cst.CSTVisitor):
         self._words: dict[str, dict[str, int]] = {}  # atom -> identifier -> count
         self._docs: dict[str, str] = {}
         self._dotted: dict[str, set[str]] = {}  # atom -> "a.b.C" strings (dynamic references)
-        # The nested tails of a run of adjacent literals: its pieces and where the tail starts
-        self._tails: dict[int, tuple[tuple[str | None, ...], int]] = {}
 
-    # libcst looks up ``visit_<Node>`` and ``leave_<Node>`` by name on every node, and
-    # ``visit_<Node>_<attribute>`` for every child attribute, and calls the empty methods its
-    # typed base class defines for the nodes a visitor does not handle. Here the methods of
-    # this class are found once per node type, and attributes are not asked about: this class
-    # handles none (tests/test_extract_parts.py checks). About a tenth of a file's walk.
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        visit = _VISITS.get(type(node).__name__)
-        return visit is None or visit(self, node) is not False
+    # ------------------------------------------------------------------ the walk
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        leave = _LEAVES.get(type(original_node).__name__)
-        if leave is not None:
-            leave(self, original_node)
+    def visit(self, node: ast.AST) -> None:
+        handler = _HANDLERS.get(type(node))
+        if handler is not None:
+            handler(self, node)
+            return
+        fields = _CHILDREN.get(type(node))
+        if fields is None:
+            fields = _children(type(node))
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
+    def _visit_all(self, nodes: Sequence[ast.AST]) -> None:
+        for node in nodes:
+            self.visit(node)
 
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
+    def _visit_in(self, context: str, node: ast.AST | None) -> None:
+        if node is None:
+            return
+        self._context.append(context)
+        self.visit(node)
+        self._context.pop()
 
-    def _note_lines(self, module: cst.Module) -> None:
-        lines = _LineState(module, self._part_line)
-        module._codegen(lines)
-        self._starts = lines.starts
-        self._ends = lines.ends
+    def _quietly(self, node: ast.AST) -> None:
+        """Visit ``node`` for name uses only: its data flow is already recorded."""
+        self._quiet += 1
+        self.visit(node)
+        self._quiet -= 1
 
-    def next_part(self, module: cst.Module, first_line: int) -> None:
-        """Go on with the next part of a module cut at top-level statements (``_parts``),
-        whose first line is ``first_line`` of the file. What is keyed by the id of a node of
-        the previous part is dropped: its nodes are gone, and their ids may be reused."""
-        self._part_line = first_line
-        self._calls.clear()
-        self._quiet_calls.clear()
-        self._tails.clear()
-        self._note_lines(module)
+    # ------------------------------------------------------------------ lines
+
+    def _opening(self, node: ast.expr) -> int:
+        """A name's or literal's line, or that of the parenthesis libcst kept with it."""
+        line = self._source.opening_line(node)
+        if line != node.lineno and type(node) is not ast.Name and not one_literal(
+                self._source.segment(node)):
+            return node.lineno  # ``("a"\n "b")``: the parentheses hold the whole run
+        return line
+
+    def _line(self, node: ast.expr) -> int:
+        """The line of a name (or of a chain's first name); 0 for other expressions."""
+        while type(node) is ast.Attribute:
+            node = node.value
+        if type(node) is ast.Name or singleton(node) is not None:
+            return self._opening(node)
+        return 0
+
+    def _start_line(self, node: ast.expr) -> int:
+        """The line where an expression starts (its leftmost name or string); 0 when it
+        starts with anything else."""
+        current = node
+        while True:
+            kind = type(current)
+            if kind is ast.Call:
+                current = current.func  # type: ignore[attr-defined]
+            elif kind is ast.Attribute or kind is ast.Subscript:
+                current = current.value  # type: ignore[attr-defined]
+            elif kind is ast.BinOp:
+                current = current.left  # type: ignore[attr-defined]
+            elif kind is ast.Await:
+                current = current.value  # type: ignore[attr-defined]
+            elif (kind is ast.List or kind is ast.Tuple or kind is ast.Set) and current.elts:  # type: ignore[attr-defined]
+                current = _unstarred(current.elts[0])  # type: ignore[attr-defined]
+            else:
+                break
+        kind = type(current)
+        if kind is ast.Name or kind is ast.JoinedStr:
+            return self._opening(current)
+        if kind is ast.Constant:
+            value = current.value  # type: ignore[attr-defined]
+            if type(value) in (str, bytes) or value is None or value is True or value is False:
+                return self._opening(current)
+        return 0
+
+    def _first_line(self, target: ast.expr) -> int:
+        while type(target) in (ast.Tuple, ast.List, ast.Starred):
+            if type(target) is ast.Starred:
+                target = target.value
+            elif target.elts:  # type: ignore[attr-defined]
+                target = target.elts[0]  # type: ignore[attr-defined]
+            else:
+                break
+        return self._line(target)
 
     # ------------------------------------------------------------------ helpers
 
-    def _line(self, node: cst.CSTNode) -> int:
-        while isinstance(node, cst.Attribute):
-            node = node.value
-        return self._starts.get(id(node), 0)
-
-    def _end_line(self, node: cst.CSTNode) -> int:
-        return self._ends.get(id(node), 0)
-
-    def _use(self, chain: tuple[str, ...], node: cst.CSTNode, kind: str) -> None:
+    def _use(self, chain: tuple[str, ...], where: ast.expr | int, kind: str) -> None:
         if chain[0] in _BUILTINS and chain[0] not in self.bound:
             return
         words = self._words.setdefault(self._atom, {})
@@ -422,20 +393,25 @@ class _FileVisitor(cst.CSTVisitor):
         table = self._uses.setdefault(self._atom, {})
         tally = table.get(chain)
         if tally is None:
-            table[chain] = _Tally(self._line(node), kind)
+            table[chain] = _Tally(where if type(where) is int else self._line(where),  # type: ignore[arg-type]
+                                  kind)
         else:
             tally.count += 1
             tally.kinds.add(kind)
 
-    def _doc(self, atom: str, node: cst.Module | cst.ClassDef | cst.FunctionDef) -> None:
-        try:
-            text = node.get_docstring()
-        except Exception:
-            text = None
+    def _doc(self, atom: str, node: ast.Module | ast.ClassDef | ast.FunctionDef
+             | ast.AsyncFunctionDef) -> None:
+        body = node.body
+        if not body or type(body[0]) is not ast.Expr:
+            return
+        value = body[0].value
+        if type(value) is not ast.Constant or type(value.value) is not str:
+            return
+        text = ast.get_docstring(node, clean=True)
         if text:
             self._docs[atom] = text[:_DOC_CHARS]
 
-    def _kind(self, node: cst.CSTNode, chain: tuple[str, ...]) -> str:
+    def _kind(self, node: ast.AST, chain: tuple[str, ...]) -> str:
         if self._context:
             return self._context[-1]
         if id(node) in self._calls:
@@ -446,13 +422,6 @@ class _FileVisitor(cst.CSTVisitor):
         if self._func:
             self._locals.setdefault(self._atom, set()).update(names)
 
-    def _visit_in(self, context: str, node: cst.CSTNode | None) -> None:
-        if node is None:
-            return
-        self._context.append(context)
-        node.visit(self)
-        self._context.pop()
-
     def _import(self, line: int, level: int, module: str, name: str | None,
                 alias: str | None) -> None:
         self.imports.append(RawImport(
@@ -461,29 +430,47 @@ class _FileVisitor(cst.CSTVisitor):
             in_function=self._func > 0,
         ))
 
-    # ------------------------------------------------------------------ data flow
+    def _source_of(self, node: ast.AST, floor: int = -1) -> str:
+        """An expression's source text, on one line, shortened."""
+        text = " ".join(self._source.own_segment(node, floor).split())
+        return text if len(text) <= _SOURCE_LIMIT else text[:_SOURCE_LIMIT - 3] + "..."
 
-    def _start_line(self, node: cst.CSTNode) -> int:
-        """The line where an expression starts (its leftmost token)."""
-        current = node
-        while True:
-            if isinstance(current, cst.Call):
-                current = current.func
-            elif isinstance(current, (cst.Attribute, cst.Subscript)):
-                current = current.value
-            elif isinstance(current, (cst.BinaryOperation, cst.ConcatenatedString)):
-                current = current.left
-            elif isinstance(current, cst.Await):
-                current = current.expression
-            elif isinstance(current, (cst.List, cst.Tuple, cst.Set)) and current.elements:
-                current = current.elements[0].value
-            else:
-                return self._starts.get(id(current), 0)
+    def _text(self, node: ast.expr, floor: int = -1) -> str:
+        chain = dotted(node)
+        if chain is not None:
+            return ".".join(chain)
+        if type(node) is ast.Call:
+            func = dotted(node.func)
+            if func is not None:
+                return ".".join(func) + "(...)"
+        code = " ".join(self._source.own_segment(node, floor).split())
+        return code if len(code) <= _MAX_TEXT else code[: _MAX_TEXT - 3] + "..."
+
+    def _end_line(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+        """The block's last line, with the comments after it indented as its body (libcst
+        kept those in the block's footer, and the lines between them)."""
+        end = node.end_lineno or node.lineno
+        lines = self._raw_lines
+        indent = _indented(node, lines)
+        if indent is None:
+            return end
+        last = end
+        for index in range(end, len(lines)):
+            line = lines[index]
+            stripped = line.lstrip(" \t")
+            lead = len(line) - len(stripped)
+            rest = stripped.strip()
+            if rest and rest[0] != "#":
+                break
+            if lead >= indent:
+                last = index + 1
+        return last
+
+    # ------------------------------------------------------------------ data flow
 
     def _text_at(self, line: int) -> str:
         """The code at ``line`` (and the next ones, for a call split over lines), on one line:
-        the evidence shown for an access. Read from the source: generating code for each
-        node would cost as much again as the parse."""
+        the evidence shown for an access."""
         parts: list[str] = []
         size = 0
         for text in self._source_lines[max(0, line - 1):line + 2]:
@@ -495,13 +482,10 @@ class _FileVisitor(cst.CSTVisitor):
         code = " ".join(" ".join(parts).split())
         return code if len(code) <= _MAX_SNIPPET else code[: _MAX_SNIPPET - 3] + "..."
 
-    def _snippet(self, value: cst.BaseExpression) -> str:
-        return self._text_at(self._start_line(value))
-
     def _event(self, event: Event) -> None:
         self._flows.setdefault(self._atom, []).append(event)
 
-    def _summary(self, node: cst.BaseExpression) -> tuple[Expr, bool]:
+    def _summary(self, node: ast.expr) -> tuple[Expr, bool]:
         summarizer = self._summarizer
         summarizer.reset()
         summary = summarizer.summary(node)
@@ -511,7 +495,7 @@ class _FileVisitor(cst.CSTVisitor):
     def _in_class_body(self) -> bool:
         return self._cls > 0 and self._func == 0
 
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, how: str) -> bool:
+    def _bind(self, target: ast.expr, value: ast.expr, how: str) -> bool:
         """Record ``target = value`` when the value may matter for data access."""
         if self._quiet or self._in_class_body():
             return False
@@ -524,7 +508,7 @@ class _FileVisitor(cst.CSTVisitor):
                 or (how == "for" and isinstance(summary, Name))
                 or (how == "+=" and isinstance(summary, Str))):
             return False
-        snippet = self._snippet(value)
+        snippet = self._text_at(self._start_line(value))
         if not hit and isinstance(summary, Call):
             # kept only to type the name: the callee is enough
             summary, snippet = Call(summary.func, (), ()), ""
@@ -535,411 +519,504 @@ class _FileVisitor(cst.CSTVisitor):
         self._tracked.update(names)
         return True
 
-    def _quietly(self, node: cst.CSTNode) -> None:
-        """Visit ``node`` for name uses only: its data flow is already recorded."""
-        self._quiet += 1
-        node.visit(self)
-        self._quiet -= 1
-
-    def _attribute_write(self, target: cst.BaseExpression, node: cst.CSTNode) -> None:
-        if (self._func and not self._quiet and isinstance(target, cst.Attribute)
-                and isinstance(target.value, cst.Name) and target.value.value in self._typed):
+    def _attribute_write(self, target: ast.expr) -> None:
+        if (self._func and not self._quiet and type(target) is ast.Attribute
+                and type(target.value) is ast.Name
+                and target.value.id in self._typed):
             line = self._start_line(target)
-            self._event(Write(target.value.value, line, self._text_at(line)))
+            self._event(Write(target.value.id, line, self._text_at(line)))
 
-    def _loose_sql(self, node: cst.BaseExpression) -> None:
+    def _loose_sql(self, text: str | None, line: int) -> bool:
+        """A SQL-looking string that is no argument of a recorded call; True when noted (the
+        literal's inside is then quiet)."""
         if self._quiet or self._in_class_body():
-            return
-        if isinstance(node, cst.ConcatenatedString):
-            text = self._concatenation(node)
-        else:
-            text = string_value(node)
+            return False
         if text is not None and SQLISH.match(text) and (kept := kept_string(text)) is not None:
-            self._event(LooseSql(kept, self._start_line(node)))
+            self._event(LooseSql(kept, line))
             self._quiet += 1
-            self._quiet_calls.add(id(node))
+            return True
+        return False
 
-    def _concatenation(self, node: cst.ConcatenatedString) -> str | None:
-        """The text of ``"a" "b" "c"`` when it may be SQL, else None. libcst nests such a run
-        to the right, and each nested tail is visited too: the pieces are evaluated once, for
-        the whole run, and a tail is joined only when its head looks like SQL."""
-        known = self._tails.pop(id(node), None)
-        if known is None:
-            pieces: list[str | None] = []
-            tails: list[cst.ConcatenatedString] = []
-            current: cst.BaseExpression = node
-            while isinstance(current, cst.ConcatenatedString):
-                tails.append(current)
-                pieces.append(string_value(current.left))
-                current = current.right
-            pieces.append(string_value(current))
-            run = tuple(pieces)
-            for index, tail in enumerate(tails[1:], start=1):
-                self._tails[id(tail)] = (run, index)
-            known = (run, 0)
-        run, start = known
-        texts = [piece for piece in run[start:] if piece is not None]
-        if len(texts) < len(run) - start:
-            return None
-        head = ""
-        for text in texts:
-            head += text
-            if len(head) >= _SQL_HEAD:
-                break
-        return "".join(texts) if SQLISH.match(head) else None
+    def _assignments(self, body: list[ast.stmt]) -> tuple[tuple[str, Expr, int], ...]:
+        """``name = value`` statements directly in a class body, summarised."""
+        found: list[tuple[str, Expr, int]] = []
+        for statement in body:
+            target: ast.expr | None = None
+            value: ast.expr | None = None
+            if type(statement) is ast.Assign and len(statement.targets) == 1:
+                target, value = statement.targets[0], statement.value
+            elif type(statement) is ast.AnnAssign and statement.value is not None:
+                target, value = statement.target, statement.value
+            if type(target) is ast.Name and value is not None:
+                found.append((target.id, self._summarizer.summary(value), target.lineno))
+        return tuple(found)
 
-    def _unquiet(self, node: cst.CSTNode) -> None:
-        if id(node) in self._quiet_calls:
-            self._quiet_calls.discard(id(node))
-            self._quiet -= 1
+    def _fields(self, body: list[ast.stmt]) -> tuple[tuple[str, str, str | None, int], ...]:
+        """``name: annotation [= default]`` statements directly in a class body."""
+        found: list[tuple[str, str, str | None, int]] = []
+        for statement in body:
+            if type(statement) is ast.AnnAssign and type(statement.target) is ast.Name:
+                found.append((statement.target.id, self._source_of(statement.annotation),
+                              None if statement.value is None
+                              else self._source_of(statement.value), statement.target.lineno))
+        return tuple(found)
 
-    def _class_facts(self, node: cst.ClassDef) -> None:
-        attrs = _assignments(node.body, self._summarizer, self._start_line)
+    def _class_facts(self, node: ast.ClassDef) -> None:
+        indented = _indented(node, self._raw_lines) is not None
+        attrs = self._assignments(node.body) if indented else ()
         meta: tuple[tuple[str, Expr, int], ...] | None = None
         meta_bases: tuple[str, ...] = ()
-        for statement in node.body.body:
-            if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
-                meta = _assignments(statement.body, self._summarizer, self._start_line)
-                meta_bases = tuple(_text(b.value) for b in statement.bases)
-        fields = _fields(node.body, self._start_line)
+        for statement in node.body:
+            if type(statement) is ast.ClassDef and statement.name == "Meta":
+                meta = (self._assignments(statement.body)
+                        if _indented(statement, self._raw_lines) is not None else ())
+                meta_bases = tuple(self._text(_unstarred(b), self._class_paren(statement))
+                                   for b in statement.bases)
+        fields = self._fields(node.body) if indented else ()
         if attrs or meta is not None or fields:
-            self.classes.append(ClassFacts(node.name.value, attrs, meta, meta_bases, fields))
+            self.classes.append(ClassFacts(node.name, attrs, meta, meta_bases, fields))
+
+    def _class_paren(self, node: ast.ClassDef) -> int:
+        """Where the ``(`` of a class's bases is: no base's own parenthesis is before it."""
+        start = self._source.offset(node.lineno, node.col_offset)
+        return self._source.find(b"(", start)
+
+    # ------------------------------------------------------------------ strings
+
+    def _string(self, node: ast.Constant) -> None:
+        value = node.value
+        if type(value) is not str:
+            return  # bytes, numbers: nothing; None, True and False: builtins
+        annotation = bool(self._context) and self._context[-1] == "annotation"
+        if not annotation and value.count(".") < 2 and _SQL_WORD.search(value) is None:
+            return  # neither a dotted reference nor SQL, whatever pieces it has
+        segment = self._source.segment(node)
+        if one_literal(segment):
+            self._literal(value, len(segment), node.lineno)
+            if not annotation and self._loose_sql(value, node.lineno):
+                self._quiet -= 1
+        else:
+            self._run(node, segment, [])
+
+    def _literal(self, value: str | None, size: int, line: int) -> None:
+        """A plain literal's own facts: a forward reference in an annotation, or a dotted
+        string (``"shop.models.Order"``). Its SQL is left to the caller."""
+        if self._context and self._context[-1] == "annotation":
+            # A forward reference in an annotation: ``def f(x: "Order")``.
+            if value is not None and _DOTTED.fullmatch(value):
+                self._use(tuple(value.split(".")), line, "annotation")
+            return
+        if size < 120 and value is not None and value.count(".") >= 2 and _DOTTED.fullmatch(
+                value):
+            self._dotted.setdefault(self._atom, set()).add(value)
+
+    def _joined(self, node: ast.JoinedStr) -> None:
+        segment = self._source.segment(node)
+        fields = [value for value in node.values if type(value) is ast.FormattedValue]
+        self._run(node, segment, fields)
+
+    def _run(self, node: ast.expr, segment: str, fields: list[ast.FormattedValue]) -> None:
+        """An implicit concatenation (or a lone f-string), visited as libcst nested it: each
+        tail of the run, then each literal."""
+        pieces: list[_Piece] = []
+        remaining = iter(fields)
+        for match in _PIECE.finditer(segment):
+            raw = match.group(1)
+            if not raw:
+                continue
+            line = node.lineno + segment.count("\n", 0, match.start())
+            holes = fstring_parts(raw).count(None) if is_fstring(raw) else 0
+            pieces.append(_Piece(raw, line, list(islice(remaining, holes))))
+        texts = [piece.text for piece in pieces]
+        quieted: list[bool] = []
+        for index, piece in enumerate(pieces):
+            if index < len(pieces) - 1:
+                quieted.append(self._loose_sql(self._concatenation(texts, index), piece.line))
+            if piece.fstring:
+                quiet = self._loose_sql(piece.text, piece.line)
+                for field in piece.fields:
+                    self._field(field)
+            else:
+                self._literal(piece.text, len(piece.raw), piece.line)
+                annotation = bool(self._context) and self._context[-1] == "annotation"
+                quiet = not annotation and self._loose_sql(piece.text, piece.line)
+            if quiet:
+                self._quiet -= 1
+        for field in remaining:  # an f-string this module split otherwise than CPython
+            self._field(field)
+        self._quiet -= sum(quieted)
+
+    def _field(self, field: ast.FormattedValue) -> None:
+        self.visit(field.value)
+        spec = field.format_spec
+        if type(spec) is ast.JoinedStr:
+            for value in spec.values:
+                if type(value) is ast.FormattedValue:
+                    self._field(value)
+
+    @staticmethod
+    def _concatenation(texts: list[str | None], start: int) -> str | None:
+        """The text of the run from ``start`` when it may be SQL, else None."""
+        run = texts[start:]
+        if any(text is None for text in run):
+            return None
+        head = ""
+        for text in run:
+            head += text or ""
+            if len(head) >= _SQL_HEAD:
+                break
+        return "".join(text or "" for text in run) if SQLISH.match(head) else None
 
     # ------------------------------------------------------------------ imports
 
-    def visit_Import(self, node: cst.Import) -> bool:
-        line = self._line(node)
+    def _on_import(self, node: ast.Import) -> None:
         for alias in node.names:
-            module = _import_module_name(alias.name)
-            asname = alias.evaluated_alias
-            self._import(line, 0, module, None, asname)
+            module = alias.name
+            asname = alias.asname
+            self._import(node.lineno, 0, module, None, asname)
             bound = asname or module.split(".")[0]
             self.bound.add(bound)
             if self._func:
                 self._locals.setdefault(self._atom, set()).discard(bound)
-        return False
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        line = self._line(node)
-        level = len(node.relative)
-        module = _import_module_name(node.module) if node.module is not None else ""
-        if isinstance(node.names, cst.ImportStar):
-            self._import(line, level, module, "*", None)
+    def _on_import_from(self, node: ast.ImportFrom) -> None:
+        level = node.level or 0
+        module = node.module or ""
+        if len(node.names) == 1 and node.names[0].name == "*":
+            self._import(node.lineno, level, module, "*", None)
             self.star = True
-            return False
+            return
         for alias in node.names:
-            name = _import_module_name(alias.name)
-            asname = alias.evaluated_alias
-            self._import(line, level, module, name, asname)
-            self.bound.add(asname or name)
-        return False
+            self._import(node.lineno, level, module, alias.name, alias.asname)
+            self.bound.add(alias.asname or alias.name)
 
     # ------------------------------------------------------------------ control flow
 
-    def visit_If(self, node: cst.If) -> bool:
-        node.test.visit(self)
+    def _on_if(self, node: ast.If) -> None:
+        self.visit(node.test)
         checking = _is_type_checking(node.test)
         if checking:
             self._type_checking += 1
         else:
             self._cond += 1
-        node.body.visit(self)
+        self._visit_all(node.body)
         if checking:
             self._type_checking -= 1
             self._cond += 1
-        if node.orelse is not None:
-            node.orelse.visit(self)
+        self._visit_all(node.orelse)
         self._cond -= 1
-        return False
 
-    # Imports under these blocks run only sometimes. Explicit methods, not an ``on_visit``
-    # hook: the hook costs an extra call on every node of every file (4 % of extraction).
-    def visit_Try(self, node: cst.Try) -> None:
+    def _on_conditional(self, node: ast.AST) -> None:
+        """Try, while and match: imports under them run only sometimes."""
         self._cond += 1
-
-    def leave_Try(self, original_node: cst.Try) -> None:
+        _FileWalk._generic(self, node)
         self._cond -= 1
 
-    def visit_TryStar(self, node: cst.TryStar) -> None:
-        self._cond += 1
-
-    def leave_TryStar(self, original_node: cst.TryStar) -> None:
-        self._cond -= 1
-
-    def visit_While(self, node: cst.While) -> None:
-        self._cond += 1
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self._cond -= 1
-
-    def visit_Match(self, node: cst.Match) -> None:
-        self._cond += 1
-
-    def leave_Match(self, original_node: cst.Match) -> None:
-        self._cond -= 1
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self._cond -= 1
-
-    def visit_For(self, node: cst.For) -> bool:
+    def _on_for(self, node: ast.For | ast.AsyncFor) -> None:
         self._cond += 1
         self._local(_target_names(node.target))
-        node.target.visit(self)
+        self.visit(node.target)
         if self._bind(node.target, node.iter, "for"):
             self._quietly(node.iter)
         else:
-            node.iter.visit(self)
-        node.body.visit(self)
-        if node.orelse is not None:
-            node.orelse.visit(self)
-        return False
+            self.visit(node.iter)
+        self._visit_all(node.body)
+        self._visit_all(node.orelse)
+        self._cond -= 1
+
+    def _on_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                self._local(_target_names(item.optional_vars))
+        self._visit_all(node.body)
+
+    def _on_handler(self, node: ast.ExceptHandler) -> None:
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name is not None:
+            self._local([node.name])
+        self._visit_all(node.body)
 
     # ------------------------------------------------------------------ definitions
 
-    def _decorators(self, decorators: Sequence[cst.Decorator]) -> tuple[str, ...]:
+    def _decorators(self, decorators: list[ast.expr]) -> tuple[str, ...]:
         for decorator in decorators:
-            self._visit_in("decorator", decorator.decorator)
-        return tuple(_text(d.decorator) for d in decorators)
+            self._visit_in("decorator", decorator)
+        return tuple(self._text(d) for d in decorators)
 
-    def visit_Module(self, node: cst.Module) -> None:
-        if self._part_line == 1:  # a later part's first string is no docstring
-            self._doc(_MODULE_LEVEL, node)
+    def _param(self, param: ast.arg, default: ast.expr | None) -> None:
+        self._locals.setdefault(self._atom, set()).add(param.arg)
+        if param.annotation is not None:
+            self._visit_in("annotation", param.annotation)
+        self._visit_in("default", default)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+    def _params(self, args: ast.arguments) -> None:
+        for param, default, _ in _parameters(args):
+            self._param(param, default)
+
+    def _signature(self, args: ast.arguments) -> tuple[Param, ...]:
+        """Every parameter as written, in order, with its kind, annotation and default."""
+        return tuple(Param(param.arg, kind,
+                           None if param.annotation is None
+                           else self._source_of(param.annotation),
+                           None if default is None else self._source_of(default))
+                     for param, default, kind in _parameters(args))
+
+    def _typed_params(self, args: ast.arguments) -> tuple[tuple[str, str | None], ...]:
+        """Parameters with the class their annotation names, or None (``self`` and ``cls``
+        left out): the data stage types them, or guesses a model from the name."""
+        found: list[tuple[str, str | None]] = []
+        for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if param.arg in ("self", "cls"):
+                continue
+            name = None
+            if param.annotation is not None:
+                name = _annotation_name(param.annotation, self._source)
+                if name is not None and not _names_a_class(name):
+                    name = None
+            found.append((param.arg, name))
+        return tuple(found)
+
+    def _on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         top = self._func == 0 and self._cls == 0
-        name = node.name.value
+        name = node.name
         if top:
             self._atom = name
             self._doc(name, node)
-        decorators = self._decorators(node.decorators)
-        node.params.visit(self)
+        decorators = self._decorators(node.decorator_list)
+        self._params(node.args)
         if node.returns is not None:
-            node.returns.visit(self)
+            self._visit_in("annotation", node.returns)
         if node.returns is not None and (top or (self._cls == 1 and self._func == 0)):
-            returned = _annotation_name(node.returns.annotation)
+            returned = _annotation_name(node.returns, self._source)
             if returned is not None and _names_a_class(returned):
                 self.returns.append((name if top else f"{self._atom}.{name}", returned))
         typed, tracked = self._typed, self._tracked
-        params = _typed_params(node.params)
+        params = self._typed_params(node.args)
         self._typed = {name for name, _ in params}
         self._tracked = {name for name, annotation in params if annotation}
-        self._event(Start(self._line(node.name), params))
+        self._event(Start(node.lineno, params))
         self._func += 1
-        node.body.visit(self)
+        self._visit_all(node.body)
         self._func -= 1
         self._typed, self._tracked = typed, tracked
-        is_async = node.asynchronous is not None
-        signature = _signature(node.params)
-        returns = None if node.returns is None else _source(node.returns.annotation)
+        is_async = type(node) is ast.AsyncFunctionDef
+        signature = self._signature(node.args)
+        returns = None if node.returns is None else self._source_of(node.returns)
         if top:
             if name not in self.definitions:
                 self.definitions[name] = Definition(
-                    name=name, kind="function", line=self._line(node.name),
+                    name=name, kind="function", line=node.lineno,
                     end_line=self._end_line(node), decorators=decorators, bases=(),
                     methods=(), is_async=is_async, params=signature, returns=returns,
                 )
             self._atom = _MODULE_LEVEL
         elif self._cls == 1 and self._func == 0 and self._atom:
-            self._methods.append(Method(name, self._line(node.name), self._end_line(node),
+            self._methods.append(Method(name, node.lineno, self._end_line(node),
                                         decorators, is_async, signature, returns))
-        return False
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+    def _on_class(self, node: ast.ClassDef) -> None:
         top = self._func == 0 and self._cls == 0
-        name = node.name.value
+        name = node.name
         if top:
             self._atom = name
             self._methods = []
             self._class_facts(node)
             self._doc(name, node)
-        decorators = self._decorators(node.decorators)
+        decorators = self._decorators(node.decorator_list)
         for base in node.bases:
-            self._visit_in("base", base.value)
+            self._visit_in("base", _unstarred(base))
         for keyword in node.keywords:
-            keyword.value.visit(self)
+            self.visit(keyword.value)
         self._cls += 1
-        node.body.visit(self)
+        self._visit_all(node.body)
         self._cls -= 1
         if top:
             if name not in self.definitions:
+                paren = self._class_paren(node) if node.bases else -1
                 self.definitions[name] = Definition(
-                    name=name, kind="class", line=self._line(node.name),
+                    name=name, kind="class", line=node.lineno,
                     end_line=self._end_line(node), decorators=decorators,
-                    bases=tuple(_text(b.value) for b in node.bases),
+                    bases=tuple(self._text(_unstarred(b), paren) for b in node.bases),
                     methods=tuple(self._methods), is_async=False,
                 )
             self._atom = _MODULE_LEVEL
             self._methods = []
-        return False
 
-    def visit_Param(self, node: cst.Param) -> bool:
-        self._locals.setdefault(self._atom, set()).add(node.name.value)
-        if node.annotation is not None:
-            node.annotation.visit(self)
-        self._visit_in("default", node.default)
-        return False
-
-    def visit_Annotation(self, node: cst.Annotation) -> None:
-        self._context.append("annotation")
-
-    def leave_Annotation(self, original_node: cst.Annotation) -> None:
-        self._context.pop()
+    def _on_lambda(self, node: ast.Lambda) -> None:
+        self._params(node.args)
+        self.visit(node.body)
 
     # ------------------------------------------------------------------ bindings
 
-    def _bind_module_level(self, names: Sequence[str], target: cst.BaseExpression) -> None:
+    def _bind_module_level(self, names: Sequence[str], target: ast.expr) -> None:
         if self._func == 0 and self._cls == 0:
             line = self._first_line(target)
             for name in names:
                 self.variables.setdefault(name, line)
 
-    def _first_line(self, target: cst.BaseExpression) -> int:
-        while isinstance(target, (cst.Tuple, cst.List, cst.StarredElement)):
-            if isinstance(target, cst.StarredElement):
-                target = target.value
-            elif target.elements:
-                target = target.elements[0].value
-            else:
-                break
-        return self._line(target)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
-        names = _target_names(node.target)
+    def _assign_target(self, target: ast.expr) -> None:
+        names = _target_names(target)
         if names:
-            self._bind_module_level(names, node.target)
+            self._bind_module_level(names, target)
             self._local(names)
-            return False
-        return True
+        else:
+            self.visit(target)
 
-    def visit_Assign(self, node: cst.Assign) -> bool:
+    def _on_assign(self, node: ast.Assign) -> None:
         if self._func == 0 and self._cls == 0 and any(
-            isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in node.targets
+            type(t) is ast.Name and t.id == "__all__" for t in node.targets
         ):
-            self.exports = _string_list(node.value)
+            self.exports = _string_list(node.value, self._source)
         for target in node.targets:
-            self._attribute_write(target.target, node)
-            target.visit(self)
-        if len(node.targets) == 1 and self._bind(node.targets[0].target, node.value, "="):
+            self._attribute_write(target)
+            self._assign_target(target)
+        if len(node.targets) == 1 and self._bind(node.targets[0], node.value, "="):
             self._quietly(node.value)
         else:
-            node.value.visit(self)
-        return False
+            self.visit(node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
-        if (self._func == 0 and self._cls == 0 and isinstance(node.target, cst.Name)
-                and node.target.value == "__all__" and self.exports is not None):
-            extra = _string_list(node.value)
+    def _on_aug_assign(self, node: ast.AugAssign) -> None:
+        target = node.target
+        if (self._func == 0 and self._cls == 0 and type(target) is ast.Name
+                and target.id == "__all__" and self.exports is not None):
+            extra = _string_list(node.value, self._source)
             self.exports = None if extra is None else self.exports + extra
-        self._attribute_write(node.target, node)
-        node.target.visit(self)
-        if (isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign)
-                and self._bind(node.target, node.value, "+=")):
+        self._attribute_write(target)
+        self.visit(target)
+        if (type(target) is ast.Name and type(node.op) is ast.Add
+                and self._bind(target, node.value, "+=")):
             self._quietly(node.value)
         else:
-            node.value.visit(self)
-        return False
+            self.visit(node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
-        names = _target_names(node.target)
-        if names:
-            self._bind_module_level(names, node.target)
-            self._local(names)
-        else:
-            node.target.visit(self)
-        node.annotation.visit(self)
+    def _on_ann_assign(self, node: ast.AnnAssign) -> None:
+        self._assign_target(node.target)
+        self._visit_in("annotation", node.annotation)
         if node.value is not None:
             if self._bind(node.target, node.value, "="):
                 self._quietly(node.value)
             else:
-                node.value.visit(self)
-        return False
+                self.visit(node.value)
 
-    def visit_AsName(self, node: cst.AsName) -> bool:
-        if isinstance(node.name, cst.BaseExpression):
-            self._local(_target_names(node.name))
-        return False
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+    def _on_named(self, node: ast.NamedExpr) -> None:
         self._local(_target_names(node.target))
-        node.value.visit(self)
-        return False
+        self.visit(node.value)
 
-    def visit_Global(self, node: cst.Global) -> bool:
-        return False
+    def _on_type_alias(self, node: Any) -> None:
+        """``type X[T] = Y`` (Python 3.12): binds ``X``, as its rewrite ``X = Y`` does on
+        older interpreters (``analyzer.extract.downgrade``)."""
+        self._assign_target(node.name)
+        self.visit(node.value)
 
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
-        return False
+    def _on_nothing(self, node: ast.AST) -> None:
+        pass
 
     # ------------------------------------------------------------------ uses
 
-    def visit_Expr(self, node: cst.Expr) -> bool:
+    def _on_expr(self, node: ast.Expr) -> None:
         # A string on its own (a docstring) is documentation, never SQL that runs.
-        return not isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString))
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._calls.add(id(node.func))
-        if self._quiet or self._in_class_body():
+        value = node.value
+        if type(value) is ast.Constant and type(value.value) in (str, bytes):
             return
-        summary, hit = self._summary(node)
-        if hit or (self._tracked and any(  # hands a tracked object to other code
-                isinstance(a.value, cst.Name) and a.value.value in self._tracked
-                for a in node.args)):
-            line = self._start_line(node)
-            self._event(Evaluate(summary, line, self._text_at(line)))
-            self._quiet += 1
-            self._quiet_calls.add(id(node))
+        if type(value) is ast.JoinedStr and not one_literal(self._source.segment(value)):
+            return  # a run of literals, one of them an f-string
+        self.visit(value)
 
-    def leave_Call(self, original_node: cst.Call) -> None:
-        self._unquiet(original_node)
+    def _on_call(self, node: ast.Call) -> None:
+        self._calls.add(id(node.func))
+        quieted = False
+        if not self._quiet and not self._in_class_body():
+            summary, hit = self._summary(node)
+            tracked = self._tracked
+            if hit or (tracked and any(  # hands a tracked object to other code
+                    type(value) is ast.Name and value.id in tracked
+                    for _, _, value in call_args(node))):
+                line = self._start_line(node)
+                self._event(Evaluate(summary, line, self._text_at(line)))
+                self._quiet += 1
+                quieted = True
+        self.visit(node.func)
+        if node.keywords:
+            for _, _, value in call_args(node):
+                self.visit(value)
+        else:
+            for arg in node.args:
+                self.visit(_unstarred(arg))
+        if quieted:
+            self._quiet -= 1
 
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
+    def _on_attribute(self, node: ast.Attribute) -> None:
         chain = dotted(node)
         if chain is None:
-            return True
-        self._use(chain, node, self._kind(node, chain))
-        return False
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        chain = (node.value,)
-        self._use(chain, node, self._kind(node, chain))
-        return False
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        # A forward reference in an annotation: ``def f(x: "Order")``.
-        if self._context and self._context[-1] == "annotation":
-            value = node.evaluated_value
-            if isinstance(value, str) and _DOTTED.fullmatch(value):
-                self._use(tuple(value.split(".")), node, "annotation")
+            self.visit(node.value)
+            attr = (node.attr,)
+            self._use(attr, node.end_lineno or node.lineno,
+                      self._context[-1] if self._context else "name")
             return
-        if len(node.value) < 120:
-            try:
-                text: object = node.evaluated_value
-            except Exception:  # an odd literal is no reason to lose the file
-                text = None
-            if isinstance(text, str) and text.count(".") >= 2 and _DOTTED.fullmatch(text):
-                self._dotted.setdefault(self._atom, set()).add(text)
-        self._loose_sql(node)
+        self._use(chain, node, self._kind(node, chain))
 
-    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
-        self._unquiet(original_node)
+    def _on_name(self, node: ast.Name) -> None:
+        chain = (node.id,)
+        self._use(chain, node, self._kind(node, chain))
 
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        self._loose_sql(node)
+    def _on_dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is not None:
+                self.visit(key)
+            self.visit(value)
 
-    def leave_ConcatenatedString(self, original_node: cst.ConcatenatedString) -> None:
-        self._unquiet(original_node)
+    def _on_if_exp(self, node: ast.IfExp) -> None:
+        self.visit(node.body)
+        self.visit(node.test)
+        self.visit(node.orelse)
 
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._loose_sql(node)
+    # Names in patterns (``case Point(x=0) as p``) were names to libcst too.
+    def _pattern_name(self, name: str | None, line: int) -> None:
+        if name is not None:
+            chain = (name,)
+            self._use(chain, line, self._context[-1] if self._context else "name")
 
-    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
-        self._unquiet(original_node)
+    def _on_match_as(self, node: ast.MatchAs) -> None:
+        if node.pattern is not None:
+            self.visit(node.pattern)
+        self._pattern_name(node.name, node.end_lineno or node.lineno)
+
+    def _on_match_star(self, node: ast.MatchStar) -> None:
+        self._pattern_name(node.name, node.lineno)
+
+    def _on_match_mapping(self, node: ast.MatchMapping) -> None:
+        for key, pattern in zip(node.keys, node.patterns, strict=True):
+            self.visit(key)
+            self.visit(pattern)
+        self._pattern_name(node.rest, node.end_lineno or node.lineno)
+
+    def _on_match_class(self, node: ast.MatchClass) -> None:
+        self.visit(node.cls)
+        self._visit_all(node.patterns)
+        for attr, pattern in zip(node.kwd_attrs, node.kwd_patterns, strict=True):
+            self._pattern_name(attr, pattern.lineno)
+            self.visit(pattern)
+
+    def _generic(self, node: ast.AST) -> None:
+        fields = _CHILDREN.get(type(node))
+        if fields is None:
+            fields = _children(type(node))
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     # ------------------------------------------------------------------ result
+
+    def walk(self, module: ast.Module) -> None:
+        self._doc(_MODULE_LEVEL, module)
+        self._visit_all(module.body)
 
     def facts(self, lines: int) -> FileFacts:
         known = self.bound | set(self.definitions) | set(self.variables)
@@ -986,14 +1063,54 @@ class _FileVisitor(cst.CSTVisitor):
         return tuple(result)
 
 
-def _own(prefix: str) -> dict[str, Callable[..., Any]]:
-    """The ``<prefix><Node>`` methods _FileVisitor defines itself, by node type name."""
-    return {name[len(prefix):]: method for name, method in vars(_FileVisitor).items()
-            if name.startswith(prefix) and callable(method)}
+_CHILDREN: dict[type, tuple[str, ...]] = {}
 
 
-_VISITS = _own("visit_")
-_LEAVES = _own("leave_")
+def _children(kind: type) -> tuple[str, ...]:
+    fields = tuple(name for name in getattr(kind, "_fields", ()) if name not in _SKIPPED_FIELDS)
+    _CHILDREN[kind] = fields
+    return fields
+
+
+_HANDLERS: dict[type, _Handler] = {
+    ast.Import: _FileWalk._on_import,
+    ast.ImportFrom: _FileWalk._on_import_from,
+    ast.If: _FileWalk._on_if,
+    ast.Try: _FileWalk._on_conditional,
+    ast.While: _FileWalk._on_conditional,
+    ast.Match: _FileWalk._on_conditional,
+    ast.For: _FileWalk._on_for,
+    ast.AsyncFor: _FileWalk._on_for,
+    ast.With: _FileWalk._on_with,
+    ast.AsyncWith: _FileWalk._on_with,
+    ast.ExceptHandler: _FileWalk._on_handler,
+    ast.FunctionDef: _FileWalk._on_function,
+    ast.AsyncFunctionDef: _FileWalk._on_function,
+    ast.ClassDef: _FileWalk._on_class,
+    ast.Lambda: _FileWalk._on_lambda,
+    ast.Assign: _FileWalk._on_assign,
+    ast.AugAssign: _FileWalk._on_aug_assign,
+    ast.AnnAssign: _FileWalk._on_ann_assign,
+    ast.NamedExpr: _FileWalk._on_named,
+    ast.Global: _FileWalk._on_nothing,
+    ast.Nonlocal: _FileWalk._on_nothing,
+    ast.Expr: _FileWalk._on_expr,
+    ast.Call: _FileWalk._on_call,
+    ast.Attribute: _FileWalk._on_attribute,
+    ast.Name: _FileWalk._on_name,
+    ast.Constant: _FileWalk._string,
+    ast.JoinedStr: _FileWalk._joined,
+    ast.Dict: _FileWalk._on_dict,
+    ast.IfExp: _FileWalk._on_if_exp,
+    ast.MatchAs: _FileWalk._on_match_as,
+    ast.MatchStar: _FileWalk._on_match_star,
+    ast.MatchMapping: _FileWalk._on_match_mapping,
+    ast.MatchClass: _FileWalk._on_match_class,
+}
+if hasattr(ast, "TryStar"):  # Python 3.11
+    _HANDLERS[ast.TryStar] = _FileWalk._on_conditional
+if hasattr(ast, "TypeAlias"):  # Python 3.12
+    _HANDLERS[ast.TypeAlias] = _FileWalk._on_type_alias
 
 
 def _rejected(rejection: Rejection, lines: int) -> FileFacts:
@@ -1003,13 +1120,10 @@ def _rejected(rejection: Rejection, lines: int) -> FileFacts:
 
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off while one file's tree is built and walked.
-
-    A syntax tree holds no reference cycles, so the collector finds nothing in it, but it
-    traverses every node again each time it runs the oldest generation, and it runs that more
-    often the more nodes there are: the parse of one module with 50,000 definitions took 13 s
-    with it on and 6.6 s with it off (100,000: 29 s of the run). The tree is freed by
-    reference counting as soon as the file is done."""
+    """Python's cycle collector off while one file's tree is built and walked: a syntax tree
+    holds no reference cycles, but the collector traverses every node again each time it runs,
+    and it runs more often the more nodes there are. The tree is freed by reference counting
+    as soon as the file is done."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -1019,65 +1133,18 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _parts(text: str, lines_per_part: int) -> list[tuple[int, str]] | None:
-    """A long module cut between top-level statements into parts of about
-    ``lines_per_part`` lines: (the first line of each, its text). None when it needs no
-    cutting, or when this interpreter cannot parse it (libcst then reads it whole).
-
-    libcst's tree of a module takes about 400 bytes of memory per byte of source: a module of
-    100,000 definitions (3.6 MB) held 1.5 GB while it was read whole. Each part is parsed and
-    walked by the same visitor in turn and freed before the next; the facts are the same
-    (tests/test_extract_parts.py). A cut goes where the previous statement ends, so the
-    comments and blank lines before a statement stay with it, as libcst keeps them."""
-    if "\r" in text:  # line numbers count "\n" only; keep such files whole
-        return None
-    statements = cpython_reading(text).statements
-    if statements is None:
-        return None
-    offsets = [0]  # offsets[n - 1]: where line n starts
-    offsets.extend(match.end() for match in re.finditer("\n", text))
-    cuts: list[int] = []  # first lines of the parts after the first
-    part_start = 1
-    for (_, end), (starts, _) in pairwise(statements):
-        if end >= starts or end + 1 - part_start < lines_per_part:
-            continue
-        # An indented comment after a block is the block's (its footer, in libcst): cut only
-        # where every line between the two statements is blank or starts at column 0.
-        between = text[offsets[end]:offsets[starts - 1]].split("\n")
-        if any(line[:1] in (" ", "\t", "\f") for line in between):
-            continue
-        cuts.append(end + 1)
-        part_start = end + 1
-    if not cuts:
-        return None
-    bounds = [1, *cuts]
-    return [(first, text[offsets[first - 1]:offsets[last - 1] if last else len(text)])
-            for first, last in zip(bounds, [*cuts, 0], strict=True)]
-
-
-def _visited(text: str, source_lines: Sequence[str], vocabulary: frozenset[str],
-             lines_per_part: int | None = None) -> _FileVisitor:
-    """The visitor that has read ``text``: whole, or in parts of ``lines_per_part``."""
-    with _no_cycle_collection():
-        parts = None if lines_per_part is None else _parts(text, lines_per_part)
-        if parts is None:
-            module = cst.parse_module(text)
-            visitor = _FileVisitor(module, vocabulary, source_lines)
-            module.visit(visitor)
-            return visitor
-        module = cst.parse_module(parts[0][1])
-        visitor = _FileVisitor(module, vocabulary, source_lines)
-        module.visit(visitor)
-        for first_line, part in parts[1:]:
-            module = cst.parse_module(part)
-            visitor.next_part(module, first_line)
-            module.visit(visitor)
-    return visitor
+def _walked(reading: Reading, text: str, vocabulary: frozenset[str]) -> _FileWalk:
+    source = SourceText(reading.text, text.splitlines())
+    walk = _FileWalk(source, vocabulary, source.lines, reading.text.split("\n"))
+    walk.walk(reading.tree)
+    return walk
 
 
 def extract(data: bytes, *, marker: str, include_generated: bool,
-            max_bytes: int, vocabulary: frozenset[str] = frozenset()) -> FileFacts:
-    """All facts of one file's bytes. Never raises for bad input: it reports it."""
+            max_bytes: int, vocabulary: frozenset[str] = frozenset(),
+            fallback: bool = False) -> FileFacts:
+    """All facts of one file's bytes. Never raises for bad input: it reports it.
+    ``fallback`` reads the file through libcst even when CPython can (for the tests)."""
     lines = count_lines(data)
     if len(data) > max_bytes:
         return FileFacts(status=ParseStatus.TOO_LARGE, lines=lines, problem=(
@@ -1095,33 +1162,17 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
     deep = nesting_rejection(text)
     if deep is not None:
         return _rejected(deep, lines)
-    per_part = _LINES_PER_PART if len(text) > _PART_AFTER_CHARS else None
-    try:
+    with _no_cycle_collection():
+        reading = read(text, fallback=fallback)
+        if isinstance(reading, Rejection):
+            return _rejected(reading, lines)
         try:
-            visitor = _visited(text, text.splitlines(), vocabulary, per_part)
-        except (cst.ParserSyntaxError, RecursionError):
-            # Only then: a long run of adjacent literals ("a" "b" ...) nests as deep as it is
-            # long in libcst. Merged into one literal (same value, same lines), it parses.
-            merged = merge_string_runs(text)
-            if merged is None:
-                raise
-            visitor = _visited(merged, text.splitlines(), vocabulary, per_part)
-    except cst.ParserSyntaxError as exc:
-        line, message = exc.raw_line, " ".join(exc.message.split())
-        precise = cpython_syntax_error(text)
-        if precise is not None:
-            line, message = precise
-        if len(message) > 200:
-            message = message[:197] + "..."
-        return FileFacts(status=ParseStatus.SYNTAX_ERROR, lines=lines, problem=(
-            line, f"syntax error: {message}{python2_hint(text, line)}"))
-    except cst.CSTValidationError as exc:  # e.g. an identifier character newer than Unicode
-        return FileFacts(status=ParseStatus.SYNTAX_ERROR, lines=lines,  # tables of this Python
-                         problem=(1, f"syntax error: {exc}"))
-    except RecursionError:
-        return FileFacts(status=ParseStatus.TOO_DEEP, lines=lines, problem=(
-            1, "too deeply nested to analyse (the parser ran out of recursion depth)"))
-    except Exception as exc:  # a parser bug must cost one file, not the run
-        return FileFacts(status=ParseStatus.CRASHED, lines=lines, problem=(
-            1, f"the parser failed on this file ({type(exc).__name__}: {exc}); skipped"))
-    return replace(visitor.facts(lines), suppressions=suppressions(text))
+            walk = _walked(reading, text, vocabulary)
+        except RecursionError:
+            return FileFacts(status=ParseStatus.TOO_DEEP, lines=lines, problem=(
+                1, "too deeply nested to analyse (the parser ran out of recursion depth)"))
+        except Exception as exc:  # a walker bug must cost one file, not the run
+            return FileFacts(status=ParseStatus.CRASHED, lines=lines, problem=(
+                1, f"the parser failed on this file ({type(exc).__name__}: {exc}); skipped"))
+        facts = walk.facts(lines)
+    return replace(facts, suppressions=suppressions(text))

@@ -15,12 +15,18 @@ keeping every table it names (``analyzer.extract.longsql``).
 
 from __future__ import annotations
 
+import ast
 import builtins
 import re
 
-import libcst as cst
-
 from analyzer.extract.longsql import condense_sql
+from analyzer.extract.segments import (
+    SourceText,
+    fstring_parts,
+    is_fstring,
+    piece_value,
+    pieces,
+)
 from analyzer.model import (
     DYNAMIC,
     UNKNOWN,
@@ -61,77 +67,104 @@ def kept_string(text: str) -> str | None:
     return condense_sql(text, _MAX_STRING)
 
 
-def string_value(node: cst.BaseExpression) -> str | None:
-    """The text of a string expression, with DYNAMIC where it is only known at run time."""
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # an invalid escape sequence: keep the raw text
-            return node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        # ``"a" "b" "c"`` nests to the right: walked in a loop, however long the run.
-        pieces: list[str] = []
-        current: cst.BaseExpression = node
-        while isinstance(current, cst.ConcatenatedString):
-            piece = string_value(current.left)
-            if piece is None:
-                return None
-            pieces.append(piece)
-            current = current.right
-        last = string_value(current)
-        return None if last is None else "".join(pieces) + last
-    if isinstance(node, cst.FormattedString):
-        parts: list[str] = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                parts.append(part.value)
+def string_value(node: ast.expr, source: SourceText) -> str | None:
+    """The text of a string expression, with DYNAMIC where it is only known at run time.
+
+    An f-string's text parts are kept as written (escapes and ``{{`` unprocessed), as they
+    always were; the other literals are evaluated."""
+    kind = type(node)
+    if kind is ast.Constant:
+        value = node.value  # type: ignore[attr-defined]
+        return value if type(value) is str else None
+    if kind is ast.JoinedStr:
+        texts: list[str] = []
+        for piece in pieces(source.segment(node)):
+            if is_fstring(piece):
+                texts.extend(DYNAMIC if part is None else part for part in fstring_parts(piece))
             else:
-                parts.append(DYNAMIC)
-        return "".join(parts)
-    if isinstance(node, cst.BinaryOperation):
-        if isinstance(node.operator, cst.Modulo):
-            template = string_value(node.left)
+                value = piece_value(piece)
+                if not isinstance(value, str):
+                    return None
+                texts.append(value)
+        return "".join(texts)
+    if kind is ast.BinOp:
+        operator = type(node.op)  # type: ignore[attr-defined]
+        if operator is ast.Mod:
+            template = string_value(node.left, source)  # type: ignore[attr-defined]
             if template is None:
                 return None
             return _PERCENT_FIELD.sub(
                 lambda field: "%" if field.group() == "%%" else DYNAMIC, template)
-        if isinstance(node.operator, cst.Add):
-            left = string_value(node.left)
-            right = string_value(node.right)
+        if operator is ast.Add:
+            left = string_value(node.left, source)  # type: ignore[attr-defined]
+            right = string_value(node.right, source)  # type: ignore[attr-defined]
             if left is None and right is None:
                 return None
             return (DYNAMIC if left is None else left) + (DYNAMIC if right is None else right)
-    if isinstance(node, cst.Call) and not node.args:
-        return None
-    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "format"):
-        template = string_value(node.func.value)
-        if template is None:
+    if kind is ast.Call:
+        assert isinstance(node, ast.Call)
+        if not node.args and not node.keywords:
             return None
-        return _FORMAT_FIELD.sub(DYNAMIC, template.replace("{{", "\0").replace("}}", "\1")
-                                 ).replace("\0", "{").replace("\1", "}")
+        func = node.func
+        if type(func) is ast.Attribute and func.attr == "format":
+            template = string_value(func.value, source)
+            if template is None:
+                return None
+            return _FORMAT_FIELD.sub(DYNAMIC, template.replace("{{", "\0").replace("}}", "\1")
+                                     ).replace("\0", "{").replace("\1", "}")
     return None
 
 
-def dotted(node: cst.BaseExpression) -> tuple[str, ...] | None:
+def singleton(node: ast.expr) -> str | None:
+    """``None``, ``True`` or ``False``: names, as libcst read them."""
+    if type(node) is ast.Constant:
+        value = node.value
+        if value is None or value is True or value is False:
+            return str(value)
+    return None
+
+
+def dotted(node: ast.expr) -> tuple[str, ...] | None:
     """``a.b.c`` as ``("a", "b", "c")``; None for anything that is not a plain name chain."""
     parts: list[str] = []
-    current: cst.BaseExpression = node
-    while isinstance(current, cst.Attribute):
-        parts.append(current.attr.value)
+    current = node
+    while type(current) is ast.Attribute:
+        parts.append(current.attr)
         current = current.value
-    if not isinstance(current, cst.Name):
-        return None
-    parts.append(current.value)
+    if type(current) is ast.Name:
+        parts.append(current.id)
+    else:
+        name = singleton(current)
+        if name is None:
+            return None
+        parts.append(name)
     parts.reverse()
     return tuple(parts)
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
+def dotted_name(node: ast.expr) -> str | None:
     """``a.b.c`` as ``"a.b.c"``; None for anything that is not a plain name chain."""
     parts = dotted(node)
     return None if parts is None else ".".join(parts)
+
+
+def call_args(node: ast.Call) -> list[tuple[str | None, bool, ast.expr]]:
+    """A call's arguments in the order written: (keyword, starred, value)."""
+    found: list[tuple[str | None, bool, ast.expr]] = []
+    for arg in node.args:
+        if type(arg) is ast.Starred:
+            found.append((None, True, arg.value))
+        else:
+            found.append((None, False, arg))
+    if not node.keywords:
+        return found
+    keywords = [(keyword.arg, keyword.arg is None, keyword.value) for keyword in node.keywords]
+    if found and any(starred for _, starred, _ in found):  # ``f(x=1, *rest)``
+        where = [(arg.lineno, arg.col_offset) for arg in node.args]
+        where += [(keyword.lineno, keyword.col_offset) for keyword in node.keywords]
+        merged = sorted(zip(where, [*found, *keywords], strict=True), key=lambda pair: pair[0])
+        return [arg for _, arg in merged]
+    return found + keywords
 
 
 # Words of the data vocabulary that everyday objects also have (``d.get(k)``, ``s.add(x)``,
@@ -147,7 +180,8 @@ class Summarizer:
     (an everyday word such as ``get`` only beside a capitalised name, a possible model class),
     or SQL-looking text. ``roots`` collects the first names of the chains seen."""
 
-    def __init__(self, vocabulary: frozenset[str]) -> None:
+    def __init__(self, vocabulary: frozenset[str], source: SourceText) -> None:
+        self.source = source
         self.chains = tuple(sorted(word for word in vocabulary if "." in word))
         forced = {word[1:] for word in vocabulary if word.startswith("!")}
         plain = {word for word in vocabulary if "." not in word and not word.startswith("!")}
@@ -168,7 +202,7 @@ class Summarizer:
         elif word in self.weak:
             self.everyday = True
 
-    def summary(self, node: cst.BaseExpression, depth: int = 0, chain: int = 0) -> Expr:
+    def summary(self, node: ast.expr, depth: int = 0, chain: int = 0) -> Expr:
         if depth > _MAX_DEPTH or chain > _MAX_CHAIN:
             return UNKNOWN
         # A chain (``a.b(...).c(...)``) costs no depth; only nesting inside arguments does.
@@ -182,54 +216,58 @@ class Summarizer:
             if self.chains and any(chain in name for chain in self.chains):
                 self.hit = True  # request.user: the user model
             return Name(name)
-        if isinstance(node, cst.Call):
-            text = string_value(node)
+        kind = type(node)
+        if kind is ast.Call:
+            assert isinstance(node, ast.Call)
+            text = string_value(node, self.source)
             if text is not None:
                 return self._string(text)
             func = self.summary(node.func, depth, chain + 1)
             args: list[Expr] = []
             keywords: list[tuple[str, Expr]] = []
-            for arg in node.args[:_MAX_ITEMS]:
-                value = self.summary(arg.value, depth + 1)
-                if arg.keyword is not None:
-                    keywords.append((arg.keyword.value, value))
-                elif arg.star:
+            for keyword, starred, value in call_args(node)[:_MAX_ITEMS]:
+                summary = self.summary(value, depth + 1)
+                if keyword is not None:
+                    keywords.append((keyword, summary))
+                elif starred:
                     args.append(UNKNOWN)
                 else:
-                    args.append(value)
+                    args.append(summary)
             return Call(func, tuple(args), tuple(keywords))
-        if isinstance(node, cst.Attribute):
-            self._word(node.attr.value)
-            return Attr(self.summary(node.value, depth, chain + 1), node.attr.value)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
-                             cst.BinaryOperation)):
-            text = string_value(node)
+        if kind is ast.Attribute:
+            assert isinstance(node, ast.Attribute)
+            self._word(node.attr)
+            return Attr(self.summary(node.value, depth, chain + 1), node.attr)
+        if kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is int:
+                return Const(value)
+            if type(value) is str:
+                return self._string(value)
+            return UNKNOWN
+        if kind is ast.JoinedStr or kind is ast.BinOp:
+            text = string_value(node, self.source)
             if text is not None:
                 return self._string(text)
             return UNKNOWN
-        if isinstance(node, cst.Subscript):
-            if len(node.slice) == 1:
-                index = node.slice[0].slice
-                if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
-                    return Index(self.summary(node.value, depth + 1), int(index.value.value, 0))
+        if kind is ast.Subscript:
+            assert isinstance(node, ast.Subscript)
+            index = node.slice
+            if type(index) is ast.Constant and type(index.value) is int:
+                return Index(self.summary(node.value, depth + 1), index.value)
             return Index(self.summary(node.value, depth + 1), None)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            return Items(tuple(self.summary(e.value, depth + 1)
-                               for e in node.elements[:_MAX_ITEMS]))
-        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        if kind is ast.List or kind is ast.Tuple or kind is ast.Set:
+            return Items(tuple(self.summary(_unstarred(e), depth + 1)
+                               for e in node.elts[:_MAX_ITEMS]))  # type: ignore[attr-defined]
+        if kind is ast.ListComp or kind is ast.SetComp or kind is ast.GeneratorExp:
             # ``[Line(...) for x in xs]``: a list of what the element is, and what it iterates
-            iterables: list[Expr] = []
-            current: cst.CompFor | None = node.for_in
-            while current is not None and len(iterables) < _MAX_ITEMS:
-                iterables.append(self.summary(current.iter, depth + 1))
-                current = current.inner_for_in
-            return Comp(self.summary(node.elt, depth + 1), tuple(iterables))
-        if isinstance(node, cst.Integer):
-            return Const(int(node.value, 0))
-        if isinstance(node, cst.Await):
-            return self.summary(node.expression, depth + 1)
-        if isinstance(node, cst.BooleanOperation):  # ``a or B.objects.get()``: keep the right
-            return self.summary(node.right, depth + 1)
+            generators = node.generators[:_MAX_ITEMS]  # type: ignore[attr-defined]
+            iterables = [self.summary(g.iter, depth + 1) for g in generators]
+            return Comp(self.summary(node.elt, depth + 1), tuple(iterables))  # type: ignore[attr-defined]
+        if kind is ast.Await:
+            return self.summary(node.value, depth + 1)  # type: ignore[attr-defined]
+        if kind is ast.BoolOp:  # ``a or B.objects.get()``: keep the right
+            return self.summary(node.values[-1], depth + 1)  # type: ignore[attr-defined]
         return UNKNOWN
 
     def _string(self, text: str) -> Expr:
@@ -237,3 +275,7 @@ class Summarizer:
             self.hit = True
         kept = kept_string(text)
         return UNKNOWN if kept is None else Str(kept)
+
+
+def _unstarred(node: ast.expr) -> ast.expr:
+    return node.value if type(node) is ast.Starred else node

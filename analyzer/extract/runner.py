@@ -57,7 +57,7 @@ class Extraction:
 
 
 def _extract_chunk(options: ExtractOptions, chunk: list[bytes]) -> list[FileFacts]:
-    from analyzer.extract.code import extract  # libcst: only when a file must be parsed
+    from analyzer.extract.code import extract  # the parser: only when a file must be parsed
 
     return [extract(data, marker=options.marker, include_generated=options.include_generated,
                     max_bytes=options.max_bytes, vocabulary=options.vocabulary)

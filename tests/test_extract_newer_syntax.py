@@ -1,0 +1,90 @@
+"""Files this interpreter cannot read but libcst can: Python 3.12's type parameters and ``type``
+statements, and its f-strings that reuse their quotes. libcst reads them, their newer syntax is
+written as older syntax on the same lines, and ``ast`` reads that: definitions, imports and uses
+are found, with the file's own lines."""
+
+from __future__ import annotations
+
+from analyzer.extract.code import extract
+from analyzer.model import FileFacts, NameUse, ParseStatus
+
+
+def _facts(text: str) -> FileFacts:
+    facts = extract(text.encode(), marker="@generated", include_generated=True,
+                    max_bytes=10**8, vocabulary=frozenset({"objects", "raw"}))
+    assert facts.status is ParseStatus.OK, facts.problem
+    return facts
+
+
+def _uses(facts: FileFacts, atom: str) -> dict[tuple[str, ...], NameUse]:
+    return {use.chain: use for atoms in facts.uses if atoms.atom == atom for use in atoms.uses}
+
+
+TYPE_PARAMETERS = '''\
+from shop.models import Order
+
+
+def first[T](items: list[T], fallback: T) -> T:
+    return items[0] if items else fallback
+
+
+class Box[
+    T: Order,  # a bound
+    *Ts,
+](Generic):
+    def get(self) -> Order:
+        return Order.objects.get()
+
+
+import os
+value = first(os.sep)
+'''
+
+
+def test_type_parameters_are_read_with_the_files_own_lines() -> None:
+    facts = _facts(TYPE_PARAMETERS)
+    assert [(d.name, d.kind, d.line, d.end_line) for d in facts.definitions] == [
+        ("first", "function", 4, 5), ("Box", "class", 8, 13)]
+    first, box = facts.definitions
+    assert [(p.name, p.annotation) for p in first.params] == [
+        ("items", "list[T]"), ("fallback", "T")]
+    assert box.bases == ("Generic",)
+    assert [(m.name, m.line, m.end_line) for m in box.methods] == [("get", 12, 13)]
+    assert [(i.line, i.module, i.name) for i in facts.imports] == [
+        (1, "shop.models", "Order"), (16, "os", None)]
+    assert _uses(facts, "Box")[("Order", "objects", "get")].line == 13
+    assert _uses(facts, "")[("first",)].line == 17
+    assert [v.name for v in facts.variables] == ["value"]
+    assert ("Box.get", "Order") in facts.returns
+
+
+def test_a_type_statement_binds_its_name() -> None:
+    facts = _facts("from shop.models import Order\n\n"
+                   "type Orders[T] = list[Order]\n"
+                   "type Pair = tuple[\n    Order, Order]\n"
+                   "latest: Orders = []\n")
+    assert [(v.name, v.line) for v in facts.variables] == [
+        ("Orders", 3), ("Pair", 4), ("latest", 6)]
+    uses = _uses(facts, "")
+    assert uses[("Order",)].line == 3
+    assert uses[("Order",)].count == 3
+    assert uses[("Orders",)].kinds == ("annotation",)
+
+
+def test_an_fstring_that_reuses_its_quotes_is_read() -> None:
+    facts = _facts("from shop import names, run\n\n"
+                   "def show(rows):\n"
+                   "    print(f'rows: {', '.join(names(rows))}')\n"
+                   "    run(f'select * from {'orders'} where id = 1')\n")
+    uses = _uses(facts, "show")
+    assert uses[("names",)].line == 4
+    assert uses[("run",)].line == 5
+    flows = {flow.atom: flow.events for flow in facts.flows}
+    assert "select * from" in str(flows["show"])
+
+
+def test_a_file_neither_parser_reads_is_cpythons_syntax_error() -> None:
+    facts = extract(b"x = 1\ny = (\n", marker="@generated", include_generated=True,
+                    max_bytes=10**8)
+    assert facts.status is ParseStatus.SYNTAX_ERROR
+    assert facts.problem == (2, "syntax error: '(' was never closed")
