@@ -5,6 +5,8 @@ are found, with the file's own lines."""
 
 from __future__ import annotations
 
+import ast
+
 from analyzer.extract.code import extract
 from analyzer.model import FileFacts, NameUse, ParseStatus
 
@@ -88,3 +90,15 @@ def test_a_file_neither_parser_reads_is_cpythons_syntax_error() -> None:
                     max_bytes=10**8)
     assert facts.status is ParseStatus.SYNTAX_ERROR
     assert facts.problem == (2, "syntax error: '(' was never closed")
+
+
+def test_except_star_is_a_handler_on_the_same_lines_for_python_3_10() -> None:
+    from analyzer.extract.downgrade import downgraded
+
+    text = "try:\n    run()\nexcept* (ValueError,\n         TypeError) as group:\n    pass\n"
+    older = downgraded(text)
+    assert "*" not in older
+    assert older.splitlines()[2:] == ["except  (ValueError,", "         TypeError) as group:",
+                                      "    pass"]
+    handler = ast.parse(older).body[0].handlers[0]  # type: ignore[attr-defined]
+    assert (handler.lineno, handler.name) == (3, "group")

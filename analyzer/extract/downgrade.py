@@ -1,12 +1,13 @@
 """Newer syntax written as older syntax on the same lines, for a file CPython cannot read.
 
-libcst reads Python 3.12's type parameters (``def f[T]()``, ``class C[T]``) and ``type``
-statements (``type X[T] = Y``), and Python 3.12's f-strings that reuse their own quote inside a
-replacement field (``f'{', '.join(names)}'``), which Python 3.11 rejects. Their text is
-rewritten in place: a type parameter list becomes blanks, ``type X[T] = Y`` becomes ``X = Y``
-(the name it binds), such an f-string gets triple quotes. Every line keeps its number, so the
-facts read from the rewrite by ``ast`` carry the file's own lines. A line break inside a
-blanked span is kept behind a backslash.
+libcst reads what Python 3.11 rejects: Python 3.12's type parameters (``def f[T]()``,
+``class C[T]``), its ``type`` statements (``type X[T] = Y``) and its f-strings that reuse their
+own quote inside a replacement field (``f'{', '.join(names)}'``); and Python 3.11's
+``except*``, which 3.10 rejects. Their text is rewritten in place: a type parameter list
+becomes blanks, ``type X[T] = Y`` becomes ``X = Y`` (the name it binds), such an f-string gets
+triple quotes, ``except*`` loses its star. Every line keeps its number, so the facts read from
+the rewrite by ``ast`` carry the file's own lines. A line break inside a blanked span is kept
+behind a backslash.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class _Spans(cst.CSTVisitor):
         super().__init__()
         self.edits: list[tuple[CodeRange, str]] = []  # (span, the name to write at its start)
         self.quotes: list[tuple[CodeRange, str]] = []  # (f-string, its quote)
+        self.stars: list[CodeRange] = []  # ``except*`` handlers (Python 3.11, read on 3.10)
         self._fstrings = 0
 
     def _where(self, node: cst.CSTNode) -> CodeRange:
@@ -40,6 +42,9 @@ class _Spans(cst.CSTVisitor):
         span = CodeRange(self._where(node).start, self._where(last).end)
         self.edits.append((span, node.name.value))
 
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self.stars.append(self._where(node))
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self._fstrings += 1
@@ -65,9 +70,14 @@ def downgraded(text: str) -> str:
     module = cst.parse_module(text)
     spans = _Spans()
     MetadataWrapper(module, unsafe_skip_copy=True).visit(spans)
-    if not spans.edits and not spans.quotes:
+    if not spans.edits and not spans.quotes and not spans.stars:
         return text
     lines = text.splitlines(keepends=True)
+    for span in spans.stars:  # ``except* E:`` read as ``except  E:``, a handler all the same
+        row = span.start.line - 1
+        star = lines[row].find("*", span.start.column)
+        if star >= 0:
+            lines[row] = lines[row][:star] + " " + lines[row][star + 1:]
     edits = [(span, name, False) for span, name in spans.edits]
     edits += [(span, quote, True) for span, quote in spans.quotes]
     for span, word, quoted in sorted(edits, key=lambda edit: (edit[0].start.line,

@@ -78,7 +78,7 @@ def string_value(node: ast.expr, source: SourceText) -> str | None:
         return value if type(value) is str else None
     if kind is ast.JoinedStr:
         texts: list[str] = []
-        for piece in pieces(source.segment(node)):
+        for piece, _ in pieces(source.segment(node)):
             if is_fstring(piece):
                 texts.extend(DYNAMIC if part is None else part for part in fstring_parts(piece))
             else:

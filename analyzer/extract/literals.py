@@ -4,16 +4,12 @@ run of literals, each with its own text and line, where ``ast`` gives one node."
 from __future__ import annotations
 
 import ast
-import re
 
 from analyzer.extract.exprs import SQLISH
 from analyzer.extract.segments import fstring_parts, is_fstring, piece_value
+from analyzer.extract.segments import pieces as literal_pieces
 from analyzer.model import DYNAMIC
 
-# A literal, or what may stand between two literals of a run
-_PIECE = re.compile(r"([A-Za-z]{0,2}(?:'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\""
-                    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"))|\s+|#[^\n]*|\\\r?\n",
-                    re.DOTALL)
 _SQL_HEAD = 2_000  # of a run of adjacent literals, read to see whether it is SQL
 
 
@@ -43,11 +39,8 @@ def pieces(node: ast.expr, segment: str,
     CPython split it)."""
     found: list[Piece] = []
     remaining = list(fields)
-    for match in _PIECE.finditer(segment):
-        raw = match.group(1)
-        if not raw:
-            continue
-        line = node.lineno + segment.count("\n", 0, match.start())
+    for raw, start in literal_pieces(segment):
+        line = node.lineno + segment.count("\n", 0, start)
         holes = fstring_parts(raw).count(None) if is_fstring(raw) else 0
         found.append(Piece(raw, line, remaining[:holes]))
         del remaining[:holes]

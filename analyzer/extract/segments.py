@@ -14,7 +14,8 @@ import re
 import warnings
 
 # One string literal as Python 3.11 tokenizes it (an f-string's quotes cannot nest before 3.12).
-_LITERAL = (r"[A-Za-z]{0,2}(?:'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\""
+_LITERAL = (r"[A-Za-z]{0,2}(?:'''(?:[^\\']|\\.|'(?!''))*'''"
+            r"|\"\"\"(?:[^\\\"]|\\.|\"(?!\"\"))*\"\"\""
             r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")")
 _ONE_LITERAL = re.compile(_LITERAL, re.DOTALL)
 _PIECES = re.compile(rf"({_LITERAL})|\s+|#[^\n]*|\\\r?\n", re.DOTALL)
@@ -115,9 +116,10 @@ def one_literal(segment: str) -> bool:
     return _ONE_LITERAL.fullmatch(segment) is not None
 
 
-def pieces(segment: str) -> list[str]:
-    """The literals of an implicit concatenation, as written."""
-    return [match.group(1) for match in _PIECES.finditer(segment) if match.group(1)]
+def pieces(segment: str) -> list[tuple[str, int]]:
+    """The literals of an implicit concatenation, as written, with where each starts."""
+    return [(match.group(1), match.start()) for match in _PIECES.finditer(segment)
+            if match.group(1)]
 
 
 def is_fstring(piece: str) -> bool:
