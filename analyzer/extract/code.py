@@ -27,7 +27,6 @@ from analyzer.extract.source import (
     is_generated,
     suppressions,
 )
-from analyzer.extract.source import too_deep as nesting_rejection
 from analyzer.extract.walk import FileWalk
 from analyzer.model import FileFacts, ParseStatus
 
@@ -80,9 +79,6 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
             return FileFacts(status=ParseStatus.GENERATED, lines=lines, problem=(
                 marked, f"generated code ({marker} marker); skipped "
                         "(use --include-generated to read it)"))
-    deep = nesting_rejection(text)
-    if deep is not None:
-        return _rejected(deep, lines)
     with _no_cycle_collection():
         reading = read(text, fallback=fallback)
         if isinstance(reading, Rejection):

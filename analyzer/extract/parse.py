@@ -14,10 +14,12 @@ import ast
 import warnings
 from dataclasses import dataclass
 
-from analyzer.extract.source import Rejection, merge_string_runs, python2_hint
+from analyzer.extract.source import Rejection, merge_string_runs, python2_hint, too_deep
 from analyzer.model import ParseStatus
 
 _TOO_DEEP = "too deeply nested to analyse (the parser ran out of recursion depth)"
+_BEYOND_LIMITS = ("too deeply nested to analyse: the expression nesting exceeds the "
+                  "interpreter's limits")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +42,16 @@ def read(text: str, *, fallback: bool = False) -> Reading | Rejection:
         try:
             return Reading(_ast(text), text)
         except SyntaxError as exc:
+            if "too many nested" in (exc.msg or "") or "too many levels" in (exc.msg or ""):
+                return Rejection(ParseStatus.TOO_DEEP, exc.lineno or 1,
+                                 f"too deeply nested to analyse: {exc.msg}")
             error = exc
         except (RecursionError, MemoryError):
-            return Rejection(ParseStatus.TOO_DEEP, 1, _TOO_DEEP)
+            return Rejection(ParseStatus.TOO_DEEP, 1, _BEYOND_LIMITS)
+    # libcst's native parser can crash the process on nesting CPython rejects politely
+    deep = too_deep(text)
+    if deep is not None:
+        return deep
     return _through_libcst(text, error)
 
 

@@ -1,7 +1,8 @@
 """Turn a file's bytes into text Python would accept, or say precisely why not.
 
-Checks happen before libcst sees the text, because libcst's native parser can crash the whole
-process (stack overflow) on pathological nesting that CPython rejects politely.
+CPython's parser reads the text first; ``too_deep`` is asked before libcst sees a text CPython
+rejected, because libcst's native parser can crash the whole process (stack overflow) on
+pathological nesting that CPython rejects politely.
 """
 
 from __future__ import annotations
@@ -159,8 +160,8 @@ def too_deep(text: str) -> Rejection | None:
     """Reject what CPython itself refuses as too deeply nested, before libcst can crash on it.
 
     CPython's parser is the judge, and only consulted when a cheap scan finds a risk. Other
-    syntax errors are left to libcst, which may know newer syntax than this interpreter.
-    """
+    syntax errors are left to libcst, which may know newer syntax than this interpreter
+    (``analyzer.extract.parse``)."""
     if not _suspect(text):
         return None
     return cpython_reading(text).too_deep
