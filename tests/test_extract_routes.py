@@ -52,3 +52,17 @@ def test_a_comment_at_the_margin_does_not_end_a_block_whose_comments_go_on() -> 
             "  # less than f's body\n\ndef g():\n    pass\n")
     facts = _facts(text.encode(), fallback=False)
     assert [(d.name, d.end_line) for d in facts.definitions] == [("f", 6), ("g", 11)]
+
+
+def test_a_value_alone_in_parentheses_starts_at_its_parenthesis() -> None:
+    # libcst kept a node's own parentheses with it (oscar's default_app_config, saleor's
+    # ERROR_COULD_NO_RESOLVE_GLOBAL_ID): the line of a use or a binding is the "(" line
+    text = ('X = (\n    "shop.apps.dashboard.apps.DashboardConfig"\n)\n'
+            "Y = print(\n    X\n)\n"
+            "Z = (\n    X\n)\n")
+    facts = _facts(text.encode(), fallback=False)
+    binds = [event for flow in facts.flows for event in flow.events]
+    assert [(getattr(e, "targets", None), e.line) for e in binds][:1] == [("X", 1)]
+    uses = {use.chain: use.line for atoms in facts.uses for use in atoms.uses}
+    assert uses[("X",)] == 5  # a call's parenthesis is the call's, not the name's
+    assert _facts(text.encode(), fallback=True) == facts
