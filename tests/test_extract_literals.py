@@ -26,10 +26,12 @@ def _literal(prefix: str, quote: str, body: str) -> str | None:
         body += "{x!r:>4}"
     text = f"{prefix}{quote}{body}{quote}"
     try:
+        strings = [token.string for token in tokenize.generate_tokens(io.StringIO(text).readline)
+                   if token.type not in (tokenize.NEWLINE, tokenize.ENDMARKER)]
         ast.parse(text, mode="eval")
-    except SyntaxError:
+    except (SyntaxError, tokenize.TokenError):
         return None
-    return text
+    return text if strings == [text] else None  # one literal, nothing after it
 
 
 _LITERALS = st.builds(_literal, st.sampled_from(["", "r", "b", "f", "rf", "Rb", "u"]),
