@@ -20,6 +20,7 @@ from analyzer.model import (
     CodeModel,
     Definition,
     Diagnostic,
+    Endpoints,
     Expr,
     FileFacts,
     Flow,
@@ -146,6 +147,7 @@ class Codebase:
     # path -> (line, the rule codes or names a ``# seamline: ignore`` comment there names)
     suppressions: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = field(
         default_factory=dict)
+    endpoints: dict[str, Endpoints] = field(default_factory=dict)  # module -> its web endpoints
 
     @property
     def paths(self) -> dict[str, str]:
@@ -165,6 +167,7 @@ def resolve_codebase(files: Sequence[SourceFile], facts: Mapping[str, FileFacts]
     flows: dict[str, tuple[Flow, ...]] = {}
     words: dict[str, tuple[Words, ...]] = {}
     suppressions: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {}
+    endpoints: dict[str, Endpoints] = {}
     for source in readable:
         module, own = source.module, facts[source.module]
         for function, annotation in own.returns:
@@ -180,5 +183,7 @@ def resolve_codebase(files: Sequence[SourceFile], facts: Mapping[str, FileFacts]
         words[module] = own.words
         if own.suppressions:
             suppressions[source.path] = own.suppressions
+        if own.endpoints.blueprints or own.endpoints.links:
+            endpoints[module] = own.endpoints
     return Codebase(readable, code, names, ClassIndex(code, bodies, words, names), values,
-                    returns, flows, words, suppressions)
+                    returns, flows, words, suppressions, endpoints)

@@ -322,6 +322,18 @@ class Words:
 
 
 @dataclass(frozen=True, slots=True)
+class Endpoints:
+    """Web endpoints as one file names them (Flask: ``analyzer.extract.endpoints``)."""
+
+    # (variable, the blueprint's name, line); an app's name is ""
+    blueprints: tuple[tuple[str, str, int], ...] = ()
+    # (the blueprint's or app's variable, endpoint, the view as written "a.b", line)
+    views: tuple[tuple[str, str, str, int], ...] = ()
+    # (atom, an endpoint's name as written "bp.endpoint", line): url_for's links
+    links: tuple[tuple[str, str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything one file says on its own. Cached by content hash."""
 
@@ -338,6 +350,7 @@ class FileFacts:
     returns: tuple[tuple[str, str], ...] = ()  # ("f" or "Class.m", the class its annotation names)
     words: tuple[Words, ...] = ()
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (line, rule codes or names)
+    endpoints: Endpoints = Endpoints()
 
 
 # --------------------------------------------------------------------------- resolved model
@@ -556,13 +569,15 @@ def facts_to_data(facts: FileFacts) -> list[object]:
         [list(r) for r in facts.returns],
         [[w.atom, [list(i) for i in w.identifiers], w.doc, list(w.dotted)] for w in facts.words],
         [[line, list(names)] for line, names in facts.suppressions],
+        [[list(b) for b in facts.endpoints.blueprints], [list(v) for v in facts.endpoints.views],
+         [list(link) for link in facts.endpoints.links]],
     ]
 
 
 def facts_from_data(data: object) -> FileFacts:
     """Rebuild ``FileFacts``; raises ``ValueError`` or ``TypeError`` on data of another shape."""
     (status, lines, imports, defs, variables, exports, uses, problem, classes, flows,
-     returns, words, suppressed) = _list(data, 13)
+     returns, words, suppressed, endpoints) = _list(data, 14)
     return FileFacts(
         status=ParseStatus(status),
         lines=_int(lines),
@@ -591,7 +606,16 @@ def facts_from_data(data: object) -> FileFacts:
                           _str(doc), _strs(dotted))
                     for atom, ids, doc, dotted in _items(words, 4)),
         suppressions=tuple((_int(line), _strs(names)) for line, names in _items(suppressed, 2)),
+        endpoints=_endpoints(endpoints),
     )
+
+
+def _endpoints(data: object) -> Endpoints:
+    blueprints, views, links = _list(data, 3)
+    return Endpoints(
+        tuple((_str(v), _str(n), _int(ln)) for v, n, ln in _items(blueprints, 3)),
+        tuple((_str(v), _str(e), _str(w), _int(ln)) for v, e, w, ln in _items(views, 4)),
+        tuple((_str(a), _str(e), _int(ln)) for a, e, ln in _items(links, 3)))
 
 
 def expr_to_data(expr: Expr) -> list[object]:

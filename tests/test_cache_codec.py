@@ -18,6 +18,7 @@ from analyzer.model import (
     ClassFacts,
     Comp,
     Const,
+    Endpoints,
     Evaluate,
     Event,
     Expr,
@@ -80,6 +81,8 @@ def test_facts_with_every_type_round_trip() -> None:
         classes=(ClassFacts("Order", tuple((f"a{i}", e, i) for i, e in enumerate(EXPRS)),
                             (("db_table", Str("orders"), 2),)),),
         flows=(Flow("place", tuple(EVENTS)),),
+        endpoints=Endpoints((("bp", "shop", 3),), (("bp", "show", "views.show", 4),),
+                            (("menu", "shop.show", 9), ("", "home", 11))),
     )
     assert facts_from_data(json.loads(json.dumps(facts_to_data(facts)))) == facts
 

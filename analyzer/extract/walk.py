@@ -24,6 +24,7 @@ from analyzer.extract.definitions import (
     names_a_class,
     parameters,
 )
+from analyzer.extract.endpoints import EndpointNames
 from analyzer.extract.exprs import Summarizer, call_args, dotted
 from analyzer.extract.flows import Flows
 from analyzer.extract.imports import Imports
@@ -59,6 +60,7 @@ class FileWalk:
         self._words = Vocabulary(scope, self._imports.bound)
         self._uses = Uses(scope, self._imports.bound, self._words, lines.line)
         self._flows = Flows(scope, lines, self._summarizer)
+        self._endpoints = EndpointNames(scope)
         self._classes: list[ClassFacts] = []
 
     # ------------------------------------------------------------------ the walk
@@ -256,6 +258,7 @@ class FileWalk:
     def _on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         scope = self._scope
         top = scope.top
+        self._endpoints.decorated(node)
         if top:
             scope.atom = node.name
             self._words.doc(node.name, node)
@@ -311,6 +314,7 @@ class FileWalk:
 
     def _on_assign(self, node: ast.Assign) -> None:
         self._definitions.assign_all(node)
+        self._endpoints.assigned(node)
         for target in node.targets:
             self._flows.attribute_write(target)
             self._assign_target(target)
@@ -365,6 +369,7 @@ class FileWalk:
 
     def _on_call(self, node: ast.Call) -> None:
         self._uses.calls.add(id(node.func))
+        self._endpoints.called(node)
         quieted = self._flows.evaluate(node)
         self._scope.quiet += quieted
         self.visit(node.func)
@@ -449,6 +454,7 @@ class FileWalk:
             returns=tuple(definitions.returns),
             flows=self._flows.facts(),
             words=self._words.facts(),
+            endpoints=self._endpoints.facts(),
         )
 
 

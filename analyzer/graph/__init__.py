@@ -3,7 +3,8 @@
 Every signal is built on its own, so each can be weighed or switched off when clustering:
 
 * ``code``: atom A references atom B ``n`` times: weight ``1 + ln n`` (half for type-only use);
-* ``links``: framework links (string foreign keys, ``get_model``, ``get_class``...);
+* ``links``: framework links (string foreign keys, ``get_model``, ``get_class``, Flask's
+  ``url_for`` to the view of an endpoint...);
 * ``data``: an atom and a table it writes (1), reads (0.5) or declares (2), halved when
   seamline is not sure of the access and for a lookup (a table only joined to the one the
   query is about); tables are nodes, so atoms that share one meet there;
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from analyzer.codebase import Codebase
 from analyzer.coupling import CouplingGraph, Edge, Node
+from analyzer.graph.endpoints import endpoint_links
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import (
@@ -176,6 +178,11 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
         builder.edge(source, target, "links", link.kind, 1.0)
         if source != target and source in builder.nodes and target in builder.nodes:
             uses[source][target] = uses[source].get(target, 0) + 1
+    # pages that link to other pages by an endpoint's name: url_for("orders.detail")
+    for source, view in endpoint_links(codebase):
+        if source in builder.nodes and view in builder.nodes:
+            builder.edge(source, view, "links", "endpoint", 1.0)
+            uses[source][view] = uses[source].get(view, 0) + 1
     # strings that name a module or a definition: "shop.apps.ShopConfig"
     for module in code.modules:
         for words in codebase.words[module.name]:

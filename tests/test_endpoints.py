@@ -1,0 +1,117 @@
+"""Flask's url_for links a page to the view of an endpoint, whichever module registers it:
+a framework link like a string foreign key, found without importing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from analyzer.extract.code import extract
+from tests.conftest import Tree, run
+
+_BLUEPRINT = '''\
+from flask import Blueprint
+
+from .controllers import RHList, RHShow, archive
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+bp.add_url_rule("/", "list", RHList)
+bp.add_url_rule("/<int:id>", "show", view_func=RHShow.as_view("show"))
+bp.add_url_rule("/archive", "archive", archive)
+'''
+_CONTROLLERS = '''\
+class RHList:
+    def get(self):
+        return "orders"
+
+
+class RHShow:
+    def get(self, id):
+        return str(id)
+
+
+def archive():
+    return "archive"
+'''
+_APP = '''\
+from flask import Flask, url_for
+
+app = Flask(__name__)
+
+
+@app.route("/", endpoint="home")
+def index():
+    return url_for("orders.list")
+'''
+_MENU = '''\
+from flask import url_for
+
+
+def sidebar():
+    return [url_for("orders.show", id=1), url_for("orders.archive"), url_for(".relative"),
+            url_for("shipping.list"), url_for("home")]
+
+
+class Menu:
+    def items(self):
+        return [url_for("orders.list")]
+
+
+TOP = url_for("orders.show", id=2)
+'''
+_SHIPPING = '''\
+from flask import Blueprint
+
+bp = Blueprint("shipping", __name__)
+other = Blueprint("shipping", __name__)  # two views claim shipping.list: ambiguous
+
+
+@bp.get("/")
+def listing():
+    return "one"
+
+
+@other.route("/", endpoint="list")
+def second():
+    return "two"
+
+
+bp.add_url_rule("/l", "list", listing)
+'''
+
+
+def _links(analysis: object) -> set[tuple[str, str]]:
+    graph = analysis.graph  # type: ignore[attr-defined]
+    return {(e.source, e.target) for e in graph.edges
+            if e.signal == "links" and e.kind == "endpoint"}
+
+
+def test_url_for_links_to_the_view_of_the_endpoint(project: Callable[[Tree], Path]) -> None:
+    root = project({"web/__init__.py": "", "web/orders/__init__.py": "",
+                    "web/orders/blueprint.py": _BLUEPRINT,
+                    "web/orders/controllers.py": _CONTROLLERS, "web/app.py": _APP,
+                    "web/menu.py": _MENU, "web/shipping.py": _SHIPPING})
+    links = _links(run(root))
+    assert links == {
+        ("web.menu:sidebar", "web.orders.controllers:RHShow"),  # through as_view
+        ("web.menu:sidebar", "web.orders.controllers:archive"),  # a function view
+        ("web.menu:sidebar", "web.app:index"),  # an app's endpoint, set by endpoint=
+        ("web.menu:Menu", "web.orders.controllers:RHList"),  # from a method: its class
+        ("web.menu", "web.orders.controllers:RHShow"),  # module-level code: the module
+        ("web.app:index", "web.orders.controllers:RHList"),
+    }  # neither ".relative" (the request's blueprint) nor the ambiguous "shipping.list"
+
+
+def test_a_project_without_flask_has_no_endpoint_links(project: Callable[[Tree], Path]) -> None:
+    root = project({"shop/__init__.py": "", "shop/views.py": (
+        "def url_for(name):\n    return name\n\n\ndef page():\n    return url_for('a.b')\n")})
+    assert _links(run(root)) == set()
+
+
+def test_the_facts_of_one_file() -> None:
+    facts = extract(_SHIPPING.encode(), marker="@generated", include_generated=False,
+                    max_bytes=1_000_000).endpoints
+    assert facts.blueprints == (("bp", "shipping", 3), ("other", "shipping", 4))
+    assert facts.views == (("bp", "listing", "listing", 7), ("other", "list", "second", 12),
+                           ("bp", "list", "listing", 17))
+    assert facts.links == ()
