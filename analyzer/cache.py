@@ -21,9 +21,11 @@ from pathlib import Path
 from analyzer.model import Diagnostic, FileFacts, Severity, facts_from_data, facts_to_data
 
 _BATCH = 500
-# results remembered between runs (``recall``): a run of nova cuts its graph in about 10
-# batches of Leiden runs, 2.4 MB with its tests; older ones are forgotten
-_MEMO_KEPT = 64
+# results remembered between runs (``recall``), by the kind their key starts with, so that
+# one kind cannot push out another: the most recently used batches of Leiden runs (a run of
+# nova cuts its graph in about 10; 0.3 MB each with its tests) and report drawings (a run of
+# nova draws about 55; tens of kB each). A key of no kind is never kept.
+_MEMO_KEPT = {"leiden:": 64, "drawing:": 256}
 _FILE = "facts-v1.sqlite3"
 _CORRUPT = ".corrupt-"  # the damaged file is kept as facts-v1.sqlite3.corrupt-<UTC time>
 _SIDECARS = ("-journal", "-wal", "-shm")  # SQLite's files beside the database
@@ -195,7 +197,8 @@ class FactCache:
 
     def remember(self, key: str, value: bytes) -> None:
         """Keep ``value`` under ``key`` (written when the cache is closed, in one transaction:
-        a commit is a wait for the disk); only the ``_MEMO_KEPT`` most recently used stay."""
+        a commit is a wait for the disk); of each kind, only the ``_MEMO_KEPT`` most recently
+        used stay."""
         self._remembered[key] = value
 
     def _keep_memo(self) -> None:
@@ -211,10 +214,14 @@ class FactCache:
                                      [(now, key) for key in used])
                 self._db.executemany(
                     "INSERT OR REPLACE INTO memo (key, data, used) VALUES (?, ?, ?)",
-                    [(key, value, now) for key, value in remembered.items()])
-                self._db.execute("DELETE FROM memo WHERE key NOT IN "
-                                 "(SELECT key FROM memo ORDER BY used DESC, key LIMIT ?)",
-                                 (_MEMO_KEPT,))
+                    [(key, value, now) for key, value in remembered.items()
+                     if key.startswith(tuple(_MEMO_KEPT))])
+                for kind, kept in _MEMO_KEPT.items():  # each kind its own room
+                    self._db.execute(
+                        "DELETE FROM memo WHERE substr(key, 1, ?) = ? AND key NOT IN "
+                        "(SELECT key FROM memo WHERE substr(key, 1, ?) = ? "
+                        "ORDER BY used DESC, key LIMIT ?)",
+                        (len(kind), kind, len(kind), kind, kept))
         except sqlite3.Error as exc:
             self._broken(exc)  # what was remembered is lost: time, never a result
 

@@ -64,21 +64,38 @@ def test_a_damaged_memo_is_a_miss(shopfront: api.Analysis) -> None:
 
 
 def test_the_cache_remembers_the_most_recently_used(tmp_path: Path) -> None:
+    kept = _MEMO_KEPT["leiden:"]
     first = FactCache(tmp_path)
-    for n in range(_MEMO_KEPT):
-        first.remember(f"a{n:02}", b"%d" % n)
-    assert first.recall("a01") == b"1"  # before it is written
+    for n in range(kept):
+        first.remember(f"leiden:{n:03}", b"%d" % n)
+    assert first.recall("leiden:001") == b"1"  # before it is written
     first.close()
     second = FactCache(tmp_path)
-    assert second.recall("a00") == b"0"  # used again: it stays
+    assert second.recall("leiden:000") == b"0"  # used again: it stays
     for n in range(5):
-        second.remember(f"b{n}", b"b")
+        second.remember(f"leiden:b{n}", b"b")
     second.close()  # five too many: the five least recently used are forgotten
     third = FactCache(tmp_path)
-    assert third.recall("a00") == b"0" and third.recall("b4") == b"b"
-    assert [third.recall(f"a{n:02}") is None for n in range(1, _MEMO_KEPT)].count(True) == 5
+    assert third.recall("leiden:000") == b"0" and third.recall("leiden:b4") == b"b"
+    assert [third.recall(f"leiden:{n:03}") is None for n in range(1, kept)].count(True) == 5
     third.close()
-    assert FactCache(None).recall("a00") is None  # no cache, no memo
+    assert FactCache(None).recall("leiden:000") is None  # no cache, no memo
+
+
+def test_one_kind_of_memo_never_pushes_out_another(tmp_path: Path) -> None:
+    # "drawing:" sorts before "leiden:": a run of many drawings must not cost the Leiden runs
+    cache = FactCache(tmp_path)
+    for n in range(10):
+        cache.remember(f"leiden:{n}", b"runs")
+    for n in range(_MEMO_KEPT["drawing:"] + 40):
+        cache.remember(f"drawing:{n:04}", b"svg")
+    cache.remember("other:1", b"x")  # no kind of the memo: not kept
+    cache.close()
+    again = FactCache(tmp_path)
+    assert all(again.recall(f"leiden:{n}") == b"runs" for n in range(10))
+    drawn = [again.recall(f"drawing:{n:04}") for n in range(_MEMO_KEPT["drawing:"] + 40)]
+    assert drawn.count(None) == 40
+    assert again.recall("other:1") is None
 
 
 def test_the_reports_drawings_are_recalled_when_graphviz_is_gone(
@@ -107,3 +124,10 @@ def test_a_drawing_memo_of_another_shape_is_redrawn() -> None:
     assert contextmap.unpack(b"4\n<svg\xff") is None  # an image map that is not UTF-8
     rendered = (b"<svg width=\"1pt\" height=\"2pt\"></svg>", "<map></map>")
     assert contextmap.unpack(contextmap.pack(rendered)) == rendered
+    for size in (b"1.2.3", b"9" * 400, b"-1", b"1e9"):  # a damaged one: no size, no crash
+        svg = b'<svg width="' + size + b'pt" height="1pt"></svg>'
+        recalled = contextmap.unpack(contextmap.pack((svg, "")))
+        assert recalled is not None
+        drawn = contextmap.drawing(recalled, {})
+        assert (drawn.width, drawn.height) == (0, 0)
+    assert contextmap.drawing((b'<svg width="12.5pt" height="3pt">', ""), {}).width == 17

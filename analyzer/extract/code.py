@@ -14,6 +14,7 @@ took 91 s; the facts are the same, file for file.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -53,9 +54,14 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _walked(reading: Reading, text: str, vocabulary: frozenset[str]) -> FileWalk:
-    source = SourceText(reading.text, text.splitlines())
-    walk = FileWalk(source, reading.text.split("\n"), vocabulary)
+    # lines end where CPython's tree ends them (a lone \r too), never at a form feed or
+    # U+2028, which str.splitlines() would cut at
+    source = SourceText(reading.text, _LINE_END.split(text))
+    walk = FileWalk(source, _LINE_END.split(reading.text), vocabulary)
     walk.walk(reading.tree)
     return walk
 

@@ -1,28 +1,102 @@
 """Newer syntax written as older syntax on the same lines, for a file CPython cannot read.
 
 libcst reads what Python 3.11 rejects: Python 3.12's type parameters (``def f[T]()``,
-``class C[T]``), its ``type`` statements (``type X[T] = Y``) and its f-strings that reuse their
-own quote inside a replacement field (``f'{', '.join(names)}'``); and Python 3.11's
-``except*``, which 3.10 rejects. Their text is rewritten in place: a type parameter list
-becomes blanks, ``type X[T] = Y`` becomes ``X = Y`` (the name it binds), such an f-string gets
-triple quotes, ``except*`` loses its star. Every line keeps its number, so the facts read from
-the rewrite by ``ast`` carry the file's own lines. A line break inside a blanked span is kept
-behind a backslash.
+``class C[T]``), its ``type`` statements (``type X[T] = Y``) and its f-strings (PEP 701: the
+quote reused inside a replacement field, at any depth, a backslash or a comment in a field);
+and Python 3.11's ``except*``, which 3.10 rejects. Their text is rewritten in place: a type
+parameter list becomes blanks, ``type X[T] = Y`` becomes ``X = Y`` (the name it binds),
+``except*`` loses its star, and an f-string this interpreter cannot read gets triple quotes when
+that is enough, else becomes the concatenation it stands for (``"SELECT " + (cols) + " FROM
+t"``: its text and its fields, which are read as an f-string's would be: the text with dynamic
+holes, the fields' names as uses; a field's conversion and format are dropped). Every line
+keeps its number, so the facts read from the rewrite by ``ast`` carry the file's own lines (a
+rewritten f-string's fields move to its first lines). A line break inside a blanked span is
+kept behind a backslash. Lines are counted as libcst and CPython count them: at ``\r\n``,
+``\r`` and ``\n`` only, never at a form feed or a Unicode line separator.
 """
 
 from __future__ import annotations
 
+import ast
+import re
+import warnings
+
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` cut into lines where libcst and CPython end one, each with its line end."""
+    return _LINE.findall(text)
+
+
+def _reads(code: str) -> bool:
+    """Whether this interpreter reads ``code`` as one expression."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(f"(\n{code}\n)", mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _breaks(code: str) -> int:
+    return len(_lines(code)) - 1 if code else 0
+
+
+def _fields(parts: object) -> list[cst.BaseExpression]:
+    """The expressions of an f-string's fields, those of their format specs included."""
+    found: list[cst.BaseExpression] = []
+    for part in parts if isinstance(parts, (list, tuple)) else ():
+        if isinstance(part, cst.FormattedStringExpression):
+            found.append(part.expression)
+            found.extend(_fields(part.format_spec or ()))
+    return found
+
+
+def _concatenation(module: cst.Module, node: cst.FormattedString, code: str) -> str | None:
+    """The f-string ``node`` as the concatenation of its text and its fields, in parentheses,
+    with as many line breaks as ``code`` (its source) has; None when that cannot be."""
+    prefix = node.prefix.lower().replace("f", "")
+    quote = node.start[len(node.prefix):]
+    pieces: list[str] = []
+    text: list[str] = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            text.append(part.value.replace("{{", "{").replace("}}", "}"))
+            continue
+        if not isinstance(part, cst.FormattedStringExpression):
+            return None
+        pieces.append(f"{prefix}{quote}{''.join(text)}{quote}")
+        text = []
+        for field in [part.expression, *_fields(part.format_spec or ())]:
+            inner = module.code_for_node(field)
+            if not _reads(inner):  # an f-string in the field, newer still
+                wrapped = downgraded(f"(\n{inner}\n)")
+                if not (wrapped.startswith("(\n") and wrapped.endswith("\n)")):
+                    return None
+                inner = wrapped[2:-2]
+            pieces.append(f"({inner})")
+    pieces.append(f"{prefix}{quote}{''.join(text)}{quote}")
+    joined = "(" + " + ".join(pieces)
+    missing = _breaks(code) - _breaks(joined)
+    if missing < 0:
+        return None
+    return joined + "\n" * missing + ")"
 
 
 class _Spans(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self) -> None:
+    def __init__(self, module: cst.Module) -> None:
         super().__init__()
+        self._module = module
         self.edits: list[tuple[CodeRange, str]] = []  # (span, the name to write at its start)
         self.quotes: list[tuple[CodeRange, str]] = []  # (f-string, its quote)
+        self.replaced: list[tuple[CodeRange, str]] = []  # (f-string, its concatenation)
         self.stars: list[CodeRange] = []  # ``except*`` handlers (Python 3.11, read on 3.10)
         self._fstrings = 0
 
@@ -48,8 +122,20 @@ class _Spans(cst.CSTVisitor):
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self._fstrings += 1
-        if self._fstrings == 1 and len(node.end) == 1:
-            self.quotes.append((self._where(node), node.end))
+        if self._fstrings > 1:
+            return
+        # its own text: the parentheses around it are not in its span
+        code = self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
+        if _reads(code):
+            return
+        if len(node.end) == 1:
+            tripled = _tripled(code, node.end)
+            if tripled is not None and _reads(tripled):
+                self.quotes.append((self._where(node), node.end))
+                return
+        joined = _concatenation(self._module, node, code)
+        if joined is not None:
+            self.replaced.append((self._where(node), joined))
 
     def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
         self._fstrings -= 1
@@ -68,37 +154,41 @@ def downgraded(text: str) -> str:
     """``text`` with the constructs above rewritten; raises libcst's errors when it cannot
     read it."""
     module = cst.parse_module(text)
-    spans = _Spans()
+    spans = _Spans(module)
     MetadataWrapper(module, unsafe_skip_copy=True).visit(spans)
-    if not spans.edits and not spans.quotes and not spans.stars:
+    if not spans.edits and not spans.quotes and not spans.stars and not spans.replaced:
         return text
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     for span in spans.stars:  # ``except* E:`` read as ``except  E:``, a handler all the same
         row = span.start.line - 1
         star = lines[row].find("*", span.start.column)
         if star >= 0:
             lines[row] = lines[row][:star] + " " + lines[row][star + 1:]
-    edits = [(span, name, False) for span, name in spans.edits]
-    edits += [(span, quote, True) for span, quote in spans.quotes]
-    for span, word, quoted in sorted(edits, key=lambda edit: (edit[0].start.line,
-                                                              edit[0].start.column),
-                                     reverse=True):
+    edits = [(span, name, "blank") for span, name in spans.edits]
+    edits += [(span, quote, "quote") for span, quote in spans.quotes]
+    edits += [(span, joined, "replace") for span, joined in spans.replaced]
+    for span, word, how in sorted(edits, key=lambda edit: (edit[0].start.line,
+                                                           edit[0].start.column),
+                                  reverse=True):
         start, end = span.start, span.end
         first, last = start.line - 1, end.line - 1
         before = lines[first][:start.column]
         after = lines[last][end.column:]
         middle = "".join(lines[first:last + 1])[start.column:]
         middle = middle[:len(middle) - len(lines[last]) + end.column]
-        if quoted:
-            new = _tripled(middle, word)
-            if new is None:
+        if how == "replace":
+            new = word
+        elif how == "quote":
+            tripled = _tripled(middle, word)
+            if tripled is None:
                 continue
+            new = tripled
         else:
             new = "".join(char if char in "\r\n" else " " for char in middle)
             if word:
                 new = word + new[len(word):]
             new = _continued(new)
-        lines[first:last + 1] = (before + new + after).splitlines(keepends=True)
+        lines[first:last + 1] = _lines(before + new + after)
     return "".join(lines)
 
 

@@ -27,7 +27,9 @@ from analyzer.text import count
 Edge = tuple[str, str]
 _AREA = re.compile(r'<area shape="(rect|poly|circle)"[^>]*? href="([^"]+)"[^>]*? '
                    r'coords="([0-9, .-]+)"')
-_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+# graphviz's size in points; a number of another shape (from a damaged memo) is no size
+_SIZE = re.compile(r'<svg width="([0-9]{1,7}(?:\.[0-9]{1,6})?)pt" '
+                   r'height="([0-9]{1,7}(?:\.[0-9]{1,6})?)pt"')
 _RANKED_UP_TO = 16  # contexts on a view drawn by dot; more by neato
 _GREY, _RED, _BLUE = "#8a93a3", "#b3261e", "#2458c6"
 
