@@ -159,7 +159,9 @@ def _event_uses(project: Project, partition: Partition, owners: Mapping[str, str
     for declared in project.declared:
         models[_element(project, partition, declared.declaration.atom)].add(declared.table)
     for use in project.uses:
-        written = writes.get(use.source, set()) & models.get(use.target, set())
+        if use.source not in writes or use.target not in models:
+            continue
+        written = writes[use.source] & models[use.target]
         if any(owners[t] == partition.domain(use.target) for t in written):
             found.add((use.source, use.target, use.path, use.line))
     return found

@@ -89,13 +89,17 @@ def blockers(findings: dict[str, Any] | None,
                {"rule": item["code"], "context": item["contexts"][0]}, at)
         for at, item in enumerate(items) if item["code"] in CYCLE_CODES])
 
+    by_module: dict[str, set[tuple[str, int, str]]] = defaultdict(set)  # crossing uses
+    if any(item["code"] in GOD_CODES for item in items):
+        for _, _, crossing in dependencies:
+            for source, target, e in crossing:
+                by_module[_module(source)].add((e.path, e.line, e.what))
+                by_module[_module(target)].add((e.path, e.line, e.what))
     modules: list[dict[str, Any]] = []
     for at, item in enumerate(items):
         if item["code"] not in GOD_CODES:
             continue
-        carried = {(e.path, e.line, e.what) for _, _, crossing in dependencies
-                   for source, target, e in crossing
-                   if item["subject"] in (_module(source), _module(target))}
+        carried = by_module.get(item["subject"], set())
         modules.append(_entry("god module", item["subject"], len(carried), total_uses, [item],
                               set(item["contexts"]), {"q": item["subject"]}, at))
     return {"tables": tables, "cycles": cycles, "modules": _ranked(modules),
