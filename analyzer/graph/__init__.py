@@ -30,7 +30,6 @@ from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import (
     Vocabulary,
     atom_document,
-    only,
     table_words,
 )
 from analyzer.model import (
@@ -259,15 +258,14 @@ def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
     # role a file plays, not which domain it serves, so it takes no part in the vocabulary.
     ids = sorted(a for a, node in builder.nodes.items() if node.is_element
                  and node.kind != "module")
-    documents = [atom_document(a.rpartition(":")[2] if ":" in a else "", bags.get(a, {}),
-                               docs.get(a, "")) for a in ids]
     # Where the code has tables, it speaks only the domain's nouns: the words of the layer
     # (list_display, get_context_data, serializer, form) are the same in every domain, so they
     # tie an admin to the other admins and a form to the other forms: a cut by layer.
     nouns = domain_nouns((t.words_name, [d.atom.rpartition(":")[2] for d in t.declarations])
                          for t in data.tables)
-    if nouns:
-        documents = [only(document, nouns) for document in documents]
+    documents = [atom_document(a.rpartition(":")[2] if ":" in a else "", bags.get(a, {}),
+                               docs.get(a, ""), nouns or None)
+                 for a in ids]
     vocabulary = Vocabulary(ids, documents, nouns_only=bool(nouns))
     for atom, terms in vocabulary.top_terms().items():
         node = builder.nodes[atom]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -33,18 +34,27 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 
 
-def document(parts: Iterable[tuple[str, int]]) -> str:
-    """A bag of identifiers (with counts) as one string of words for the vectoriser."""
+@lru_cache(maxsize=1 << 16)  # a project's identifiers repeat
+def _spoken(identifier: str) -> tuple[str, ...]:
+    return tuple(w for w in words(identifier) if w not in STOP_WORDS)
+
+
+def document(parts: Iterable[tuple[str, int]], nouns: frozenset[str] | None = None) -> str:
+    """A bag of identifiers (with counts) as one string of words for the vectoriser; only the
+    words of ``nouns`` when given."""
     tokens: list[str] = []
     for identifier, count in parts:
-        split = [w for w in words(identifier) if w not in STOP_WORDS]
+        split = _spoken(identifier)
+        if nouns is not None:
+            split = tuple(w for w in split if w in nouns)
         tokens.extend(split * min(count, 3))
     return " ".join(tokens)
 
 
-def prose(text: str) -> str:
+def prose(text: str, nouns: frozenset[str] | None = None) -> str:
     """Words of a docstring, treated like identifiers."""
-    return document((token, 1) for token in re.findall(r"[A-Za-z][A-Za-z0-9_]+", text))
+    return document(((token, 1) for token in re.findall(r"[A-Za-z][A-Za-z0-9_]+", text)),
+                    nouns)
 
 
 def tfidf(documents: Sequence[str], min_df: int, max_df: float
@@ -190,13 +200,10 @@ def table_words(table: str) -> str:
     return " ".join(words(table.replace(".", "_")))
 
 
-def only(document: str, nouns: frozenset[str]) -> str:
-    """``document`` with the words that are not ``nouns`` left out."""
-    return " ".join(word for word in document.split() if word in nouns)
-
-
-def atom_document(name: str, parts: Mapping[str, int], doc: str) -> str:
-    """The document of one atom: its name weighs three times, then what it uses."""
-    head = document([(name, 3)])
-    body = document(sorted(parts.items()))
-    return " ".join(x for x in (head, body, prose(doc)) if x)
+def atom_document(name: str, parts: Mapping[str, int], doc: str,
+                  nouns: frozenset[str] | None = None) -> str:
+    """The document of one atom: its name weighs three times, then what it uses; only the
+    words of ``nouns`` when given."""
+    head = document([(name, 3)], nouns)
+    body = document(sorted(parts.items()), nouns)
+    return " ".join(x for x in (head, body, prose(doc, nouns)) if x)
