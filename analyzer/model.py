@@ -327,10 +327,11 @@ class Endpoints:
 
     # (variable, the blueprint's name, line); an app's name is ""
     blueprints: tuple[tuple[str, str, int], ...] = ()
-    # (the blueprint's or app's variable, endpoint, the view as written "a.b", line)
-    views: tuple[tuple[str, str, str, int], ...] = ()
-    # (atom, an endpoint's name as written "bp.endpoint", line): url_for's links
-    links: tuple[tuple[str, str, int], ...] = ()
+    # (the variable a view is registered on, the blueprint's name when this file made it and
+    # None when the variable comes from elsewhere, endpoint, the view as written "a.b", line)
+    views: tuple[tuple[str, str | None, str, str, int], ...] = ()
+    # (atom, the function called as written "url_for", an endpoint's name "bp.endpoint", line)
+    links: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -614,8 +615,9 @@ def _endpoints(data: object) -> Endpoints:
     blueprints, views, links = _list(data, 3)
     return Endpoints(
         tuple((_str(v), _str(n), _int(ln)) for v, n, ln in _items(blueprints, 3)),
-        tuple((_str(v), _str(e), _str(w), _int(ln)) for v, e, w, ln in _items(views, 4)),
-        tuple((_str(a), _str(e), _int(ln)) for a, e, ln in _items(links, 3)))
+        tuple((_str(v), _optional_str(b), _str(e), _str(w), _int(ln))
+              for v, b, e, w, ln in _items(views, 5)),
+        tuple((_str(a), _str(c), _str(e), _int(ln)) for a, c, e, ln in _items(links, 4)))
 
 
 def expr_to_data(expr: Expr) -> list[object]:

@@ -81,8 +81,10 @@ def test_facts_with_every_type_round_trip() -> None:
         classes=(ClassFacts("Order", tuple((f"a{i}", e, i) for i, e in enumerate(EXPRS)),
                             (("db_table", Str("orders"), 2),)),),
         flows=(Flow("place", tuple(EVENTS)),),
-        endpoints=Endpoints((("bp", "shop", 3),), (("bp", "show", "views.show", 4),),
-                            (("menu", "shop.show", 9), ("", "home", 11))),
+        endpoints=Endpoints((("bp", "shop", 3),), (("bp", "shop", "show", "views.show", 4),
+                                                  ("other", None, "list", "listing", 5)),
+                            (("menu", "url_for", "shop.show", 9),
+                             ("", "flask.url_for", "home", 11))),
     )
     assert facts_from_data(json.loads(json.dumps(facts_to_data(facts)))) == facts
 

@@ -112,6 +112,85 @@ def test_the_facts_of_one_file() -> None:
     facts = extract(_SHIPPING.encode(), marker="@generated", include_generated=False,
                     max_bytes=1_000_000).endpoints
     assert facts.blueprints == (("bp", "shipping", 3), ("other", "shipping", 4))
-    assert facts.views == (("bp", "listing", "listing", 7), ("other", "list", "second", 12),
-                           ("bp", "list", "listing", 17))
+    assert facts.views == (("bp", "shipping", "listing", "listing", 7),
+                           ("other", "shipping", "list", "second", 12),
+                           ("bp", "shipping", "list", "listing", 17))
     assert facts.links == ()
+
+
+_AUTH_INIT = '''\
+from flask import Blueprint
+
+bp: Blueprint = Blueprint("auth", __name__)
+'''
+_AUTH_VIEWS = '''\
+from . import bp
+
+
+@bp.route("/login")
+def login():
+    return "in"
+
+
+def logout():
+    return "out"
+
+
+class Signup:
+    pass
+
+
+bp.add_url_rule("/out", view_func=logout)
+bp.add_url_rule("/signup", None, Signup.as_view("register"))
+'''
+_PAGES = '''\
+from flask import Blueprint
+
+from .util import url_for
+
+bp = Blueprint("one", __name__)
+
+
+@bp.route("/")
+def first():
+    return "1"
+
+
+bp = Blueprint("two", __name__)  # rebound: what follows is two's
+
+
+@bp.route("/")
+def second():
+    return "2"
+
+
+def handler(request):
+    # another framework's url_for, then the project's own wrapper
+    return request.url_for("auth.login"), url_for("auth.logout")
+
+
+def signup_link():
+    return url_for("auth.register"), url_for("auth.login")
+
+
+def linked():
+    return url_for("one.first"), url_for("two.second"), url_for("two.first")
+'''
+
+
+def test_a_blueprint_made_in_one_module_and_used_in_another(
+        project: Callable[[Tree], Path]) -> None:
+    root = project({"web/__init__.py": "", "web/auth/__init__.py": _AUTH_INIT,
+                    "web/auth/views.py": _AUTH_VIEWS,
+                    "web/util.py": "import flask\n\n\ndef url_for(name, **values):\n"
+                                   "    return flask.url_for(name, **values)\n",
+                    "web/pages.py": _PAGES})
+    assert _links(run(root)) == {
+        # an annotated blueprint, imported by the views' module; the endpoint defaults to
+        # the view's name, or to as_view's
+        ("web.pages:handler", "web.auth.views:logout"),
+        ("web.pages:signup_link", "web.auth.views:Signup"),
+        ("web.pages:signup_link", "web.auth.views:login"),
+        ("web.pages:linked", "web.pages:first"),
+        ("web.pages:linked", "web.pages:second"),
+    }  # not request.url_for("auth.login"), nor "two.first" (first is one's)

@@ -139,3 +139,25 @@ def test_lines_end_where_cpython_ends_them() -> None:
     assert order.meta is not None and [(n, line) for n, _, line in order.meta] == [
         ("db_table", 9)]
     assert [(n, line) for n, _, line in order.attrs] == [("total", 6)]
+
+
+def test_newer_fstrings_beside_other_strings_and_in_type_parameters() -> None:
+    # implicit concatenation around an f-string that must become a concatenation itself, a
+    # text that ends in a backslash or in the quote before a field, an f-string inside a type
+    # parameter's bound (blanked with the list)
+    facts = _facts('from app import svc\n\n'
+                   'def report(a, cur):\n'
+                   '    msg = (f"{"\\n".join(a)} "\n'
+                   '           "more text")\n'
+                   '    head = "head" f"{"\\n".join(svc.names)}"\n'
+                   '    slash = f"a\\{"\\n".join(a)}"\n'
+                   '    quoted = f"""x"{"\\n".join(a)}"""\n'
+                   '    cur.execute("SELECT " f"{"\\n".join(a)} " "FROM orders")\n'
+                   '    return msg, head, slash, quoted\n\n\n'
+                   'def first[T: f"{svc.d["k"]}"](x: T) -> T:\n'
+                   '    return x\n')
+    assert [(d.name, d.line, d.end_line) for d in facts.definitions] == [
+        ("report", 3, 10), ("first", 13, 14)]
+    assert _uses(facts, "report")[("svc", "names")].line == 6
+    flows = {flow.atom: flow.events for flow in facts.flows}
+    assert "SELECT __seamline_dyn__ FROM orders" in str(flows["report"])

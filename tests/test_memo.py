@@ -120,6 +120,7 @@ def test_a_drawing_memo_of_another_shape_is_redrawn() -> None:
     assert contextmap.unpack(None) is None
     assert contextmap.unpack(b"no header") is None
     assert contextmap.unpack(b"999\n<svg") is None  # shorter than it says
+    assert contextmap.unpack(b"1" * 5000 + b"\n<svg>") is None  # past int()'s digits
     assert contextmap.unpack(b"5\nhello<map>") is None  # not an SVG
     assert contextmap.unpack(b"4\n<svg\xff") is None  # an image map that is not UTF-8
     rendered = (b"<svg width=\"1pt\" height=\"2pt\"></svg>", "<map></map>")

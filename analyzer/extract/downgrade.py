@@ -57,9 +57,24 @@ def _fields(parts: object) -> list[cst.BaseExpression]:
     return found
 
 
-def _concatenation(module: cst.Module, node: cst.FormattedString, code: str) -> str | None:
-    """The f-string ``node`` as the concatenation of its text and its fields, in parentheses,
-    with as many line breaks as ``code`` (its source) has; None when that cannot be."""
+def _literal(prefix: str, quote: str, text: str) -> list[str]:
+    """``text`` (as written in a string with ``prefix`` and ``quote``) as string literals that
+    stand on their own: a trailing backslash or quote, which the f-string's next field or its
+    end had closed, is written apart."""
+    tail = ""
+    while text.endswith(quote[0]):
+        text, tail = text[:-1], tail + quote[0]
+    backslashes = len(text) - len(text.rstrip("\\"))
+    if backslashes % 2:  # ``f"a\{x}"``: an escape nothing follows
+        text, tail = text[:-1], "\\" + tail
+    found = [f"{prefix}{quote}{text}{quote}"]
+    if tail:
+        found.append(repr(tail))  # each of them stands for itself
+    return found
+
+
+def _pieces(module: cst.Module, node: cst.FormattedString) -> list[str] | None:
+    """The f-string ``node`` as the pieces of a concatenation: its text and its fields."""
     prefix = node.prefix.lower().replace("f", "")
     quote = node.start[len(node.prefix):]
     pieces: list[str] = []
@@ -70,7 +85,7 @@ def _concatenation(module: cst.Module, node: cst.FormattedString, code: str) -> 
             continue
         if not isinstance(part, cst.FormattedStringExpression):
             return None
-        pieces.append(f"{prefix}{quote}{''.join(text)}{quote}")
+        pieces.extend(_literal(prefix, quote, "".join(text)))
         text = []
         for field in [part.expression, *_fields(part.format_spec or ())]:
             inner = module.code_for_node(field)
@@ -80,10 +95,34 @@ def _concatenation(module: cst.Module, node: cst.FormattedString, code: str) -> 
                     return None
                 inner = wrapped[2:-2]
             pieces.append(f"({inner})")
-    pieces.append(f"{prefix}{quote}{''.join(text)}{quote}")
+    pieces.extend(_literal(prefix, quote, "".join(text)))
+    return pieces
+
+
+def _string_pieces(module: cst.Module, node: cst.BaseExpression) -> list[str] | None:
+    """Any string expression as the pieces of a concatenation: an implicit concatenation
+    (``"a" f"{b}"``) piece by piece, an f-string by its text and fields, a plain string as
+    it is written."""
+    if isinstance(node, cst.ConcatenatedString):
+        left = _string_pieces(module, node.left)
+        right = _string_pieces(module, node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, cst.FormattedString):
+        return _pieces(module, node)
+    if isinstance(node, cst.SimpleString):
+        return [module.code_for_node(node.with_changes(lpar=(), rpar=()))]
+    return None
+
+
+def _concatenation(module: cst.Module, node: cst.BaseExpression, code: str) -> str | None:
+    """A string expression as one concatenation of its text and its fields, in parentheses,
+    with as many line breaks as ``code`` (its source) has; None when that cannot be."""
+    pieces = _string_pieces(module, node)
+    if pieces is None:
+        return None
     joined = "(" + " + ".join(pieces)
     missing = _breaks(code) - _breaks(joined)
-    if missing < 0:
+    if missing < 0 or not _reads(joined + "\n" * missing + ")"):
         return None
     return joined + "\n" * missing + ")"
 
@@ -120,6 +159,31 @@ class _Spans(cst.CSTVisitor):
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self.stars.append(self._where(node))
 
+    def visit_TypeParameters(self, node: cst.TypeParameters) -> bool:
+        return False  # blanked whole: nothing in it is rewritten
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
+        """``"a" f"{b}"``: when one of its f-strings must become a concatenation, all of it
+        does (an implicit concatenation with a parenthesised ``+`` chain in it would not
+        read); else each f-string is seen on its own."""
+        if self._fstrings:
+            return True
+        code = self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
+        if _reads(code) or all(self._triples(f) for f in _fstrings_in(node)):
+            return True
+        joined = _concatenation(self._module, node, code)
+        if joined is not None:
+            self.replaced.append((self._where(node), joined))
+        return False
+
+    def _triples(self, node: cst.FormattedString) -> bool:
+        """Whether ``node`` reads as it is or in triple quotes."""
+        code = self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
+        if _reads(code):
+            return True
+        tripled = _tripled(code, node.end) if len(node.end) == 1 else None
+        return tripled is not None and _reads(tripled)
+
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self._fstrings += 1
         if self._fstrings > 1:
@@ -128,17 +192,21 @@ class _Spans(cst.CSTVisitor):
         code = self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
         if _reads(code):
             return
-        if len(node.end) == 1:
-            tripled = _tripled(code, node.end)
-            if tripled is not None and _reads(tripled):
-                self.quotes.append((self._where(node), node.end))
-                return
+        if self._triples(node):
+            self.quotes.append((self._where(node), node.end))
+            return
         joined = _concatenation(self._module, node, code)
         if joined is not None:
             self.replaced.append((self._where(node), joined))
 
     def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
         self._fstrings -= 1
+
+
+def _fstrings_in(node: cst.BaseExpression) -> list[cst.FormattedString]:
+    if isinstance(node, cst.ConcatenatedString):
+        return _fstrings_in(node.left) + _fstrings_in(node.right)
+    return [node] if isinstance(node, cst.FormattedString) else []
 
 
 def _tripled(code: str, quote: str) -> str | None:

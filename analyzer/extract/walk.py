@@ -314,7 +314,7 @@ class FileWalk:
 
     def _on_assign(self, node: ast.Assign) -> None:
         self._definitions.assign_all(node)
-        self._endpoints.assigned(node)
+        self._endpoints.assigned(node.targets, node.value, node.lineno)
         for target in node.targets:
             self._flows.attribute_write(target)
             self._assign_target(target)
@@ -335,6 +335,7 @@ class FileWalk:
             self.visit(node.value)
 
     def _on_ann_assign(self, node: ast.AnnAssign) -> None:
+        self._endpoints.assigned([node.target], node.value, node.lineno)
         self._assign_target(node.target)
         self._visit_in("annotation", node.annotation)
         if node.value is not None:

@@ -5,7 +5,9 @@ endpoint, and the endpoints its code links to (``analyzer.extract.endpoints``). 
 meet: ``"abstracts.manage_tracks"`` is the endpoint ``manage_tracks`` of the blueprint named
 ``abstracts``, whichever module made it, and its view is the definition the registering
 module's name for it resolves to. An endpoint two views claim is ambiguous and links nothing;
-so is a relative one (``".display"``: the blueprint of the request, which code does not say).
+so is a relative one (``".display"``: the blueprint of the request, which code does not say),
+and a ``url_for`` that is neither Flask's nor the project's own (``request.url_for`` of
+another framework).
 """
 
 from __future__ import annotations
@@ -16,25 +18,47 @@ from analyzer.codebase import Codebase
 def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
     """``(source, view)`` for each atom (``"mod:name"``, or the module for module-level code)
     and the view of an endpoint it links to; sorted, each pair once."""
+    made = {(module, variable): name for module, found in codebase.endpoints.items()
+            for variable, name, _ in found.blueprints}
     views: dict[str, set[str]] = {}
     for module in sorted(codebase.endpoints):
-        found = codebase.endpoints[module]
-        names = {variable: name for variable, name, _ in found.blueprints}
-        for variable, endpoint, view, _ in found.views:
-            prefix = names.get(variable)
-            if prefix is None:
-                continue
+        for variable, known, endpoint, view, _ in codebase.endpoints[module].views:
+            prefix = known if known is not None else _blueprint(codebase, made, module,
+                                                                variable)
             atom = _resolved(codebase, module, view)
-            if atom is not None:
+            if prefix is not None and atom is not None:
                 views.setdefault(f"{prefix}.{endpoint}" if prefix else endpoint, set()).add(atom)
     links: set[tuple[str, str]] = set()
     for module in sorted(codebase.endpoints):
-        for atom, endpoint, _ in codebase.endpoints[module].links:
+        for atom, called, endpoint, _ in codebase.endpoints[module].links:
             targets = views.get(endpoint, set())
             source = f"{module}:{atom}" if atom else module
-            if len(targets) == 1 and source not in targets:
+            if len(targets) == 1 and source not in targets and _flasks(codebase, module,
+                                                                       called):
                 links.add((source, next(iter(targets))))
     return sorted(links)
+
+
+def _blueprint(codebase: Codebase, made: dict[tuple[str, str], str], module: str,
+               variable: str) -> str | None:
+    """The name of the blueprint (or ``""``, the app) ``variable`` is in ``module``, when
+    another module made it and this one imports it."""
+    name, internal, rest = codebase.names.qualify(module, [variable])
+    if not internal or rest or ":" not in name:
+        return None
+    return made.get(tuple(name.split(":", 1)))  # type: ignore[arg-type]
+
+
+def _flasks(codebase: Codebase, module: str, called: str) -> bool:
+    """Whether ``called`` (as written in ``module``) is Flask's ``url_for``, or the
+    project's own function of that name (a wrapper around it): not ``request.url_for`` of
+    another framework, nor a name nothing binds."""
+    name, internal, rest = codebase.names.qualify(module, called.split("."))
+    if rest:
+        return False
+    if internal:
+        return name in codebase.classes.definitions
+    return name.startswith("flask.")
 
 
 def _resolved(codebase: Codebase, module: str, view: str) -> str | None:

@@ -223,7 +223,7 @@ def unpack(data: bytes | None) -> Rendered | None:
     if data is None:
         return None
     head, _, rest = data.partition(b"\n")
-    if not head.isdigit() or int(head) > len(rest):
+    if not head.isdigit() or len(head) > 12 or int(head) > len(rest):
         return None
     svg, cmapx = rest[:int(head)], rest[int(head):]
     if b"<svg" not in svg:
