@@ -13,7 +13,6 @@ import re
 import tokenize
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 from analyzer.model import ParseStatus
@@ -125,35 +124,24 @@ def cpython_syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class CPythonReading:
-    """What CPython's parser says of a text, without its tree (500 MB for 3.6 MB of code)."""
-
-    # (first line, decorators included; last line) of each top-level statement, when it parsed
-    statements: tuple[tuple[int, int], ...] | None
-    too_deep: Rejection | None
-
-
-@lru_cache(maxsize=1)  # too_deep and then the cut into parts ask about the same text
-def cpython_reading(text: str) -> CPythonReading:
+def _cpython_depth(text: str) -> Rejection | None:
+    """CPython's verdict on a text's nesting: its own "too deep" errors as a rejection, else
+    None (any other syntax error is libcst's to judge)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences and the like
-            body = ast.parse(text).body
+            ast.parse(text)
     except SyntaxError as exc:
         if "too many nested" in (exc.msg or "") or "too many levels" in (exc.msg or ""):
-            return CPythonReading(None, Rejection(ParseStatus.TOO_DEEP, exc.lineno or 1,
-                                                  f"too deeply nested to analyse: {exc.msg}"))
-        return CPythonReading(None, None)
+            return Rejection(ParseStatus.TOO_DEEP, exc.lineno or 1,
+                             f"too deeply nested to analyse: {exc.msg}")
     except (RecursionError, MemoryError):
-        return CPythonReading(None, Rejection(
-            ParseStatus.TOO_DEEP, 1, "too deeply nested to analyse: the expression nesting "
-                                     "exceeds the interpreter's limits"))
+        return Rejection(ParseStatus.TOO_DEEP, 1, "too deeply nested to analyse: the "
+                                                  "expression nesting exceeds the "
+                                                  "interpreter's limits")
     except ValueError:
-        return CPythonReading(None, None)
-    return CPythonReading(tuple(
-        (min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", ()))]),
-         s.end_lineno or s.lineno) for s in body), None)
+        pass
+    return None
 
 
 def too_deep(text: str) -> Rejection | None:
@@ -164,7 +152,7 @@ def too_deep(text: str) -> Rejection | None:
     (``analyzer.extract.parse``)."""
     if not _suspect(text):
         return None
-    return cpython_reading(text).too_deep
+    return _cpython_depth(text)
 
 
 _LONG_RUN = 32  # adjacent literals a run must exceed to be merged
