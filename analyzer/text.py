@@ -119,10 +119,15 @@ def printable_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-# C0 and C1 controls but the line feed and the tab, DEL, and the characters that reorder
-# text (bidirectional overrides, isolates and marks: "Trojan Source"), which a terminal acts on
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
-                          "\u202a-\u202e\u2066-\u2069]")
+# What a terminal acts on instead of showing: C0 and C1 controls, DEL, and the characters
+# that reorder text (bidirectional overrides, isolates and marks: "Trojan Source")
+_REORDERING = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_REORDERING}]")  # but \n and \t
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_REORDERING}]")
+
+
+def _escaped(char: re.Match[str]) -> str:
+    return f"\\u{ord(char.group()):04x}"
 
 
 def printable(text: str) -> str:
@@ -131,17 +136,14 @@ def printable(text: str) -> str:
     ``\\uNNNN``, which also reads back as the same character inside a JSON string (check's
     JSON and SARIF go through here too). A file or table name of the analysed project can
     hold any of them, and must never move a cursor, retitle a window or write the clipboard."""
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+    return _UNPRINTABLE.sub(_escaped, text)
 
 
 def one_line(text: str) -> str:
     """``text`` for a comment of a file seamline writes (TOML, INI): like ``printable``, and a
     line break or tab shown too, so that a name from the analysed project cannot end the
     comment and write settings of its own on the next line."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(_escaped, text)
 
 
 # Words of programming, not of a domain. The TF-IDF weighting discounts frequent words anyway;

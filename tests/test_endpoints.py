@@ -102,10 +102,15 @@ def test_url_for_links_to_the_view_of_the_endpoint(project: Callable[[Tree], Pat
     }  # neither ".relative" (the request's blueprint) nor the ambiguous "shipping.list"
 
 
-def test_a_project_without_flask_has_no_endpoint_links(project: Callable[[Tree], Path]) -> None:
-    root = project({"shop/__init__.py": "", "shop/views.py": (
-        "def url_for(name):\n    return name\n\n\ndef page():\n    return url_for('a.b')\n")})
-    assert _links(run(root)) == set()
+def test_only_flasks_url_for_links(project: Callable[[Tree], Path]) -> None:
+    # the same endpoint asked of another library's url_for links nothing
+    root = project({"web/__init__.py": "", "web/orders/__init__.py": "",
+                    "web/orders/blueprint.py": _BLUEPRINT,
+                    "web/orders/controllers.py": _CONTROLLERS,
+                    "web/pages.py": "import flask\nfrom starlette_helpers import url_for\n\n\n"
+                                    "def theirs():\n    return url_for('orders.list')\n\n\n"
+                                    "def ours():\n    return flask.url_for('orders.list')\n"})
+    assert _links(run(root)) == {("web.pages:ours", "web.orders.controllers:RHList")}
 
 
 def test_the_facts_of_one_file() -> None:

@@ -27,6 +27,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -114,14 +115,19 @@ def _run(graph: Any, weights: Sequence[float], resolution: float, seed: int) -> 
         igraph.set_random_number_generator(random)
 
 
+@lru_cache(maxsize=1)
+def _engine() -> str:
+    """igraph's version: runs remembered from another version are made again."""
+    try:
+        return version("igraph")
+    except PackageNotFoundError:  # pragma: no cover - igraph is a dependency
+        return "?"
+
+
 def _memo_key(nodes: int, edges: Sequence[tuple[int, int]], weights: Sequence[float],
               tasks: Sequence[tuple[float, int]]) -> str:
     """A digest of everything a batch of runs depends on, igraph's version included."""
-    try:
-        engine = version("igraph")
-    except PackageNotFoundError:  # pragma: no cover - igraph is a dependency
-        engine = "?"
-    digest = hashlib.sha256(f"leiden-runs 1 igraph {engine} iterations {ITERATIONS} "
+    digest = hashlib.sha256(f"leiden-runs 1 igraph {_engine()} iterations {ITERATIONS} "
                             f"nodes {nodes} tasks {tasks!r}\n".encode())
     digest.update(array("q", itertools.chain.from_iterable(edges)).tobytes())
     digest.update(array("d", weights).tobytes())

@@ -168,17 +168,20 @@ class _Spans(cst.CSTVisitor):
         read); else each f-string is seen on its own."""
         if self._fstrings:
             return True
-        code = self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
-        if _reads(code) or all(self._triples(f) for f in _fstrings_in(node)):
+        code = self._code(node)
+        if _reads(code) or all(self._triples(f, self._code(f)) for f in _fstrings_in(node)):
             return True
         joined = _concatenation(self._module, node, code)
         if joined is not None:
             self.replaced.append((self._where(node), joined))
         return False
 
-    def _triples(self, node: cst.FormattedString) -> bool:
-        """Whether ``node`` reads as it is or in triple quotes."""
-        code = self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
+    def _code(self, node: cst.BaseExpression) -> str:
+        """The node's own text: the parentheses around it are not in its span."""
+        return self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
+
+    def _triples(self, node: cst.FormattedString, code: str) -> bool:
+        """Whether ``node`` (its text ``code``) reads as it is or in triple quotes."""
         if _reads(code):
             return True
         tripled = _tripled(code, node.end) if len(node.end) == 1 else None
@@ -188,11 +191,10 @@ class _Spans(cst.CSTVisitor):
         self._fstrings += 1
         if self._fstrings > 1:
             return
-        # its own text: the parentheses around it are not in its span
-        code = self._module.code_for_node(node.with_changes(lpar=(), rpar=()))
+        code = self._code(node)
         if _reads(code):
             return
-        if self._triples(node):
+        if self._triples(node, code):
             self.quotes.append((self._where(node), node.end))
             return
         joined = _concatenation(self._module, node, code)

@@ -46,7 +46,8 @@ def _blueprint(codebase: Codebase, made: dict[tuple[str, str], str], module: str
     name, internal, rest = codebase.names.qualify(module, [variable])
     if not internal or rest or ":" not in name:
         return None
-    return made.get(tuple(name.split(":", 1)))  # type: ignore[arg-type]
+    defining, _, made_as = name.partition(":")
+    return made.get((defining, made_as))
 
 
 def _flasks(codebase: Codebase, module: str, called: str) -> bool:
