@@ -39,15 +39,20 @@ def _spoken(identifier: str) -> tuple[str, ...]:
     return tuple(w for w in words(identifier) if w not in STOP_WORDS)
 
 
+@lru_cache(maxsize=1 << 16)
+def _kept(identifier: str, nouns: frozenset[str] | None) -> tuple[str, ...]:
+    """The words of ``identifier`` a document keeps: the spoken ones, of ``nouns`` if given
+    (one run asks for each identifier with the same nouns again and again)."""
+    split = _spoken(identifier)
+    return split if nouns is None else tuple(w for w in split if w in nouns)
+
+
 def document(parts: Iterable[tuple[str, int]], nouns: frozenset[str] | None = None) -> str:
     """A bag of identifiers (with counts) as one string of words for the vectoriser; only the
     words of ``nouns`` when given."""
     tokens: list[str] = []
     for identifier, count in parts:
-        split = _spoken(identifier)
-        if nouns is not None:
-            split = tuple(w for w in split if w in nouns)
-        tokens.extend(split * min(count, 3))
+        tokens.extend(_kept(identifier, nouns) * min(count, 3))
     return " ".join(tokens)
 
 
