@@ -44,6 +44,19 @@ def test_python_dash_m_runs_the_same_command() -> None:
     assert (done.returncode, done.stdout.strip()) == (0, f"seamline, version {__version__}")
 
 
+def test_the_process_ends_at_once_with_all_its_output_and_its_exit_code() -> None:
+    """``main`` skips the interpreter's teardown: what the command wrote to a pipe must still
+    arrive whole, and its exit code unchanged."""
+    listed = invoke("rules")[1]
+    done = subprocess.run([sys.executable, "-m", "analyzer", "rules"], capture_output=True,
+                          text=True, check=False, cwd=REPO)
+    assert (done.returncode, done.stdout) == (0, listed)
+    assert len(listed.splitlines()) > 10
+    done = subprocess.run([sys.executable, "-m", "analyzer", "analyze", str(REPO / "nowhere")],
+                          capture_output=True, text=True, check=False, cwd=REPO)
+    assert done.returncode == 2 and done.stderr.startswith("seamline: error: no such file")
+
+
 def test_analyze_writes_json_that_matches_its_schema(
         project: Callable[[Tree], Path], tmp_path: Path) -> None:
     root = project(APP)

@@ -20,10 +20,10 @@ HEAVY = ("sklearn", "scipy", "numpy", "networkx", "igraph", "jinja2", "libcst", 
 # Runs the real command in a fresh interpreter, then lists the heavy packages it imported.
 _PROGRAM = """
 import json, sys
-from analyzer.cli import main
+from analyzer.cli import run
 code = 0
 try:
-    main()
+    run()
 except SystemExit as stop:
     code = stop.code
 heavy = sorted({name.partition(".")[0] for name in sys.modules} & HEAVY_NAMES)
