@@ -644,35 +644,33 @@ def expr_to_data(expr: Expr) -> list[object]:
 
 
 def expr_from_data(data: object) -> Expr:
-    tag, *rest = _list(data)
-    if tag == "n":
-        (name,) = rest
-        return Name(_str(name))
-    if tag == "s":
-        (text,) = rest
-        return Str(_str(text))
-    if tag == "k":
-        (value,) = rest
-        return Const(_int(value))
-    if tag == "c":
-        func, args, keywords = rest
-        return Call(expr_from_data(func), tuple(expr_from_data(a) for a in _list(args)),
-                    tuple((_str(k), expr_from_data(v)) for k, v in _items(keywords, 2)))
-    if tag == "a":
-        value, attr = rest
-        return Attr(expr_from_data(value), _str(attr))
-    if tag == "i":
-        value, index = rest
-        return Index(expr_from_data(value), None if index is None else _int(index))
-    if tag == "l":
-        (items,) = rest
-        return Items(tuple(expr_from_data(i) for i in _list(items)))
-    if tag == "g":
-        item, iterables = rest
-        return Comp(expr_from_data(item), tuple(expr_from_data(i) for i in _list(iterables)))
-    if tag == "?" and not rest:
+    """Rebuild an expression; raises ``ValueError`` or ``TypeError`` on data of another shape.
+    (A warm run rebuilds some 180,000 of them on nova: one check of the tag, then the fields
+    by position.)"""
+    if type(data) is not list or not data:
+        raise TypeError(f"not an expression: {data!r:.40}")
+    tag, size = data[0], len(data)
+    if tag == "n" and size == 2:
+        return Name(_str(data[1]))
+    if tag == "a" and size == 3:
+        return Attr(expr_from_data(data[1]), _str(data[2]))
+    if tag == "c" and size == 4:
+        return Call(expr_from_data(data[1]), tuple(map(expr_from_data, _list(data[2]))),
+                    tuple((_str(k), expr_from_data(v)) for k, v in _items(data[3], 2)))
+    if tag == "s" and size == 2:
+        return Str(_str(data[1]))
+    if tag == "k" and size == 2:
+        return Const(_int(data[1]))
+    if tag == "i" and size == 3:
+        index = data[2]
+        return Index(expr_from_data(data[1]), None if index is None else _int(index))
+    if tag == "l" and size == 2:
+        return Items(tuple(map(expr_from_data, _list(data[1]))))
+    if tag == "g" and size == 3:
+        return Comp(expr_from_data(data[1]), tuple(map(expr_from_data, _list(data[2]))))
+    if tag == "?" and size == 1:
         return UNKNOWN
-    raise ValueError(f"not an expression: {tag!r}")
+    raise ValueError(f"not an expression: {data!r:.40}")
 
 
 def event_to_data(event: Event) -> list[object]:
@@ -767,7 +765,7 @@ def _problem(data: object) -> tuple[int, str]:
 
 
 def _list(data: object, length: int | None = None) -> list[object]:
-    if not isinstance(data, list):
+    if type(data) is not list:  # JSON's own types, never a subclass: the quickest test
         raise TypeError(f"expected a list, not {type(data).__name__}")
     if length is not None and len(data) != length:
         raise ValueError(f"expected {length} items, not {len(data)}")
@@ -780,7 +778,7 @@ def _items(data: object, length: int) -> list[list[object]]:
 
 
 def _str(data: object) -> str:
-    if not isinstance(data, str):
+    if type(data) is not str:
         raise TypeError(f"expected a string, not {type(data).__name__}")
     return data
 
@@ -794,7 +792,7 @@ def _strs(data: object) -> tuple[str, ...]:
 
 
 def _int(data: object) -> int:
-    if not isinstance(data, int) or isinstance(data, bool):
+    if type(data) is not int:  # not a bool either
         raise TypeError(f"expected an integer, not {type(data).__name__}")
     return data
 
