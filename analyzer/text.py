@@ -9,6 +9,16 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 _SPLIT = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# One string literal as Python 3.11 tokenizes it (an f-string's quotes cannot nest before 3.12).
+LITERAL = (r"[A-Za-z]{0,2}(?:'''(?:[^\\']|\\.|'(?!''))*'''"
+           r"|\"\"\"(?:[^\\\"]|\\.|\"(?!\"\"))*\"\"\""
+           r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")")
+_ONE_LITERAL = re.compile(LITERAL, re.DOTALL)
+
+
+def one_literal(segment: str) -> bool:
+    """Whether a string constant's text is a single literal, not ``"a" "b"``."""
+    return _ONE_LITERAL.fullmatch(segment) is not None
 
 
 def words(identifier: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Python annotations, as source text, to JSON Schema (OpenAPI 3.1 dialect).
 
-The annotation is parsed with libcst, never evaluated. Builtins, ``typing`` containers,
+The annotation is parsed with CPython's ``ast``, never evaluated. Builtins, ``typing`` containers,
 ``Optional``/``Union``/``X | Y``, ``Literal`` and the common value types map to schemas; a name
 the caller knows (a dataclass, a model...) becomes a ``$ref`` through ``resolve``; anything
 else is an open schema marked ``x-seamline-review`` so a reviewer sees what was not typed.
@@ -8,10 +8,11 @@ else is an open schema marked ``x-seamline-review`` so a reviewer sees what was 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from typing import Any
 
-import libcst as cst
+from analyzer.text import one_literal
 
 Schema = dict[str, Any]
 Resolve = Callable[[str], Schema | None]
@@ -60,27 +61,81 @@ def schema_of(annotation: str | None, resolve: Resolve | None = None) -> Schema:
     schema marked for review."""
     if annotation is None:
         return open_schema("no annotation")
-    try:
-        node = cst.parse_expression(annotation)
-    except (cst.ParserSyntaxError, RecursionError):
+    read = _Read.parse(annotation)
+    if read is None:
         return open_schema(f"cannot read annotation {annotation!r}")
-    return _schema(node, resolve or (lambda name: None), 0)
+    return _schema(read, resolve or (lambda name: None), 0)
 
 
-def _name(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value  # typing.Optional -> Optional, models.Order -> Order
+class _Read:
+    """A node of a parsed expression with the expression's text: what the parser drops (the
+    pieces of ``"a" "b"``, the parentheses around a tuple) is read back from the text."""
+
+    __slots__ = ("node", "text")
+
+    def __init__(self, text: str, node: ast.expr) -> None:
+        self.text, self.node = text, node
+
+    @staticmethod
+    def parse(text: str) -> _Read | None:
+        """One expression, as an annotation or a default is written; None for anything else."""
+        try:
+            return _Read(text.strip(), ast.parse(text.strip(), mode="eval").body)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
+
+    def at(self, node: ast.expr) -> _Read:
+        return _Read(self.text, node)
+
+    def segment(self) -> str:
+        return ast.get_source_segment(self.text, self.node) or ""
+
+    def string(self) -> str | bytes | None:
+        """The value of one string literal (not of ``"a" "b"``), else None."""
+        node = self.node
+        if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes) and \
+                one_literal(self.segment()):
+            return node.value
+        return None
+
+    def is_strings(self) -> bool:
+        """A string, an f-string or a concatenation of them."""
+        return (isinstance(self.node, ast.JoinedStr) and not one_literal(self.segment())) or (
+            isinstance(self.node, ast.Constant) and isinstance(self.node.value, str | bytes))
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr  # typing.Optional -> Optional, models.Order -> Order
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
+        return str(node.value)  # None, True, False: names, as written
     return None
 
 
-def _args(node: cst.Subscript) -> list[cst.BaseExpression]:
-    found: list[cst.BaseExpression] = []
-    for element in node.slice:
-        if isinstance(element.slice, cst.Index):
-            found.append(element.slice.value)
-    return found
+def _args(read: _Read) -> list[_Read]:
+    """A subscript's arguments as written: ``X[a, b]`` has two, ``X[(a, b)]`` one (a tuple)."""
+    assert isinstance(read.node, ast.Subscript)
+    given = read.at(read.node.slice)
+    if isinstance(given.node, ast.Tuple) and not _parenthesized(given.segment()):
+        return [read.at(e) for e in given.node.elts if not isinstance(e, ast.Slice)]
+    return [] if isinstance(given.node, ast.Slice) else [given]
+
+
+def _parenthesized(segment: str) -> bool:
+    """Whether a tuple's text is in parentheses of its own: ``(a, b)``, not ``(a), b``."""
+    if not (segment.startswith("(") and segment.endswith(")")):
+        return False
+    try:
+        ast.parse(segment[1:-1], mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _is_ellipsis(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
 
 
 def _nullable(schema: Schema) -> Schema:
@@ -101,22 +156,23 @@ def _union(parts: list[Schema]) -> Schema:
     return {"anyOf": rest + nulls}
 
 
-def _schema(node: cst.BaseExpression, resolve: Resolve, depth: int) -> Schema:
+def _schema(read: _Read, resolve: Resolve, depth: int) -> Schema:
     if depth > 12:
         return open_schema("annotation nested too deeply")
-    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-        text = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+    node = read.node
+    if read.is_strings():
+        text = read.string()
         if isinstance(text, str):  # a forward reference: "Order"
             if depth < 12:
                 return schema_of(text, resolve)
             return open_schema("annotation nested too deeply")
         return open_schema("string annotation")
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        return _union([_schema(node.left, resolve, depth + 1),
-                       _schema(node.right, resolve, depth + 1)])
-    if isinstance(node, cst.Subscript):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union([_schema(read.at(node.left), resolve, depth + 1),
+                       _schema(read.at(node.right), resolve, depth + 1)])
+    if isinstance(node, ast.Subscript):
         outer = _name(node.value)
-        args = _args(node)
+        args = _args(read)
         if outer is None or not args:
             return open_schema("unreadable subscript")
         if outer == "Optional":
@@ -138,7 +194,7 @@ def _schema(node: cst.BaseExpression, resolve: Resolve, depth: int) -> Schema:
                 schema["uniqueItems"] = True
             return schema
         if outer in ("tuple", "Tuple"):
-            if len(args) == 2 and isinstance(args[1], cst.Ellipsis):
+            if len(args) == 2 and _is_ellipsis(args[1].node):
                 return {"type": "array", "items": _schema(args[0], resolve, depth + 1)}
             items = [_schema(a, resolve, depth + 1) for a in args]
             return {"type": "array", "prefixItems": items, "minItems": len(items),
@@ -153,7 +209,7 @@ def _schema(node: cst.BaseExpression, resolve: Resolve, depth: int) -> Schema:
         return known if known is not None else open_schema(f"unknown generic {outer}")
     name = _name(node)
     if name is None:
-        if isinstance(node, cst.Ellipsis):
+        if _is_ellipsis(node):
             return open_schema("...")
         return open_schema("unreadable annotation")
     if name in _SCALARS:
@@ -177,28 +233,28 @@ def literal(text: str | None) -> tuple[bool, Any]:
     None)``."""
     if text is None:
         return False, None
-    try:
-        node = cst.parse_expression(text)
-    except (cst.ParserSyntaxError, RecursionError):
+    read = _Read.parse(text)
+    if read is None:
         return False, None
-    if isinstance(node, cst.List | cst.Tuple):
-        values = [_literal(e.value) for e in node.elements if isinstance(e, cst.Element)]
-        if len(values) == len(node.elements) and _NOT_LITERAL not in values:
+    if isinstance(read.node, ast.List | ast.Tuple):
+        values = [_literal(read.at(e)) for e in read.node.elts]
+        if _NOT_LITERAL not in values:
             return True, values
         return False, None
-    value = _literal(node)
+    value = _literal(read)
     return (False, None) if value is _NOT_LITERAL else (True, value)
 
 
-def _literal(node: cst.BaseExpression) -> Any:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else _NOT_LITERAL
-    if isinstance(node, cst.Integer):
-        return int(node.value, 0)
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.value]
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
-            and isinstance(node.expression, cst.Integer):
-        return -int(node.expression.value, 0)
+def _literal(read: _Read) -> Any:
+    node = read.node
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str | bytes):
+            value = read.string()
+            return value if isinstance(value, str) else _NOT_LITERAL
+        if node.value is None or isinstance(node.value, bool | int):
+            return node.value
+        return _NOT_LITERAL
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and \
+            isinstance(node.operand, ast.Constant) and type(node.operand.value) is int:
+        return -node.operand.value
     return _NOT_LITERAL

@@ -11,7 +11,8 @@ import tokenize
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.extract.segments import SourceText, fstring_parts, one_literal, pieces
+from analyzer.extract.segments import SourceText, fstring_parts, pieces
+from analyzer.text import one_literal
 
 _BODY = st.text(alphabet=st.sampled_from(list("ab {}.%'\"\\\n#é")), max_size=12)
 

@@ -9,8 +9,9 @@ import re
 from analyzer.extract.exprs import dotted_name
 from analyzer.extract.lines import Lines
 from analyzer.extract.scope import Scope, unstarred
-from analyzer.extract.segments import SourceText, one_literal
+from analyzer.extract.segments import SourceText
 from analyzer.model import Definition, Method, Param, Variable
+from analyzer.text import one_literal
 
 DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from analyzer.extract.exprs import dotted, singleton
 from analyzer.extract.scope import unstarred
-from analyzer.extract.segments import SourceText, one_literal
+from analyzer.extract.segments import SourceText
+from analyzer.text import one_literal
 
 _MAX_TEXT = 160
 _MAX_SNIPPET = 100

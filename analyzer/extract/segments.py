@@ -13,12 +13,9 @@ import keyword
 import re
 import warnings
 
-# One string literal as Python 3.11 tokenizes it (an f-string's quotes cannot nest before 3.12).
-_LITERAL = (r"[A-Za-z]{0,2}(?:'''(?:[^\\']|\\.|'(?!''))*'''"
-            r"|\"\"\"(?:[^\\\"]|\\.|\"(?!\"\"))*\"\"\""
-            r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")")
-_ONE_LITERAL = re.compile(_LITERAL, re.DOTALL)
-_PIECES = re.compile(rf"({_LITERAL})|\s+|#[^\n]*|\\\r?\n", re.DOTALL)
+from analyzer.text import LITERAL
+
+_PIECES = re.compile(rf"({LITERAL})|\s+|#[^\n]*|\\\r?\n", re.DOTALL)
 _PREFIX = re.compile(r"[A-Za-z]*")
 _SPACE = b" \t\r\n\f\\"
 _COMMENT = re.compile(rb"#[^'\"\n]*$")
@@ -109,11 +106,6 @@ def _skip_space_and_comments(data: bytes, at: int) -> int:
         else:
             break
     return at
-
-
-def one_literal(segment: str) -> bool:
-    """Whether a string constant's text is a single literal, not ``"a" "b"``."""
-    return _ONE_LITERAL.fullmatch(segment) is not None
 
 
 def pieces(segment: str) -> list[tuple[str, int]]:

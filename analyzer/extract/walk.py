@@ -31,10 +31,11 @@ from analyzer.extract.imports import Imports
 from analyzer.extract.lines import Lines
 from analyzer.extract.literals import concatenation, pieces
 from analyzer.extract.scope import MODULE_LEVEL, Scope, target_names, unstarred
-from analyzer.extract.segments import SourceText, one_literal
+from analyzer.extract.segments import SourceText
 from analyzer.extract.uses import Uses
 from analyzer.extract.words import Vocabulary
 from analyzer.model import ClassFacts, FileFacts, ParseStatus
+from analyzer.text import one_literal
 
 _SQL_WORD = re.compile(r"select|insert|update|delete|with|create|alter|drop|replace|merge"
                        r"|truncate", re.IGNORECASE)
