@@ -48,6 +48,9 @@ def _schema(text: str | None) -> Schema:
     ("Page[Order]", {"$ref": "#/components/schemas/Page"}),
     ("list", {"type": "array", "items": {REVIEW: "list without item type"}}),
     ("dict", {"type": "object"}),
+    ("'Order'", {"$ref": "#/components/schemas/Order"}),
+    ("Union[(int), str]", {"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+    ("Literal[1, -2, 'a', True, None]", {"enum": [1, -2, "a", True, None]}),
 ])
 def test_annotations_map_to_schemas(annotation: str, expected: dict[str, Any]) -> None:
     assert _schema(annotation) == expected
@@ -61,6 +64,12 @@ def test_annotations_map_to_schemas(annotation: str, expected: dict[str, Any]) -
     ("Literal[CONSTANT]", "Literal of non-constant values"),
     ("list[int", "cannot read annotation 'list[int'"),
     ("__import__('os').system('x')", "unreadable annotation"),
+    # what the parser folds away is read from the text: a concatenation is no forward
+    # reference, and a tuple in its own parentheses is one argument, not two
+    ("'Ord' 'er'", "string annotation"),
+    ("b'Order'", "string annotation"),
+    ("f'{x}'", "unreadable annotation"),
+    ("Union[(int, str)]", "unreadable annotation"),
 ])
 def test_what_cannot_be_typed_is_open_and_marked_for_review(annotation: str | None,
                                                             why: str) -> None:
