@@ -116,11 +116,13 @@ class _Builder:
         self.edges[key] = (old_weight + weight, old_count + count)
 
     def graph(self, project: str, notes: Sequence[str]) -> CouplingGraph:
+        # in the dataclasses' order, sorted by their keys (a node's id, an edge's first four
+        # fields: unique here) rather than by their __lt__, a Python call per comparison
         return CouplingGraph(
             project=project,
-            nodes=tuple(sorted(self.nodes.values())),
-            edges=tuple(sorted(Edge(s, t, sig, kind, round(w, 6), c)
-                               for (s, t, sig, kind), (w, c) in self.edges.items())),
+            nodes=tuple(self.nodes[key] for key in sorted(self.nodes)),
+            edges=tuple(Edge(*key, round(w, 6), c)
+                        for key, (w, c) in sorted(self.edges.items())),
             notes=tuple(notes),
         )
 
