@@ -342,6 +342,6 @@ def _layout(builder: _Builder, code: CodeModel) -> None:
                 builder.edge(node_id, package_node(parent), "packages", "inside", 0.5)
         return node_id
 
-    for node in sorted(builder.nodes.values()):
+    for node in [builder.nodes[key] for key in sorted(builder.nodes)]:  # by id: unique
         if node.is_element:
             builder.edge(node.id, package_node(node.module), "packages", "inside", 1.0)

@@ -125,11 +125,13 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
         in_module, variable = _matcher(rule.modules), _matcher(rule.variables)
         for module in code.modules:
             named_here = bool(rule.names) and bool(in_module(module.name))
-            for definition in module.definitions:
-                if (named_here and name(definition.name)) or any(
-                        decorator(_callee(d)) for d in definition.decorators):
-                    add(f"{module.name}:{definition.name}", rule.kind)
-            if any(variable(v.name) for v in module.variables):
+            if named_here or rule.decorators:
+                for definition in module.definitions:
+                    if (named_here and name(definition.name)) or (
+                            definition.decorators and any(decorator(_callee(d))
+                                                          for d in definition.decorators)):
+                        add(f"{module.name}:{definition.name}", rule.kind)
+            if rule.variables and any(variable(v.name) for v in module.variables):
                 add(module.name, rule.kind)
             if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
                 for target in sorted(references.get(module.name, {})):
