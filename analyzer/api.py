@@ -174,21 +174,28 @@ def _few_collections() -> Iterator[None]:
     CPython's cycle collector, run every 700 allocations by default, walks them again and
     again (0.3 s of a 1.25 s warm check on nova; on a warm analyze of nova with its tests, the
     full collections alone cost 0.7 s in findings and 0.5 s in the graph and the outputs).
-    While they are built, collect every 200,000 allocations instead, as mypy does."""
-    before = gc.get_threshold()
+    While they are built, collect every 200,000 allocations instead, as mypy does; even
+    within ``collector_off``: a cold run's parse leaves cycles behind (the workers' futures
+    and their results: 80 MB more and 2 s more CPU on nova with its tests, uncollected)."""
+    before, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(200_000, 30, 30)
+    gc.enable()
     try:
         yield
     finally:
+        if not enabled:  # first: the default threshold must not find millions of objects young
+            gc.disable()
         gc.set_threshold(*before)
 
 
 @contextmanager
-def _no_collections() -> Iterator[None]:
-    """Once the models are built, the stages make few cycles (80,000 objects in all on nova
-    with its tests, under 20 MB) but millions of objects: the collector's young-generation
-    passes over them still cost 0.3 s of a warm run. The graph, the cut, the findings and
-    the outputs run without it; what cycles they leave are collected when it is back on."""
+def collector_off() -> Iterator[None]:
+    """An analysis makes few reference cycles (80,000 objects in all on nova with its tests,
+    under 20 MB) but millions of objects: even every 200,000 allocations, the collector's
+    passes over them cost 0.36 s of a warm run, and one more when the threshold goes back to
+    its default with all of them young. The whole run goes without it (a file's tree is
+    acyclic, and extraction turns it off anyway); what cycles it leaves are collected when
+    it is back on."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -256,9 +263,8 @@ def nothing_to_read(settings: Settings, found: Discovery) -> str:
 
 
 def analyze(settings: Settings, reporter: Reporter | None = None) -> Analysis:
-    built_models = models(settings, reporter)
-    with _no_collections():
-        return _analyze(settings, built_models, reporter)
+    with collector_off():
+        return _analyze(settings, models(settings, reporter), reporter)
 
 
 def _analyze(settings: Settings, built_models: Models, reporter: Reporter | None) -> Analysis:
@@ -394,7 +400,7 @@ class Written:
         return next(p for p in self.files if p.name == "index.html")
 
 
-@_no_collections()
+@collector_off()
 def write_analysis(analysis: Analysis, out_dir: Path,
                    reporter: Reporter | None = None) -> Written:
     """Write ``analysis.json``, ``graph.json``, the report's pages and the proposed contracts

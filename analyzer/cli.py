@@ -316,11 +316,12 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
         max_commits=max_commits, traces=traces,
     )
     stages = _Stages(quiet)
-    with _failing("output", stages):
-        settings = load_settings(path, overrides)
-        analysis = api.analyze(settings, stages)
-        written = api.write_analysis(analysis, out_dir, stages)
-    _report(analysis, written, quiet)
+    with api.collector_off():  # not even between the stages, with millions of objects young
+        with _failing("output", stages):
+            settings = load_settings(path, overrides)
+            analysis = api.analyze(settings, stages)
+            written = api.write_analysis(analysis, out_dir, stages)
+        _report(analysis, written, quiet)
     stats = analysis.stats
     stages.done(f"{count(stats.parsed, 'parsed file')}, {count(stats.cached, 'cached file')}")
 

@@ -11,6 +11,7 @@ Leiden runs use it.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -43,7 +44,10 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _start_worker(parent: int, initializer: Callable[..., None] | None,
                   initargs: tuple[Any, ...]) -> None:
-    """Runs first in every worker: leave Ctrl-C and SIGTERM to the parent, die with it."""
+    """Runs first in every worker: leave Ctrl-C and SIGTERM to the parent, die with it; and
+    collect cycles, which the parent may have paused for its own long-lived objects (a
+    worker's garbage is its own: many files' walks)."""
+    gc.enable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal sends Ctrl-C to the whole group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's handler
     if hasattr(signal, "pthread_sigmask"):  # forked with them held (``_held``): now they may come
