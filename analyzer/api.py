@@ -174,9 +174,9 @@ def _few_collections() -> Iterator[None]:
     CPython's cycle collector, run every 700 allocations by default, walks them again and
     again (0.3 s of a 1.25 s warm check on nova; on a warm analyze of nova with its tests, the
     full collections alone cost 0.7 s in findings and 0.5 s in the graph and the outputs).
-    While they are built, collect every 200,000 allocations instead, as mypy does; even
-    within ``collector_off``: a cold run's parse leaves cycles behind (the workers' futures
-    and their results: 80 MB more and 2 s more CPU on nova with its tests, uncollected)."""
+    While they are built, collect every 200,000 allocations instead, as mypy does, even
+    within ``collector_off``: a cold run parses here, with worker pools, futures and
+    whatever a file's walk leaves behind."""
     before, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(200_000, 30, 30)
     gc.enable()
