@@ -16,16 +16,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 
+from analyzer.cluster.labels import in_order, merge_small
 from analyzer.cluster.leiden import (
     Groups,
+    Numbered,
     Runner,
-    consensus,
+    consensus_labels,
+    groups_of,
     leiden,
-    leiden_runs,
+    leiden_labels,
     modularity,
+    modularity_of,
+    numbered_graph,
 )
 from analyzer.cluster.rand import adjusted_rand
 
@@ -65,45 +71,72 @@ def settle(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]]
     """Merge groups with fewer than ``min_members`` elements into the group they are most
     tied to, smallest first; a group tied to nothing, or holding a node of ``keep`` (a pinned
     context), stays as it is."""
-    working = [set(g) for g in groups]
-    owner = {node: i for i, group in enumerate(working) for node in group}
-    sizes = [sum(len(members.get(n, ())) for n in g) for g in working]
+    numbered = numbered_graph(graph)
+    index = numbered.index
+    owner = [-1] * len(numbered.names)
+    for label, group in enumerate(groups):
+        for node in group:
+            at = index.get(node)
+            if at is not None:
+                owner[at] = label
+    sizes = [_size(g, members) for g in groups]
     small = sorted((i for i, size in enumerate(sizes)
-                    if 0 < size < min_members and not working[i] & keep),
-                   key=lambda i: (sizes[i], min(working[i])))
-    for index in small:
-        if not working[index] or sizes[index] >= min_members:
-            continue
-        ties = _strength(graph, frozenset(working[index]), owner)
-        ties.pop(index, None)
-        if not ties:
-            continue
-        target = max(sorted(ties), key=lambda i: ties[i])
-        for node in working[index]:
-            owner[node] = target
-        working[target] |= working[index]
-        sizes[target] += sizes[index]
-        working[index] = set()
-    return sorted((frozenset(g) for g in working if g), key=min)
+                    if 0 < size < min_members and not groups[i] & keep),
+                   key=lambda i: (sizes[i], min(groups[i])))
+    into = merge_small(numbered.adjacent(), owner, len(groups), sizes, small, min_members)
+    merged: dict[int, set[str]] = defaultdict(set)
+    for label, group in enumerate(groups):
+        merged[into[label]].update(group)
+    return sorted((frozenset(g) for g in merged.values() if g), key=min)
 
 
-def element_labels(groups: Groups, members: Mapping[str, Sequence[str]]) -> dict[str, int]:
-    return {element: index for index, group in enumerate(groups)
-            for unit in group for element in members.get(unit, ())}
+@dataclass(frozen=True, slots=True)
+class _Sweep:
+    """The graph a sweep cuts, numbered once: its partitions are label arrays."""
+
+    numbered: Numbered
+    sizes: Any  # numpy: elements per node
+    elements: Any  # numpy: the node of each element
+
+    @classmethod
+    def of(cls, graph: nx.Graph, members: Mapping[str, Sequence[str]]) -> _Sweep:
+        import numpy as np
+
+        numbered = numbered_graph(graph)
+        sizes = np.array([len(members.get(n, ())) for n in numbered.names], dtype=np.int64)
+        return cls(numbered, sizes, np.repeat(np.arange(len(sizes)), sizes))
+
+    def settle(self, membership: Sequence[int]) -> Any:
+        """``settle`` of a Leiden run's membership: a numpy array of labels in group order."""
+        import numpy as np
+
+        labels = in_order(np.asarray(membership, dtype=np.int64))
+        count = int(labels.max(initial=-1)) + 1
+        sizes = np.bincount(labels, weights=self.sizes, minlength=count).astype(np.int64)
+        candidates = np.flatnonzero((sizes > 0) & (sizes < MIN_MEMBERS))
+        small = candidates[np.argsort(sizes[candidates], kind="stable")].tolist()
+        into = merge_small(self.numbered.adjacent(), labels.tolist(), count, sizes.tolist(),
+                           small, MIN_MEMBERS)
+        return in_order(np.asarray(into, dtype=np.int64)[labels])
+
+    def contexts(self, labels: Any) -> int:
+        """``count_contexts`` of a partition."""
+        import numpy as np
+
+        sizes = np.bincount(labels, weights=self.sizes)
+        return int(np.count_nonzero(sizes >= MIN_MEMBERS))
+
+    def stability(self, runs: Sequence[Any]) -> float:
+        """``_stability`` of partitions."""
+        if len(self.elements) < 2:
+            return 1.0
+        labels = [run[self.elements].tolist() for run in runs]
+        scores = [adjusted_rand(a, b) for a, b in combinations(labels, 2)]
+        return float(sum(scores) / len(scores)) if scores else 1.0
 
 
 def count_contexts(groups: Groups, members: Mapping[str, Sequence[str]]) -> int:
     return sum(1 for g in groups if sum(len(members.get(n, ())) for n in g) >= MIN_MEMBERS)
-
-
-def _stability(runs: Sequence[Groups], members: Mapping[str, Sequence[str]]) -> float:
-    labels = [element_labels(r, members) for r in runs]
-    keys = sorted(labels[0])
-    if len(keys) < 2:
-        return 1.0
-    scores = [adjusted_rand([a[k] for k in keys], [b[k] for k in keys])
-              for a, b in combinations(labels, 2)]
-    return float(sum(scores) / len(scores)) if scores else 1.0
 
 
 def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
@@ -114,15 +147,16 @@ def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
     candidates: list[Candidate] = []
     runner = runner or Runner()
     tasks = [(resolution, seed + i) for resolution in resolutions for i in range(SEEDS)]
-    drawn = iter(leiden_runs(graph, tasks, runner))
+    cut = _Sweep.of(graph, members)
+    drawn = iter(leiden_labels(graph, tasks, runner))
     for resolution in dict.fromkeys(r for r, _ in tasks):
-        runs = [settle(graph, next(drawn), members) for _ in range(SEEDS)]
-        quality = modularity(graph, runs[0])
-        candidates.append(Candidate(resolution, count_contexts(runs[0], members),
-                                    round(quality, 4), round(_stability(runs, members), 4)))
+        runs = [cut.settle(next(drawn)) for _ in range(SEEDS)]
+        quality = modularity_of(cut.numbered, runs[0])
+        candidates.append(Candidate(resolution, cut.contexts(runs[0]), round(quality, 4),
+                                    round(cut.stability(runs), 4)))
     best = kept(candidates)
-    return candidates, best, settle(graph, consensus(graph, best.resolution, seed, runner),
-                                     members)
+    chosen = cut.settle(consensus_labels(graph, best.resolution, seed, runner))
+    return candidates, best, groups_of(cut.numbered, chosen)
 
 
 def kept(candidates: Sequence[Candidate]) -> Candidate:

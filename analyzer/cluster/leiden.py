@@ -24,15 +24,15 @@ import itertools
 import math
 import random
 from array import array
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import networkx as nx
 
+from analyzer.cluster.labels import Adjacency, adjacency, in_order
 from analyzer.coupling import RunMemo
 from analyzer.workers import can_fork, worker_pool
 
@@ -57,25 +57,32 @@ class Runner:
 
 
 @dataclass(frozen=True, slots=True)
-class _Numbered:
+class Numbered:
     names: tuple[str, ...]
     edges: tuple[tuple[int, int], ...]
     weights: tuple[float, ...]
     source: nx.Graph
+    index: dict[str, int]  # name -> its number
+    _adjacent: list[Adjacency] = field(default_factory=list)  # made when first asked for
+
+    def adjacent(self) -> Adjacency:
+        if not self._adjacent:
+            self._adjacent.append(adjacency(len(self.names), self.edges, self.weights))
+        return self._adjacent[0]
 
 
-def _numbered(graph: nx.Graph) -> _Numbered:
+def numbered_graph(graph: nx.Graph) -> Numbered:
     """``graph`` numbered in sorted node order, made once and kept in the graph's attributes;
     a subgraph or a copy carries its parent's attributes, so the cache names its graph."""
     cached = graph.graph.get("seamline-numbered")
-    if isinstance(cached, _Numbered) and cached.source is graph:
+    if isinstance(cached, Numbered) and cached.source is graph:
         return cached
     names = tuple(sorted(graph.nodes))
     number = {name: index for index, name in enumerate(names)}
     ordered = sorted((min(number[a], number[b]), max(number[a], number[b]), float(w))
                      for a, b, w in graph.edges(data="weight"))
-    found = _Numbered(names, tuple((a, b) for a, b, _ in ordered),
-                      tuple(w for *_, w in ordered), graph)
+    found = Numbered(names, tuple((a, b) for a, b, _ in ordered),
+                      tuple(w for *_, w in ordered), graph, number)
     graph.graph["seamline-numbered"] = found
     return found
 
@@ -146,7 +153,7 @@ def _recalled(data: bytes | None, nodes: int, runs: int) -> list[list[int]] | No
     return [values[i:i + nodes] for i in range(0, len(values), nodes)]
 
 
-def _memberships(numbered: _Numbered, weights: Sequence[float],
+def _memberships(numbered: Numbered, weights: Sequence[float],
                  tasks: Sequence[tuple[float, int]], runner: Runner) -> list[list[int]]:
     """One Leiden run per ``(resolution, seed)`` task, each drawing from its own generator
     seeded by the task, so the memberships are the same whether the runs share one process or
@@ -189,17 +196,15 @@ def _made(nodes: int, edges: list[tuple[int, int]], weights: list[float],
     return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
 
 
-def _groups(numbered: _Numbered, membership: Sequence[int]) -> Groups:
-    found: dict[int, set[str]] = defaultdict(set)
-    for index, label in enumerate(membership):
-        found[label].add(numbered.names[index])
-    return sorted((frozenset(g) for g in found.values()), key=min)
+def groups_of(numbered: Numbered, membership: Sequence[int] | Any) -> Groups:
+    """The communities of ``membership`` (a label per node), as ``sorted(groups, key=min)``."""
+    import numpy as np
 
-
-def _alone(graph: nx.Graph) -> Groups | None:
-    if graph.number_of_edges() == 0:
-        return sorted((frozenset([n]) for n in graph.nodes), key=min)
-    return None
+    labels = in_order(np.asarray(membership, dtype=np.int64))
+    order: list[int] = np.argsort(labels, kind="stable").tolist()
+    bounds = np.searchsorted(labels[order], np.arange(int(labels.max(initial=-1)) + 2)).tolist()
+    names = numbered.names
+    return [frozenset([names[i] for i in order[a:b]]) for a, b in itertools.pairwise(bounds)]
 
 
 def leiden(graph: nx.Graph, resolution: float, seed: int) -> Groups:
@@ -210,23 +215,33 @@ def leiden(graph: nx.Graph, resolution: float, seed: int) -> Groups:
 def leiden_runs(graph: nx.Graph, tasks: Sequence[tuple[float, int]], runner: Runner
                 ) -> list[Groups]:
     """One seeded Leiden run per ``(resolution, seed)``, as ``runner`` makes them."""
-    alone = _alone(graph)
-    if alone is not None:
-        return [alone for _ in tasks]
-    numbered = _numbered(graph)
-    return [_groups(numbered, membership)
-            for membership in _memberships(numbered, numbered.weights, tasks, runner)]
+    numbered = numbered_graph(graph)
+    return [groups_of(numbered, m) for m in leiden_labels(graph, tasks, runner)]
+
+
+def leiden_labels(graph: nx.Graph, tasks: Sequence[tuple[float, int]], runner: Runner
+                  ) -> list[list[int]]:
+    """``leiden_runs`` as a community label for each node of ``numbered_graph(graph)``."""
+    numbered = numbered_graph(graph)
+    if not numbered.edges:  # each node alone
+        return [list(range(len(numbered.names))) for _ in tasks]
+    return _memberships(numbered, numbered.weights, tasks, runner)
 
 
 def consensus(graph: nx.Graph, resolution: float, seed: int, runner: Runner | None = None
               ) -> Groups:
     """The communities ``RUNS`` seeded Leiden runs agree on (see the module's text)."""
-    alone = _alone(graph)
-    if alone is not None:
-        return alone
+    return groups_of(numbered_graph(graph), consensus_labels(graph, resolution, seed, runner))
+
+
+def consensus_labels(graph: nx.Graph, resolution: float, seed: int,
+                     runner: Runner | None = None) -> list[int]:
+    """``consensus`` as a community label for each node of ``numbered_graph(graph)``."""
+    numbered = numbered_graph(graph)
+    if not numbered.edges:
+        return list(range(len(numbered.names)))
     import numpy as np  # numpy loads only when a graph is cut
 
-    numbered = _numbered(graph)
     runner = runner or Runner()
     rng = random.Random(seed)
     weights: Sequence[float] = numbered.weights
@@ -240,11 +255,10 @@ def consensus(graph: nx.Graph, resolution: float, seed: int, runner: Runner | No
         # the share of runs that put each edge's ends together (exact: a count over RUNS)
         together = (labels[:, ends[:, 0]] == labels[:, ends[:, 1]]).sum(axis=0) / RUNS
         if bool(np.all((together == 0.0) | (together == 1.0))):
-            return _groups(numbered, runs[0])  # every run agrees
+            return runs[0]  # every run agrees
         weights = np.where(together >= AGREEMENT, together * base, _DROPPED).tolist()
-    final = _memberships(numbered, weights, [(1.0, rng.getrandbits(32))],
-                         Runner(memo=runner.memo))[0]
-    return _groups(numbered, final)
+    return _memberships(numbered, weights, [(1.0, rng.getrandbits(32))],
+                        Runner(memo=runner.memo))[0]
 
 
 def modularity(graph: nx.Graph, groups: Groups) -> float:
@@ -254,13 +268,19 @@ def modularity(graph: nx.Graph, groups: Groups) -> float:
     depend on the order of the edges."""
     import numpy as np
 
-    numbered = _numbered(graph)
+    numbered = numbered_graph(graph)
+    label = {name: index for index, group in enumerate(groups) for name in group}
+    return modularity_of(numbered, np.array(
+        [label.get(name, -1 - i) for i, name in enumerate(numbered.names)], dtype=np.int64))
+
+
+def modularity_of(numbered: Numbered, of: Any) -> float:
+    """``modularity`` of the communities ``of`` (a numpy array: a label per node)."""
+    import numpy as np
+
     total = math.fsum(numbered.weights)
     if not numbered.edges or total == 0:
         return 0.0
-    label = {name: index for index, group in enumerate(groups) for name in group}
-    of = np.array([label.get(name, -1 - i) for i, name in enumerate(numbered.names)],
-                  dtype=np.int64)
     ends = np.array(numbered.edges, dtype=np.int64).reshape(-1, 2)
     weights = np.array(numbered.weights, dtype=np.float64)
     first, second = of[ends[:, 0]], of[ends[:, 1]]
