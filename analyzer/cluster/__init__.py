@@ -208,9 +208,9 @@ def _keep_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups,
                     continue
                 for unit in movable:
                     ties: dict[int, float] = defaultdict(float)
-                    for other, data in weighted.graph[unit].items():
+                    for other, weight in weighted.neighbours(unit):
                         if other in owner and owner[other] != index:
-                            ties[owner[other]] += data["weight"]
+                            ties[owner[other]] += weight
                     if ties:
                         target = max(sorted(ties), key=lambda i: ties[i])
                         working[target].add(unit)
@@ -226,15 +226,15 @@ def _keep_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups,
 
 
 def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
-    graph, members = weighted.graph, weighted.members
+    members = weighted.members
     if options.contexts is not None:
-        tried, groups = exactly(graph, members, options.contexts, options.seed)
+        tried, groups = exactly(weighted.graph, members, options.contexts, options.seed)
         reasoning = (f"{options.contexts} contexts were asked for (--contexts); the resolution "
                      f"was bisected to {tried[-1].resolution:g} and groups merged or split to "
                      "reach the count exactly.",)
         return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
     resolutions = RESOLUTIONS if options.resolution is None else (options.resolution,)
-    candidates, best, groups = sweep(graph, members, options.seed, resolutions,
+    candidates, best, groups = sweep(weighted.numbered, members, options.seed, resolutions,
                                      Runner(options.jobs, options.memo))
     if options.resolution is not None:
         return groups, Choice("resolution", best.resolution, tuple(candidates), (
@@ -274,8 +274,8 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         if hubs:
             trial = mixed.without(hubs)
             runner = Runner(options.jobs, options.memo)
-            groups = settle(trial.graph, consensus(trial.graph, options.resolution or 1.0,
-                                                   options.seed, runner), trial.members)
+            groups = settle(trial.numbered, consensus(trial.numbered, options.resolution or 1.0,
+                                                      options.seed, runner), trial.members)
             labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
             contexts = len(set(labels.values()))
             kernel = set(kernel_candidates({h: users[h] for h in hubs}, labels, contexts))
@@ -314,7 +314,8 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             how.update(moved)
             kernel |= libraries
             weighted = mixed.without(frozenset(kernel))
-            groups = settle(weighted.graph, followed, weighted.members, keep=frozenset(pinned))
+            groups = settle(weighted.numbered, followed, weighted.members,
+                            keep=frozenset(pinned))
     groups = _plumbing_together(weighted, groups, set(pinned))
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
@@ -434,9 +435,9 @@ def _ties(weighted: Weighted, part: set[str], owner: Mapping[str, int]) -> dict[
     """The weight of ``part``'s edges to each context, its own edges left out."""
     ties: dict[int, float] = defaultdict(float)
     for unit in part:
-        for other, data in weighted.graph[unit].items():
+        for other, weight in weighted.neighbours(unit):
             if other not in part and other in owner:
-                ties[owner[other]] += data["weight"]
+                ties[owner[other]] += weight
     return ties
 
 
@@ -463,9 +464,9 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
             continue
         for unit in sorted(units & entries - fixed):
             calls: dict[int, float] = defaultdict(float)
-            for other, edge in weighted.graph[unit].items():
+            for other, weight in weighted.neighbours(unit):
                 if unit in users.get(other, ()) and other in owner and owner[other] != index:
-                    calls[owner[other]] += edge["weight"]
+                    calls[owner[other]] += weight
             if calls:
                 target = max(sorted(calls), key=lambda i: calls[i])
                 working[index].discard(unit)
@@ -557,7 +558,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     real = [i for i, g in enumerate(groups) if sum(len(members.get(u, ())) for u in g) > 0]
     # a group tied to nothing is unplaced code, unless the number of contexts asked for
     # needs it (the tied code could not make that many)
-    tied = [i for i in real if is_tied(weighted.graph, groups[i], members)]
+    tied = [i for i in real if is_tied(weighted.numbered, groups[i], members)]
     if options.contexts is not None and len(tied) < options.contexts:
         spare = sorted((i for i in real if i not in tied),
                        key=lambda i: (-lines(groups[i]), min(groups[i])))
@@ -585,12 +586,12 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     for unit in kernel:
         context_of[unit] = KERNEL
     # a helper node (table, use case, package) counts for the context it is most tied to
-    for unit in weighted.graph.nodes:
+    for unit in weighted.numbered.names:
         if unit not in members:
             ties: dict[str, float] = defaultdict(float)
-            for other, edge in weighted.graph[unit].items():
+            for other, weight in weighted.neighbours(unit):
                 if other in members and other in context_of:
-                    ties[context_of[other]] += edge["weight"]
+                    ties[context_of[other]] += weight
             if ties:
                 context_of[unit] = max(sorted(ties), key=lambda c: ties[c])
 
@@ -641,21 +642,20 @@ def _place(element: str, unit: str, context_of: Mapping[str, str], weighted: Wei
     context = context_of.get(unit, UNPLACED)
     if unit in kernel:
         return Placement(element, KERNEL, how.get(unit, "kernel"), (), (), None, 1.0)
-    graph = weighted.graph
     ties: dict[str, float] = defaultdict(float)
     signals: dict[str, float] = defaultdict(float)
     strongest: list[tuple[float, str, str]] = []
-    if unit in graph:
-        for other, data in graph[unit].items():
+    if unit in weighted.numbered.index:
+        for other, weight in weighted.neighbours(unit):
             other_context = context_of.get(other)
             if other_context is None:
                 continue
-            ties[other_context] += data["weight"]
+            ties[other_context] += weight
             if other_context == context:
                 split = signals_between(weighted, unit, other)
-                for signal, weight in split.items():
-                    signals[signal] += weight
-                    strongest.append((weight, other, signal))
+                for signal, share in split.items():
+                    signals[signal] += share
+                    strongest.append((share, other, signal))
     own = ties.get(context, 0.0)
     others = sorted(((w, c) for c, w in ties.items() if c != context), key=lambda p: (-p[0], p[1]))
     runner_up = others[0][1] if others else None
@@ -715,7 +715,7 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
         writers={t: sorted(w) for t, w in sorted(writers.items())},
         use_cases={u: sorted(e) for u, e in sorted((traced or use_cases).items())},
     )
-    kept = weighted.graph
+    kept = weighted.numbered.index
     edges = [(a, b, weight) for (a, b), weight in weighted.pair_weight.items()
              if a in kept and b in kept]
     return replace(scores, modularity=round(metrics.modularity(unit_group, edges), 4))

@@ -22,6 +22,7 @@ import networkx as nx
 
 from analyzer.cluster.labels import in_order, merge_small
 from analyzer.cluster.leiden import (
+    Graph,
     Groups,
     Numbered,
     Runner,
@@ -66,7 +67,7 @@ def _strength(graph: nx.Graph, group: frozenset[str], owner: Mapping[str, int]) 
     return ties
 
 
-def settle(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]],
+def settle(graph: Graph, groups: Groups, members: Mapping[str, Sequence[str]],
            min_members: int = MIN_MEMBERS, keep: frozenset[str] = frozenset()) -> Groups:
     """Merge groups with fewer than ``min_members`` elements into the group they are most
     tied to, smallest first; a group tied to nothing, or holding a node of ``keep`` (a pinned
@@ -99,7 +100,7 @@ class _Sweep:
     elements: Any  # numpy: the node of each element
 
     @classmethod
-    def of(cls, graph: nx.Graph, members: Mapping[str, Sequence[str]]) -> _Sweep:
+    def of(cls, graph: Graph, members: Mapping[str, Sequence[str]]) -> _Sweep:
         import numpy as np
 
         numbered = numbered_graph(graph)
@@ -139,7 +140,7 @@ def count_contexts(groups: Groups, members: Mapping[str, Sequence[str]]) -> int:
     return sum(1 for g in groups if sum(len(members.get(n, ())) for n in g) >= MIN_MEMBERS)
 
 
-def sweep(graph: nx.Graph, members: Mapping[str, Sequence[str]], seed: int,
+def sweep(graph: Graph, members: Mapping[str, Sequence[str]], seed: int,
           resolutions: Iterable[float] = RESOLUTIONS, runner: Runner | None = None
           ) -> tuple[list[Candidate], Candidate, Groups]:
     """Try each resolution; return every candidate, the one kept (the fewest contexts among
@@ -194,9 +195,11 @@ def _size(group: frozenset[str], members: Mapping[str, Sequence[str]]) -> int:
     return sum(len(members.get(n, ())) for n in group)
 
 
-def tied(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequence[str]]) -> bool:
+def tied(graph: Graph, group: frozenset[str], members: Mapping[str, Sequence[str]]) -> bool:
     """Whether any code of ``group`` is tied to anything: untied code is unplaced."""
-    return any(graph.degree(n, weight="weight") > 0 for n in group if members.get(n))
+    numbered = numbered_graph(graph)
+    return any(sum(weight for _, weight in numbered.neighbours(n)) > 0
+               for n in group if members.get(n))
 
 
 def adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]],

@@ -24,11 +24,11 @@ import itertools
 import math
 import random
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
@@ -58,10 +58,13 @@ class Runner:
 
 @dataclass(frozen=True, slots=True)
 class Numbered:
+    """A graph numbered in sorted node order: its edges ``(a, b)``, ``a < b``, in sorted
+    order, and their weights."""
+
     names: tuple[str, ...]
     edges: tuple[tuple[int, int], ...]
     weights: tuple[float, ...]
-    source: nx.Graph
+    source: nx.Graph | None  # the networkx graph it numbers, if any
     index: dict[str, int]  # name -> its number
     _adjacent: list[Adjacency] = field(default_factory=list)  # made when first asked for
 
@@ -70,10 +73,35 @@ class Numbered:
             self._adjacent.append(adjacency(len(self.names), self.edges, self.weights))
         return self._adjacent[0]
 
+    def neighbours(self, name: str) -> Iterator[tuple[str, float]]:
+        """``name``'s neighbours and the weights of its edges to them, in sorted order (as
+        networkx iterates a graph whose edges were added in sorted order)."""
+        adjacent, names = self.adjacent(), self.names
+        at = self.index[name]
+        for other, weight in zip(adjacent.neighbours[adjacent.start[at]:adjacent.start[at + 1]],
+                                 adjacent.weights[adjacent.start[at]:adjacent.start[at + 1]],
+                                 strict=True):
+            yield names[other], weight
 
-def numbered_graph(graph: nx.Graph) -> Numbered:
+    @classmethod
+    def of_pairs(cls, names: Iterable[str], pairs: Mapping[tuple[str, str], float]
+                 ) -> Numbered:
+        """The graph of ``names`` and of the edges ``pairs`` (``(a, b)``, ``a < b``, in sorted
+        order, to their weights): numbered as ``numbered_graph`` numbers the same graph."""
+        ordered = tuple(sorted(names))
+        index = {name: at for at, name in enumerate(ordered)}
+        return cls(ordered, tuple((index[a], index[b]) for a, b in pairs),
+                   tuple(pairs.values()), None, index)
+
+
+Graph: TypeAlias = nx.Graph | Numbered  # what the engine cuts: a networkx graph, or one numbered
+
+
+def numbered_graph(graph: Graph) -> Numbered:
     """``graph`` numbered in sorted node order, made once and kept in the graph's attributes;
     a subgraph or a copy carries its parent's attributes, so the cache names its graph."""
+    if isinstance(graph, Numbered):
+        return graph
     cached = graph.graph.get("seamline-numbered")
     if isinstance(cached, Numbered) and cached.source is graph:
         return cached
@@ -82,7 +110,7 @@ def numbered_graph(graph: nx.Graph) -> Numbered:
     ordered = sorted((min(number[a], number[b]), max(number[a], number[b]), float(w))
                      for a, b, w in graph.edges(data="weight"))
     found = Numbered(names, tuple((a, b) for a, b, _ in ordered),
-                      tuple(w for *_, w in ordered), graph, number)
+                     tuple(w for *_, w in ordered), graph, number)
     graph.graph["seamline-numbered"] = found
     return found
 
@@ -207,19 +235,19 @@ def groups_of(numbered: Numbered, membership: Sequence[int] | Any) -> Groups:
     return [frozenset([names[i] for i in order[a:b]]) for a, b in itertools.pairwise(bounds)]
 
 
-def leiden(graph: nx.Graph, resolution: float, seed: int) -> Groups:
+def leiden(graph: Graph, resolution: float, seed: int) -> Groups:
     """One seeded Leiden run maximising modularity at ``resolution``."""
     return leiden_runs(graph, [(resolution, seed)], Runner())[0]
 
 
-def leiden_runs(graph: nx.Graph, tasks: Sequence[tuple[float, int]], runner: Runner
+def leiden_runs(graph: Graph, tasks: Sequence[tuple[float, int]], runner: Runner
                 ) -> list[Groups]:
     """One seeded Leiden run per ``(resolution, seed)``, as ``runner`` makes them."""
     numbered = numbered_graph(graph)
     return [groups_of(numbered, m) for m in leiden_labels(graph, tasks, runner)]
 
 
-def leiden_labels(graph: nx.Graph, tasks: Sequence[tuple[float, int]], runner: Runner
+def leiden_labels(graph: Graph, tasks: Sequence[tuple[float, int]], runner: Runner
                   ) -> list[list[int]]:
     """``leiden_runs`` as a community label for each node of ``numbered_graph(graph)``."""
     numbered = numbered_graph(graph)
@@ -228,13 +256,13 @@ def leiden_labels(graph: nx.Graph, tasks: Sequence[tuple[float, int]], runner: R
     return _memberships(numbered, numbered.weights, tasks, runner)
 
 
-def consensus(graph: nx.Graph, resolution: float, seed: int, runner: Runner | None = None
+def consensus(graph: Graph, resolution: float, seed: int, runner: Runner | None = None
               ) -> Groups:
     """The communities ``RUNS`` seeded Leiden runs agree on (see the module's text)."""
     return groups_of(numbered_graph(graph), consensus_labels(graph, resolution, seed, runner))
 
 
-def consensus_labels(graph: nx.Graph, resolution: float, seed: int,
+def consensus_labels(graph: Graph, resolution: float, seed: int,
                      runner: Runner | None = None) -> list[int]:
     """``consensus`` as a community label for each node of ``numbered_graph(graph)``."""
     numbered = numbered_graph(graph)
@@ -261,7 +289,7 @@ def consensus_labels(graph: nx.Graph, resolution: float, seed: int,
                         Runner(memo=runner.memo))[0]
 
 
-def modularity(graph: nx.Graph, groups: Groups) -> float:
+def modularity(graph: Graph, groups: Groups) -> float:
     """Newman's weighted modularity of ``groups`` on ``graph`` (a node in no group is a group
     of its own): sum over groups of the share of the weight inside the group less the squared
     share of the group's degree. Every sum is exact (``math.fsum``), so the value does not

@@ -9,11 +9,12 @@ of the picture a signal gets, whatever its density.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from analyzer.cluster.leiden import Numbered
 from analyzer.coupling import SIGNALS, ClusterOptions, CouplingGraph, Node
 
 
@@ -21,24 +22,40 @@ from analyzer.coupling import SIGNALS, ClusterOptions, CouplingGraph, Node
 class Weighted:
     """The mixed graph, and for explanations each pair's weight by signal."""
 
-    graph: nx.Graph
+    numbered: Numbered  # the graph the engine cuts: its nodes numbered in sorted order
     # every pair of the mix (a < b): its weight by signal, and in all; ``without`` shares them
     by_signal: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
     pair_weight: dict[tuple[str, str], float] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)  # graph node -> elements
     unit: dict[str, str] = field(default_factory=dict)  # element or helper -> graph node
     nodes: dict[str, Node] = field(default_factory=dict)
+    _graph: list[nx.Graph] = field(default_factory=list)  # networkx's, made when asked for
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The same graph in networkx (for the fixed number of contexts, and for tests)."""
+        if not self._graph:
+            graph = nx.Graph()
+            graph.add_nodes_from(self.numbered.names)
+            graph.add_edges_from((a, b, {"weight": weight})
+                                 for (a, b), weight in self.pair_weight.items()
+                                 if a in self.numbered.index and b in self.numbered.index)
+            self._graph.append(graph)
+        return self._graph[0]
+
+    def neighbours(self, unit: str) -> Iterator[tuple[str, float]]:
+        """``unit``'s neighbours in sorted order (as networkx iterates the graph) and the
+        weights of its edges to them."""
+        return self.numbered.neighbours(unit)
 
     def without(self, removed: frozenset[str]) -> Weighted:
         """The same mixed graph with the ``removed`` units (and their edges) left out."""
-        result = Weighted(nx.Graph(), self.by_signal, self.pair_weight, nodes=self.nodes,
-                          unit=self.unit)
-        result.members = {u: m for u, m in self.members.items() if u not in removed}
-        result.graph.add_nodes_from(n for n in self.graph.nodes if n not in removed)
-        result.graph.add_edges_from((a, b, {"weight": weight})
-                                    for (a, b), weight in self.pair_weight.items()
-                                    if a not in removed and b not in removed)
-        return result
+        kept = {pair: weight for pair, weight in self.pair_weight.items()
+                if pair[0] not in removed and pair[1] not in removed}
+        return Weighted(
+            Numbered.of_pairs((n for n in self.numbered.names if n not in removed), kept),
+            self.by_signal, self.pair_weight,
+            {u: m for u, m in self.members.items() if u not in removed}, self.unit, self.nodes)
 
 
 def unit_of(node: Node, granularity: str) -> str:
@@ -54,14 +71,13 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
     result's ``without(units)`` leaves units out (the shared kernel) without mixing again."""
     merged = merged or {}
     nodes = graph.node_map()
-    result = Weighted(nx.Graph(), nodes=nodes)
+    result = Weighted(Numbered.of_pairs((), {}), nodes=nodes)
     for node in graph.nodes:
         unit = unit_of(node, options.granularity)
         unit = merged.get(unit, unit)
         result.unit[node.id] = unit
         if node.is_element:
             result.members.setdefault(unit, []).append(node.id)
-        result.graph.add_node(unit)
     elements = sum(1 for n in graph.nodes if n.is_element) or 1
     totals: dict[str, float] = defaultdict(float)
     for edge in graph.edges:
@@ -84,8 +100,7 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
         signals[edge.signal] = signals.get(edge.signal, 0.0) + edge.weight * factor
     result.by_signal = dict(sorted(pairs.items()))
     result.pair_weight = {key: sum(signals.values()) for key, signals in result.by_signal.items()}
-    result.graph.add_edges_from((a, b, {"weight": weight})
-                                for (a, b), weight in result.pair_weight.items())
+    result.numbered = Numbered.of_pairs(set(result.unit.values()), result.pair_weight)
     for members in result.members.values():
         members.sort()
     return result
