@@ -35,7 +35,7 @@ from analyzer.cluster.communities import (
     sweep,
 )
 from analyzer.cluster.communities import tied as is_tied
-from analyzer.cluster.leiden import RUNS, Groups, Runner, consensus
+from analyzer.cluster.leiden import RUNS, Groups, Runner, consensus, modularity
 from analyzer.cluster.naming import choose_names, context_terms
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
@@ -356,18 +356,25 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
     movable = {unit: (node.module or node.id) for unit in weighted.members
                if unit not in fixed and unit not in data
                for node in (weighted.nodes[weighted.members[unit][0]],)}
+    owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
+    held = [0] * len(working)  # units with members in each context, kept up to date
+    parts: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for unit, index in owner.items():
+        held[index] += 1
+        if unit in movable:
+            parts[(movable[unit], index)].add(unit)
+    # the units that use a part from outside it; None when nothing does, or the kernel does
+    # (a part's users never change, nor do the units placed: it is asked once per part)
+    users_of: dict[frozenset[str], set[str] | None] = {}
     for _ in range(_FOLLOW_ROUNDS):
-        owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
-        held = [0] * len(working)  # units with members in each context, kept up to date
-        parts: dict[tuple[str, int], set[str]] = defaultdict(set)
-        for unit, index in owner.items():
-            held[index] += 1
-            if unit in movable:
-                parts[(movable[unit], index)].add(unit)
-        moved = False
-        for (_, index), part in sorted(parts.items()):
-            outside = {u for p in part for u in users.get(p, ()) if u not in part}
-            if not outside or outside - owner.keys():  # unused, or used by the kernel
+        moves: list[tuple[str, int, int]] = []
+        for (module, index), part in sorted(parts.items()):
+            key = frozenset(part)
+            if key not in users_of:
+                found = {u for p in part for u in users.get(p, ()) if u not in part}
+                users_of[key] = found if found and not found - owner.keys() else None
+            outside = users_of[key]
+            if outside is None:  # unused, or used by the kernel
                 continue
             contexts = {owner[u] for u in outside}
             # a context made of this part alone is not private code: merging two whole
@@ -385,9 +392,13 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
                 for unit in part:  # at once: two parts using only each other must not swap
                     how[unit] = "with-its-users"
                     owner[unit] = target
-                moved = True
-        if not moved:
+                moves.append((module, index, target))
+        if not moves:
             break
+        # the parts of the next round: each moved part joins its module's part where it went
+        gone = [(module, target, parts.pop((module, index))) for module, index, target in moves]
+        for module, target, part in gone:
+            parts[(module, target)] |= part
     return sorted((frozenset(g) for g in working if g), key=min)
 
 
@@ -706,8 +717,6 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
             writers[edge.target.removeprefix("table:")].add(edge.source)
         elif edge.signal == "usecases":  # a trace's root, or an entry point
             (traced if edge.kind == "trace" else use_cases)[edge.source].add(edge.target)
-    # modularity of the graph that was cut, helper nodes with their groups
-    unit_group = {unit: str(index) for index, group in enumerate(groups) for unit in group}
     scores = metrics.score(
         partition,
         dependencies=[(a, b, n) for (a, b), n in sorted(dependencies.items())],
@@ -715,8 +724,6 @@ def _scores(graph: CouplingGraph, weighted: Weighted, placements: Sequence[Place
         writers={t: sorted(w) for t, w in sorted(writers.items())},
         use_cases={u: sorted(e) for u, e in sorted((traced or use_cases).items())},
     )
-    kept = weighted.numbered.index
-    edges = [(a, b, weight) for (a, b), weight in weighted.pair_weight.items()
-             if a in kept and b in kept]
-    return replace(scores, modularity=round(metrics.modularity(unit_group, edges), 4))
+    # modularity of the graph that was cut, helper nodes with their groups
+    return replace(scores, modularity=round(modularity(weighted.numbered, groups), 4))
 

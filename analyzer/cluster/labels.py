@@ -25,12 +25,11 @@ class Adjacency:
     weights: list[float]
 
 
-def adjacency(nodes: int, edges: Sequence[tuple[int, int]], weights: Sequence[float]
-              ) -> Adjacency:
+def adjacency(nodes: int, ends: Any, weight: Any) -> Adjacency:
+    """The adjacency of ``nodes`` nodes joined by ``ends`` (numpy, edges x 2, each edge once)
+    weighing ``weight`` (numpy)."""
     import numpy as np
 
-    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    weight = np.array(weights, dtype=np.float64)
     source = np.concatenate([ends[:, 0], ends[:, 1]])
     target = np.concatenate([ends[:, 1], ends[:, 0]])
     order = np.lexsort((target, source))

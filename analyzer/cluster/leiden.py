@@ -67,11 +67,21 @@ class Numbered:
     source: nx.Graph | None  # the networkx graph it numbers, if any
     index: dict[str, int]  # name -> its number
     _adjacent: list[Adjacency] = field(default_factory=list)  # made when first asked for
+    _arrays: list[tuple[Any, Any]] = field(default_factory=list)  # likewise
 
     def adjacent(self) -> Adjacency:
         if not self._adjacent:
-            self._adjacent.append(adjacency(len(self.names), self.edges, self.weights))
+            self._adjacent.append(adjacency(len(self.names), *self.arrays()))
         return self._adjacent[0]
+
+    def arrays(self) -> tuple[Any, Any]:
+        """The edges (numpy, edges x 2) and their weights (numpy)."""
+        if not self._arrays:
+            import numpy as np
+
+            self._arrays.append((np.array(self.edges, dtype=np.int64).reshape(-1, 2),
+                                 np.array(self.weights, dtype=np.float64)))
+        return self._arrays[0]
 
     def neighbours(self, name: str) -> Iterator[tuple[str, float]]:
         """``name``'s neighbours and the weights of its edges to them, in sorted order (as
@@ -273,8 +283,7 @@ def consensus_labels(graph: Graph, resolution: float, seed: int,
     runner = runner or Runner()
     rng = random.Random(seed)
     weights: Sequence[float] = numbered.weights
-    ends = np.array(numbered.edges, dtype=np.int64).reshape(-1, 2)
-    base = np.array(numbered.weights, dtype=np.float64)
+    ends, base = numbered.arrays()
     for round_ in range(ROUNDS):
         at = resolution if round_ == 0 else 1.0
         runs = _memberships(numbered, weights, [(at, rng.getrandbits(32)) for _ in range(RUNS)],
@@ -309,8 +318,7 @@ def modularity_of(numbered: Numbered, of: Any) -> float:
     total = math.fsum(numbered.weights)
     if not numbered.edges or total == 0:
         return 0.0
-    ends = np.array(numbered.edges, dtype=np.int64).reshape(-1, 2)
-    weights = np.array(numbered.weights, dtype=np.float64)
+    ends, weights = numbered.arrays()
     first, second = of[ends[:, 0]], of[ends[:, 1]]
     within = first == second
     inside = _sums(first[within], weights[within])
