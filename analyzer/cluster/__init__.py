@@ -606,10 +606,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             if ties:
                 context_of[unit] = max(sorted(ties), key=lambda c: ties[c])
 
-    placements = tuple(sorted((
-        _place(node.id, weighted.unit[node.id], context_of, weighted, how, kernel)
-        for node in graph.nodes if node.is_element
-    ), key=lambda p: p.element))
+    placements = _placements(graph, weighted, context_of, how, kernel)
     by_context: dict[str, list[str]] = defaultdict(list)
     for placement in placements:
         by_context[placement.context].append(placement.element)
@@ -648,40 +645,59 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
                          tuple(conflicts), scores)
 
 
-def _place(element: str, unit: str, context_of: Mapping[str, str], weighted: Weighted,
-           how: Mapping[str, str], kernel: set[str]) -> Placement:
-    context = context_of.get(unit, UNPLACED)
-    if unit in kernel:
-        return Placement(element, KERNEL, how.get(unit, "kernel"), (), (), None, 1.0)
-    ties: dict[str, float] = defaultdict(float)
-    signals: dict[str, float] = defaultdict(float)
-    strongest: list[tuple[float, str, str]] = []
-    if unit in weighted.numbered.index:
-        for other, weight in weighted.neighbours(unit):
-            other_context = context_of.get(other)
-            if other_context is None:
-                continue
-            ties[other_context] += weight
-            if other_context == context:
-                split = signals_between(weighted, unit, other)
-                for signal, share in split.items():
-                    signals[signal] += share
-                    strongest.append((share, other, signal))
-    own = ties.get(context, 0.0)
-    others = sorted(((w, c) for c, w in ties.items() if c != context), key=lambda p: (-p[0], p[1]))
-    runner_up = others[0][1] if others else None
-    margin = 1.0 if not others or own <= 0 else max(0.0, (own - others[0][0]) / own)
-    if own <= 0 and context != UNPLACED and not others:
-        margin = 0.0
-    strongest.sort(key=lambda t: (-t[0], t[1], t[2]))
-    return Placement(
-        element=element, context=context,
-        how=how.get(unit, "clustered" if context != UNPLACED else "unplaced"),
-        signals=tuple((s, round(w, 4)) for s, w in sorted(signals.items(), key=lambda p: -p[1])),
-        strongest=tuple((other, signal, round(weight, 4))
-                        for weight, other, signal in strongest[:_STRONGEST]),
-        runner_up=runner_up, margin=round(margin, 4),
-    )
+def _placements(graph: CouplingGraph, weighted: Weighted, context_of: Mapping[str, str],
+                how: Mapping[str, str], kernel: set[str]) -> tuple[Placement, ...]:
+    """Every element's placement, by element: its context and how it got there, its ties to
+    its own context by signal, its strongest neighbours there, and the runner-up context with
+    the margin of its own tie over the runner-up's (1 is clear-cut, 0 is a coin toss)."""
+    numbered, by_signal = weighted.numbered, weighted.by_signal
+    adjacent, names = numbered.adjacent(), numbered.names
+    start, neighbours, weights = adjacent.start, adjacent.neighbours, adjacent.weights
+    placements: list[Placement] = []
+    for node in graph.nodes:
+        if not node.is_element:
+            continue
+        element, unit = node.id, weighted.unit[node.id]
+        context = context_of.get(unit, UNPLACED)
+        if unit in kernel:
+            placements.append(Placement(element, KERNEL, how.get(unit, "kernel"), (), (), None,
+                                        1.0))
+            continue
+        ties: dict[str, float] = {}
+        signals: dict[str, float] = {}
+        strongest: list[tuple[float, str, str]] = []
+        at = numbered.index.get(unit)
+        if at is not None:
+            for edge in range(start[at], start[at + 1]):
+                other = names[neighbours[edge]]
+                other_context = context_of.get(other)
+                if other_context is None:
+                    continue
+                ties[other_context] = ties.get(other_context, 0.0) + weights[edge]
+                if other_context == context:
+                    for signal, share in by_signal.get(
+                            (unit, other) if unit < other else (other, unit), {}).items():
+                        signals[signal] = signals.get(signal, 0.0) + share
+                        strongest.append((share, other, signal))
+        own = ties.get(context, 0.0)
+        # the runner-up: the most tied other context, the first by name on a tie
+        runner = min(((-w, c) for c, w in ties.items() if c != context), default=None)
+        margin = 1.0 if runner is None or own <= 0 else max(0.0, (own + runner[0]) / own)
+        if own <= 0 and context != UNPLACED and runner is None:
+            margin = 0.0
+        if len(strongest) > 1:
+            strongest.sort(key=lambda t: (-t[0], t[1], t[2]))
+        ranked = (sorted(signals.items(), key=lambda p: -p[1]) if len(signals) > 1
+                  else signals.items())
+        placements.append(Placement(
+            element=element, context=context,
+            how=how.get(unit, "clustered" if context != UNPLACED else "unplaced"),
+            signals=tuple((s, round(w, 4)) for s, w in ranked),
+            strongest=tuple((other, signal, round(weight, 4))
+                            for weight, other, signal in strongest[:_STRONGEST]),
+            runner_up=runner[1] if runner is not None else None, margin=round(margin, 4),
+        ))
+    return tuple(sorted(placements, key=lambda p: p.element))
 
 
 def _roll_up(placements: Sequence[Placement], nodes: Mapping[str, Node]) -> tuple[ModulePlan, ...]:
