@@ -199,9 +199,9 @@ def _keep_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups,
             shared = {owner[u] for u in left if u in owner} & {owner[u] for u in right
                                                                 if u in owner}
             for index in sorted(shared):
-                movable = [u for u in right if owner.get(u) == index and u not in pinned]
+                movable = [u for u in sorted(right) if owner.get(u) == index and u not in pinned]
                 if not movable:
-                    movable = [u for u in left if owner.get(u) == index and u not in pinned]
+                    movable = [u for u in sorted(left) if owner.get(u) == index and u not in pinned]
                 if not movable:
                     conflicts.append(f"keep-apart {first!r} and {second!r}: both pinned to "
                                      "the same context")
