@@ -681,7 +681,11 @@ def _placements(graph: CouplingGraph, weighted: Weighted, context_of: Mapping[st
                         strongest.append((share, other, signal))
         own = ties.get(context, 0.0)
         # the runner-up: the most tied other context, the first by name on a tie
-        runner = min(((-w, c) for c, w in ties.items() if c != context), default=None)
+        runner: tuple[float, str] | None = None
+        for other_context, weight in ties.items():
+            if other_context != context and (runner is None
+                                             or (-weight, other_context) < runner):
+                runner = (-weight, other_context)
         margin = 1.0 if runner is None or own <= 0 else max(0.0, (own + runner[0]) / own)
         if own <= 0 and context != UNPLACED and runner is None:
             margin = 0.0
@@ -692,9 +696,9 @@ def _placements(graph: CouplingGraph, weighted: Weighted, context_of: Mapping[st
         placements.append(Placement(
             element=element, context=context,
             how=how.get(unit, "clustered" if context != UNPLACED else "unplaced"),
-            signals=tuple((s, round(w, 4)) for s, w in ranked),
-            strongest=tuple((other, signal, round(weight, 4))
-                            for weight, other, signal in strongest[:_STRONGEST]),
+            signals=tuple([(s, round(w, 4)) for s, w in ranked]),
+            strongest=tuple([(other, signal, round(weight, 4))
+                             for weight, other, signal in strongest[:_STRONGEST]]),
             runner_up=runner[1] if runner is not None else None, margin=round(margin, 4),
         ))
     return tuple(sorted(placements, key=lambda p: p.element))

@@ -72,13 +72,17 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
     merged = merged or {}
     nodes = graph.node_map()
     result = Weighted(Numbered.of_pairs((), {}), nodes=nodes)
+    by_module = options.granularity == "module"
+    units, members = result.unit, result.members
+    elements = 0
     for node in graph.nodes:
-        unit = unit_of(node, options.granularity)
+        unit = unit_of(node, options.granularity) if by_module else node.id
         unit = merged.get(unit, unit)
-        result.unit[node.id] = unit
+        units[node.id] = unit
         if node.is_element:
-            result.members.setdefault(unit, []).append(node.id)
-    elements = sum(1 for n in graph.nodes if n.is_element) or 1
+            members.setdefault(unit, []).append(node.id)
+            elements += 1
+    elements = elements or 1
     totals: dict[str, float] = defaultdict(float)
     for edge in graph.edges:
         totals[edge.signal] += edge.weight
@@ -90,19 +94,20 @@ def mix(graph: CouplingGraph, options: ClusterOptions,
     pairs: dict[tuple[str, str], dict[str, float]] = {}
     unit_of_node = result.unit
     for edge in graph.edges:
-        factor = scale.get(edge.signal)
+        signal = edge.signal
+        factor = scale.get(signal)
         if factor is None:
             continue
         a, b = unit_of_node[edge.source], unit_of_node[edge.target]
         if a == b:
             continue
         signals = pairs.setdefault((a, b) if a < b else (b, a), {})
-        signals[edge.signal] = signals.get(edge.signal, 0.0) + edge.weight * factor
+        signals[signal] = signals.get(signal, 0.0) + edge.weight * factor
     result.by_signal = dict(sorted(pairs.items()))
     result.pair_weight = {key: sum(signals.values()) for key, signals in result.by_signal.items()}
     result.numbered = Numbered.of_pairs(set(result.unit.values()), result.pair_weight)
-    for members in result.members.values():
-        members.sort()
+    for held in members.values():
+        held.sort()
     return result
 
 
