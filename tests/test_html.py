@@ -76,3 +76,19 @@ def test_without_graphviz_the_map_is_dot_source_and_the_cli_says_how_to_get_it(
     page = (out / "index.html").read_text(encoding="utf-8")
     assert '<pre class="dot">digraph contexts {' in page and "data:image/svg" not in page
     assert (out / "findings.html").is_file()
+
+
+@pytest.mark.parametrize("name", ["element", "items", "get", "keys", "__class__", "absent"])
+def test_a_rows_field_reads_as_jinja_reads_it(name: str) -> None:
+    """The report's environment looks a dict's item up first (no AttributeError raised per
+    field): the value is still Jinja2's, a dict method's name included."""
+    import jinja2
+
+    from analyzer.render.html import _environment
+
+    field = "row." + name
+    source = "{% if " + field + " is defined %}{{ " + field + " }}{% else %}-{% endif %}"
+    row = {"element": "a.b:c", "items": "mine", "get": 3, "keys": None}
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+        source).render(row=row)
+    assert _environment().from_string(source).render(row=row) == plain
