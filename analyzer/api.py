@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from analyzer.cache import FactCache
 from analyzer.codebase import Codebase, resolve_codebase
@@ -55,7 +56,7 @@ from analyzer.render.json import (
     summary,
 )
 from analyzer.render.json import diagnostics as all_diagnostics
-from analyzer.render.outdir import write_unit
+from analyzer.render.outdir import staged, write_staged, write_unit
 from analyzer.text import count, printable_path
 
 # What only some commands need is imported where it is used, so that ``seamline check`` (a
@@ -387,6 +388,7 @@ def summarize(analysis: Analysis) -> dict[str, int]:
 
 
 CONTRACTS_FOLDER = "contracts"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,7 +407,11 @@ def write_analysis(analysis: Analysis, out_dir: Path,
                    reporter: Reporter | None = None) -> Written:
     """Write ``analysis.json``, ``graph.json``, the report's pages and the proposed contracts
     (``contracts/``) into ``out_dir``, as one unit: the previous run's files are replaced all
-    together or not at all, and those this run does not write again are removed."""
+    together or not at all, and those this run does not write again are removed.
+
+    With two jobs or more, a forked worker makes and writes ``analysis.json`` and the contracts
+    while this process makes ``graph.json`` and the report; every file is written by a thread
+    while the next is made. The bytes are the same whatever the number of jobs."""
     stages = _stages(reporter)
     stages.start("write")
     project = analysis.settings.project
@@ -415,27 +421,84 @@ def write_analysis(analysis: Analysis, out_dir: Path,
     protocols = ("openapi", *analysis.settings.protocols)
     contracts = contracts_document(analysis.contracts, CONTRACTS_FOLDER, protocols)
     notes = diagnostics(analysis)
-    document = analysis_document(project, analysis.discovery.source_roots, analysis.code,
-                                 analysis.data, contexts, findings, notes, contracts)
     from analyzer.render.html import render_report  # jinja2
 
-    memo = FactCache(analysis.settings.cache_dir)  # drawings of an earlier run
-    try:
-        report = render_report(project, analysis.code, analysis.data, contexts, findings,
-                               analysis.findings.dependencies, notes, contracts,
-                               memo if memo.enabled else None)
-    finally:
-        memo.close()
-    files = {"analysis.json": dumps(document), "graph.json": dumps_graph(analysis.graph)}
-    files.update((name, html.encode("utf-8")) for name, html in report.pages)
+    with staged(out_dir, "analyze") as staging:  # analyze writes OUT only
+        job = partial(_write_analysis_and_contracts, staging.folder, analysis, contexts,
+                      findings, notes, contracts, protocols)
+        with _beside(job, analysis.settings.jobs) as wait:
+            staging.add("graph.json", dumps_graph(analysis.graph))
+            memo = FactCache(analysis.settings.cache_dir)  # drawings of an earlier run
+            try:
+                report = render_report(project, analysis.code, analysis.data, contexts,
+                                       findings, analysis.findings.dependencies, notes,
+                                       contracts, memo if memo.enabled else None)
+            finally:
+                memo.close()
+            for name, html in report.pages:
+                staging.add(name, html.encode("utf-8"))
+            documents, kept = wait()
+        staging.adopt(["analysis.json", *documents, *kept])
+        staging.commit()
+    files = ["analysis.json", "graph.json", *(name for name, _ in report.pages)]
+    stages.finish(((len(staging.names), "file"),))
+    return Written([out_dir / name for name in files], report.notes,
+                   tuple(out_dir / name for name in documents))
+
+
+def _write_analysis_and_contracts(
+        folder: Path, analysis: Analysis, contexts: dict[str, Any], findings: dict[str, Any],
+        notes: list[Diagnostic], contracts: dict[str, Any], protocols: Sequence[str]
+        ) -> tuple[list[str], list[str]]:
+    """Write ``analysis.json`` and the contracts into the staging ``folder``; returns the
+    contracts' names and that of the proto field lock (if gRPC is asked for)."""
+    document = analysis_document(analysis.settings.project, analysis.discovery.source_roots,
+                                 analysis.code, analysis.data, contexts, findings, notes,
+                                 contracts)
+    write_staged(folder, "analysis.json", dumps(document))
     lock = proto_lock(analysis.settings)
     numbers = _field_numbers(lock, protocols)  # the project's lock is read, never written:
     documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER, protocols, numbers)
     kept = {} if numbers is None else {f"{CONTRACTS_FOLDER}/{lock.name}": numbers.dumps()}
-    written = write_unit(out_dir, "analyze", files | documents | kept)  # analyze writes OUT only
-    stages.finish(((len(written), "file"),))
-    return Written(written[:len(files)], report.notes,
-                   tuple(written[len(files):len(files) + len(documents)]))
+    for name, content in (documents | kept).items():
+        write_staged(folder, name, content)
+    return list(documents), list(kept)
+
+
+_ADOPTED: list[Callable[[], Any]] = []  # in a worker forked by _beside: its one job
+
+
+def _adopt(job: Callable[[], Any]) -> None:
+    _ADOPTED[:] = [job]
+
+
+def _run_adopted() -> Any:
+    return _ADOPTED[0]()
+
+
+@contextmanager
+def _beside(job: Callable[[], _T], jobs: int) -> Iterator[Callable[[], _T]]:
+    """Start ``job`` in a forked worker (it inherits the job, nothing is pickled) while the
+    block runs; the block calls what this yields to wait for it. With one job, where nothing
+    can be forked, or when the worker died (killed, out of memory), the job runs here."""
+    from analyzer.workers import can_fork, worker_pool  # multiprocessing: not for check
+
+    if jobs < 2 or not can_fork():
+        yield job
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    with worker_pool(1, _adopt, (job,)) as pool:
+        future = pool.submit(_run_adopted)
+
+        def wait() -> _T:
+            try:
+                done: _T = future.result()
+            except BrokenProcessPool:
+                return job()
+            return done
+
+        yield wait
 
 
 def write_contexts(graph: CouplingGraph, decomposition: Decomposition,

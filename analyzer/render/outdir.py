@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from analyzer.errors import UsageError
@@ -51,21 +52,86 @@ def write_unit(out_dir: Path, unit: str, files: Mapping[str, bytes]) -> list[Pat
     ``files`` (relative POSIX path -> content), as one unit. Returns their paths, in order."""
     for name in files:
         _check_relative(name)
+    with staged(out_dir, unit) as staging:
+        for name, content in files.items():
+            staging.add(name, content)
+        return staging.commit()
+
+
+class Staging:
+    """A unit's files on their way into the output folder: each is written (and synced) into
+    the staging ``folder`` by a thread while the caller makes the next (``add``), or by another
+    process (``write_staged``, then ``adopt``); ``commit`` swaps them all in at once."""
+
+    def __init__(self, out_dir: Path, unit: str, folder: Path) -> None:
+        self.out_dir, self.unit, self.folder = out_dir, unit, folder
+        self.names: list[str] = []  # in the order they were added
+        self._writes: list[Future[None]] = []
+        self._writer: ThreadPoolExecutor | None = None  # started by the first add
+
+    def _claim(self, name: str) -> Path:
+        _check_relative(name)
+        if name in self.names:
+            raise ValueError(f"written twice: {name!r}")
+        self.names.append(name)
+        return self.folder / name
+
+    def add(self, name: str, content: bytes) -> None:
+        """Write ``content`` as ``name`` (in the background: ``commit`` waits for it)."""
+        path = self._claim(name)
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seamline-write")
+        self._writes.append(self._writer.submit(write_synced, path, content))
+
+    def adopt(self, names: list[str]) -> None:
+        """Take ``names`` as the unit's too: files another process wrote into ``folder`` (with
+        ``write_staged``)."""
+        for name in names:
+            self._claim(name)
+
+    def commit(self) -> list[Path]:
+        """Wait for every write (the first failure is raised), then swap the files in."""
+        self._wait()
+        names = sorted(self.names)
+        # Written last: a staging folder with its manifest is complete (see _recover).
+        write_synced(self.folder / MANIFEST, _dump({self.unit: names}))
+        with _locked(self.out_dir):
+            previous = _recover(self.out_dir, self.folder)
+            _swap(self.out_dir, self.folder, self.unit, names, previous)
+        return [self.out_dir / name for name in self.names]
+
+    def _wait(self) -> None:
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged(out_dir: Path, unit: str) -> Iterator[Staging]:
+    """A staging folder in ``out_dir`` for ``unit``'s files, removed when the block ends
+    (after ``commit`` its files are in the output folder; without it, the previous output
+    stays as it was)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder; choose another --out")
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=out_dir))
+    staging = Staging(out_dir, unit, Path(tempfile.mkdtemp(
+        prefix=f"{_STAGING}{os.getpid()}-", dir=out_dir)))
     try:
-        for name, content in sorted(files.items()):
-            _write(staging / name, content)
-        # Written last: a staging folder with its manifest is complete (see _recover).
-        _write(staging / MANIFEST, _dump({unit: sorted(files)}))
-        with _locked(out_dir):
-            previous = _recover(out_dir, staging)
-            _swap(out_dir, staging, unit, sorted(files), previous)
+        yield staging
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name in files]
+        staging.close()
+
+
+def write_staged(folder: Path, name: str, content: bytes) -> None:
+    """Write the file ``name`` of a unit into its staging ``folder`` (``Staging.folder``), from
+    any process."""
+    _check_relative(name)
+    write_synced(folder / name, content)
 
 
 def _check_relative(name: str) -> None:
@@ -75,7 +141,8 @@ def _check_relative(name: str) -> None:
         raise ValueError(f"not a plain relative output path: {name!r}")
 
 
-def _write(path: Path, content: bytes) -> None:
+def write_synced(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` and wait until it is on the disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as stream:
         stream.write(content)
@@ -220,7 +287,7 @@ def _swap(out_dir: Path, staging: Path, unit: str, names: list[str],
         for name in stale:
             if _movable(out_dir, name):
                 move(out_dir / name, aside / name)
-        _write(staging / f"{MANIFEST}.next", _dump({u: n for u, n in manifest.items() if n}))
+        write_synced(staging / f"{MANIFEST}.next", _dump({u: n for u, n in manifest.items() if n}))
         (staging / f"{MANIFEST}.next").replace(out_dir / MANIFEST)
     except BaseException:
         undone = True

@@ -26,7 +26,7 @@ import psutil
 import pytest
 
 from analyzer.errors import UsageError
-from analyzer.render.outdir import MANIFEST, write_unit
+from analyzer.render.outdir import MANIFEST, staged, write_unit
 
 REPO = Path(__file__).resolve().parents[2]
 TRADEPOST = REPO / "samples" / "tradepost"
@@ -412,3 +412,30 @@ def test_a_child_forked_with_the_sigterm_handler_ends_quietly(tmp_path: Path) ->
                           timeout=60, check=False, cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "143", done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_file_another_process_never_wrote_leaves_the_previous_output_intact(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_unit(out, "analyze", {"analysis.json": b"old", "index.html": b"old page"})
+    before = _tree(out)
+    with staged(out, "analyze") as staging, pytest.raises(FileNotFoundError):
+        staging.add("index.html", b"new page")
+        staging.adopt(["analysis.json"])  # its worker died before writing it
+        staging.commit()
+    assert _tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".seamline-")
+                and p.name != MANIFEST]
+
+
+def test_a_write_that_fails_in_the_background_fails_the_commit(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_unit(out, "analyze", {"analysis.json": b"old"})
+    before = _tree(out)
+    with staged(out, "analyze") as staging, pytest.raises(TypeError):
+        staging.add("index.html", b"a page")
+        staging.add("analysis.json", "text, not bytes: its file is opened, then the write fails")  # type: ignore[arg-type]
+        staging.commit()
+    assert _tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".seamline-")
+                and p.name != MANIFEST]

@@ -1,0 +1,49 @@
+"""``api.write_analysis`` writes the same bytes whatever the number of jobs: with two or more a
+forked worker makes ``analysis.json`` and the contracts while the parent makes the rest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from dataclasses import replace
+from pathlib import Path
+
+from analyzer import api
+from tests.conftest import SAMPLES, run
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_outputs_are_the_same_bytes_whatever_the_jobs(tmp_path: Path) -> None:
+    root = tmp_path / "tradepost"
+    shutil.copytree(SAMPLES / "tradepost", root)
+    (root / "seamline.toml").write_text('[contracts]\nprotocols = ["openapi", "grpc", "graphql"]\n')
+    analysis = run(root, jobs=1)
+    alone = api.write_analysis(analysis, tmp_path / "one")
+    shared = api.write_analysis(replace(analysis, settings=replace(analysis.settings, jobs=2)),
+                                tmp_path / "two")
+
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    assert "contracts/seamline-proto-fields.json" in _tree(tmp_path / "two")
+    for written, folder in ((alone, "one"), (shared, "two")):
+        assert [p.relative_to(tmp_path / folder).as_posix() for p in written.files[:3]] == [
+            "analysis.json", "graph.json", "index.html"]
+        assert {p.suffix for p in written.contracts} == {".yaml", ".proto", ".graphql"}
+    assert [p.name for p in alone.files] == [p.name for p in shared.files]
+    assert [p.name for p in alone.contracts] == [p.name for p in shared.contracts]
+
+
+def test_a_job_whose_worker_dies_is_done_by_the_parent() -> None:
+    parent = os.getpid()
+
+    def job() -> int:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # killed (out of memory, say)
+        return os.getpid()
+
+    with api._beside(job, jobs=2) as wait:
+        assert wait() == parent
