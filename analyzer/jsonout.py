@@ -27,6 +27,8 @@ no longer needs some 450 MB of small strings at once.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -36,6 +38,14 @@ _INFINITY = float("inf")
 
 
 _FLUSH = 1 << 16  # pieces of text joined and encoded at a time, to bound the memory they take
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A value that writes its own JSON text: ``write(newline)`` returns it as ``dumps`` would
+    write it after ``newline`` (the line break and indentation it stands at)."""
+
+    write: Callable[[str], str]
 
 
 class _KeyToConvert(Exception):
@@ -130,6 +140,8 @@ def _dumps(value: Any) -> bytes:
             append("false")
         elif kind is float and -_INFINITY < item < _INFINITY:
             append(_float(item))
+        elif kind is Text:
+            append(item.write(newline))
         else:
             append(_standard(item, newline))
 

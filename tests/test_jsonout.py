@@ -9,12 +9,24 @@ import json
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer import jsonout
 from analyzer.coupling import dumps_graph, graph_to_data
-from analyzer.render.json import analysis_document, dumps
+from analyzer.model import (
+    Definition,
+    Import,
+    ImportKind,
+    Method,
+    Module,
+    Param,
+    ParseStatus,
+    Reference,
+    Variable,
+)
+from analyzer.render.json import analysis_document, analysis_json, dumps
 from tests.conftest import SAMPLES, run
 
 
@@ -84,3 +96,45 @@ def test_the_samples_documents_are_unchanged() -> None:
     document = analysis_document("shopfront", (), analysis.code, analysis.data)
     assert dumps(document) == _standard(document)
     assert dumps_graph(analysis.graph) == _standard(graph_to_data(analysis.graph))
+
+
+@pytest.mark.parametrize("sample", ["tradepost", "shopfront", "djshop", "atelier"])
+def test_analysis_json_is_the_documents_bytes(sample: str) -> None:
+    """The modules written straight to text (``render/modules_json.py``) and the rest of the
+    document as dicts make the same bytes as the whole document made as dicts."""
+    analysis = run(SAMPLES / sample)
+    made = (sample, ("src",), analysis.code, analysis.data)
+    assert analysis_json(*made) == _standard(analysis_document(*made))
+
+
+texts = st.text(max_size=8)
+optional = st.none() | texts
+lines = st.integers(min_value=0, max_value=10**6)
+params = st.builds(Param, texts, texts, optional, optional)
+names = st.lists(texts, max_size=3).map(tuple)
+methods = st.builds(Method, texts, lines, lines, names, st.booleans(),
+                    st.lists(params, max_size=3).map(tuple), optional)
+modules = st.builds(
+    Module, texts, texts, st.booleans(), lines, st.sampled_from(ParseStatus),
+    st.lists(st.builds(Import, texts, optional, optional, lines, st.sampled_from(ImportKind),
+                       lines, st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+             max_size=3).map(tuple),
+    st.lists(st.builds(Definition, texts, texts, lines, lines, names, names,
+                       st.lists(methods, max_size=3).map(tuple), st.booleans(),
+                       st.lists(params, max_size=3).map(tuple), optional),
+             max_size=3).map(tuple),
+    st.lists(st.builds(Variable, texts, lines), max_size=2).map(tuple),
+    st.lists(st.builds(Reference, texts, texts, lines, lines, names, names),
+             max_size=3).map(tuple))
+
+
+@settings(max_examples=200)
+@given(st.lists(modules, max_size=3))
+def test_modules_written_as_text_are_the_dicts_bytes(found: list[Module]) -> None:
+    from analyzer.render.json import _module
+    from analyzer.render.modules_json import modules_text
+
+    text = jsonout.Text(lambda newline: modules_text(found, newline))
+    dicts = [_module(m) for m in found]
+    assert jsonout.dumps(text) == _standard(dicts)
+    assert jsonout.dumps({"a": [{"modules": text}]}) == _standard({"a": [{"modules": dicts}]})

@@ -8,6 +8,7 @@ same bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from analyzer import __version__, jsonout
@@ -29,6 +30,7 @@ from analyzer.model import (
     Table,
     TableAccess,
 )
+from analyzer.render.modules_json import modules_text
 from analyzer.traces import were_read
 
 if TYPE_CHECKING:  # at run time only their values are read: seamline check never clusters
@@ -310,6 +312,25 @@ def analysis_document(root_name: str, source_roots: tuple[str, ...],
                       contracts: dict[str, Any] | None = None) -> dict[str, Any]:
     """``findings`` as ``findings_document`` made it; ``notes``: every diagnostic of the run
     (default: the code and data models')."""
+    return _document(root_name, source_roots, code, data, [_module(m) for m in code.modules],
+                     contexts, findings, notes, contracts)
+
+
+def analysis_json(root_name: str, source_roots: tuple[str, ...], code: CodeModel,
+                  data: DataModel, contexts: dict[str, Any] | None = None,
+                  findings: dict[str, Any] | None = None, notes: list[Diagnostic] | None = None,
+                  contracts: dict[str, Any] | None = None) -> bytes:
+    """``dumps(analysis_document(...))``, the modules written straight to text
+    (``modules_json``)."""
+    modules = jsonout.Text(partial(modules_text, code.modules))
+    return dumps(_document(root_name, source_roots, code, data, modules, contexts, findings,
+                           notes, contracts))
+
+
+def _document(root_name: str, source_roots: tuple[str, ...], code: CodeModel, data: DataModel,
+              modules: list[dict[str, Any]] | jsonout.Text, contexts: dict[str, Any] | None,
+              findings: dict[str, Any] | None, notes: list[Diagnostic] | None,
+              contracts: dict[str, Any] | None) -> dict[str, Any]:
     notes = diagnostics(code, data) if notes is None else notes
     return {
         "schema_version": SCHEMA_VERSION,
@@ -318,7 +339,7 @@ def analysis_document(root_name: str, source_roots: tuple[str, ...],
         "summary": summary(code, data) | {
             "errors": sum(d.severity is Severity.ERROR for d in notes),
             "warnings": sum(d.severity is Severity.WARNING for d in notes)},
-        "modules": [_module(m) for m in code.modules],
+        "modules": modules,
         "data": _data(data),
         "contexts": contexts,
         "findings": findings,
