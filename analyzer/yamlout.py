@@ -67,34 +67,62 @@ def _key(key: Any) -> str:
     return _scalar(key)
 
 
-def _lines(value: Any, indent: int) -> list[str]:
-    pad = "  " * indent
-    if isinstance(value, Mapping):
-        if not value:
-            return [pad + "{}"]
-        lines: list[str] = []
-        for key, item in value.items():
-            head = f"{pad}{_key(key)}:"
-            if isinstance(item, (Mapping, list, tuple)) and item:
-                lines.append(head)
-                lines.extend(_lines(item, indent + 1))
-            else:
-                lines.append(f"{head} {_inline(item)}")
-        return lines
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return [pad + "[]"]
-        lines = []
-        for item in value:
-            if isinstance(item, (Mapping, list, tuple)) and item:
-                nested = _lines(item, indent + 1)
-                first = nested[0].lstrip()
-                lines.append(f"{pad}- {first}")
-                lines.extend(nested[1:])
-            else:
-                lines.append(f"{pad}- {_inline(item)}")
-        return lines
-    return [pad + _scalar(value)]
+def _container(value: Any) -> bool:
+    return type(value) in (dict, list) or isinstance(value, (Mapping, list, tuple))
+
+
+class _Writer:
+    """One document's lines; a string (a key, mostly: ``type``, ``properties``...) is judged
+    plain or quoted once per document, not at each use."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._keys: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+
+    def key(self, key: Any) -> str:
+        written = self._keys.get(key) if type(key) is str else None
+        if written is None:
+            written = _key(key)
+            if type(key) is str:
+                self._keys[key] = written
+        return written
+
+    def inline(self, value: Any) -> str:
+        if type(value) is str:
+            written = self._texts.get(value)
+            if written is None:
+                written = self._texts[value] = _scalar(value)
+            return written
+        return _inline(value)
+
+    def write(self, value: Any, indent: int) -> None:
+        pad = "  " * indent
+        append = self.lines.append
+        if isinstance(value, Mapping):
+            if not value:
+                append(pad + "{}")
+                return
+            for key, item in value.items():
+                head = f"{pad}{self.key(key)}:"
+                if _container(item) and item:
+                    append(head)
+                    self.write(item, indent + 1)
+                else:
+                    append(f"{head} {self.inline(item)}")
+        elif isinstance(value, (list, tuple)):
+            if not value:
+                append(pad + "[]")
+                return
+            for item in value:
+                if _container(item) and item:
+                    start = len(self.lines)
+                    self.write(item, indent + 1)
+                    self.lines[start] = f"{pad}- {self.lines[start].lstrip()}"
+                else:
+                    append(f"{pad}- {self.inline(item)}")
+        else:
+            append(pad + _scalar(value))
 
 
 def _inline(value: Any) -> str:
@@ -107,4 +135,6 @@ def _inline(value: Any) -> str:
 
 def dumps(document: Mapping[str, Any] | Sequence[Any]) -> str:
     """``document`` as block YAML, ending with a newline; key order is kept as given."""
-    return "\n".join(_lines(document, 0)) + "\n"
+    writer = _Writer()
+    writer.write(document, 0)
+    return "\n".join(writer.lines) + "\n"

@@ -63,3 +63,11 @@ def test_what_json_cannot_hold_is_refused() -> None:
         dumps({"x": object()})
     with pytest.raises(TypeError):
         dumps({1: "x"})  # type: ignore[dict-item]
+
+
+def test_values_that_compare_equal_are_each_written_as_themselves() -> None:
+    # each document remembers how it wrote a string; 1, 1.0 and True are equal in Python
+    document = {"1": [1, "1", True, 1.0, "true"], "true": {"1": True, "x": 1.0},
+                "items": [{"1": "1"}, {"1": 1}]}
+    assert yaml.safe_load(dumps(document)) == document
+    assert [type(v) for v in yaml.safe_load(dumps(document))["1"]] == [int, str, bool, float, str]
