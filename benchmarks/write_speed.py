@@ -18,7 +18,8 @@ Parts:
 * ``writes``: the project (default excludes, a warm cache: the first analysis fills it) is
   analysed in this process, then each part of ``api.write_analysis`` is timed: the document,
   ``analysis.json`` and ``graph.json`` (seamline's ``jsonout`` beside
-  ``json.dumps(indent=1)``, their bytes compared), the report and the folder. Medians of
+  ``json.dumps(indent=1)``, their bytes compared; ``analysis.json`` as ``write_analysis``
+  makes it, its modules straight to text), the report and the folder. Medians of
   ``--repeat``.
 * ``definitions``: one module of N definitions (nine in ten functions, one in ten a class whose
   method calls the function before it), ``analyze`` without a cache and with ``--jobs``, in a
@@ -149,6 +150,7 @@ def part_writes(project_name: str, jobs: int, repeat: int) -> bool:
     from analyzer.render.html import render_report
     from analyzer.render.json import (
         analysis_document,
+        analysis_json,
         contexts_document,
         contracts_document,
         findings_document,
@@ -187,6 +189,12 @@ def part_writes(project_name: str, jobs: int, repeat: int) -> bool:
         verdict = "equal" if ours == theirs else "DIFFER"
         rows.append((f"{name}: jsonout / json.dumps(indent=1)", f"{fast:.3f} s / {slow:.3f} s",
                      f"{len(ours) / 2**20:.1f} MiB, bytes {verdict}"))
+    text, written = _timed(repeat, lambda: analysis_json(
+        settings.project, analysis.discovery.source_roots, analysis.code, analysis.data,
+        contexts, findings, notes, contracts))
+    same = same and written == jsonout.dumps(doc)
+    rows.append(("analysis.json as written (its modules straight to text)", f"{text:.3f} s",
+                 "bytes equal" if written == jsonout.dumps(doc) else "bytes DIFFER"))
     report, _ = _timed(repeat, lambda: render_report(
         settings.project, analysis.code, analysis.data, contexts, findings,
         analysis.findings.dependencies, notes, contracts))

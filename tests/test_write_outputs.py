@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from analyzer import api
@@ -37,13 +38,15 @@ def test_the_outputs_are_the_same_bytes_whatever_the_jobs(tmp_path: Path) -> Non
     assert [p.name for p in alone.contracts] == [p.name for p in shared.contracts]
 
 
-def test_a_job_whose_worker_dies_is_done_by_the_parent() -> None:
+def test_the_jobs_of_a_worker_that_dies_are_done_by_the_parent(tmp_path: Path) -> None:
     parent = os.getpid()
 
-    def job() -> int:
-        if os.getpid() != parent:
+    def job(name: str, dies: bool) -> None:
+        if dies and os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)  # killed (out of memory, say)
-        return os.getpid()
+        (tmp_path / name).write_text(str(os.getpid()))
 
-    with api._beside(job, jobs=2) as wait:
-        assert wait() == parent
+    with api._beside([partial(job, "a", True), partial(job, "b", False)], 2) as wait:
+        wait()
+    assert (tmp_path / "a").read_text() == str(parent)
+    assert (tmp_path / "b").exists()
