@@ -408,11 +408,12 @@ def write_analysis(analysis: Analysis, out_dir: Path,
     (``contracts/``) into ``out_dir``, as one unit: the previous run's files are replaced all
     together or not at all, and those this run does not write again are removed.
 
-    With two jobs or more, two forked workers make and write ``analysis.json`` and
-    ``graph.json`` while this process makes the report and the contracts (on nova with its
-    tests 0.31, 0.20 and 0.44 s of CPU; one module of 100,000 definitions about 0.9, 0.6 and
-    0.75 s); every page and contract is written by a thread while the next is made. The bytes
-    are the same whatever the number of jobs."""
+    With two jobs or more, forked workers make and write ``analysis.json``, ``graph.json``
+    and the contracts (two workers with two jobs: the second takes the contracts after the
+    graph) while this process makes the report (on nova with its tests 0.31, 0.20 + 0.05 and
+    0.4 s of CPU; one module of 100,000 definitions about 0.9, 0.6 and 0.75 s); each page is
+    written by a thread while the next is made. The bytes are the same whatever the number of
+    jobs."""
     stages = _stages(reporter)
     stages.start("write")
     project = analysis.settings.project
@@ -425,12 +426,13 @@ def write_analysis(analysis: Analysis, out_dir: Path,
     from analyzer.render.html import render_report  # jinja2
 
     with staged(out_dir, "analyze") as staging:  # analyze writes OUT only
-        json_files = [
-            partial(_make, staging.folder, "analysis.json", partial(
-                analysis_json, project, analysis.discovery.source_roots, analysis.code,
-                analysis.data, contexts, findings, notes, contracts)),
-            partial(_make, staging.folder, "graph.json", partial(dumps_graph, analysis.graph))]
-        with _beside(json_files, analysis.settings.jobs) as wait:
+        folder = staging.folder
+        made = [partial(_make, folder, "analysis.json", partial(
+                    analysis_json, project, analysis.discovery.source_roots, analysis.code,
+                    analysis.data, contexts, findings, notes, contracts)),
+                partial(_make, folder, "graph.json", partial(dumps_graph, analysis.graph)),
+                partial(_write_contracts, folder, analysis, protocols)]
+        with _beside(made, analysis.settings.jobs) as wait:
             memo = FactCache(analysis.settings.cache_dir)  # drawings of an earlier run
             try:
                 report = render_report(project, analysis.code, analysis.data, contexts,
@@ -440,72 +442,74 @@ def write_analysis(analysis: Analysis, out_dir: Path,
                 memo.close()
             for name, html in report.pages:
                 staging.add(name, html.encode("utf-8"))
-            lock = proto_lock(analysis.settings)
-            numbers = _field_numbers(lock, protocols)  # the project's lock is read, never written:
-            documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER, protocols,
-                                        numbers)
-            for name, content in documents.items():
-                staging.add(name, content)
-            if numbers is not None:
-                staging.add(f"{CONTRACTS_FOLDER}/{lock.name}", numbers.dumps())
-            wait()
-        staging.adopt(list(_JSON_FILES))
+            written = [name for names in wait() for name in names]
+        staging.adopt(written)
         staging.commit()
-    files = [*_JSON_FILES, *(name for name, _ in report.pages)]
+    files = [*written[:2], *(name for name, _ in report.pages)]
+    lock = f"{CONTRACTS_FOLDER}/{proto_lock(analysis.settings).name}"
     stages.finish(((len(staging.names), "file"),))
     return Written([out_dir / name for name in files], report.notes,
-                   tuple(out_dir / name for name in documents))
+                   tuple(out_dir / name for name in written[2:] if name != lock))
 
 
-_JSON_FILES = ("analysis.json", "graph.json")
-
-
-def _make(folder: Path, name: str, content: Callable[[], bytes]) -> None:
+def _make(folder: Path, name: str, content: Callable[[], bytes]) -> list[str]:
     write_staged(folder, name, content())
+    return [name]
 
 
-_ADOPTED: list[Callable[[], None]] = []  # in a worker forked by _beside: the jobs
+def _write_contracts(folder: Path, analysis: Analysis, protocols: Sequence[str]) -> list[str]:
+    """Write the proposed contracts into the staging ``folder``, and the proto field lock's
+    numbers with gRPC; returns their names."""
+    lock = proto_lock(analysis.settings)
+    numbers = _field_numbers(lock, protocols)  # the project's lock is read, never written:
+    documents = _contract_files(analysis.contracts, "yaml", CONTRACTS_FOLDER, protocols, numbers)
+    if numbers is not None:  # the numbers this run used, beside its documents
+        documents[f"{CONTRACTS_FOLDER}/{lock.name}"] = numbers.dumps()
+    for name, content in documents.items():
+        write_staged(folder, name, content)
+    return list(documents)
 
 
-def _adopt(jobs: Sequence[Callable[[], None]]) -> None:
+_ADOPTED: list[Callable[[], list[str]]] = []  # in a worker forked by _beside: the jobs
+
+
+def _adopt(jobs: Sequence[Callable[[], list[str]]]) -> None:
     _ADOPTED[:] = jobs
 
 
-def _run_adopted(index: int) -> None:
-    _ADOPTED[index]()
+def _run_adopted(index: int) -> list[str]:
+    return _ADOPTED[index]()
 
 
 @contextmanager
-def _beside(jobs: Sequence[Callable[[], None]], processes: int
-            ) -> Iterator[Callable[[], None]]:
+def _beside(jobs: Sequence[Callable[[], list[str]]], processes: int
+            ) -> Iterator[Callable[[], list[list[str]]]]:
     """Start ``jobs`` in up to ``processes`` forked workers (they inherit the jobs: nothing is
-    pickled) while the block runs; the block calls what this yields to wait for them. With
-    one process, where nothing can be forked, or for the jobs of a worker that died (killed,
-    out of memory; once every worker has stopped), the jobs run here."""
+    pickled) while the block runs; the block calls what this yields to wait for them and get
+    what each returned (the names of the files it wrote). With one process, where nothing can
+    be forked, or for the jobs of a worker that died (killed, out of memory; once every worker
+    has stopped), the jobs run here."""
     from analyzer.workers import can_fork, worker_pool  # multiprocessing: not for check
 
-    def here(lost: Sequence[Callable[[], None]]) -> None:
-        for job in lost:
-            job()
-
     if processes < 2 or not can_fork():
-        yield partial(here, jobs)
+        yield lambda: [job() for job in jobs]
         return
     from concurrent.futures.process import BrokenProcessPool
 
     with worker_pool(min(processes, len(jobs)), _adopt, (tuple(jobs),)) as pool:
         futures = [pool.submit(_run_adopted, index) for index in range(len(jobs))]
 
-        def wait() -> None:
-            lost = []
-            for job, future in zip(jobs, futures, strict=True):
+        def wait() -> list[list[str]]:
+            done: list[list[str] | None] = []
+            for future in futures:
                 try:
-                    future.result()
+                    done.append(future.result())
                 except BrokenProcessPool:
-                    lost.append(job)
-            if lost:
+                    done.append(None)
+            if None in done:
                 pool.shutdown(wait=True)  # no worker may still be writing a lost job's file
-                here(lost)
+            return [job() if names is None else names for job, names in zip(jobs, done,
+                                                                            strict=True)]
 
         yield wait
 

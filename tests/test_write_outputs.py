@@ -41,12 +41,13 @@ def test_the_outputs_are_the_same_bytes_whatever_the_jobs(tmp_path: Path) -> Non
 def test_the_jobs_of_a_worker_that_dies_are_done_by_the_parent(tmp_path: Path) -> None:
     parent = os.getpid()
 
-    def job(name: str, dies: bool) -> None:
+    def job(name: str, dies: bool) -> list[str]:
         if dies and os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)  # killed (out of memory, say)
         (tmp_path / name).write_text(str(os.getpid()))
+        return [name]
 
     with api._beside([partial(job, "a", True), partial(job, "b", False)], 2) as wait:
-        wait()
+        assert wait() == [["a"], ["b"]]
     assert (tmp_path / "a").read_text() == str(parent)
     assert (tmp_path / "b").exists()
