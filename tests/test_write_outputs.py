@@ -3,6 +3,7 @@ forked worker makes ``analysis.json`` and the contracts while the parent makes t
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -51,3 +52,18 @@ def test_the_jobs_of_a_worker_that_dies_are_done_by_the_parent(tmp_path: Path) -
         assert wait() == [["a"], ["b"]]
     assert (tmp_path / "a").read_text() == str(parent)
     assert (tmp_path / "b").exists()
+
+
+def test_the_workers_leave_the_parents_objects_out_of_their_collections() -> None:
+    """The workers collect cycles (workers.py); the objects the parent made with the collector
+    off are frozen before the fork, so their first pass does not walk (and copy) them all."""
+    with api.collector_off():
+        made = [(index, str(index)) for index in range(100_000)]  # young, never collected
+
+        def frozen() -> list[str]:
+            return [str(gc.get_freeze_count())]
+
+        with api._beside([frozen], 2) as wait:
+            [[count]] = wait()
+    assert int(count) >= len(made)
+    assert gc.get_freeze_count() == 0  # and thawed again here
