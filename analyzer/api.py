@@ -496,29 +496,22 @@ def _beside(jobs: Sequence[Callable[[], list[str]]], processes: int
         return
     from concurrent.futures.process import BrokenProcessPool
 
-    # The workers collect cycles (workers.py): their first pass would walk every object this
-    # process made with the collector off, and copy each page it touches. Frozen, those are
-    # none of a collection's business, here or there.
-    gc.freeze()
-    try:
-        with worker_pool(min(processes, len(jobs)), _adopt, (tuple(jobs),)) as pool:
-            futures = [pool.submit(_run_adopted, index) for index in range(len(jobs))]
+    with worker_pool(min(processes, len(jobs)), _adopt, (tuple(jobs),)) as pool:
+        futures = [pool.submit(_run_adopted, index) for index in range(len(jobs))]
 
-            def wait() -> list[list[str]]:
-                done: list[list[str] | None] = []
-                for future in futures:
-                    try:
-                        done.append(future.result())
-                    except BrokenProcessPool:
-                        done.append(None)
-                if None in done:
-                    pool.shutdown(wait=True)  # no worker may still be writing a lost job's file
-                return [job() if names is None else names for job, names in zip(jobs, done,
-                                                                                strict=True)]
+        def wait() -> list[list[str]]:
+            done: list[list[str] | None] = []
+            for future in futures:
+                try:
+                    done.append(future.result())
+                except BrokenProcessPool:
+                    done.append(None)
+            if None in done:
+                pool.shutdown(wait=True)  # no worker may still be writing a lost job's file
+            return [job() if names is None else names for job, names in zip(jobs, done,
+                                                                            strict=True)]
 
-            yield wait
-    finally:
-        gc.unfreeze()
+        yield wait
 
 
 def write_contexts(graph: CouplingGraph, decomposition: Decomposition,

@@ -737,12 +737,13 @@ def main() -> NoReturn:
     except SystemExit as stop:
         code = stop.code
     if not isinstance(code, int):  # what the interpreter does with sys.exit(None or "text")
-        if code is not None:
+        if code is not None and sys.stderr is not None:
             print(code, file=sys.stderr)
         code = 0 if code is None else 1
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: the interpreter's own exit says so, as before
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the descriptor was closed when Python started
+                stream.flush()
+    except (OSError, ValueError):  # a closed pipe or file: the interpreter's own exit, as before
         sys.exit(code)
     os._exit(code)

@@ -9,10 +9,13 @@ else is an open schema marked ``x-seamline-review`` so a reviewer sees what was 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from typing import Any
 
 from analyzer.text import one_literal
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")  # lines as ast counts them, with their ends
 
 Schema = dict[str, Any]
 Resolve = Callable[[str], Schema | None]
@@ -71,24 +74,34 @@ class _Read:
     """A node of a parsed expression with the expression's text: what the parser drops (the
     pieces of ``"a" "b"``, the parentheses around a tuple) is read back from the text."""
 
-    __slots__ = ("node", "text")
+    __slots__ = ("lines", "node")
 
-    def __init__(self, text: str, node: ast.expr) -> None:
-        self.text, self.node = text, node
+    def __init__(self, lines: list[bytes], node: ast.expr) -> None:
+        self.lines, self.node = lines, node  # the text's lines in UTF-8, as the node's columns
 
     @staticmethod
     def parse(text: str) -> _Read | None:
         """One expression, as an annotation or a default is written; None for anything else."""
+        text = text.strip()
         try:
-            return _Read(text.strip(), ast.parse(text.strip(), mode="eval").body)
+            node = ast.parse(text, mode="eval").body
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return None
+        return _Read([line.encode("utf-8") for line in _LINES.findall(text)], node)
 
     def at(self, node: ast.expr) -> _Read:
-        return _Read(self.text, node)
+        return _Read(self.lines, node)
 
     def segment(self) -> str:
-        return ast.get_source_segment(self.text, self.node) or ""
+        """The node's text, as ``ast.get_source_segment`` gives it, from lines split once."""
+        node = self.node
+        if node.end_lineno is None or node.end_col_offset is None:
+            return ""
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if first == last:
+            return self.lines[first][node.col_offset:node.end_col_offset].decode("utf-8")
+        return b"".join([self.lines[first][node.col_offset:], *self.lines[first + 1:last],
+                         self.lines[last][:node.end_col_offset]]).decode("utf-8")
 
     def string(self) -> str | bytes | None:
         """The value of one string literal (not of ``"a" "b"``), else None."""
@@ -127,8 +140,8 @@ def _parenthesized(segment: str) -> bool:
     """Whether a tuple's text is in parentheses of its own: ``(a, b)``, not ``(a), b``."""
     if not (segment.startswith("(") and segment.endswith(")")):
         return False
-    try:
-        ast.parse(segment[1:-1], mode="eval")
+    try:  # what is inside may start with a space or a line break, or be nothing: ( a, b) ()
+        ast.parse(f"[{segment[1:-1]}\n]", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return False
     return True

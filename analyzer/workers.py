@@ -46,7 +46,11 @@ def _start_worker(parent: int, initializer: Callable[..., None] | None,
                   initargs: tuple[Any, ...]) -> None:
     """Runs first in every worker: leave Ctrl-C and SIGTERM to the parent, die with it; and
     collect cycles, which the parent may have paused for its own long-lived objects (a
-    worker's garbage is its own: many files' walks)."""
+    worker's garbage is its own: many files' walks, the documents it writes). What it
+    inherited is frozen first: else its first pass would walk every object the parent made
+    with the collector off, and copy each page it touches (the write's workers: 0.64 ->
+    0.95 s of CPU on nova with its tests)."""
+    gc.freeze()
     gc.enable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal sends Ctrl-C to the whole group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's handler

@@ -55,6 +55,10 @@ def test_the_process_ends_at_once_with_all_its_output_and_its_exit_code() -> Non
     done = subprocess.run([sys.executable, "-m", "analyzer", "analyze", str(REPO / "nowhere")],
                           capture_output=True, text=True, check=False, cwd=REPO)
     assert done.returncode == 2 and done.stderr.startswith("seamline: error: no such file")
+    # a closed stdout (Python's sys.stdout is then None): still no traceback, the same code
+    done = subprocess.run(["sh", "-c", f'"{sys.executable}" -m analyzer rules >&-'],
+                          capture_output=True, text=True, check=False, cwd=REPO)
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_analyze_writes_json_that_matches_its_schema(

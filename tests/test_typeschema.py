@@ -51,6 +51,14 @@ def _schema(text: str | None) -> Schema:
     ("'Order'", {"$ref": "#/components/schemas/Order"}),
     ("Union[(int), str]", {"anyOf": [{"type": "integer"}, {"type": "string"}]}),
     ("Literal[1, -2, 'a', True, None]", {"enum": [1, -2, "a", True, None]}),
+    # a tuple in its own parentheses is one argument, however it is spaced, and so is ()
+    ("Tuple[( int, str)]", {"type": "array", "prefixItems": [{REVIEW: "unreadable annotation"}],
+                            "minItems": 1, "maxItems": 1}),
+    ("Tuple[(\n int,  # why\n str)]", {"type": "array",
+                                         "prefixItems": [{REVIEW: "unreadable annotation"}],
+                                         "minItems": 1, "maxItems": 1}),
+    ("Tuple[()]", {"type": "array", "prefixItems": [{REVIEW: "unreadable annotation"}],
+                   "minItems": 1, "maxItems": 1}),
 ])
 def test_annotations_map_to_schemas(annotation: str, expected: dict[str, Any]) -> None:
     assert _schema(annotation) == expected
