@@ -173,19 +173,15 @@ class Models:
 def _few_collections() -> Iterator[None]:
     """The models are hundreds of thousands of small objects that live until the run ends:
     CPython's cycle collector, run every 700 allocations by default, walks them again and
-    again (0.3 s of a 1.25 s warm check on nova; on a warm analyze of nova with its tests, the
-    full collections alone cost 0.7 s in findings and 0.5 s in the graph and the outputs).
-    While they are built, collect every 200,000 allocations instead, as mypy does, even
-    within ``collector_off``: a cold run parses here, with worker pools, futures and
-    whatever a file's walk leaves behind."""
-    before, enabled = gc.get_threshold(), gc.isenabled()
+    again (0.3 s of a 1.25 s warm check on nova). While they are built, collect every
+    200,000 allocations instead, as mypy does; within ``collector_off`` (analyze), not at
+    all: there its passes over nova's models cost 0.35 s of a warm run (0.58 s cold) and
+    found 5 objects of garbage (45 cold)."""
+    before = gc.get_threshold()
     gc.set_threshold(200_000, 30, 30)
-    gc.enable()
     try:
         yield
     finally:
-        if not enabled:  # first: the default threshold must not find millions of objects young
-            gc.disable()
         gc.set_threshold(*before)
 
 
@@ -408,12 +404,14 @@ def write_analysis(analysis: Analysis, out_dir: Path,
     (``contracts/``) into ``out_dir``, as one unit: the previous run's files are replaced all
     together or not at all, and those this run does not write again are removed.
 
-    With two jobs or more, forked workers make and write ``analysis.json``, ``graph.json``
-    and the contracts (two workers with two jobs: the second takes the contracts after the
-    graph) while this process makes the report (on nova with its tests 0.31, 0.20 + 0.05 and
-    0.4 s of CPU; one module of 100,000 definitions about 0.9, 0.6 and 0.75 s); each page is
-    written by a thread while the next is made. The bytes are the same whatever the number of
-    jobs."""
+    With two jobs or more, one forked worker makes and writes ``analysis.json`` and the
+    contracts while this process makes the report and ``graph.json`` (on nova with its tests
+    0.31 and 0.05 s of CPU there, 0.4 and 0.2 s here, and the worker's first touches of the
+    pages it shares cost it 0.3 s more; one module of 100,000 definitions about 0.9 and
+    0.75 s there, 0.6 s here); each file is written by a thread while the next is made. One
+    worker, not more: each forked process counts this one's pages again in the tree's
+    resident memory (nova with its tests: 1,167 MiB with two workers, over the 1 GiB the
+    tree may take). The bytes are the same whatever the number of jobs."""
     stages = _stages(reporter)
     stages.start("write")
     project = analysis.settings.project
@@ -430,7 +428,6 @@ def write_analysis(analysis: Analysis, out_dir: Path,
         made = [partial(_make, folder, "analysis.json", partial(
                     analysis_json, project, analysis.discovery.source_roots, analysis.code,
                     analysis.data, contexts, findings, notes, contracts)),
-                partial(_make, folder, "graph.json", partial(dumps_graph, analysis.graph)),
                 partial(_write_contracts, folder, analysis, protocols)]
         with _beside(made, analysis.settings.jobs) as wait:
             memo = FactCache(analysis.settings.cache_dir)  # drawings of an earlier run
@@ -442,14 +439,15 @@ def write_analysis(analysis: Analysis, out_dir: Path,
                 memo.close()
             for name, html in report.pages:
                 staging.add(name, html.encode("utf-8"))
+            staging.add("graph.json", dumps_graph(analysis.graph))
             written = [name for names in wait() for name in names]
         staging.adopt(written)
         staging.commit()
-    files = [*written[:2], *(name for name, _ in report.pages)]
+    files = [written[0], "graph.json", *(name for name, _ in report.pages)]
     lock = f"{CONTRACTS_FOLDER}/{proto_lock(analysis.settings).name}"
     stages.finish(((len(staging.names), "file"),))
     return Written([out_dir / name for name in files], report.notes,
-                   tuple(out_dir / name for name in written[2:] if name != lock))
+                   tuple(out_dir / name for name in written[1:] if name != lock))
 
 
 def _make(folder: Path, name: str, content: Callable[[], bytes]) -> list[str]:
@@ -484,11 +482,11 @@ def _run_adopted(index: int) -> list[str]:
 @contextmanager
 def _beside(jobs: Sequence[Callable[[], list[str]]], processes: int
             ) -> Iterator[Callable[[], list[list[str]]]]:
-    """Start ``jobs`` in up to ``processes`` forked workers (they inherit the jobs: nothing is
-    pickled) while the block runs; the block calls what this yields to wait for them and get
-    what each returned (the names of the files it wrote). With one process, where nothing can
-    be forked, or for the jobs of a worker that died (killed, out of memory; once every worker
-    has stopped), the jobs run here."""
+    """Start ``jobs`` in one forked worker when ``processes`` allows two (this one is the
+    other; the worker inherits the jobs: nothing is pickled) while the block runs; the block
+    calls what this yields to wait for them and get what each returned (the names of the
+    files it wrote). With one process, where nothing can be forked, or for the jobs of a
+    worker that died (killed, out of memory; once it has stopped), the jobs run here."""
     from analyzer.workers import can_fork, worker_pool  # multiprocessing: not for check
 
     if processes < 2 or not can_fork():
@@ -496,7 +494,7 @@ def _beside(jobs: Sequence[Callable[[], list[str]]], processes: int
         return
     from concurrent.futures.process import BrokenProcessPool
 
-    with worker_pool(min(processes, len(jobs)), _adopt, (tuple(jobs),)) as pool:
+    with worker_pool(1, _adopt, (tuple(jobs),)) as pool:
         futures = [pool.submit(_run_adopted, index) for index in range(len(jobs))]
 
         def wait() -> list[list[str]]:
