@@ -71,4 +71,6 @@ def test_analyze_imports_neither_scikit_learn_nor_libcst(tmp_path: Path) -> None
     loaded = _imported("analyze", str(SAMPLES / "tradepost"), "--out", str(tmp_path / "out"),
                        "--cache-dir", str(tmp_path / "cache"), "-q")
     assert "sklearn" not in loaded and "libcst" not in loaded
+    # nor networkx: the cut is made on numbered arrays, a networkx graph only for --contexts
+    assert "networkx" not in loaded
     assert {"scipy", "numpy", "igraph"} <= set(loaded)  # it did build the graph and cut it

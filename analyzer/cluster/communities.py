@@ -16,9 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from analyzer.cluster.labels import in_order, merge_small
 from analyzer.cluster.leiden import (
@@ -34,6 +32,9 @@ from analyzer.cluster.leiden import (
     modularity_of,
     numbered_graph,
 )
+
+if TYPE_CHECKING:  # imported where a graph of it is made: most runs make none
+    import networkx as nx
 from analyzer.cluster.rand import adjusted_rand
 
 RESOLUTIONS = (0.5, 1.0, 1.5, 2.0, 3.0)
@@ -254,6 +255,8 @@ def _split(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequenc
     """Two non-empty parts of ``group``, each holding code: its largest community against
     the rest, else its largest connected piece against the rest, else its least tied unit
     on its own."""
+    import networkx as nx
+
     sub = nx.Graph()
     sub.add_nodes_from(sorted(group))
     sub.add_weighted_edges_from(sorted((a, b, w) for a, b, w in graph.edges(group, data="weight")

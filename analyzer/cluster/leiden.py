@@ -28,9 +28,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is imported where a graph of it is made: most runs make none
+    import networkx as nx
 
 from analyzer.cluster.labels import Adjacency, adjacency, in_order
 from analyzer.coupling import RunMemo
@@ -104,7 +105,7 @@ class Numbered:
                    tuple(pairs.values()), None, index)
 
 
-Graph: TypeAlias = nx.Graph | Numbered  # what the engine cuts: a networkx graph, or one numbered
+Graph: TypeAlias = "nx.Graph | Numbered"  # what the engine cuts: a networkx graph, or one numbered
 
 
 def numbered_graph(graph: Graph) -> Numbered:

@@ -43,9 +43,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import networkx as nx  # type: ignore[import-untyped, unused-ignore]
-from networkx.algorithms import bipartite  # type: ignore[import-untyped, unused-ignore]
-
 from analyzer.cluster.rand import adjusted_rand
 
 __all__ = [
@@ -166,6 +163,9 @@ def mno(proposed: Partition, truth: Partition) -> int:
     overlaps: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for element in common:
         overlaps[proposed[element]][truth[element]] += 1
+
+    import networkx as nx  # type: ignore[import-untyped, unused-ignore]
+    from networkx.algorithms import bipartite  # type: ignore[import-untyped, unused-ignore]
 
     graph = nx.Graph()
     top = [("A", cluster) for cluster in sorted(overlaps)]

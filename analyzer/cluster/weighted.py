@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from analyzer.cluster.leiden import Numbered
 from analyzer.coupling import SIGNALS, ClusterOptions, CouplingGraph, Node
+
+if TYPE_CHECKING:  # imported where a graph of it is made: most runs make none (0.09 s)
+    import networkx as nx
 
 
 @dataclass(slots=True)
@@ -35,6 +37,8 @@ class Weighted:
     def graph(self) -> nx.Graph:
         """The same graph in networkx (for the fixed number of contexts, and for tests)."""
         if not self._graph:
+            import networkx as nx
+
             graph = nx.Graph()
             graph.add_nodes_from(self.numbered.names)
             graph.add_edges_from((a, b, {"weight": weight})
