@@ -24,6 +24,7 @@ import click
 from analyzer import __version__, api
 from analyzer.api import CONTRACT_FORMATS
 from analyzer.catalogue import SEVERITIES, catalogue, rule
+from analyzer.collector import collector_off
 from analyzer.config import PROTOCOLS, Overrides, load_cluster_settings, load_settings
 from analyzer.coupling import SIGNALS
 from analyzer.decomposition import DEFAULT_FILE as DECOMPOSITION_FILE
@@ -279,8 +280,9 @@ def _parse_signals(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
                    "~/.cache/seamline).")
 @click.option("--no-cache", is_flag=True, help="Parse every file afresh and store nothing.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for "
-              "parsing and for the clustering's Leiden runs (default: the number of CPUs; the "
-              "result is the same whatever the number).")
+              "parsing and for the clustering's Leiden runs; with 2 or more, one worker writes "
+              "analysis.json and the contracts beside the report (default: the number of CPUs; "
+              "the result is the same whatever the number).")
 @click.option("--since", metavar="DATE",
               help="Git co-change: only commits since DATE (e.g. '2 years ago').")
 @click.option("--max-commits", type=click.IntRange(min=0), metavar="N",
@@ -316,7 +318,7 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
         max_commits=max_commits, traces=traces,
     )
     stages = _Stages(quiet)
-    with api.collector_off():  # not even between the stages, with millions of objects young
+    with collector_off():  # not even between the stages, with millions of objects young
         with _failing("output", stages):
             settings = load_settings(path, overrides)
             analysis = api.analyze(settings, stages)

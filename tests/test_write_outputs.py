@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from analyzer import api
+from analyzer.collector import collector_off
 from tests.conftest import SAMPLES, run
 
 
@@ -57,7 +58,7 @@ def test_the_jobs_of_a_worker_that_dies_are_done_by_the_parent(tmp_path: Path) -
 def test_the_workers_leave_the_parents_objects_out_of_their_collections() -> None:
     """The workers collect cycles (workers.py); the objects the parent made with the collector
     off are frozen before the fork, so their first pass does not walk (and copy) them all."""
-    with api.collector_off():
+    with collector_off():
         made = [(index, str(index)) for index in range(100_000)]  # young, never collected
 
         def frozen() -> list[str]:

@@ -13,12 +13,10 @@ took 91 s; the facts are the same, file for file.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
+from analyzer.collector import collector_off
 from analyzer.extract.parse import Reading, read
 from analyzer.extract.segments import SourceText
 from analyzer.extract.source import (
@@ -37,21 +35,6 @@ from analyzer.model import FileFacts, ParseStatus
 def _rejected(rejection: Rejection, lines: int) -> FileFacts:
     return FileFacts(status=rejection.status, lines=lines,
                      problem=(rejection.line, rejection.message))
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off while one file's tree is built and walked: a syntax tree
-    holds no reference cycles, but the collector traverses every node again each time it runs,
-    and it runs more often the more nodes there are. The tree is freed by reference counting
-    as soon as the file is done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -85,7 +68,7 @@ def extract(data: bytes, *, marker: str, include_generated: bool,
             return FileFacts(status=ParseStatus.GENERATED, lines=lines, problem=(
                 marked, f"generated code ({marker} marker); skipped "
                         "(use --include-generated to read it)"))
-    with _no_cycle_collection():
+    with collector_off():  # a syntax tree holds no cycle, and the walk makes millions of objects
         # the tree is freed when _read_and_walk returns, before the collector is back: else
         # its first pass would walk every node of it (0.7 s of a module of 100,000 functions)
         return _read_and_walk(text, lines, vocabulary, fallback)
