@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -473,16 +473,25 @@ def _beside(jobs: Sequence[Callable[[], list[str]]], processes: int
     """Start ``jobs`` in one forked worker when ``processes`` allows two (this one is the
     other; the worker inherits the jobs: nothing is pickled) while the block runs; the block
     calls what this yields to wait for them and get what each returned (the names of the
-    files it wrote). With one process, where nothing can be forked, or for the jobs of a
+    files it wrote). With one process, where nothing can be forked (the platform, or the
+    fork failing: no memory), for a worker that dies as it starts, or for the jobs of a
     worker that died (killed, out of memory; once it has stopped), the jobs run here."""
     from analyzer.workers import can_fork, worker_pool  # multiprocessing: not for check
 
+    here = lambda: [job() for job in jobs]  # noqa: E731
     if processes < 2 or not can_fork():
-        yield lambda: [job() for job in jobs]
+        yield here
         return
     from concurrent.futures.process import BrokenProcessPool
 
-    with worker_pool(1, _adopt, (tuple(jobs),)) as pool:
+    with ExitStack() as started:
+        try:  # the pool is started apart from the block: only its own failures fall back
+            pool = started.enter_context(worker_pool(1, _adopt, (tuple(jobs),)))
+        except (BrokenProcessPool, OSError):
+            pool = None
+        if pool is None:
+            yield here
+            return
         futures = [pool.submit(_run_adopted, index) for index in range(len(jobs))]
 
         def wait() -> list[list[str]]:

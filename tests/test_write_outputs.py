@@ -11,6 +11,8 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from analyzer import api
 from analyzer.collector import collector_off
 from tests.conftest import SAMPLES, run
@@ -53,6 +55,30 @@ def test_the_jobs_of_a_worker_that_dies_are_done_by_the_parent(tmp_path: Path) -
         assert wait() == [["a"], ["b"]]
     assert (tmp_path / "a").read_text() == str(parent)
     assert (tmp_path / "b").exists()
+
+
+def test_a_worker_that_dies_as_it_starts_leaves_the_jobs_to_the_parent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+
+    def job() -> list[str]:
+        (tmp_path / "a").write_text(str(os.getpid()))
+        return ["a"]
+
+    monkeypatch.setattr(api, "_adopt", lambda jobs: os._exit(9))  # dies in its initializer
+    with api._beside([job], 2) as wait:
+        assert wait() == [["a"]]
+    assert (tmp_path / "a").read_text() == str(parent)
+
+
+def test_a_fork_that_fails_leaves_the_jobs_to_the_parent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_memory() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", no_memory)
+    with api._beside([lambda: [str(os.getpid())]], 2) as wait:
+        assert wait() == [[str(os.getpid())]]
 
 
 def test_the_workers_leave_the_parents_objects_out_of_their_collections() -> None:

@@ -229,8 +229,8 @@ def _made(nodes: int, edges: list[tuple[int, int]], weights: list[float],
         try:
             with worker_pool(len(chunks), _load, (nodes, edges, weights)) as pool:
                 return [membership for done in pool.map(_chunk, chunks) for membership in done]
-        except BrokenProcessPool:
-            pass  # a worker died (out of memory, killed): the same runs, here
+        except (BrokenProcessPool, OSError):
+            pass  # a worker died (out of memory, killed) or none could be forked: the same runs, here
     graph = igraph.Graph(n=nodes, edges=edges)
     return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
 
