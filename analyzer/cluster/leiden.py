@@ -230,7 +230,7 @@ def _made(nodes: int, edges: list[tuple[int, int]], weights: list[float],
             with worker_pool(len(chunks), _load, (nodes, edges, weights)) as pool:
                 return [membership for done in pool.map(_chunk, chunks) for membership in done]
         except (BrokenProcessPool, OSError):
-            pass  # a worker died (out of memory, killed) or none could be forked: the same runs, here
+            pass  # a worker died (out of memory, killed), or none could fork: the same runs, here
     graph = igraph.Graph(n=nodes, edges=edges)
     return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
 
