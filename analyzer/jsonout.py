@@ -27,7 +27,7 @@ no longer needs some 450 MB of small strings at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
@@ -38,14 +38,16 @@ _INFINITY = float("inf")
 
 
 _FLUSH = 1 << 16  # pieces of text joined and encoded at a time, to bound the memory they take
+_FLUSH_CHARACTERS = 1 << 20  # and characters of a Text's pieces: one may be a module's whole
+# text, and one character above U+00FF makes every character of a joined string wider
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A value that writes its own JSON text: ``write(newline)`` returns it as ``dumps`` would
-    write it after ``newline`` (the line break and indentation it stands at)."""
+    """A value that writes its own JSON text: ``write(newline)`` gives it, in pieces, as
+    ``dumps`` would write it after ``newline`` (the line break and indentation it stands at)."""
 
-    write: Callable[[str], str]
+    write: Callable[[str], Iterable[str]]
 
 
 class _KeyToConvert(Exception):
@@ -63,7 +65,19 @@ def dumps(value: Any) -> bytes:
     try:
         return _dumps(value)
     except _KeyToConvert:  # never in seamline's own documents
-        return (_standard(value) + "\n").encode("utf-8")
+        return (_standard(_plain(value)) + "\n").encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with each ``Text`` read back into what it writes, for the standard library."""
+    kind = type(value)
+    if kind is Text:
+        return json.loads("".join(value.write("\n")))
+    if kind is dict:
+        return {key: _plain(member) for key, member in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(member) for member in value]
+    return value
 
 
 def _dumps(value: Any) -> bytes:
@@ -141,7 +155,14 @@ def _dumps(value: Any) -> bytes:
         elif kind is float and -_INFINITY < item < _INFINITY:
             append(_float(item))
         elif kind is Text:
-            append(item.write(newline))
+            pending = 0
+            for piece in item.write(newline):
+                append(piece)
+                pending += len(piece)
+                if pending > _FLUSH_CHARACTERS:
+                    done.append("".join(parts).encode("utf-8"))
+                    parts.clear()
+                    pending = 0
         else:
             append(_standard(item, newline))
 

@@ -138,3 +138,13 @@ def test_modules_written_as_text_are_the_dicts_bytes(found: list[Module]) -> Non
     dicts = [_module(m) for m in found]
     assert jsonout.dumps(text) == _standard(dicts)
     assert jsonout.dumps({"a": [{"modules": text}]}) == _standard({"a": [{"modules": dicts}]})
+
+
+def test_a_text_is_written_in_pieces_and_read_back_where_the_standard_library_writes() -> None:
+    # a Text's pieces, far more than one flush's worth, one of them wide (U+2014)
+    pieces = ["[", *(f"\n  {i}," for i in range(200_000)), '\n  "\u2014"\n ]']
+    text = jsonout.Text(lambda newline: pieces)
+    expected = [*range(200_000), "\u2014"]
+    assert jsonout.dumps({"a": text}) == _standard({"a": expected})
+    # a key that is no string sends the document to the standard library: the Text too
+    assert jsonout.dumps({"a": text, "b": {1: 2}}) == _standard({"a": expected, "b": {1: 2}})

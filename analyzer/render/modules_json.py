@@ -9,7 +9,7 @@ the two equal on every sample, and ``tests/test_jsonout.py`` on random models.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring as _text
 from typing import TypeVar
 
@@ -108,7 +108,15 @@ def _module(module: Module, newline: str) -> str:
             f'{key}"references": {_list(module.references, _reference, key)}{newline}}}')
 
 
-def modules_text(modules: Sequence[Module], newline: str) -> str:
+def modules_text(modules: Sequence[Module], newline: str) -> Iterator[str]:
     """``[_module(m) for m in modules]`` of ``render/json.py`` as ``jsonout`` writes it with
-    its ``]`` after ``newline``."""
-    return _list(modules, _module, newline)
+    its ``]`` after ``newline``, a module at a time (``jsonout`` bounds what it joins)."""
+    if not modules:
+        yield "[]"
+        return
+    inner = newline + " "
+    opener = "[" + inner
+    for module in modules:
+        yield opener + _module(module, inner)
+        opener = "," + inner
+    yield newline + "]"
