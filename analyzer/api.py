@@ -262,18 +262,20 @@ def _analyze(settings: Settings, built_models: Models, reporter: Reporter | None
     stages = _stages(reporter)
     stages.seconds = seconds = built_models.seconds
 
-    stages.start("graph", ((len(code.modules), "module"),))
-    built = build_graph(settings.project, codebase, data, settings.root,
-                        HistoryOptions(settings.history_since, settings.history_commits))
-    stages.finish(((len(built.graph.nodes), "node"), (len(built.graph.edges), "edge")))
-    graph, runtime = built.graph, None
-    if settings.traces:
-        graph, runtime = _with_traces(settings.traces, settings.root, built, code, data,
-                                      stages)
-
-    stages.start("cluster", ((len(graph.nodes), "node"), (len(graph.edges), "edge")))
-    memo = FactCache(settings.cache_dir)  # the Leiden runs an earlier run made on this graph
+    # the vocabulary's vectors and the Leiden runs an earlier run made on the same input
+    memo = FactCache(settings.cache_dir)
     try:
+        stages.start("graph", ((len(code.modules), "module"),))
+        built = build_graph(settings.project, codebase, data, settings.root,
+                            HistoryOptions(settings.history_since, settings.history_commits),
+                            memo=memo if memo.enabled else None)
+        stages.finish(((len(built.graph.nodes), "node"), (len(built.graph.edges), "edge")))
+        graph, runtime = built.graph, None
+        if settings.traces:
+            graph, runtime = _with_traces(settings.traces, settings.root, built, code, data,
+                                          stages)
+
+        stages.start("cluster", ((len(graph.nodes), "node"), (len(graph.edges), "edge")))
         decomposition = decompose(graph, replace(settings.clustering,
                                                  memo=memo if memo.enabled else None))
     finally:

@@ -23,9 +23,10 @@ from analyzer.model import Diagnostic, FileFacts, Severity, facts_from_data, fac
 _BATCH = 500
 # results remembered between runs (``recall``), by the kind their key starts with, so that
 # one kind cannot push out another: the most recently used batches of Leiden runs (a run of
-# nova cuts its graph in about 10; 0.3 MB each with its tests) and report drawings (a run of
-# nova draws about 55; tens of kB each). A key of no kind is never kept.
-_MEMO_KEPT = {"leiden:": 64, "drawing:": 256}
+# nova cuts its graph in about 10; 0.3 MB each with its tests), report drawings (a run of
+# nova draws about 55; tens of kB each) and a project's vocabulary vectors (one per run; 0.6 MB
+# for nova with its tests). A key of no kind is never kept.
+_MEMO_KEPT = {"leiden:": 64, "drawing:": 256, "vocabulary:": 8}
 _FILE = "facts-v1.sqlite3"
 _CORRUPT = ".corrupt-"  # the damaged file is kept as facts-v1.sqlite3.corrupt-<UTC time>
 _SIDECARS = ("-journal", "-wal", "-shm")  # SQLite's files beside the database

@@ -1,6 +1,7 @@
-"""What an earlier run computed is remembered, never trusted: the Leiden runs of the same graph
-and the drawings of the same map are recalled from the cache, and the outputs are the same
-bytes whether they were recalled, made afresh, or recalled from a damaged memo."""
+"""What an earlier run computed is remembered, never trusted: the Leiden runs of the same graph,
+the vocabulary's vectors of the same documents and the drawings of the same map are recalled
+from the cache, and the outputs are the same bytes whether they were recalled, made afresh,
+or recalled from a damaged memo."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from analyzer import api
 from analyzer.cache import _MEMO_KEPT, FactCache
 from analyzer.cluster import decompose
 from analyzer.config import Overrides, load_settings
+from analyzer.coupling import dumps_graph
+from analyzer.graph import build_graph
+from analyzer.graph.vocabulary import similarity
 from analyzer.render import contextmap
 from tests.conftest import SAMPLES
 
@@ -60,6 +64,57 @@ def test_a_damaged_memo_is_a_miss(shopfront: api.Analysis) -> None:
         memo.kept[key] = value[:-4] if n % 2 else b"\xff\xff\xff\x7f" * (len(value) // 4)
     assert decompose(graph, replace(options, memo=memo)) == shopfront.decomposition
     assert memo.remembered == 2 * made  # each made again, and remembered again
+
+
+def _graph(analysis: api.Analysis, memo: Memo | None) -> bytes:
+    settings = analysis.settings
+    built = api.models(replace(settings, jobs=1))
+    graph = build_graph(settings.project, built.codebase, built.data, settings.root, memo=memo)
+    return dumps_graph(graph.graph)
+
+
+def test_the_graph_recalls_its_vocabulary_and_is_the_same(shopfront: api.Analysis) -> None:
+    memo = Memo()
+    made = _graph(shopfront, memo)
+    assert made == dumps_graph(shopfront.graph) == _graph(shopfront, None)
+    assert [key.partition(":")[0] for key in memo.kept] == ["vocabulary"]
+    assert (memo.remembered, memo.recalled) == (1, 0)
+    assert _graph(shopfront, memo) == made
+    assert (memo.remembered, memo.recalled) == (1, 1)  # recalled, not vectorised again
+    assert b'"signal": "vocabulary"' in made
+
+
+def test_changed_documents_are_vectorised_again() -> None:
+    ids = ["a:Order", "b:OrderLine", "c:Customer", "d:Invoice"]
+    documents = ["order order line", "order line item", "customer name", "invoice order"]
+    memo = Memo()
+    first = similarity(ids, documents, memo=memo)
+    assert first.neighbours and first.terms
+    assert similarity(ids, documents, memo=memo) == first and memo.recalled == 1
+    other = similarity(ids, [*documents[:3], "invoice customer"], memo=memo)
+    assert memo.remembered == 2 and other != first
+    assert similarity(ids, documents, nouns_only=True, memo=memo) is not None
+    assert memo.remembered == 3  # the settings are part of the key too
+
+
+@pytest.mark.parametrize("value", [
+    b"", b"not json", b"[]", b'{"terms": []}', b'{"terms": [], "pairs": [], "more": 1}',
+    b'{"terms": [[9, ["x"]]], "pairs": []}',  # an atom past the last
+    b'{"terms": [[0, [1]]], "pairs": []}',  # a term that is no string
+    b'{"terms": [], "pairs": [[1, 0, 0.5]]}',  # a pair out of order
+    b'{"terms": [], "pairs": [[0, 1, 2.5]]}',  # a similarity above 1
+    b'{"terms": [], "pairs": [[0, 1, "0.5"]]}', b'{"terms": [], "pairs": [[0, true, 0.5]]}',
+    b'{"terms": [], "pairs": [[0, 1]]}',
+])
+def test_a_damaged_vocabulary_memo_is_a_miss(value: bytes) -> None:
+    ids = ["a:Order", "b:OrderLine", "c:Customer", "d:Invoice"]
+    documents = ["order order line", "order line item", "customer name", "invoice order"]
+    memo = Memo()
+    made = similarity(ids, documents, memo=memo)
+    (key,) = memo.kept
+    memo.kept[key] = value
+    assert similarity(ids, documents, memo=memo) == made
+    assert memo.remembered == 2  # made again, and remembered again
 
 
 def test_the_cache_remembers_the_most_recently_used(tmp_path: Path) -> None:

@@ -23,13 +23,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyzer.codebase import Codebase
-from analyzer.coupling import CouplingGraph, Edge, Node
+from analyzer.coupling import CouplingGraph, Edge, Node, RunMemo
 from analyzer.graph.endpoints import endpoint_links
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import (
-    Vocabulary,
     atom_document,
+    similarity,
     table_words,
 )
 from analyzer.model import (
@@ -151,7 +151,10 @@ def element_resolver(code: CodeModel, data: DataModel) -> Callable[[str], str]:
 
 
 def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
-                history: HistoryOptions = HistoryOptions()) -> BuiltGraph:
+                history: HistoryOptions = HistoryOptions(), memo: RunMemo | None = None
+                ) -> BuiltGraph:
+    """The coupling graph; ``memo`` remembers the vocabulary's vectors from one run to the
+    next (the graph is the same with or without it)."""
     code = codebase.code
     builder = _Builder(code)
     builder.learn_aliases(data.links)
@@ -214,7 +217,7 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
             builder.edge(builder.atom_of(declaration.atom), f"table:{table.name}", "data",
                          "declares", _DECLARES)
 
-    _vocabulary(builder, codebase, data, uses)
+    _vocabulary(builder, codebase, data, uses, memo)
     entries = _use_cases(builder, code, uses)
     _plumbing(builder, code, uses)
     notes.extend(_co_change(builder, code, root, history))
@@ -223,7 +226,7 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
 
 
 def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
-                uses: Mapping[str, Mapping[str, int]]) -> None:
+                uses: Mapping[str, Mapping[str, int]], memo: RunMemo | None) -> None:
     bags: dict[str, dict[str, int]] = defaultdict(dict)
     docs: dict[str, str] = {}
 
@@ -268,13 +271,13 @@ def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
     documents = [atom_document(a.rpartition(":")[2] if ":" in a else "", bags.get(a, {}),
                                docs.get(a, ""), nouns or None)
                  for a in ids]
-    vocabulary = Vocabulary(ids, documents, nouns_only=bool(nouns))
-    for atom, terms in vocabulary.top_terms().items():
+    similar = similarity(ids, documents, nouns_only=bool(nouns), memo=memo)
+    for atom, terms in similar.terms.items():
         node = builder.nodes[atom]
         builder.nodes[atom] = Node(node.id, node.kind, node.module, node.path, node.line,
                                    node.size, terms)
-    for a, b, similarity in vocabulary.neighbours():
-        builder.edge(a, b, "vocabulary", "similar", similarity)
+    for a, b, score in similar.neighbours:
+        builder.edge(a, b, "vocabulary", "similar", score)
 
 
 def _use_cases(builder: _Builder, code: CodeModel,

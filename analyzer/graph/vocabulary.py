@@ -11,17 +11,25 @@ sublinear term frequency, smoothed inverse document frequency and l2 rows, compu
 sparse matrices to the last bit of float32); each atom is linked to its nearest neighbours by
 cosine similarity. The same vectors give every atom its strongest terms, which
 name the contexts.
+
+Both are remembered from one run to the next by a digest of the documents (``similarity`` with
+a memo): an unchanged project is not vectorised again, nor scipy imported.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
 from typing import Any
 
+from analyzer.coupling import RunMemo
 from analyzer.text import STOP_WORDS, words
 
 _NEIGHBOURS = 6  # nearest neighbours linked per atom
@@ -30,8 +38,7 @@ _TERMS = 8  # strongest terms kept per atom
 _CHUNK = 1024
 _FEW_DOCUMENTS = 40  # rows per block of the similarity product
 _TOKEN = re.compile(r"[a-z0-9]+")
-
-
+_MEMO = "vocabulary:"
 
 
 @lru_cache(maxsize=1 << 16)  # a project's identifiers repeat
@@ -197,6 +204,96 @@ class Vocabulary:
                     a, b = sorted((self.ids[row], self.ids[other]))
                     pairs[(a, b)] = max(pairs.get((a, b), 0.0), round(score, 6))
         return [(a, b, score) for (a, b), score in sorted(pairs.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class Similarity:
+    """What the vectors say: each atom's strongest terms (``Vocabulary.top_terms``) and the
+    pairs of nearest neighbours (``Vocabulary.neighbours``)."""
+
+    terms: dict[str, tuple[str, ...]]
+    neighbours: list[tuple[str, str, float]]
+
+
+def similarity(ids: Sequence[str], documents: Sequence[str], nouns_only: bool = False,
+               memo: RunMemo | None = None) -> Similarity:
+    """The terms and neighbours of the atoms ``ids`` (sorted, unique) whose documents are
+    ``documents``: recalled from ``memo`` when an earlier run vectorised the same documents,
+    else computed (and remembered)."""
+    if memo is None:
+        return _similarity(ids, documents, nouns_only)
+    key = _memo_key(ids, documents, nouns_only)
+    recalled = _recalled(memo.recall(key), ids)
+    if recalled is not None:
+        return recalled
+    made = _similarity(ids, documents, nouns_only)
+    memo.remember(key, _memo_value(made, ids))
+    return made
+
+
+def _similarity(ids: Sequence[str], documents: Sequence[str], nouns_only: bool) -> Similarity:
+    vocabulary = Vocabulary(ids, documents, nouns_only)
+    return Similarity(vocabulary.top_terms(), vocabulary.neighbours())
+
+
+def _memo_key(ids: Sequence[str], documents: Sequence[str], nouns_only: bool) -> str:
+    """A digest of everything the result depends on: the documents, the settings above and the
+    versions of the libraries that compute it."""
+    libraries = []
+    for name in ("numpy", "scipy"):
+        try:
+            libraries.append(f"{name} {version(name)}")
+        except PackageNotFoundError:  # pragma: no cover - both come with scikit-learn
+            libraries.append(f"{name} ?")
+    digest = hashlib.sha256(
+        f"vocabulary 1 {' '.join(libraries)} neighbours {_NEIGHBOURS} min {_MIN_SIMILARITY} "
+        f"terms {_TERMS} few {_FEW_DOCUMENTS} nouns {nouns_only} atoms {len(ids)}\n".encode())
+    for atom, text in zip(ids, documents, strict=True):
+        digest.update(f"{atom}\0{text}\n".encode())
+    return _MEMO + digest.hexdigest()
+
+
+def _memo_value(made: Similarity, ids: Sequence[str]) -> bytes:
+    """JSON, atoms by their position in ``ids``: ``{"terms": [[i, [term...]]...], "pairs":
+    [[i, j, similarity]...]}``."""
+    index = {atom: i for i, atom in enumerate(ids)}
+    return json.dumps({
+        "terms": [[index[atom], list(terms)] for atom, terms in made.terms.items()],
+        "pairs": [[index[a], index[b], score] for a, b, score in made.neighbours],
+    }, separators=(",", ":")).encode()
+
+
+def _recalled(data: bytes | None, ids: Sequence[str]) -> Similarity | None:
+    """What ``_memo_value`` wrote, if it has its shape and fits ``ids``; else None."""
+    if data is None:
+        return None
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or set(value) != {"terms", "pairs"}:
+        return None
+    terms, pairs = value["terms"], value["pairs"]
+    if not isinstance(terms, list) or not isinstance(pairs, list):
+        return None
+    count = len(ids)
+
+    def atom(i: object) -> bool:
+        return type(i) is int and 0 <= i < count
+
+    made_terms: dict[str, tuple[str, ...]] = {}
+    for row in terms:
+        if not (isinstance(row, list) and len(row) == 2 and atom(row[0])
+                and isinstance(row[1], list) and all(type(t) is str for t in row[1])):
+            return None
+        made_terms[ids[row[0]]] = tuple(row[1])
+    neighbours: list[tuple[str, str, float]] = []
+    for row in pairs:
+        if not (isinstance(row, list) and len(row) == 3 and atom(row[0]) and atom(row[1])
+                and row[0] < row[1] and type(row[2]) is float and 0.0 < row[2] <= 1.0 + 1e-6):
+            return None
+        neighbours.append((ids[row[0]], ids[row[1]], row[2]))
+    return Similarity(made_terms, neighbours)
 
 
 def table_words(table: str) -> str:
