@@ -27,11 +27,7 @@ from analyzer.coupling import CouplingGraph, Edge, Node, RunMemo
 from analyzer.graph.endpoints import endpoint_links
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
-from analyzer.graph.vocabulary import (
-    atom_document,
-    similarity,
-    table_words,
-)
+from analyzer.graph.vocabulary import Documents, similarity, table_words
 from analyzer.model import (
     AccessMode,
     CodeModel,
@@ -268,8 +264,9 @@ def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
     # tie an admin to the other admins and a form to the other forms: a cut by layer.
     nouns = domain_nouns((t.words_name, [d.atom.rpartition(":")[2] for d in t.declarations])
                          for t in data.tables)
-    documents = [atom_document(a.rpartition(":")[2] if ":" in a else "", bags.get(a, {}),
-                               docs.get(a, ""), nouns or None)
+    writer = Documents(nouns or None)
+    documents = [writer.atom(a.rpartition(":")[2] if ":" in a else "", bags.get(a, {}),
+                             docs.get(a, ""))
                  for a in ids]
     similar = similarity(ids, documents, nouns_only=bool(nouns), memo=memo)
     for atom, terms in similar.terms.items():
