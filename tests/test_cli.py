@@ -61,6 +61,37 @@ def test_the_process_ends_at_once_with_all_its_output_and_its_exit_code() -> Non
     assert (done.returncode, done.stderr) == (0, "")
 
 
+_COUNT_COLLECTIONS = """
+import gc, sys
+from analyzer import api, cli
+collections = []  # the collector's passes from the start of the analysis
+analyze = api.analyze
+api.analyze = lambda *args: (gc.callbacks.append(
+    lambda phase, info: phase == "start" and collections.append(info)), analyze(*args))[1]
+if sys.argv[1] == "main":
+    cli._Process.ends_with_the_command = True  # as main() says, without ending the process
+try:
+    cli.cli(["analyze", *sys.argv[2:]], prog_name="seamline", standalone_mode=False)
+finally:
+    print(len(collections), gc.isenabled(), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("how", ["main", "run"])
+def test_analyze_never_collects_cycles_and_puts_the_collector_back_unless_the_process_ends(
+        how: str, tmp_path: Path) -> None:
+    # turned back on at the end, the collector would first walk every object of the run only
+    # for the process to end; a caller in the same process gets it back as it was
+    done = subprocess.run(
+        [sys.executable, "-c", _COUNT_COLLECTIONS, how, str(SAMPLES / "tradepost"), "--out",
+         str(tmp_path / "out"), "--no-cache", "-j", "1", "-q"],
+        capture_output=True, text=True, check=False, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    collections, enabled = done.stderr.split()
+    assert enabled == ("False" if how == "main" else "True")
+    assert int(collections) == 0 if how == "main" else int(collections) > 0
+
+
 def test_analyze_writes_json_that_matches_its_schema(
         project: Callable[[Tree], Path], tmp_path: Path) -> None:
     root = project(APP)
