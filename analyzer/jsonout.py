@@ -27,14 +27,15 @@ no longer needs some 450 MB of small strings at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, TypeVar
 
 _int = int.__repr__
 _float = float.__repr__
 _INFINITY = float("inf")
+_T = TypeVar("_T")
 
 
 _FLUSH = 1 << 16  # pieces of text joined and encoded at a time, to bound the memory they take
@@ -48,6 +49,31 @@ class Text:
     ``dumps`` would write it after ``newline`` (the line break and indentation it stands at)."""
 
     write: Callable[[str], Iterable[str]]
+
+
+def array(items: Sequence[_T], write: Callable[[_T, str], str], newline: str) -> str:
+    """For a ``Text``: ``items`` as a JSON array whose ``]`` stands after ``newline``, each
+    item written by ``write`` given the line break and indentation it stands at."""
+    if not items:
+        return "[]"
+    inner = newline + " "
+    return "[" + inner + ("," + inner).join([write(item, inner) for item in items]) + newline + "]"
+
+
+def strings(items: Sequence[str], newline: str) -> str:
+    """For a ``Text``: ``items`` as a JSON array of strings whose ``]`` stands after
+    ``newline``."""
+    if not items:
+        return "[]"
+    inner = newline + " "
+    return "[" + inner + ("," + inner).join(map(encode_basestring, items)) + newline + "]"
+
+
+def number(value: float) -> str:
+    """For a ``Text``: a float as ``dumps`` writes it (non-finite ones as ``json`` does)."""
+    if -_INFINITY < value < _INFINITY:
+        return _float(value)
+    return json.dumps(value)
 
 
 class _KeyToConvert(Exception):

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer import jsonout
-from analyzer.coupling import dumps_graph, graph_to_data
+from analyzer.coupling import CouplingGraph, Edge, Node, dumps_graph, graph_to_data
 from analyzer.model import (
     Definition,
     Import,
@@ -138,6 +138,22 @@ def test_modules_written_as_text_are_the_dicts_bytes(found: list[Module]) -> Non
     dicts = [_module(m) for m in found]
     assert jsonout.dumps(text) == _standard(dicts)
     assert jsonout.dumps({"a": [{"modules": text}]}) == _standard({"a": [{"modules": dicts}]})
+
+
+graph_nodes = st.builds(Node, texts, texts, texts, texts, lines, lines, names, texts)
+weights = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
+    [0.0, -0.0, 1e-7, 0.1234565, 2.5e300, float("inf")])
+graph_edges = st.builds(Edge, texts, texts, texts, texts, weights, lines,
+                        st.lists(st.tuples(texts, texts), max_size=2).map(tuple))
+graphs = st.builds(CouplingGraph, texts, st.lists(graph_nodes, max_size=3).map(tuple),
+                   st.lists(graph_edges, max_size=3).map(tuple), names)
+
+
+@settings(max_examples=300)
+@given(graphs)
+def test_graph_json_written_as_text_is_the_dicts_bytes(graph: CouplingGraph) -> None:
+    # nodes and edges are written one piece of text each: roles, terms, evidence, any weight
+    assert dumps_graph(graph) == _standard(graph_to_data(graph))
 
 
 def test_a_text_is_written_in_pieces_and_read_back_where_the_standard_library_writes() -> None:

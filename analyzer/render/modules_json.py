@@ -9,14 +9,14 @@ the two equal on every sample, and ``tests/test_jsonout.py`` on random models.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring as _text
-from typing import TypeVar
 
+from analyzer.jsonout import array as _list
+from analyzer.jsonout import strings as _strings
 from analyzer.model import Definition, Import, Method, Module, Param, Reference, Variable
 
 _int = int.__repr__
-_T = TypeVar("_T")
 
 
 def _optional(text: str | None) -> str:
@@ -25,22 +25,6 @@ def _optional(text: str | None) -> str:
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
-
-
-def _list(items: Sequence[_T], write: Callable[[_T, str], str], newline: str) -> str:
-    """``items`` as a JSON array whose ``]`` stands after ``newline``: each item is written by
-    ``write`` given the line break and indentation it stands at."""
-    if not items:
-        return "[]"
-    inner = newline + " "
-    return "[" + inner + ("," + inner).join([write(item, inner) for item in items]) + newline + "]"
-
-
-def _strings(items: Sequence[str], newline: str) -> str:
-    if not items:
-        return "[]"
-    inner = newline + " "
-    return "[" + inner + ("," + inner).join(map(_text, items)) + newline + "]"
 
 
 def _param(param: Param, newline: str) -> str:
