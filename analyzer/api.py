@@ -387,6 +387,15 @@ class Written:
         return next(p for p in self.files if p.name == "index.html")
 
 
+def prepare_report(jobs: int) -> None:
+    """With two jobs or more, a forked process compiles the report's templates while the run
+    goes on, for ``write_analysis`` to take (the result is the same without)."""
+    if jobs >= 2:
+        from analyzer.render.html import compile_ahead  # jinja2
+
+        compile_ahead()
+
+
 @collector_off()
 def write_analysis(analysis: Analysis, out_dir: Path,
                    reporter: Reporter | None = None) -> Written:

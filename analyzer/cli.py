@@ -328,6 +328,7 @@ def analyze(path: Path, out_dir: Path, config_file: Path | None, exclude: tuple[
     with nullcontext() if ends else collector_off():
         with _failing("output", stages):
             settings = load_settings(path, overrides)
+            api.prepare_report(settings.jobs)
             analysis = api.analyze(settings, stages)
             written = api.write_analysis(analysis, out_dir, stages)
         _report(analysis, written, quiet)

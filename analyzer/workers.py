@@ -5,7 +5,7 @@ An interruption (Ctrl-C, or any exception) cancels what is queued and terminates
 at once instead of waiting for them; and workers never outlive their parent, even one killed
 with SIGKILL: on Linux the kernel kills them (``PR_SET_PDEATHSIG``), and everywhere a thread in
 each worker exits it when its parent pid changes. The extraction's parsers and the clustering's
-Leiden runs use it.
+Leiden runs use it. ``forked`` runs one short job beside the parent, for its bytes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["can_fork", "worker_pool"]
+__all__ = ["can_fork", "forked", "worker_pool"]
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _PARENT_POLL_SECONDS = 0.5
@@ -136,3 +136,57 @@ def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
         _stop_now(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def forked(make: Callable[[], bytes]) -> Callable[[], bytes | None]:
+    """Start ``make`` in a forked process now; returns what waits for the bytes it made, or
+    None when it made none (it raised, was killed, or nothing can be forked here). The process
+    leaves Ctrl-C and SIGTERM to this one and ends once its bytes are written; a thread of this
+    one reads them as they come and reaps it, so it never waits on a full pipe nor lingers."""
+    if not can_fork():
+        return lambda: None
+    read_end, write_end = os.pipe()
+    try:
+        with _held():
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child; coverage is not measured there
+                _run_forked(make, read_end, write_end)
+    except OSError:  # no memory, or too many processes: the caller makes it itself
+        os.close(read_end)
+        os.close(write_end)
+        return lambda: None
+    os.close(write_end)
+    made: list[bytes] = []
+
+    def read() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0:
+            made.append(data)
+
+    reader = threading.Thread(target=read, name="seamline-forked-read", daemon=True)
+    reader.start()
+
+    def result() -> bytes | None:
+        reader.join()
+        return made[0] if made else None
+
+    return result
+
+
+def _run_forked(make: Callable[[], bytes], read_end: int, write_end: int) -> None:
+    """The forked process of ``forked``: never returns, and never runs the parent's exit."""
+    code = 1
+    try:
+        os.close(read_end)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+        data = make()
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        code = 0
+    finally:
+        os._exit(code)

@@ -4,6 +4,7 @@ forked worker makes ``analysis.json`` and the contracts while the parent makes t
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import shutil
 import signal
@@ -94,3 +95,64 @@ def test_the_workers_leave_the_parents_objects_out_of_their_collections() -> Non
             [[count]] = wait()
     assert int(count) >= len(made)
     assert gc.get_freeze_count() == 0  # and thawed again here
+
+
+def test_a_forked_job_gives_its_bytes_whole_or_none() -> None:
+    from analyzer.workers import forked
+
+    parent = os.getpid()
+    big = os.urandom(3 << 20)  # far more than a pipe holds: read as it comes
+    assert forked(lambda: big)() == big
+    assert forked(lambda: str(os.getpid()).encode())() != str(parent).encode()
+
+    def fails() -> bytes:
+        raise RuntimeError("no")
+
+    def killed() -> bytes:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return b"never"
+
+    assert forked(fails)() is None
+    assert forked(killed)() is None
+
+
+def test_a_fork_that_fails_leaves_the_forked_job_undone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.workers import forked
+
+    def no_memory() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", no_memory)
+    assert forked(lambda: b"made")() is None
+
+
+def test_the_report_takes_the_templates_compiled_ahead(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    from analyzer.render import html
+
+    analysis = run(SAMPLES / "tradepost", jobs=1)
+    api.write_analysis(analysis, tmp_path / "here")
+    api.prepare_report(2)
+    assert len(html._AHEAD) == 1
+    ahead = html._AHEAD[0]()
+    assert ahead is not None
+    made_keys = list(marshal.loads(ahead))
+    assert len(made_keys) == len(html._environment().list_templates())
+    html._AHEAD[:] = [lambda: ahead]
+
+    def compiles(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template was compiled here")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiles)
+    api.write_analysis(analysis, tmp_path / "ahead")  # every template from the forked process
+    assert _tree(tmp_path / "here") == _tree(tmp_path / "ahead")
+    assert not html._AHEAD  # taken once
+    monkeypatch.undo()
+    damaged = (b"", b"not marshal", marshal.dumps(7), marshal.dumps({1: b"x"}),
+               marshal.dumps(dict.fromkeys(made_keys, b"junk")))
+    for made in damaged:  # compiled here
+        html._AHEAD[:] = [partial(bytes, made)]
+        api.write_analysis(analysis, tmp_path / "damaged")
+        assert _tree(tmp_path / "here") == _tree(tmp_path / "damaged")

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import marshal
 import os
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ from analyzer.render.blockers import blockers
 from analyzer.render.json import SCHEMA_VERSION, diagnostics, summary
 from analyzer.resources import reports_dir
 from analyzer.text import count
+from analyzer.workers import forked
 
 _TICKS = re.compile(r"`([^`<>]+)`")
 _EVIDENCE_SHOWN = 12  # evidence lines per finding or dependency on a page
@@ -84,13 +86,62 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def _environment() -> jinja2.Environment:
+class _Compiled(jinja2.BytecodeCache):
+    """Templates compiled by a process of this run (``compile_ahead``), in memory, never on
+    disk: jinja2's own bytecode, which it loads only for the same source (a checksum) and the
+    same interpreter (a magic number), else compiles the template itself."""
+
+    def __init__(self, made: dict[str, bytes]) -> None:
+        self.made = made
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.made.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.made[bucket.key] = bucket.bytecode_to_string()
+
+
+_AHEAD: list[Callable[[], bytes | None]] = []  # the templates compiled by compile_ahead
+
+
+def compile_ahead() -> None:
+    """Compile the report's templates in a forked process while this one goes on (80 ms of a
+    warm analyze of nova, about a fifth of its writing); the report takes them from there."""
+    _AHEAD[:] = [forked(_compile_all)]
+
+
+def _compile_all() -> bytes:
+    compiled = _Compiled({})
+    environment = _environment(compiled)
+    for name in environment.list_templates():
+        environment.get_template(name)
+    return marshal.dumps(compiled.made)
+
+
+def _compiled_ahead() -> _Compiled | None:
+    made = _AHEAD.pop()() if _AHEAD else None
+    if made is None:
+        return None
+    try:
+        templates = marshal.loads(made)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(templates, dict) and all(
+            isinstance(k, str) and isinstance(v, bytes) for k, v in templates.items())):
+        return None
+    return _Compiled(templates)
+
+
+def _environment(compiled: _Compiled | None = None) -> jinja2.Environment:
     environment = _Environment(
         loader=jinja2.FileSystemLoader(reports_dir() / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        bytecode_cache=compiled,
     )
     environment.filters["ticks"] = ticks
     environment.filters["breakable"] = breakable
@@ -202,7 +253,7 @@ def render_report(project: str, code: CodeModel, data: DataModel,
     ``memo``: where drawings of earlier runs are remembered (``_draw_all``);
     ``contracts``: as ``contracts_document`` made it; ``dependencies``: (from context, to
     context, every use that crosses as (source element, target element, ``Evidence``))."""
-    environment = _environment()
+    environment = _environment(_compiled_ahead())
     script, script_hash = _script()
     counts = summary(code, data)
     cards = [("modules", counts["modules"]), ("lines", counts["lines"]),
