@@ -170,12 +170,13 @@ def _engine() -> str:
         return "?"
 
 
-def _memo_key(nodes: int, edges: Sequence[tuple[int, int]], weights: Sequence[float],
+def _memo_key(nodes: int, edges: bytes, weights: Sequence[float],
               tasks: Sequence[tuple[float, int]]) -> str:
-    """A digest of everything a batch of runs depends on, igraph's version included."""
+    """A digest of everything a batch of runs depends on, igraph's version included;
+    ``edges``: their ends as 64-bit integers, one edge after another."""
     digest = hashlib.sha256(f"leiden-runs 1 igraph {_engine()} iterations {ITERATIONS} "
                             f"nodes {nodes} tasks {tasks!r}\n".encode())
-    digest.update(array("q", itertools.chain.from_iterable(edges)).tobytes())
+    digest.update(edges)
     digest.update(array("d", weights).tobytes())
     return "leiden:" + digest.hexdigest()
 
@@ -200,14 +201,17 @@ def _memberships(numbered: Numbered, weights: Sequence[float],
     would take turns), or were made by an earlier run and remembered."""
     # a dropped edge (no agreement) is left out: it would only slow every run down
     kept = [i for i, w in enumerate(weights) if w > _DROPPED]
-    if len(kept) == len(weights):
+    every = len(kept) == len(weights)
+    if every:
         edges, weights = list(numbered.edges), list(weights)
     else:
         edges, weights = [numbered.edges[i] for i in kept], [weights[i] for i in kept]
     nodes = len(numbered.names)
     if runner.memo is None:
         return _made(nodes, edges, weights, tasks, runner.jobs)
-    key = _memo_key(nodes, edges, weights, tasks)
+    ends = numbered.arrays()[0]
+    key = _memo_key(nodes, (ends if every else ends[kept]).astype("<i8", copy=False).tobytes(),
+                    weights, tasks)
     recalled = _recalled(runner.memo.recall(key), nodes, len(tasks))
     if recalled is not None:
         return recalled
