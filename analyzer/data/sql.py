@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from sqlparse import lexer
 from sqlparse import tokens as T
@@ -83,44 +83,51 @@ _AFTER_INTO = (rf"\s*(?:\(|\Z|;|{_PARAM}|{_DYN}|(?<=\s)(?:values|select|with|def
 _MODIFIERS = (rf"(?:(?:or\s+replace|unique|temporary|temp|virtual|global|local|unlogged"
               rf"|materialized|recursive|{_PARAM}|{_DYN})\s+)*")
 
-_SHAPES: dict[str, tuple[re.Pattern[str], ...]] = {
-    keyword: tuple(re.compile(_LEAD + shape, re.IGNORECASE | re.DOTALL) for shape in shapes)
-    for keyword, shapes in {
-        "select": (rf"(?P<k>select)\s(?P<cols>.*?)\b(?P<k2>from)\s*(?:\((?!\s*\))|"
-                   rf"(?P<table>{_TABLE}){_ALIAS}{_AFTER_FROM})",),
-        "insert": (rf"(?P<k>insert)\s+(?:or\s+\w+\s+|ignore\s+)?(?P<k2>into)\s+"
-                   rf"(?P<table>{_TABLE}){_AFTER_INTO}",),
-        "replace": (rf"(?P<k>replace)\s+(?P<k2>into)\s+(?P<table>{_TABLE}){_AFTER_INTO}",),
-        "update": (rf"(?P<k>update)\s+(?:only\s+)?(?P<table>{_TABLE}){_ALIAS}\s+(?P<k2>set)\s*"
-                   rf"(?:[\w.\"`\[\]]+\s*=|\(|{_PARAM}|{_DYN})",),
-        "delete": (rf"(?P<k>delete)\s+(?P<k2>from)\s+(?:only\s+)?(?P<table>{_TABLE})\s*"
-                   rf"(?:\Z|;|\)|--|{_PARAM}|{_DYN}|(?:(?<=\s)(?:as\s+)?{_WORD}\s+)?"
-                   r"(?<=\s)(?:where|using|returning)\b)",),
-        "with": (rf"(?P<k>with)\s+(?:recursive\s+)?{_NAME}\s*(?:\([^)]*\)\s*)?(?P<k2>as)\s*"
-                 r"(?:not\s+)?(?:materialized\s*)?\(",),
-        "create": (
-            rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>table)\s+(?:if\s+not\s+exists\s+)?"
-            rf"(?P<table>{_TABLE})\s*(?:\(|\Z|;|(?<=\s)(?:as|using|like)\b)",
-            rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>index)\s+(?:concurrently\s+)?"
-            rf"(?:if\s+not\s+exists\s+)?(?:{_NAME}\s+)?on\s+(?:only\s+)?(?P<table>{_TABLE})",
-            rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>view)\s+(?:if\s+not\s+exists\s+)?"
-            rf"(?P<table>{_TABLE})\s*(?:\([^)]*\)\s*)?as\b",
-            rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>trigger)\s+(?:if\s+not\s+exists\s+)?"
-            rf"{_TABLE}\s+(?:before|after|instead)\b",
-        ),
-        "alter": (rf"(?P<k>alter)\s+(?P<k2>table)\s+(?:if\s+exists\s+)?(?:only\s+)?"
-                  rf"(?P<table>{_TABLE})\s+(?:{_PARAM}|{_DYN}|(?:add|drop|alter|rename|modify|change"
-                  r"|set|owner|enable|disable|attach|detach|engine|convert|validate|cluster"
-                  r"|inherit|reset|replica|auto_increment|default|character|comment)\b)",),
-        "drop": (rf"(?P<k>drop)\s+(?P<k2>table|index|view|trigger)\s+(?:concurrently\s+)?"
-                 rf"(?:if\s+exists\s+)?(?P<table>{_TABLE})(?:\s*,\s*{_TABLE})*\s*"
-                 r"(?:\Z|;|(?<=\s)(?:cascade|restrict|on|purge)\b)",),
-        "truncate": (rf"(?P<k>truncate)\s+(?:(?P<k2>table)\s+)?(?:only\s+)?"
-                     rf"(?P<table>{_TABLE})(?:\s*,\s*{_TABLE})*\s*"
-                     r"(?:\Z|;|(?<=\s)(?:restart|continue|cascade|restrict)\b)",),
-        "merge": (rf"(?P<k>merge)\s+(?P<k2>into)\s+(?P<table>{_TABLE}){_ALIAS}\s+using\b",),
-    }.items()
+# Each statement keyword's shapes, compiled when a statement of it is first read (all of them
+# at once cost 10 ms of every run, and a project meets only a few kinds).
+_SHAPE_TEXTS: dict[str, tuple[str, ...]] = {
+    "select": (rf"(?P<k>select)\s(?P<cols>.*?)\b(?P<k2>from)\s*(?:\((?!\s*\))|"
+               rf"(?P<table>{_TABLE}){_ALIAS}{_AFTER_FROM})",),
+    "insert": (rf"(?P<k>insert)\s+(?:or\s+\w+\s+|ignore\s+)?(?P<k2>into)\s+"
+               rf"(?P<table>{_TABLE}){_AFTER_INTO}",),
+    "replace": (rf"(?P<k>replace)\s+(?P<k2>into)\s+(?P<table>{_TABLE}){_AFTER_INTO}",),
+    "update": (rf"(?P<k>update)\s+(?:only\s+)?(?P<table>{_TABLE}){_ALIAS}\s+(?P<k2>set)\s*"
+               rf"(?:[\w.\"`\[\]]+\s*=|\(|{_PARAM}|{_DYN})",),
+    "delete": (rf"(?P<k>delete)\s+(?P<k2>from)\s+(?:only\s+)?(?P<table>{_TABLE})\s*"
+               rf"(?:\Z|;|\)|--|{_PARAM}|{_DYN}|(?:(?<=\s)(?:as\s+)?{_WORD}\s+)?"
+               r"(?<=\s)(?:where|using|returning)\b)",),
+    "with": (rf"(?P<k>with)\s+(?:recursive\s+)?{_NAME}\s*(?:\([^)]*\)\s*)?(?P<k2>as)\s*"
+             r"(?:not\s+)?(?:materialized\s*)?\(",),
+    "create": (
+        rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>table)\s+(?:if\s+not\s+exists\s+)?"
+        rf"(?P<table>{_TABLE})\s*(?:\(|\Z|;|(?<=\s)(?:as|using|like)\b)",
+        rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>index)\s+(?:concurrently\s+)?"
+        rf"(?:if\s+not\s+exists\s+)?(?:{_NAME}\s+)?on\s+(?:only\s+)?(?P<table>{_TABLE})",
+        rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>view)\s+(?:if\s+not\s+exists\s+)?"
+        rf"(?P<table>{_TABLE})\s*(?:\([^)]*\)\s*)?as\b",
+        rf"(?P<k>create)\s+{_MODIFIERS}(?P<k2>trigger)\s+(?:if\s+not\s+exists\s+)?"
+        rf"{_TABLE}\s+(?:before|after|instead)\b",
+    ),
+    "alter": (rf"(?P<k>alter)\s+(?P<k2>table)\s+(?:if\s+exists\s+)?(?:only\s+)?"
+              rf"(?P<table>{_TABLE})\s+(?:{_PARAM}|{_DYN}|(?:add|drop|alter|rename|modify|change"
+              r"|set|owner|enable|disable|attach|detach|engine|convert|validate|cluster"
+              r"|inherit|reset|replica|auto_increment|default|character|comment)\b)",),
+    "drop": (rf"(?P<k>drop)\s+(?P<k2>table|index|view|trigger)\s+(?:concurrently\s+)?"
+             rf"(?:if\s+exists\s+)?(?P<table>{_TABLE})(?:\s*,\s*{_TABLE})*\s*"
+             r"(?:\Z|;|(?<=\s)(?:cascade|restrict|on|purge)\b)",),
+    "truncate": (rf"(?P<k>truncate)\s+(?:(?P<k2>table)\s+)?(?:only\s+)?"
+                 rf"(?P<table>{_TABLE})(?:\s*,\s*{_TABLE})*\s*"
+                 r"(?:\Z|;|(?<=\s)(?:restart|continue|cascade|restrict)\b)",),
+    "merge": (rf"(?P<k>merge)\s+(?P<k2>into)\s+(?P<table>{_TABLE}){_ALIAS}\s+using\b",),
 }
+
+
+@cache
+def _shapes(keyword: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(_LEAD + shape, re.IGNORECASE | re.DOTALL)
+                 for shape in _SHAPE_TEXTS[keyword])
+
+
 _PREFILTER = re.compile(_LEAD + r"(select|insert|replace|update|delete|with|create|alter|drop"
                         r"|truncate|merge)\b", re.IGNORECASE | re.DOTALL)
 # Words of English prose that never name a table, a column or an alias.
@@ -152,7 +159,7 @@ def looks_like_sql(text: str) -> bool:
     opening = _PREFILTER.match(text)
     if opening is None:
         return False
-    for shape in _SHAPES[opening.group(1).lower()]:
+    for shape in _shapes(opening.group(1).lower()):
         found = shape.match(text)
         if found and _cased(found.group("k")) and _cased(found.groupdict().get("k2")) \
                 and not _prose(found):
