@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from analyzer import jsonout
 from analyzer.errors import ConfigError
+from analyzer.quickinit import quick_init
 
 _int = int.__repr__
 
@@ -44,6 +45,7 @@ PROJECT_ROLES = frozenset({"settings"})
 UNPLACED = "unplaced"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, order=True)
 class Node:
     """One node. ``module``, ``path`` and ``line`` locate code (empty for helpers);
@@ -63,6 +65,7 @@ class Node:
         return self.kind in ELEMENT_KINDS
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, order=True)
 class Edge:
     """``source`` is coupled to ``target`` by ``signal``; ``kind`` says how (``call``,

@@ -18,6 +18,8 @@ import enum
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from analyzer.quickinit import quick_init
+
 # Stands for the part of a string only known at run time (an f-string hole, a % field).
 DYNAMIC = "__seamline_dyn__"
 # Ends a SQL string the extractor had to cut (``analyzer.extract.longsql``), so that the SQL
@@ -77,6 +79,7 @@ class SourceFile:
 # dropped (``analyzer.extract.exprs`` makes them). Frozen and slotted; read with ``match``.
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Name:
     """A dotted name chain: ``a.b.c``."""
@@ -84,6 +87,7 @@ class Name:
     name: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Str:
     """A string; its dynamic parts (f-string holes, % and .format fields, non-literal operands
@@ -99,6 +103,7 @@ class Const:
     value: int
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Call:
     func: Expr
@@ -106,6 +111,7 @@ class Call:
     keywords: tuple[tuple[str, Expr], ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Attr:
     """An attribute of something that is not a name chain: ``f().attr``."""
@@ -122,6 +128,7 @@ class Index:
     index: int | None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Items:
     """A list, tuple or set display."""
@@ -152,6 +159,7 @@ UNKNOWN = Unknown()
 Target: TypeAlias = "str | tuple[Target, ...] | None"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Start:
     """A function body starts: its parameters, each with the class its annotation names."""
@@ -160,6 +168,7 @@ class Start:
     params: tuple[tuple[str, str | None], ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Bind:
     """Names bound: ``how`` is ``=``, ``for`` or ``+=``; ``text`` a snippet of the value."""
@@ -171,6 +180,7 @@ class Bind:
     text: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Evaluate:
     """An expression evaluated (an outermost call), with a short snippet of its code."""
@@ -180,6 +190,7 @@ class Evaluate:
     text: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Write:
     """An attribute of local ``name`` assigned."""
@@ -203,6 +214,7 @@ Event: TypeAlias = Start | Bind | Evaluate | Write | LooseSql
 # --------------------------------------------------------------------------- per-file facts
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RawImport:
     """One imported name as written, before it is resolved against the other files.
@@ -221,6 +233,7 @@ class RawImport:
     in_function: bool
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Param:
     """One parameter as written: ``kind`` is positional-only, positional, var-positional,
@@ -233,6 +246,7 @@ class Param:
     default: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Method:
     name: str
@@ -244,6 +258,7 @@ class Method:
     returns: str | None = None  # the return annotation's source text
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Definition:
     """A top-level class or function: an atom of the decomposition."""
@@ -260,6 +275,7 @@ class Definition:
     returns: str | None = None  # a function's return annotation
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Variable:
     """A module-level name bound by assignment (a constant, a registry, a blueprint...)."""
@@ -268,6 +284,7 @@ class Variable:
     line: int
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NameUse:
     """A dotted name chain used inside one atom, e.g. ``("money", "to_cents")``."""
@@ -278,12 +295,14 @@ class NameUse:
     line: int
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class AtomUses:
     atom: str  # a top-level definition's name, or "" for module-level code
     uses: tuple[NameUse, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ClassFacts:
     """The simple assignments in a top-level class body and in its inner ``class Meta``:
@@ -299,6 +318,7 @@ class ClassFacts:
     fields: tuple[tuple[str, str, str | None, int], ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Flow:
     """What one atom does with data, in source order: ``Start``, ``Bind``, ``Evaluate``,
@@ -310,6 +330,7 @@ class Flow:
     events: tuple[Event, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Words:
     """The language of one atom: identifiers it uses (names bound by imports left out) with
@@ -357,6 +378,7 @@ class FileFacts:
 # --------------------------------------------------------------------------- resolved model
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Import:
     """An import resolved to its target module (and symbol, when it names one)."""
@@ -373,6 +395,7 @@ class Import:
     in_function: bool
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Reference:
     """Atom ``source`` uses definition ``target`` ``count`` times, first at ``line``;

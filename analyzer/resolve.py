@@ -26,11 +26,13 @@ from analyzer.model import (
     Severity,
     SourceFile,
 )
+from analyzer.quickinit import quick_init
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 _MAX_DEPTH = 24
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Target:
     """What a name stands for: a module, or a symbol (definition/variable) of a module."""

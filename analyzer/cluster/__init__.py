@@ -42,6 +42,7 @@ from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.
 from analyzer.coupling import PROJECT_ROLES, ClusterOptions, CouplingGraph, Node
 from analyzer.coupling import UNPLACED as UNPLACED
 from analyzer.errors import ConfigError
+from analyzer.quickinit import quick_init
 from analyzer.text import nouns_of, words
 
 PROPOSED = frozenset({"domain", "infrastructure"})  # the kinds of the contexts a cut proposes
@@ -55,6 +56,7 @@ FOLLOW_UNLESS = 4  # private code stays where the graph ties it this many times 
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Placement:
     """Why an element is where it is."""

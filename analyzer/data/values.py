@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from analyzer.data.models import ModelInfo
 from analyzer.model import Confidence
 from analyzer.packs import Pack, Repository
+from analyzer.quickinit import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Val:
     kind: str  # model | instance | instances | pair | manager | query | related | relation

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from analyzer.quickinit import quick_init
 
+
+@quick_init
 @dataclass(frozen=True, slots=True, order=True)
 class Evidence:
     path: str

@@ -26,8 +26,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from analyzer.model import CodeModel, DataModel, Import, ImportKind, Module
+from analyzer.quickinit import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Use:
     """Element ``source`` uses element ``target`` (code or a framework link) at path:line."""
