@@ -181,24 +181,34 @@ def _memo_key(nodes: int, edges: bytes, weights: Sequence[float],
     return "leiden:" + digest.hexdigest()
 
 
-def _recalled(data: bytes | None, nodes: int, runs: int) -> list[list[int]] | None:
-    """The memberships a memo gave back, if they have the shape of ``runs`` runs."""
+def _recalled(data: bytes | None, nodes: int, runs: int) -> Any:
+    """The memberships a memo gave back (numpy, runs x nodes), if they have the shape of
+    ``runs`` runs; else None."""
     if data is None or len(data) != 4 * nodes * runs:
         return None
-    flat = array("i")
-    flat.frombytes(data)
-    if nodes and (min(flat) < 0 or max(flat) >= nodes):
+    import numpy as np
+
+    labels = np.frombuffer(data, dtype=np.intc).reshape(runs, nodes)
+    if nodes and (int(labels.min()) < 0 or int(labels.max()) >= nodes):
         return None
-    values = flat.tolist()
-    return [values[i:i + nodes] for i in range(0, len(values), nodes)]
+    return labels.astype(np.int64)
 
 
 def _memberships(numbered: Numbered, weights: Sequence[float],
                  tasks: Sequence[tuple[float, int]], runner: Runner) -> list[list[int]]:
-    """One Leiden run per ``(resolution, seed)`` task, each drawing from its own generator
-    seeded by the task, so the memberships are the same whether the runs share one process or
-    ``runner.jobs`` forked ones (igraph holds the interpreter's lock while it runs: threads
-    would take turns), or were made by an earlier run and remembered."""
+    """One Leiden run per ``(resolution, seed)`` task: ``_labels`` as lists."""
+    labels: list[list[int]] = _labels(numbered, weights, tasks, runner).tolist()
+    return labels
+
+
+def _labels(numbered: Numbered, weights: Sequence[float],
+            tasks: Sequence[tuple[float, int]], runner: Runner) -> Any:
+    """One Leiden run per ``(resolution, seed)`` task (numpy, runs x nodes), each drawing from
+    its own generator seeded by the task, so the memberships are the same whether the runs
+    share one process or ``runner.jobs`` forked ones (igraph holds the interpreter's lock
+    while it runs: threads would take turns), or were made by an earlier run and remembered."""
+    import numpy as np
+
     # a dropped edge (no agreement) is left out: it would only slow every run down
     kept = [i for i, w in enumerate(weights) if w > _DROPPED]
     every = len(kept) == len(weights)
@@ -208,15 +218,15 @@ def _memberships(numbered: Numbered, weights: Sequence[float],
         edges, weights = [numbered.edges[i] for i in kept], [weights[i] for i in kept]
     nodes = len(numbered.names)
     if runner.memo is None:
-        return _made(nodes, edges, weights, tasks, runner.jobs)
+        return np.array(_made(nodes, edges, weights, tasks, runner.jobs), dtype=np.int64)
     ends = numbered.arrays()[0]
     key = _memo_key(nodes, (ends if every else ends[kept]).astype("<i8", copy=False).tobytes(),
                     weights, tasks)
     recalled = _recalled(runner.memo.recall(key), nodes, len(tasks))
     if recalled is not None:
         return recalled
-    made = _made(nodes, edges, weights, tasks, runner.jobs)
-    runner.memo.remember(key, array("i", itertools.chain.from_iterable(made)).tobytes())
+    made = np.array(_made(nodes, edges, weights, tasks, runner.jobs), dtype=np.int64)
+    runner.memo.remember(key, made.astype(np.intc).tobytes())
     return made
 
 
@@ -291,13 +301,13 @@ def consensus_labels(graph: Graph, resolution: float, seed: int,
     ends, base = numbered.arrays()
     for round_ in range(ROUNDS):
         at = resolution if round_ == 0 else 1.0
-        runs = _memberships(numbered, weights, [(at, rng.getrandbits(32)) for _ in range(RUNS)],
-                            runner)
-        labels = np.array(runs, dtype=np.int64)  # runs x nodes
+        labels = _labels(numbered, weights, [(at, rng.getrandbits(32)) for _ in range(RUNS)],
+                         runner)  # runs x nodes
         # the share of runs that put each edge's ends together (exact: a count over RUNS)
         together = (labels[:, ends[:, 0]] == labels[:, ends[:, 1]]).sum(axis=0) / RUNS
         if bool(np.all((together == 0.0) | (together == 1.0))):
-            return runs[0]  # every run agrees
+            first: list[int] = labels[0].tolist()
+            return first  # every run agrees
         weights = np.where(together >= AGREEMENT, together * base, _DROPPED).tolist()
     return _memberships(numbered, weights, [(1.0, rng.getrandbits(32))],
                         Runner(memo=runner.memo))[0]
