@@ -374,7 +374,8 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
             key = frozenset(part)
             if key not in users_of:
                 found = {u for p in part for u in users.get(p, ()) if u not in part}
-                users_of[key] = found if found and not found - owner.keys() else None
+                # (not ``found - owner.keys()``: that makes a set of every key each time)
+                users_of[key] = found if found and all(u in owner for u in found) else None
             outside = users_of[key]
             if outside is None:  # unused, or used by the kernel
                 continue

@@ -54,11 +54,8 @@ class Weighted:
 
     def without(self, removed: frozenset[str]) -> Weighted:
         """The same mixed graph with the ``removed`` units (and their edges) left out."""
-        kept = {pair: weight for pair, weight in self.pair_weight.items()
-                if pair[0] not in removed and pair[1] not in removed}
         return Weighted(
-            Numbered.of_pairs((n for n in self.numbered.names if n not in removed), kept),
-            self.by_signal, self.pair_weight,
+            self.numbered.without(removed), self.by_signal, self.pair_weight,
             {u: m for u, m in self.members.items() if u not in removed}, self.unit, self.nodes)
 
 
