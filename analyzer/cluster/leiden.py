@@ -23,7 +23,6 @@ import hashlib
 import itertools
 import math
 import random
-from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -187,14 +186,15 @@ def _engine() -> str:
         return "?"
 
 
-def _memo_key(nodes: int, edges: bytes, weights: Sequence[float],
+def _memo_key(nodes: int, edges: bytes, weights: bytes,
               tasks: Sequence[tuple[float, int]]) -> str:
     """A digest of everything a batch of runs depends on, igraph's version included;
-    ``edges``: their ends as 64-bit integers, one edge after another."""
+    ``edges``: their ends as 64-bit integers, one edge after another; ``weights``: theirs as
+    doubles."""
     digest = hashlib.sha256(f"leiden-runs 1 igraph {_engine()} iterations {ITERATIONS} "
                             f"nodes {nodes} tasks {tasks!r}\n".encode())
     digest.update(edges)
-    digest.update(array("d", weights).tobytes())
+    digest.update(weights)
     return "leiden:" + digest.hexdigest()
 
 
@@ -227,24 +227,31 @@ def _labels(numbered: Numbered, weights: Sequence[float],
     import numpy as np
 
     # a dropped edge (no agreement) is left out: it would only slow every run down
-    kept = [i for i, w in enumerate(weights) if w > _DROPPED]
-    every = len(kept) == len(weights)
-    if every:
-        edges, weights = list(numbered.edges), list(weights)
-    else:
-        edges, weights = [numbered.edges[i] for i in kept], [weights[i] for i in kept]
+    values = np.asarray(weights, dtype=np.float64)
+    kept = values > _DROPPED
+    every = bool(kept.all())
     nodes = len(numbered.names)
+
+    def made() -> Any:  # the edges and weights as igraph takes them, made only for the runs
+        if every:
+            edges = list(numbered.edges)
+        else:
+            edges = [numbered.edges[i] for i in np.flatnonzero(kept).tolist()]
+        return np.array(_made(nodes, edges, values[kept].tolist(), tasks, runner.jobs),
+                        dtype=np.int64)
+
     if runner.memo is None:
-        return np.array(_made(nodes, edges, weights, tasks, runner.jobs), dtype=np.int64)
+        return made()
     ends = numbered.arrays()[0]
     key = _memo_key(nodes, (ends if every else ends[kept]).astype("<i8", copy=False).tobytes(),
-                    weights, tasks)
+                    (values if every else values[kept]).astype("<f8", copy=False).tobytes(),
+                    tasks)
     recalled = _recalled(runner.memo.recall(key), nodes, len(tasks))
     if recalled is not None:
         return recalled
-    made = np.array(_made(nodes, edges, weights, tasks, runner.jobs), dtype=np.int64)
-    runner.memo.remember(key, made.astype(np.intc).tobytes())
-    return made
+    labels = made()
+    runner.memo.remember(key, labels.astype(np.intc).tobytes())
+    return labels
 
 
 def _made(nodes: int, edges: list[tuple[int, int]], weights: list[float],
