@@ -70,8 +70,9 @@ def strings(items: Sequence[str], newline: str) -> str:
 
 
 def number(value: float) -> str:
-    """For a ``Text``: a float as ``dumps`` writes it (non-finite ones as ``json`` does)."""
-    if -_INFINITY < value < _INFINITY:
+    """For a ``Text``: a number as ``dumps`` writes it (a finite float by its ``repr``; an
+    int, a bool or a non-finite float as ``json`` does)."""
+    if type(value) is float and -_INFINITY < value < _INFINITY:
         return _float(value)
     return json.dumps(value)
 

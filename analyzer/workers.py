@@ -10,6 +10,7 @@ Leiden runs use it. ``forked`` runs one short job beside the parent, for its byt
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -28,6 +29,7 @@ __all__ = ["can_fork", "forked", "worker_pool"]
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _PARENT_POLL_SECONDS = 0.5
 _STOP_SECONDS = 1.0  # how long a terminated worker may take before it is killed
+_FORKED_WAIT_SECONDS = 60.0  # how long a ``forked`` job may take (the report's templates: 0.1 s)
 
 
 def can_fork() -> bool:
@@ -56,18 +58,24 @@ def _start_worker(parent: int, initializer: Callable[..., None] | None,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the CLI's handler
     if hasattr(signal, "pthread_sigmask"):  # forked with them held (``_held``): now they may come
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    _die_with(parent)  # and the watcher below ends it where the kernel cannot
+    threading.Thread(target=_watch_parent, args=(parent,), name="seamline-parent-watch",
+                     daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _die_with(parent: int) -> None:
+    """On Linux the kernel kills this process when its parent dies; a parent that died
+    already ends it now."""
     if sys.platform == "linux":
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
-            pass  # the watcher below still ends this worker
-    if os.getppid() != parent:  # the parent died before the worker got here
+            pass
+    if os.getppid() != parent:  # the parent died before this process got here
         os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="seamline-parent-watch",
-                     daemon=True).start()
-    if initializer is not None:
-        initializer(*initargs)
 
 
 def _watch_parent(parent: int) -> None:
@@ -119,6 +127,34 @@ def _held() -> Iterator[None]:
 
 
 @contextmanager
+def _deferred() -> Iterator[None]:
+    """Like ``_held``, and whichever thread of the process the signal comes to (a library's
+    own threads do not hold it): Python's handlers for Ctrl-C and SIGTERM only note it within
+    the block, and the handler it was for runs when the block ends."""
+    handlers = {number: signal.getsignal(number) for number in _HELD}
+    if (threading.current_thread() is not threading.main_thread()
+            or any(handler is None for handler in handlers.values())):
+        with _held():
+            yield
+        return
+    came: list[int] = []
+    for held in _HELD:
+        signal.signal(held, lambda number, frame: came.append(number))
+    try:
+        with _held():
+            yield
+    finally:
+        for held, handler in handlers.items():
+            signal.signal(held, handler)
+        for number in dict.fromkeys(came):
+            handler = handlers[signal.Signals(number)]
+            if callable(handler):
+                handler(number, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), number)
+
+
+@contextmanager
 def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
                 initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` processes (forked where the platform can) that waits for its
@@ -138,44 +174,54 @@ def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
     pool.shutdown(wait=True)
 
 
-def forked(make: Callable[[], bytes]) -> Callable[[], bytes | None]:
+def forked(make: Callable[[], bytes], wait: float = _FORKED_WAIT_SECONDS
+           ) -> Callable[[], bytes | None]:
     """Start ``make`` in a forked process now; returns what waits for the bytes it made, or
-    None when it made none (it raised, was killed, or nothing can be forked here). The process
-    leaves Ctrl-C and SIGTERM to this one and ends once its bytes are written; a thread of this
-    one reads them as they come and reaps it, so it never waits on a full pipe nor lingers."""
+    None when it made none (it raised, was killed, took more than ``wait`` seconds from the
+    start, or nothing can be forked here). The process leaves Ctrl-C and SIGTERM to this one,
+    dies with it, and ends once its bytes are written; a thread of this one reads them as they
+    come and reaps it, so it never waits on a full pipe nor lingers."""
     if not can_fork():
         return lambda: None
-    read_end, write_end = os.pipe()
-    try:
-        with _held():
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the child; coverage is not measured there
-                _run_forked(make, read_end, write_end)
-    except OSError:  # no memory, or too many processes: the caller makes it itself
-        os.close(read_end)
-        os.close(write_end)
-        return lambda: None
-    os.close(write_end)
+    deadline, parent = time.monotonic() + wait, os.getpid()
     made: list[bytes] = []
+    read_end, write_end = os.pipe()
+    # Ctrl-C and SIGTERM wait until the reader is started: raised earlier, they would leave
+    # the pipe open and the process unreaped
+    with _deferred():
+        try:
+            pid = os.fork()
+        except OSError:  # no memory, or too many processes: the caller makes it itself
+            os.close(read_end)
+            os.close(write_end)
+            return lambda: None
+        if pid == 0:  # pragma: no cover - the child; coverage is not measured there
+            _run_forked(make, parent, read_end, write_end)
+        os.close(write_end)
 
-    def read() -> None:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0:
-            made.append(data)
+        def read() -> None:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0:
+                made.append(data)
 
-    reader = threading.Thread(target=read, name="seamline-forked-read", daemon=True)
-    reader.start()
+        reader = threading.Thread(target=read, name="seamline-forked-read", daemon=True)
+        reader.start()
 
     def result() -> bytes | None:
-        reader.join()
+        reader.join(max(0.0, deadline - time.monotonic()))
+        if reader.is_alive():  # stuck: it is ended, and the caller makes the bytes itself
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            reader.join()
+            return None
         return made[0] if made else None
 
     return result
 
 
-def _run_forked(make: Callable[[], bytes], read_end: int, write_end: int) -> None:
+def _run_forked(make: Callable[[], bytes], parent: int, read_end: int, write_end: int) -> None:
     """The forked process of ``forked``: never returns, and never runs the parent's exit."""
     code = 1
     try:
@@ -184,6 +230,7 @@ def _run_forked(make: Callable[[], bytes], read_end: int, write_end: int) -> Non
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if hasattr(signal, "pthread_sigmask"):
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+        _die_with(parent)
         data = make()
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(data)

@@ -142,7 +142,7 @@ def test_modules_written_as_text_are_the_dicts_bytes(found: list[Module]) -> Non
 
 graph_nodes = st.builds(Node, texts, texts, texts, texts, lines, lines, names, texts)
 weights = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
-    [0.0, -0.0, 1e-7, 0.1234565, 2.5e300, float("inf")])
+    [0.0, -0.0, 1e-7, 0.1234565, 2.5e300, float("inf"), 3, True]) | st.integers()
 graph_edges = st.builds(Edge, texts, texts, texts, texts, weights, lines,
                         st.lists(st.tuples(texts, texts), max_size=2).map(tuple))
 graphs = st.builds(CouplingGraph, texts, st.lists(graph_nodes, max_size=3).map(tuple),

@@ -105,6 +105,15 @@ def test_changed_documents_are_vectorised_again() -> None:
     b'{"terms": [], "pairs": [[0, 1, 2.5]]}',  # a similarity above 1
     b'{"terms": [], "pairs": [[0, 1, "0.5"]]}', b'{"terms": [], "pairs": [[0, true, 0.5]]}',
     b'{"terms": [], "pairs": [[0, 1]]}',
+    b"[" * 100_000,  # deeper than the decoder goes
+    b'{"terms": [[0, ["\\ud800x"]]], "pairs": []}',  # a lone surrogate: no word
+    b'{"terms": [[0, ["Order"]]], "pairs": []}',  # not a word of the documents
+    b'{"terms": [[0, []]], "pairs": []}',
+    b'{"terms": [[0, ["a", "b", "c", "d", "e", "f", "g", "h", "i"]]], "pairs": []}',
+    b'{"terms": [[1, ["order"]], [0, ["order"]]], "pairs": []}',  # out of order
+    b'{"terms": [[0, ["order"]], [0, ["line"]]], "pairs": []}',  # twice
+    b'{"terms": [], "pairs": [[0, 1, 0.5], [0, 1, 0.5]]}',  # a pair twice: its weight summed
+    b'{"terms": [], "pairs": [[0, 2, 0.5], [0, 1, 0.5]]}',
 ])
 def test_a_damaged_vocabulary_memo_is_a_miss(value: bytes) -> None:
     ids = ["a:Order", "b:OrderLine", "c:Customer", "d:Invoice"]

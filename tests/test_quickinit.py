@@ -98,3 +98,27 @@ def test_seamlines_records_keep_their_parameters() -> None:
                 for p in parameters] == expected
     edge = coupling.Edge("a", "b", "code", "call", 1.5)
     assert (edge.count, edge.evidence) == (1, ())
+
+
+def test_a_shape_the_dataclass_would_take_otherwise_is_refused_not_mis_built() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Base:
+        a: int
+
+    @dataclass(frozen=True, slots=True)
+    class Derived(Base):  # a field of its parent's: not in its own slots
+        b: int = 0
+
+    @dataclass(frozen=True, slots=True)
+    class Initvar:
+        a: int
+        b: dataclasses.InitVar[int]
+
+    @dataclass(frozen=True, slots=True)
+    class Shadows:
+        a: int
+        _set_a: int
+
+    for cls in (Derived, Initvar, Shadows):
+        with pytest.raises(TypeError):
+            quick_init(cls)

@@ -501,6 +501,8 @@ def test_sql_looks_like_sql(text: str) -> None:
     "SELECT 1", "select version()", "select_related", "Insert coin", "delete-comment",
     "INSERT INTO", "select * from", "CREATE SEQUENCE ids", "DROP DATABASE x", "",
     "Deleted from t", "selected from list", "Alter the deal", "Drop it like it's hot",
+    # keywords only Unicode's case folding makes SQL: the long s, the dotted capital I
+    "\u017felect a from b", "\u0130nsert into t values (1)", "\u017fELECT * FROM t",
 ])
 def test_prose_and_fragments_do_not(text: str) -> None:
     assert not looks_like_sql(text)

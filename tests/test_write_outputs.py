@@ -3,6 +3,7 @@ forked worker makes ``analysis.json`` and the contracts while the parent makes t
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import marshal
 import os
@@ -156,3 +157,75 @@ def test_the_report_takes_the_templates_compiled_ahead(
         html._AHEAD[:] = [partial(bytes, made)]
         api.write_analysis(analysis, tmp_path / "damaged")
         assert _tree(tmp_path / "here") == _tree(tmp_path / "damaged")
+
+
+def test_a_forked_job_that_takes_too_long_is_ended_and_left_undone() -> None:
+    import time
+
+    from analyzer.workers import forked
+
+    def late() -> bytes:
+        time.sleep(30)
+        return b"late"
+
+    started = time.monotonic()
+    assert forked(late, wait=0.5)() is None
+    assert time.monotonic() - started < 10
+
+
+def test_a_signal_as_the_job_is_forked_leaves_no_pipe_open_nor_process_unreaped(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from analyzer.workers import forked
+
+    children: list[int] = []
+    fork = os.fork
+
+    def interrupted() -> int:  # Ctrl-C arrives while the fork is under way
+        pid = fork()
+        if pid:
+            children.append(pid)
+            os.kill(os.getpid(), signal.SIGINT)
+        return pid
+
+    pipes: list[str] = []
+    make_pipe = os.pipe
+
+    def pipe() -> tuple[int, int]:
+        ends = make_pipe()
+        pipes.append(f"pipe:[{os.fstat(ends[0]).st_ino}]")
+        return ends
+
+    def open_pipes() -> list[str]:  # this process's descriptors still on the job's pipe
+        found = []
+        for fd in Path("/proc/self/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if str(fd.readlink()) in pipes:
+                    found.append(fd.name)
+        return found
+
+    monkeypatch.setattr(os, "fork", interrupted)
+    monkeypatch.setattr(os, "pipe", pipe)
+    # Python's own Ctrl-C handler, even where the shell started this process ignoring it
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            forked(lambda: b"made")
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    monkeypatch.undo()
+    assert pipes
+    for _ in range(200):  # the reader ends once the job has, and reaps it
+        if not open_pipes():
+            break
+        time.sleep(0.05)
+    assert not open_pipes()
+    for _ in range(200):
+        try:
+            os.kill(children[0], 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    with pytest.raises(ProcessLookupError):  # reaped: not even a zombie is left
+        os.kill(children[0], 0)

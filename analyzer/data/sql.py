@@ -124,8 +124,10 @@ _SHAPE_TEXTS: dict[str, tuple[str, ...]] = {
 
 @cache
 def _shapes(keyword: str) -> tuple[re.Pattern[str], ...]:
+    """None for a keyword that only Unicode's case folding matched (a long s for the s of
+    ``select``, a dotted capital I for the i of ``insert``)."""
     return tuple(re.compile(_LEAD + shape, re.IGNORECASE | re.DOTALL)
-                 for shape in _SHAPE_TEXTS[keyword])
+                 for shape in _SHAPE_TEXTS.get(keyword, ()))
 
 
 _PREFILTER = re.compile(_LEAD + r"(select|insert|replace|update|delete|with|create|alter|drop"

@@ -38,6 +38,8 @@ _CHUNK = 1024
 _FEW_DOCUMENTS = 40  # rows per block of the similarity product
 _TOKEN = re.compile(r"[a-z0-9]+")
 _MEMO = "vocabulary:"
+_MIN_DF = 2  # documents a word must be in
+_MAX_DF = 0.25  # share of documents a word may be in, in a project of _FEW_DOCUMENTS or more
 
 
 class Documents:
@@ -170,8 +172,8 @@ class Vocabulary:
         # (``nouns_only``) keep every noun: there the most common ones are the domain's
         # central entities (order, product, customer), which inverse document frequency
         # already weighs down, and a project of four domains has each in a quarter of it.
-        fitted = tfidf(documents, min_df=2,
-                       max_df=0.25 if usable >= _FEW_DOCUMENTS and not nouns_only else 1.0)
+        fitted = tfidf(documents, min_df=_MIN_DF,
+                       max_df=_MAX_DF if usable >= _FEW_DOCUMENTS and not nouns_only else 1.0)
         if fitted is not None:
             self.matrix, self.terms = fitted
 
@@ -262,7 +264,8 @@ def _memo_key(ids: Sequence[str], documents: Sequence[str], nouns_only: bool) ->
             libraries.append(f"{name} ?")
     digest = hashlib.sha256(
         f"vocabulary 1 {' '.join(libraries)} neighbours {_NEIGHBOURS} min {_MIN_SIMILARITY} "
-        f"terms {_TERMS} few {_FEW_DOCUMENTS} nouns {nouns_only} atoms {len(ids)}\n".encode())
+        f"terms {_TERMS} few {_FEW_DOCUMENTS} df {_MIN_DF} {_MAX_DF} nouns {nouns_only} "
+        f"atoms {len(ids)}\n".encode())
     for atom, text in zip(ids, documents, strict=True):
         digest.update(f"{atom}\0{text}\n".encode())
     return _MEMO + digest.hexdigest()
@@ -279,12 +282,14 @@ def _memo_value(made: Similarity, ids: Sequence[str]) -> bytes:
 
 
 def _recalled(data: bytes | None, ids: Sequence[str]) -> Similarity | None:
-    """What ``_memo_value`` wrote, if it has its shape and fits ``ids``; else None."""
+    """What ``_memo_value`` wrote, if it has its shape and fits ``ids``; else None: each term
+    a word of the documents' alphabet, at most ``_TERMS`` of them per atom, each atom once and
+    in order; each pair of neighbours once, in order, with a similarity in (0, 1]."""
     if data is None:
         return None
     try:
         value = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(value, dict) or set(value) != {"terms", "pairs"}:
         return None
@@ -297,16 +302,22 @@ def _recalled(data: bytes | None, ids: Sequence[str]) -> Similarity | None:
         return type(i) is int and 0 <= i < count
 
     made_terms: dict[str, tuple[str, ...]] = {}
+    last = -1
     for row in terms:
-        if not (isinstance(row, list) and len(row) == 2 and atom(row[0])
-                and isinstance(row[1], list) and all(type(t) is str for t in row[1])):
+        if not (isinstance(row, list) and len(row) == 2 and atom(row[0]) and row[0] > last
+                and isinstance(row[1], list) and 0 < len(row[1]) <= _TERMS
+                and all(type(t) is str and _TOKEN.fullmatch(t) for t in row[1])):
             return None
+        last = row[0]
         made_terms[ids[row[0]]] = tuple(row[1])
     neighbours: list[tuple[str, str, float]] = []
+    previous = (-1, -1)
     for row in pairs:
         if not (isinstance(row, list) and len(row) == 3 and atom(row[0]) and atom(row[1])
-                and row[0] < row[1] and type(row[2]) is float and 0.0 < row[2] <= 1.0 + 1e-6):
+                and row[0] < row[1] and (row[0], row[1]) > previous
+                and type(row[2]) is float and 0.0 < row[2] <= 1.0 + 1e-6):
             return None
+        previous = (row[0], row[1])
         neighbours.append((ids[row[0]], ids[row[1]], row[2]))
     return Similarity(made_terms, neighbours)
 
