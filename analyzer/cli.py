@@ -232,8 +232,8 @@ def _cluster_options(function: Any) -> Any:
         click.option("--contexts", type=click.IntRange(min=1), metavar="N",
                      help="Propose exactly N contexts (default: chosen automatically)."),
         click.option("--resolution", type=click.FloatRange(min=0.01), metavar="R",
-                     help="Louvain resolution: above 1 cuts finer, below 1 coarser "
-                          "(default: chosen by a sweep)."),
+                     help="Leiden resolution: above 1 cuts finer, below 1 coarser "
+                          "(default: 1, modularity's own)."),
         click.option("--signal", "signals", multiple=True, metavar="NAME=WEIGHT",
                      help=f"Weigh a signal ({', '.join(SIGNALS)}); 0 switches it off. "
                           "Repeatable."),

@@ -75,8 +75,8 @@ class Overrides:
 
 
 # Bounds of the numbers that steer clustering: finite, and wide enough for any real use. A weight
-# is a signal's share of the picture (the defaults are 0.3 to 1); the resolution sweep tries 0.5
-# to 3 and ``--contexts`` bisects between 0.05 and 20.
+# is a signal's share of the picture (the defaults are 0.3 to 1); the cut is made at resolution 1
+# unless one is set, and ``--contexts`` bisects between 0.05 and 20.
 MAX_SIGNAL_WEIGHT = 100.0
 MIN_RESOLUTION, MAX_RESOLUTION = 0.01, 100.0
 

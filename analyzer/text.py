@@ -48,8 +48,12 @@ _PARTS_KEPT = 1 << 16
 
 
 def singular(word: str) -> str:
+    """``orders`` -> ``order``, ``categories`` -> ``category``; a word the same in both
+    numbers (``series``, ``news``) and a noun in ``-ie`` (``cookies``) keep what they are."""
+    if word in _SAME_IN_BOTH:
+        return word
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
+        return word[:-1] if word[:-1] in _IE_NOUNS else word[:-3] + "y"
     if len(word) > 5 and word.endswith("uses") and word[-5] in "aeiou":
         return word[:-1]  # houses, causes, clauses
     if len(word) > 4 and word.endswith(("sses", "uses", "xes", "ches", "shes")):
@@ -59,7 +63,15 @@ def singular(word: str) -> str:
     return word
 
 
-_UNCOUNTABLE = frozenset({"stock", "inventory", "data", "information", "info", "media", "news",
+# nouns the same in both numbers, which the rules below would cut short
+_SAME_IN_BOTH = frozenset({"series", "species", "news", "means", "chassis", "corps"})
+# nouns whose plural ends in -ies but whose singular is not -y
+_IE_NOUNS = frozenset({"cookie", "movie", "calorie", "zombie", "rookie", "selfie", "hoodie",
+                       "goalie", "newbie", "freebie", "genie", "prairie", "sortie", "brownie",
+                       "pixie", "lingerie", "smoothie", "tie", "pie", "lie"})
+
+_UNCOUNTABLE = frozenset({"species", "means", "stock", "inventory", "data", "information",
+                          "info", "media", "news",
                           "feedback", "staff", "equipment", "money", "search", "auth",
                           "analytics", "config", "metadata", "settings", "status", "series",
                           "software", "access", "progress", "history", "content", "shipping",

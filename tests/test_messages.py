@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import cli
-from analyzer.text import article, count
+from analyzer.text import article, count, singular
 from tests.conftest import SAMPLES
 
 
@@ -32,6 +32,16 @@ def test_count_agrees_with_the_number(number: int, noun: str, said: str) -> None
 def test_count_takes_a_plural_the_rules_miss() -> None:
     assert count(2, "file or folder", "files or folders") == "2 files or folders"
     assert count(1, "file or folder", "files or folders") == "1 file or folder"
+
+
+@pytest.mark.parametrize(("plural_form", "one"), [
+    ("orders", "order"), ("categories", "category"), ("addresses", "address"),
+    ("boxes", "box"), ("houses", "house"), ("series", "series"), ("species", "species"),
+    ("news", "news"), ("cookies", "cookie"), ("movies", "movie"), ("status", "status"),
+])
+def test_singular_names_one_of_a_thing(plural_form: str, one: str) -> None:
+    # indico's event series had made a context named "sery"
+    assert singular(plural_form) == one
 
 
 @pytest.mark.parametrize(("word", "said"), [

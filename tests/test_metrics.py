@@ -14,6 +14,7 @@ import sys
 from collections import deque
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -39,7 +40,7 @@ from analyzer.cluster.metrics import (
     score,
     sm,
 )
-from analyzer.cluster.rand import adjusted_rand
+from analyzer.cluster.rand import adjusted_rand, adjusted_rand_arrays
 from tests.conftest import REPO
 
 
@@ -644,6 +645,8 @@ def test_adjusted_rand_is_scikit_learns_to_the_last_bit(pairs: list[tuple[int, i
 
     first, second = [a for a, _ in pairs], [b for _, b in pairs]
     assert adjusted_rand(first, second) == adjusted_rand_score(first, second)
+    assert adjusted_rand_arrays(np.array(first, dtype=np.int64),
+                                np.array(second, dtype=np.int64)) == adjusted_rand(first, second)
 
 
 def test_adjusted_rand_of_large_labellings_is_scikit_learns() -> None:
@@ -655,5 +658,8 @@ def test_adjusted_rand_of_large_labellings_is_scikit_learns() -> None:
     second = [label if draw.random() < 0.7 else draw.randrange(90) for label in first]
     assert adjusted_rand(first, second) == adjusted_rand_score(first, second)
     assert adjusted_rand(first, first) == 1.0
+    assert adjusted_rand_arrays(np.array(first), np.array(second)) == adjusted_rand(first, second)
     with pytest.raises(ValueError):
         adjusted_rand(first, second[:-1])
+    with pytest.raises(ValueError):
+        adjusted_rand_arrays(np.array(first), np.array(second[:-1]))

@@ -2,9 +2,9 @@
 
 1. Mix the signals into one weighted graph (``weighted``), contracting what config pins or
    keeps together into one node.
-2. Find communities with seeded Leiden, choosing the resolution by a sweep or bisecting it to
-   a fixed number of contexts (``communities``); the cut kept is the consensus of many runs
-   (``leiden``).
+2. Find communities with seeded Leiden at modularity's resolution, 1 (or one set), or bisect
+   the resolution to a fixed number of contexts (``communities``); the cut kept is the
+   consensus of many runs (``leiden``).
 3. With the shared kernel on: elements used from many contexts, none dominant, go to the
    kernel and the rest is clustered again without them.
 4. Honour keep-apart constraints; code with no data that one other context alone uses follows
@@ -24,15 +24,13 @@ from itertools import combinations
 
 from analyzer.cluster import metrics
 from analyzer.cluster.communities import (
-    RESOLUTIONS,
-    SEEDS,
-    TOLERANCE,
+    RESOLUTION,
     Candidate,
     adjust,
+    cut_at,
     exactly,
     kernel_candidates,
     settle,
-    sweep,
 )
 from analyzer.cluster.communities import tied as is_tied
 from analyzer.cluster.leiden import RUNS, Groups, Runner, consensus, modularity
@@ -235,26 +233,20 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
                      f"was bisected to {tried[-1].resolution:g} and groups merged or split to "
                      "reach the count exactly.",)
         return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
-    resolutions = RESOLUTIONS if options.resolution is None else (options.resolution,)
-    candidates, best, groups = sweep(weighted.numbered, members, options.seed, resolutions,
-                                     Runner(options.jobs, options.memo))
+    at = RESOLUTION if options.resolution is None else options.resolution
+    found, groups = cut_at(weighted.numbered, members, options.seed, at,
+                           Runner(options.jobs, options.memo))
+    numbers = (f"{found.contexts} contexts, modularity {found.modularity:.3f}; its first "
+               f"{RUNS} runs agreed at {found.stability:.2f} (mean adjusted Rand index).")
     if options.resolution is not None:
-        return groups, Choice("resolution", best.resolution, tuple(candidates), (
-            f"resolution {best.resolution:g} was set; it gives {best.contexts} contexts "
-            f"(modularity {best.modularity:.3f}, seed agreement {best.stability:.2f}).",))
-    top = max(candidates, key=lambda c: c.score)
-    lines = [f"Tried resolutions {', '.join(f'{c.resolution:g}' for c in candidates)} with "
-             f"{SEEDS} seeds each, scored by modularity x seed agreement; of those within "
-             f"{TOLERANCE:.0%} of the best score ({top.score:.3f}), kept the one with the "
-             "fewest contexts; the cut kept is the consensus of "
-             f"{RUNS} Leiden runs at its resolution.",
-             f"resolution {best.resolution:g}: {best.contexts} contexts, modularity "
-             f"{best.modularity:.3f}, seed agreement {best.stability:.2f}."]
-    others = sorted((c for c in candidates if c is not best), key=lambda c: -c.score)[:2]
-    for other in others:
-        lines.append(f"runner-up resolution {other.resolution:g}: {other.contexts} contexts, "
-                     f"modularity {other.modularity:.3f}, seed agreement {other.stability:.2f}.")
-    return groups, Choice("auto", best.resolution, tuple(candidates), tuple(lines))
+        return groups, Choice("resolution", at, (found,), (
+            f"resolution {at:g} was set; the consensus of its Leiden runs gives {numbers}",))
+    return groups, Choice("auto", at, (found,), (
+        f"Cut at resolution {at:g}, modularity's own (each tie weighed against its chance in a "
+        f"random graph of the same degrees); the cut kept is the consensus of {RUNS} Leiden "
+        "runs, which removes the noise of a single run. --resolution sets another (above 1 "
+        "finer, below 1 coarser); --contexts N a number of contexts.",
+        f"resolution {at:g}: {numbers}"))
 
 
 def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
@@ -276,8 +268,9 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         if hubs:
             trial = mixed.without(hubs)
             runner = Runner(options.jobs, options.memo)
-            groups = settle(trial.numbered, consensus(trial.numbered, options.resolution or 1.0,
-                                                      options.seed, runner), trial.members)
+            at = options.resolution or RESOLUTION
+            raw = consensus(trial.numbered, at, options.seed, runner)
+            groups = settle(trial.numbered, raw, trial.members)
             labels = {u: i for i, g in enumerate(groups) for u in g if u in trial.members}
             contexts = len(set(labels.values()))
             kernel = set(kernel_candidates({h: users[h] for h in hubs}, labels, contexts))
@@ -302,14 +295,17 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     groups, choice = _cut(weighted, options)
     groups = _separate_pins(weighted, groups, pinned)
     groups = _keep_apart(graph, weighted, groups, options, pinned, conflicts, how)
+    # what was kept apart stays where keep-apart put it, as pinned code stays where pinned:
+    # no rule after the cut may put it back with what it was kept apart from
+    held = set(pinned) | {unit for unit, moved in how.items() if moved == "kept-apart"}
     # what uses what, and what touches data, among the units left after the kernel
     users = _dependents(graph, weighted)
     data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
     groups = _with_sole_user(weighted, groups, _without_roots(weighted, groups, users), data,
-                             set(pinned), how)
+                             held, how)
     if options.kernel and any(n.kind == "table" for n in graph.nodes):
         moved = dict(how)
-        libraries, followed = _libraries(weighted, groups, users, data, set(pinned), moved)
+        libraries, followed = _libraries(weighted, groups, users, data, held, moved)
         # a fixed count needs as many units left outside the kernel
         room = wanted is None or len(weighted.members) - len(libraries) >= wanted
         if followed != groups and room:
@@ -317,8 +313,8 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             kernel |= libraries
             weighted = mixed.without(frozenset(kernel))
             groups = settle(weighted.numbered, followed, weighted.members,
-                            keep=frozenset(pinned))
-    groups = _plumbing_together(weighted, groups, set(pinned))
+                            keep=frozenset(held))
+    groups = _plumbing_together(weighted, groups, held)
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
     project = {unit for unit, elements in weighted.members.items() if unit not in pinned

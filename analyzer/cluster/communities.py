@@ -1,13 +1,12 @@
-"""Community detection on the mixed graph: seeded Leiden (``leiden``), the choice of the
-resolution (and so of the number of contexts), a fixed number of contexts, and the shared
-kernel.
+"""Community detection on the mixed graph: seeded Leiden (``leiden``) at a resolution, a
+fixed number of contexts, and the shared kernel.
 
-The resolution is chosen by a sweep: each candidate is run with several seeds; a cut that
-changes with the seed is not a seam, so candidates are scored by modularity times agreement
-between seeds (the mean adjusted Rand index of the seeds' partitions). Scores within
-``TOLERANCE`` of the best are within the noise of two seeds, and of those the cut with the
-fewest contexts is kept: fewer services is the cautious proposal (the one-standard-error
-rule of model selection). The cut kept at that resolution is the consensus of many runs.
+The cut is the consensus of many Leiden runs at modularity's own resolution, 1, unless one is
+set: the consensus, not a choice among resolutions, is what removes the noise of a single
+run. A sweep that chose among resolutions by modularity times the agreement of two seeds
+kept the coarsest (0.5) on seven of eight benchmark projects, merging domains, and scored no
+better on average (docs/clustering.md). How far the consensus's runs agreed is reported with
+the cut.
 """
 
 from __future__ import annotations
@@ -24,10 +23,9 @@ from analyzer.cluster.leiden import (
     Groups,
     Numbered,
     Runner,
-    consensus_labels,
+    consensus_rounds,
     groups_of,
     leiden,
-    leiden_labels,
     modularity,
     modularity_of,
     numbered_graph,
@@ -35,18 +33,16 @@ from analyzer.cluster.leiden import (
 
 if TYPE_CHECKING:  # imported where a graph of it is made: most runs make none
     import networkx as nx
-from analyzer.cluster.rand import adjusted_rand
+from analyzer.cluster.rand import adjusted_rand_arrays
 
-RESOLUTIONS = (0.5, 1.0, 1.5, 2.0, 3.0)
-SEEDS = 2  # runs per candidate resolution
-TOLERANCE = 0.1  # a candidate scoring within this share of the best one ties with it
+RESOLUTION = 1.0  # modularity's own: each edge against the chance of it in a random graph
 MIN_MEMBERS = 3  # a smaller group is merged into its strongest neighbour
 KERNEL_SPREAD = 1 / 3  # a kernel element's users span this share of the effective contexts
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One resolution tried: how many contexts, how modular, how stable across seeds."""
+    """One resolution tried: how many contexts, how modular, how far its runs agree."""
 
     resolution: float
     contexts: int
@@ -94,7 +90,7 @@ def settle(graph: Graph, groups: Groups, members: Mapping[str, Sequence[str]],
 
 @dataclass(frozen=True, slots=True)
 class _Sweep:
-    """The graph a sweep cuts, numbered once: its partitions are label arrays."""
+    """The graph a cut is made of, numbered once: its partitions are label arrays."""
 
     numbered: Numbered
     sizes: Any  # numpy: elements per node
@@ -129,44 +125,30 @@ class _Sweep:
         return int(np.count_nonzero(sizes >= MIN_MEMBERS))
 
     def stability(self, runs: Sequence[Any]) -> float:
-        """``_stability`` of partitions."""
-        if len(self.elements) < 2:
+        """The mean adjusted Rand index of every pair of ``runs`` (partitions), by element."""
+        if len(self.elements) < 2 or len(runs) < 2:
             return 1.0
-        labels = [run[self.elements].tolist() for run in runs]
-        scores = [adjusted_rand(a, b) for a, b in combinations(labels, 2)]
-        return float(sum(scores) / len(scores)) if scores else 1.0
+        labels = [run[self.elements] for run in runs]
+        scores = [adjusted_rand_arrays(a, b) for a, b in combinations(labels, 2)]
+        return float(sum(scores) / len(scores))
 
 
 def count_contexts(groups: Groups, members: Mapping[str, Sequence[str]]) -> int:
     return sum(1 for g in groups if sum(len(members.get(n, ())) for n in g) >= MIN_MEMBERS)
 
 
-def sweep(graph: Graph, members: Mapping[str, Sequence[str]], seed: int,
-          resolutions: Iterable[float] = RESOLUTIONS, runner: Runner | None = None
-          ) -> tuple[list[Candidate], Candidate, Groups]:
-    """Try each resolution; return every candidate, the one kept (the fewest contexts among
-    those scoring within ``TOLERANCE`` of the best) and the consensus cut at its resolution."""
-    candidates: list[Candidate] = []
-    runner = runner or Runner()
-    tasks = [(resolution, seed + i) for resolution in resolutions for i in range(SEEDS)]
+def cut_at(graph: Graph, members: Mapping[str, Sequence[str]], seed: int,
+           resolution: float = RESOLUTION, runner: Runner | None = None
+           ) -> tuple[Candidate, Groups]:
+    """The consensus cut at ``resolution``, settled (``settle``), and its numbers: contexts,
+    modularity, and the agreement of the consensus's first runs."""
     cut = _Sweep.of(graph, members)
-    drawn = iter(leiden_labels(graph, tasks, runner))
-    for resolution in dict.fromkeys(r for r, _ in tasks):
-        runs = [cut.settle(next(drawn)) for _ in range(SEEDS)]
-        quality = modularity_of(cut.numbered, runs[0])
-        candidates.append(Candidate(resolution, cut.contexts(runs[0]), round(quality, 4),
-                                    round(cut.stability(runs), 4)))
-    best = kept(candidates)
-    chosen = cut.settle(consensus_labels(graph, best.resolution, seed, runner))
-    return candidates, best, groups_of(cut.numbered, chosen)
-
-
-def kept(candidates: Sequence[Candidate]) -> Candidate:
-    """Of the candidates scoring within ``TOLERANCE`` of the best, the one with the fewest
-    contexts (the lower resolution on a tie)."""
-    top = max(c.score for c in candidates)
-    return min((c for c in candidates if c.score >= (1 - TOLERANCE) * top - 1e-9),
-               key=lambda c: (c.contexts, c.resolution))
+    labels, first = consensus_rounds(graph, resolution, seed, runner)
+    chosen = cut.settle(labels)
+    agreement = cut.stability([cut.settle(run) for run in first])
+    quality = modularity_of(cut.numbered, chosen)
+    return (Candidate(resolution, cut.contexts(chosen), round(quality, 4), round(agreement, 4)),
+            groups_of(cut.numbered, chosen))
 
 
 def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,

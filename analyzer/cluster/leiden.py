@@ -13,8 +13,10 @@ with the conversion.
 One run of either is one draw: on real monoliths the same graph cut with five seeds gave ARI
 against the ground truth from 0.30 to 0.51 (Trac). A seam is what the draws agree on, so the
 cut kept is a **consensus** (Lancichinetti and Fortunato, 2012): ``RUNS`` runs; each edge
-weighs the share of runs that put its ends together (edges below ``AGREEMENT`` are dropped);
-the graph so weighted is cut again, until every run agrees or ``ROUNDS`` rounds are done.
+weighs the share of runs that put its ends together (edges below ``AGREEMENT`` are dropped),
+and the graph so weighted is cut once more, unless every run agreed. Lancichinetti and
+Fortunato repeat the rounds until the runs agree; two more rounds of ten changed no score on
+the benchmark projects (docs/clustering.md) and cost two thirds of the runs.
 """
 
 from __future__ import annotations
@@ -36,8 +38,7 @@ from analyzer.cluster.labels import Adjacency, adjacency, in_order
 from analyzer.coupling import RunMemo
 from analyzer.workers import can_fork, worker_pool
 
-RUNS = 10  # runs per round of a consensus
-ROUNDS = 3  # rounds of a consensus at most
+RUNS = 10  # runs of a consensus
 AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is dropped
 ITERATIONS = 4  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
 _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
@@ -59,15 +60,37 @@ class Runner:
 @dataclass(frozen=True, slots=True)
 class Numbered:
     """A graph numbered in sorted node order: its edges ``(a, b)``, ``a < b``, in sorted
-    order, and their weights."""
+    order, and their weights, as tuples (``edges``, ``weights``) or numpy arrays
+    (``arrays``), each made from the other when first asked for."""
 
     names: tuple[str, ...]
-    edges: tuple[tuple[int, int], ...]
-    weights: tuple[float, ...]
     source: nx.Graph | None  # the networkx graph it numbers, if any
     index: dict[str, int]  # name -> its number
+    size: int  # edges
+    _lists: list[tuple[tuple[tuple[int, int], ...], tuple[float, ...]]] = field(
+        default_factory=list)
     _adjacent: list[Adjacency] = field(default_factory=list)  # made when first asked for
     _arrays: list[tuple[Any, Any]] = field(default_factory=list)  # likewise
+
+    @classmethod
+    def of(cls, names: tuple[str, ...], edges: tuple[tuple[int, int], ...],
+           weights: tuple[float, ...], source: nx.Graph | None, index: dict[str, int]
+           ) -> Numbered:
+        return cls(names, source, index, len(edges), [(edges, weights)])
+
+    @property
+    def edges(self) -> tuple[tuple[int, int], ...]:
+        return self._made_lists()[0]
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        return self._made_lists()[1]
+
+    def _made_lists(self) -> tuple[tuple[tuple[int, int], ...], tuple[float, ...]]:
+        if not self._lists:
+            ends, weights = self._arrays[0]
+            self._lists.append((tuple(map(tuple, ends.tolist())), tuple(weights.tolist())))
+        return self._lists[0]
 
     def adjacent(self) -> Adjacency:
         if not self._adjacent:
@@ -79,8 +102,9 @@ class Numbered:
         if not self._arrays:
             import numpy as np
 
-            self._arrays.append((np.array(self.edges, dtype=np.int64).reshape(-1, 2),
-                                 np.array(self.weights, dtype=np.float64)))
+            edges, weights = self._lists[0]
+            self._arrays.append((np.array(edges, dtype=np.int64).reshape(-1, 2),
+                                 np.array(weights, dtype=np.float64)))
         return self._arrays[0]
 
     def neighbours(self, name: str) -> Iterator[tuple[str, float]]:
@@ -105,10 +129,9 @@ class Numbered:
         kept = keep[ends[:, 0]] & keep[ends[:, 1]]
         left, left_weights = renumber[ends[kept]].reshape(-1, 2), weights[kept]
         names = tuple(itertools.compress(self.names, keep.tolist()))
-        numbered = Numbered(names, tuple(map(tuple, left.tolist())), tuple(left_weights.tolist()),
-                            None, {name: at for at, name in enumerate(names)})
-        numbered._arrays.append((left, left_weights))
-        return numbered
+        # the tuples are made only if asked for: the cut reads the arrays
+        return Numbered(names, None, {name: at for at, name in enumerate(names)}, len(left),
+                        _arrays=[(left, left_weights)])
 
     @classmethod
     def of_pairs(cls, names: Iterable[str], pairs: Mapping[tuple[str, str], float]
@@ -117,8 +140,8 @@ class Numbered:
         order, to their weights): numbered as ``numbered_graph`` numbers the same graph."""
         ordered = tuple(sorted(names))
         index = {name: at for at, name in enumerate(ordered)}
-        return cls(ordered, tuple((index[a], index[b]) for a, b in pairs),
-                   tuple(pairs.values()), None, index)
+        return cls.of(ordered, tuple((index[a], index[b]) for a, b in pairs),
+                      tuple(pairs.values()), None, index)
 
 
 Graph: TypeAlias = "nx.Graph | Numbered"  # what the engine cuts: a networkx graph, or one numbered
@@ -136,8 +159,8 @@ def numbered_graph(graph: Graph) -> Numbered:
     number = {name: index for index, name in enumerate(names)}
     ordered = sorted((min(number[a], number[b]), max(number[a], number[b]), float(w))
                      for a, b, w in graph.edges(data="weight"))
-    found = Numbered(names, tuple((a, b) for a, b, _ in ordered),
-                     tuple(w for *_, w in ordered), graph, number)
+    found = Numbered.of(names, tuple((a, b) for a, b, _ in ordered),
+                        tuple(w for *_, w in ordered), graph, number)
     graph.graph["seamline-numbered"] = found
     return found
 
@@ -153,7 +176,7 @@ def _fork_pool(jobs: int, tasks: int, nodes: int) -> int:
 _WORKER: list[Any] = []  # a forked worker's graph and weights, set by ``_load``
 
 
-def _load(nodes: int, edges: list[tuple[int, int]], weights: list[float]) -> None:
+def _load(nodes: int, edges: list[list[int]], weights: list[float]) -> None:
     import igraph
 
     _WORKER[:] = [igraph.Graph(n=nodes, edges=edges), weights]
@@ -211,14 +234,14 @@ def _recalled(data: bytes | None, nodes: int, runs: int) -> Any:
     return labels.astype(np.int64)
 
 
-def _memberships(numbered: Numbered, weights: Sequence[float],
+def _memberships(numbered: Numbered, weights: Any,
                  tasks: Sequence[tuple[float, int]], runner: Runner) -> list[list[int]]:
     """One Leiden run per ``(resolution, seed)`` task: ``_labels`` as lists."""
     labels: list[list[int]] = _labels(numbered, weights, tasks, runner).tolist()
     return labels
 
 
-def _labels(numbered: Numbered, weights: Sequence[float],
+def _labels(numbered: Numbered, weights: Any,
             tasks: Sequence[tuple[float, int]], runner: Runner) -> Any:
     """One Leiden run per ``(resolution, seed)`` task (numpy, runs x nodes), each drawing from
     its own generator seeded by the task, so the memberships are the same whether the runs
@@ -232,17 +255,15 @@ def _labels(numbered: Numbered, weights: Sequence[float],
     every = bool(kept.all())
     nodes = len(numbered.names)
 
+    ends = numbered.arrays()[0]
+
     def made() -> Any:  # the edges and weights as igraph takes them, made only for the runs
-        if every:
-            edges = list(numbered.edges)
-        else:
-            edges = [numbered.edges[i] for i in np.flatnonzero(kept).tolist()]
+        edges = (ends if every else ends[kept]).tolist()
         return np.array(_made(nodes, edges, values[kept].tolist(), tasks, runner.jobs),
                         dtype=np.int64)
 
     if runner.memo is None:
         return made()
-    ends = numbered.arrays()[0]
     key = _memo_key(nodes, (ends if every else ends[kept]).astype("<i8", copy=False).tobytes(),
                     (values if every else values[kept]).astype("<f8", copy=False).tobytes(),
                     tasks)
@@ -254,7 +275,7 @@ def _labels(numbered: Numbered, weights: Sequence[float],
     return labels
 
 
-def _made(nodes: int, edges: list[tuple[int, int]], weights: list[float],
+def _made(nodes: int, edges: list[list[int]], weights: list[float],
           tasks: Sequence[tuple[float, int]], jobs: int) -> list[list[int]]:
     import igraph  # a C library: loaded only when a graph is cut
 
@@ -300,9 +321,9 @@ def leiden_labels(graph: Graph, tasks: Sequence[tuple[float, int]], runner: Runn
                   ) -> list[list[int]]:
     """``leiden_runs`` as a community label for each node of ``numbered_graph(graph)``."""
     numbered = numbered_graph(graph)
-    if not numbered.edges:  # each node alone
+    if not numbered.size:  # each node alone
         return [list(range(len(numbered.names))) for _ in tasks]
-    return _memberships(numbered, numbered.weights, tasks, runner)
+    return _memberships(numbered, numbered.arrays()[1], tasks, runner)
 
 
 def consensus(graph: Graph, resolution: float, seed: int, runner: Runner | None = None
@@ -314,27 +335,33 @@ def consensus(graph: Graph, resolution: float, seed: int, runner: Runner | None 
 def consensus_labels(graph: Graph, resolution: float, seed: int,
                      runner: Runner | None = None) -> list[int]:
     """``consensus`` as a community label for each node of ``numbered_graph(graph)``."""
+    return consensus_rounds(graph, resolution, seed, runner)[0]
+
+
+def consensus_rounds(graph: Graph, resolution: float, seed: int,
+                     runner: Runner | None = None) -> tuple[list[int], Any]:
+    """``consensus_labels``, and the runs it is the consensus of (numpy, runs x nodes): how
+    far independent runs agree."""
     numbered = numbered_graph(graph)
-    if not numbered.edges:
-        return list(range(len(numbered.names)))
     import numpy as np  # numpy loads only when a graph is cut
 
+    if not numbered.size:
+        alone = list(range(len(numbered.names)))
+        return alone, np.array([alone], dtype=np.int64)
     runner = runner or Runner()
     rng = random.Random(seed)
-    weights: Sequence[float] = numbered.weights
     ends, base = numbered.arrays()
-    for round_ in range(ROUNDS):
-        at = resolution if round_ == 0 else 1.0
-        labels = _labels(numbered, weights, [(at, rng.getrandbits(32)) for _ in range(RUNS)],
-                         runner)  # runs x nodes
-        # the share of runs that put each edge's ends together (exact: a count over RUNS)
-        together = (labels[:, ends[:, 0]] == labels[:, ends[:, 1]]).sum(axis=0) / RUNS
-        if bool(np.all((together == 0.0) | (together == 1.0))):
-            first: list[int] = labels[0].tolist()
-            return first  # every run agrees
-        weights = np.where(together >= AGREEMENT, together * base, _DROPPED).tolist()
+    labels = _labels(numbered, base,
+                     [(resolution, rng.getrandbits(32)) for _ in range(RUNS)],
+                     runner)  # runs x nodes
+    # the share of runs that put each edge's ends together (exact: a count over RUNS)
+    together = (labels[:, ends[:, 0]] == labels[:, ends[:, 1]]).sum(axis=0) / RUNS
+    if bool(np.all((together == 0.0) | (together == 1.0))):
+        agreed: list[int] = labels[0].tolist()
+        return agreed, labels  # every run agrees
+    weights = np.where(together >= AGREEMENT, together * base, _DROPPED)
     return _memberships(numbered, weights, [(1.0, rng.getrandbits(32))],
-                        Runner(memo=runner.memo))[0]
+                        Runner(memo=runner.memo))[0], labels
 
 
 def modularity(graph: Graph, groups: Groups) -> float:
@@ -354,10 +381,10 @@ def modularity_of(numbered: Numbered, of: Any) -> float:
     """``modularity`` of the communities ``of`` (a numpy array: a label per node)."""
     import numpy as np
 
-    total = math.fsum(numbered.weights)
-    if not numbered.edges or total == 0:
-        return 0.0
     ends, weights = numbered.arrays()
+    total = math.fsum(weights.tolist())
+    if not numbered.size or total == 0:
+        return 0.0
     first, second = of[ends[:, 0]], of[ends[:, 1]]
     within = first == second
     inside = _sums(first[within], weights[within])
