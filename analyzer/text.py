@@ -68,7 +68,7 @@ _SAME_IN_BOTH = frozenset({"series", "species", "news", "means", "chassis", "cor
 # nouns whose plural ends in -ies but whose singular is not -y
 _IE_NOUNS = frozenset({"cookie", "movie", "calorie", "zombie", "rookie", "selfie", "hoodie",
                        "goalie", "newbie", "freebie", "genie", "prairie", "sortie", "brownie",
-                       "pixie", "lingerie", "smoothie", "tie", "pie", "lie"})
+                       "pixie", "lingerie", "smoothie"})
 
 _UNCOUNTABLE = frozenset({"species", "means", "stock", "inventory", "data", "information",
                           "info", "media", "news",

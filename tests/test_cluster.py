@@ -21,7 +21,7 @@ from analyzer import api
 from analyzer.cli import cli
 from analyzer.cluster import KERNEL, PROPOSED, decompose
 from analyzer.cluster.communities import (
-    _Sweep,
+    _Cut,
     count_contexts,
     cut_at,
     effective_count,
@@ -323,7 +323,7 @@ def test_the_default_cut_is_the_consensus_at_resolution_one(tradepost: api.Analy
     found, groups = cut_at(weighted.numbered, weighted.members, 7)
     labels, first = consensus_rounds(weighted.numbered, 1.0, 7)
     assert len(first) == RUNS
-    cut = _Sweep.of(weighted.numbered, weighted.members)
+    cut = _Cut.of(weighted.numbered, weighted.members)
     by_element = [cut.settle(run)[cut.elements].tolist() for run in first]
     pairs = [adjusted_rand(a, b) for a, b in itertools.combinations(by_element, 2)]
     assert found.stability == round(sum(pairs) / len(pairs), 4)
@@ -747,6 +747,27 @@ def _layered_api(domains: tuple[str, ...]) -> CouplingGraph:
                   Edge("api.schema", kind, "code", "name", 1.0),
                   Edge("api.schema", resolver, "code", "name", 1.0)]
     return CouplingGraph("layered", tuple(nodes), tuple(edges))
+
+
+def test_keep_apart_holds_after_the_rules_that_follow_the_cut() -> None:
+    # B is tied to two cliques; A is used by B alone. Kept apart, B moves to the other clique
+    # and A stays: A must not then follow its one user (the private-code rule) back to B.
+    cliques = [f"{group}{i}:{group}{i}" for group in "gx" for i in range(6)]
+    nodes = tuple(sorted(Node(i, "function", module=i.split(":")[0])
+                         for i in [*cliques, "a:A", "b:B"]))
+    edges = [Edge(f"{g}{i}:{g}{i}", f"{g}{j}:{g}{j}", "code", "call", 1.0)
+             for g in "gx" for i in range(6) for j in range(i + 1, 6)]
+    edges += [Edge("g0:g0", "b:B", "code", "call", 1.0), Edge("g1:g1", "b:B", "code", "call", 1.0),
+              Edge("b:B", "g2:g2", "code", "call", 1.0), Edge("b:B", "x1:x1", "code", "call", 1.0),
+              Edge("b:B", "a:A", "code", "call", 3.0), Edge("a:A", "g3:g3", "code", "call", 0.5)]
+    graph = CouplingGraph("toy", nodes, tuple(sorted(edges)))
+    options = {"kernel": False, "weights": {"code": 1.0}}
+    together = decompose(graph, ClusterOptions(**options)).assignment()  # type: ignore[arg-type]
+    assert together["a:A"] == together["b:B"]
+    cut = decompose(graph, ClusterOptions(
+        constraints=Constraints(apart=(("a:A", "b:B"),)), **options))  # type: ignore[arg-type]
+    placed = cut.assignment()
+    assert placed["a:A"] != placed["b:B"] and not cut.conflicts
 
 
 def test_what_only_a_composition_root_uses_stays_in_its_domain() -> None:

@@ -663,3 +663,13 @@ def test_adjusted_rand_of_large_labellings_is_scikit_learns() -> None:
         adjusted_rand(first, second[:-1])
     with pytest.raises(ValueError):
         adjusted_rand_arrays(np.array(first), np.array(second[:-1]))
+
+
+def test_adjusted_rand_of_arrays_of_many_groups_counts_only_the_pairs_that_occur() -> None:
+    # nearly every element alone (untied atoms): a table of every pair of labels would hold
+    # 10^10 cells; labels need not be contiguous or positive
+    first = np.arange(100_000, dtype=np.int64) * 7 - 3
+    second = first.copy()
+    second[:500] = 11
+    assert adjusted_rand_arrays(first, second) == adjusted_rand(first.tolist(), second.tolist())
+    assert adjusted_rand_arrays(first, first) == 1.0

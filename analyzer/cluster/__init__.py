@@ -184,6 +184,15 @@ def _separate_pins(weighted: Weighted, groups: Groups, pinned: Mapping[str, str]
     return sorted(result, key=min)
 
 
+def _apart_units(graph: CouplingGraph, weighted: Weighted, options: ClusterOptions) -> set[str]:
+    """The units of every side of every keep-apart constraint."""
+    patterns = [pattern for group in options.constraints.apart for pattern in group]
+    if not patterns:
+        return set()
+    return {weighted.unit[n.id] for n in graph.nodes
+            if n.is_element and n.id in weighted.unit and _matches(n, patterns)}
+
+
 def _keep_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups,
                 options: ClusterOptions, pinned: Mapping[str, str],
                 conflicts: list[str], how: dict[str, str]) -> Groups:
@@ -236,8 +245,10 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
     at = RESOLUTION if options.resolution is None else options.resolution
     found, groups = cut_at(weighted.numbered, members, options.seed, at,
                            Runner(options.jobs, options.memo))
-    numbers = (f"{found.contexts} contexts, modularity {found.modularity:.3f}; its first "
-               f"{RUNS} runs agreed at {found.stability:.2f} (mean adjusted Rand index).")
+    numbers = (f"{found.contexts} contexts, modularity {found.modularity:.3f}; its "
+               f"{RUNS} runs agreed at {found.stability:.2f} (mean adjusted Rand index)."
+               if weighted.numbered.size else
+               f"{found.contexts} contexts: nothing is tied to anything, so no run was made.")
     if options.resolution is not None:
         return groups, Choice("resolution", at, (found,), (
             f"resolution {at:g} was set; the consensus of its Leiden runs gives {numbers}",))
@@ -295,9 +306,10 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     groups, choice = _cut(weighted, options)
     groups = _separate_pins(weighted, groups, pinned)
     groups = _keep_apart(graph, weighted, groups, options, pinned, conflicts, how)
-    # what was kept apart stays where keep-apart put it, as pinned code stays where pinned:
-    # no rule after the cut may put it back with what it was kept apart from
-    held = set(pinned) | {unit for unit, moved in how.items() if moved == "kept-apart"}
+    # both sides of a keep-apart stay where keep-apart left them, as pinned code stays where
+    # pinned: no rule after the cut may put them back together (the side that stayed could
+    # follow its users to the side that moved)
+    held = set(pinned) | _apart_units(graph, weighted, options)
     # what uses what, and what touches data, among the units left after the kernel
     users = _dependents(graph, weighted)
     data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))

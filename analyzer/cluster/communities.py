@@ -42,16 +42,13 @@ KERNEL_SPREAD = 1 / 3  # a kernel element's users span this share of the effecti
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One resolution tried: how many contexts, how modular, how far its runs agree."""
+    """A cut at a resolution (or one step of ``exactly``'s bisection): how many contexts, how
+    modular, how far the Leiden runs it was made of agree (1.0 for a single run)."""
 
     resolution: float
     contexts: int
     modularity: float
     stability: float
-
-    @property
-    def score(self) -> float:
-        return self.modularity * self.stability
 
 
 
@@ -89,7 +86,7 @@ def settle(graph: Graph, groups: Groups, members: Mapping[str, Sequence[str]],
 
 
 @dataclass(frozen=True, slots=True)
-class _Sweep:
+class _Cut:
     """The graph a cut is made of, numbered once: its partitions are label arrays."""
 
     numbered: Numbered
@@ -97,7 +94,7 @@ class _Sweep:
     elements: Any  # numpy: the node of each element
 
     @classmethod
-    def of(cls, graph: Graph, members: Mapping[str, Sequence[str]]) -> _Sweep:
+    def of(cls, graph: Graph, members: Mapping[str, Sequence[str]]) -> _Cut:
         import numpy as np
 
         numbered = numbered_graph(graph)
@@ -142,7 +139,7 @@ def cut_at(graph: Graph, members: Mapping[str, Sequence[str]], seed: int,
            ) -> tuple[Candidate, Groups]:
     """The consensus cut at ``resolution``, settled (``settle``), and its numbers: contexts,
     modularity, and the agreement of the consensus's first runs."""
-    cut = _Sweep.of(graph, members)
+    cut = _Cut.of(graph, members)
     labels, first = consensus_rounds(graph, resolution, seed, runner)
     chosen = cut.settle(labels)
     agreement = cut.stability([cut.settle(run) for run in first])

@@ -2,7 +2,7 @@
 labelled with its community.
 
 A partition as a list of frozensets of names costs a set and a hash per node at each step,
-and the sweep settles, counts and compares a dozen of them (100,000 nodes in one large
+and a cut settles, counts and compares a dozen of them (100,000 nodes in one large
 module). Here a partition is a list of labels numbered in the order of each community's first
 node, which is the order of ``sorted(groups, key=min)``: group ``k`` of the sorted list is
 label ``k``, so a tie-break that reads a group's index reads the same number.
