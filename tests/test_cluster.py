@@ -749,6 +749,43 @@ def _layered_api(domains: tuple[str, ...]) -> CouplingGraph:
     return CouplingGraph("layered", tuple(nodes), tuple(edges))
 
 
+def test_a_helper_module_is_not_split_between_the_contexts_of_its_users(
+        tradepost: api.Analysis) -> None:
+    # the cut had put ValidationError with customers and require and validate_email with
+    # emails: require raising ValidationError closed a customer <-> email cycle (SL201) that
+    # only the proposal created; models.py, whose definitions are tables, stays split
+    placed = {p.element: p for p in tradepost.decomposition.placements}
+    helpers = [e for e in placed if e.startswith("tradepost.utils.validation:")]
+    assert len(helpers) == 4 and len({placed[e].context for e in helpers}) == 1
+    assert any(placed[e].how == "with-its-module" for e in helpers)
+    models = {p.context for e, p in placed.items() if e.startswith("tradepost.models:")}
+    assert len(models) >= 4
+
+
+def test_a_piece_of_a_module_goes_whole_where_it_is_most_tied() -> None:
+    # h.helper uses h.Error; one clique uses the helper, the other the error, twice as much
+    cliques = [f"{group}{i}:{group}{i}" for group in "gx" for i in range(6)]
+    nodes = tuple(sorted([*(Node(i, "function", module=i.split(":")[0]) for i in cliques),
+                          Node("h:helper", "function", module="h"),
+                          Node("h:Error", "class", module="h"),
+                          Node("h:unrelated", "function", module="h")]))
+    edges = [Edge(f"{g}{i}:{g}{i}", f"{g}{j}:{g}{j}", "code", "call", 1.0)
+             for g in "gx" for i in range(6) for j in range(i + 1, 6)]
+    edges += [Edge("g0:g0", "h:helper", "code", "call", 1.0),
+              Edge("g1:g1", "h:helper", "code", "call", 1.0),
+              Edge("x0:x0", "h:Error", "code", "name", 2.0),
+              Edge("x1:x1", "h:Error", "code", "name", 2.0),
+              Edge("x2:x2", "h:Error", "code", "name", 2.0),
+              Edge("h:helper", "h:Error", "code", "name", 0.2),
+              Edge("g2:g2", "h:unrelated", "code", "call", 1.0)]
+    cut = decompose(CouplingGraph("toy", nodes, tuple(sorted(edges))),
+                    ClusterOptions(kernel=False, weights={"code": 1.0}))
+    placed = {p.element: p for p in cut.placements}
+    assert placed["h:helper"].context == placed["h:Error"].context == placed["x0:x0"].context
+    assert placed["h:helper"].how == "with-its-module"
+    assert placed["h:unrelated"].context == placed["g0:g0"].context  # no use joins it
+
+
 def test_keep_apart_holds_after_the_rules_that_follow_the_cut() -> None:
     # B is tied to two cliques; A is used by B alone. Kept apart, B moves to the other clique
     # and A stays: A must not then follow its one user (the private-code rule) back to B.

@@ -62,6 +62,7 @@ class Placement:
     element: str
     context: str
     how: str  # clustered | pinned | kept-together | kernel | unplaced | kept-apart | with-its-users
+    # | with-its-module
     signals: tuple[tuple[str, float], ...]  # tie to its own context, by signal
     strongest: tuple[tuple[str, str, float], ...]  # (neighbour, signal, weight) in its context
     runner_up: str | None
@@ -315,6 +316,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
     groups = _with_sole_user(weighted, groups, _without_roots(weighted, groups, users), data,
                              held, how)
+    groups = _whole_modules(weighted, groups, users, data, held, how)
     if options.kernel and any(n.kind == "table" for n in graph.nodes):
         moved = dict(how)
         libraries, followed = _libraries(weighted, groups, users, data, held, moved)
@@ -337,6 +339,60 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
+
+
+def _whole_modules(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
+                   data: set[str], fixed: set[str], how: dict[str, str]) -> Groups:
+    """A module's definitions that touch no table and use one another are one piece of code:
+    the cut may put a module's models in several contexts, not a helper and the exception it
+    raises. Each such piece (the definitions joined by their uses inside the module) that the
+    cut split goes whole to the context of its parts it is most tied to (the first on a tie):
+    a split helper module had made a cycle of contexts that only the proposal created."""
+    working = [set(g) for g in groups]
+    owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for unit in sorted(owner):
+        if unit in fixed or unit in data:
+            continue
+        node = weighted.nodes[weighted.members[unit][0]]
+        if node.module and node.module != unit:  # definitions, not the module-level code
+            by_module[node.module].append(unit)
+    for units in by_module.values():
+        if len({owner[u] for u in units}) < 2:
+            continue
+        for piece in _pieces(units, users):
+            contexts = sorted({owner[u] for u in piece})
+            if len(contexts) < 2:
+                continue
+            ties = _ties(weighted, piece, owner)
+            target = max(contexts, key=lambda i: ties.get(i, 0.0))
+            for unit in sorted(piece):
+                if owner[unit] != target:
+                    working[owner[unit]].discard(unit)
+                    working[target].add(unit)
+                    owner[unit] = target
+                    how[unit] = "with-its-module"
+    return sorted((frozenset(g) for g in working if g), key=min)
+
+
+def _pieces(units: Sequence[str], users: Mapping[str, set[str]]) -> list[set[str]]:
+    """``units`` joined by their uses of one another (union-find), in order of first unit."""
+    parent = {u: u for u in units}
+
+    def root(unit: str) -> str:
+        while parent[unit] != unit:
+            parent[unit] = parent[parent[unit]]
+            unit = parent[unit]
+        return unit
+
+    for unit in units:
+        for user in users.get(unit, ()):
+            if user in parent:
+                parent[root(user)] = root(unit)
+    pieces: dict[str, set[str]] = {}
+    for unit in units:
+        pieces.setdefault(root(unit), set()).add(unit)
+    return list(pieces.values())
 
 
 def _without_roots(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
