@@ -749,6 +749,17 @@ def _layered_api(domains: tuple[str, ...]) -> CouplingGraph:
     return CouplingGraph("layered", tuple(nodes), tuple(edges))
 
 
+def _two_cliques(more: list[Node], calls: list[tuple[str, str, float]]) -> CouplingGraph:
+    """Two cliques of six functions (g0..g5, x0..x5), ``more`` nodes, and ``calls`` (source,
+    target, weight) as code edges."""
+    cliques = [f"{group}{i}:{group}{i}" for group in "gx" for i in range(6)]
+    nodes = [*(Node(i, "function", module=i.split(":")[0]) for i in cliques), *more]
+    edges = [Edge(f"{g}{i}:{g}{i}", f"{g}{j}:{g}{j}", "code", "call", 1.0)
+             for g in "gx" for i in range(6) for j in range(i + 1, 6)]
+    edges += [Edge(source, target, "code", "call", weight) for source, target, weight in calls]
+    return CouplingGraph("toy", tuple(sorted(nodes)), tuple(sorted(edges)))
+
+
 def test_a_helper_module_is_not_split_between_the_contexts_of_its_users(
         tradepost: api.Analysis) -> None:
     # the cut had put ValidationError with customers and require and validate_email with
@@ -764,22 +775,13 @@ def test_a_helper_module_is_not_split_between_the_contexts_of_its_users(
 
 def test_a_piece_of_a_module_goes_whole_where_it_is_most_tied() -> None:
     # h.helper uses h.Error; one clique uses the helper, the other the error, twice as much
-    cliques = [f"{group}{i}:{group}{i}" for group in "gx" for i in range(6)]
-    nodes = tuple(sorted([*(Node(i, "function", module=i.split(":")[0]) for i in cliques),
-                          Node("h:helper", "function", module="h"),
-                          Node("h:Error", "class", module="h"),
-                          Node("h:unrelated", "function", module="h")]))
-    edges = [Edge(f"{g}{i}:{g}{i}", f"{g}{j}:{g}{j}", "code", "call", 1.0)
-             for g in "gx" for i in range(6) for j in range(i + 1, 6)]
-    edges += [Edge("g0:g0", "h:helper", "code", "call", 1.0),
-              Edge("g1:g1", "h:helper", "code", "call", 1.0),
-              Edge("x0:x0", "h:Error", "code", "name", 2.0),
-              Edge("x1:x1", "h:Error", "code", "name", 2.0),
-              Edge("x2:x2", "h:Error", "code", "name", 2.0),
-              Edge("h:helper", "h:Error", "code", "name", 0.2),
-              Edge("g2:g2", "h:unrelated", "code", "call", 1.0)]
-    cut = decompose(CouplingGraph("toy", nodes, tuple(sorted(edges))),
-                    ClusterOptions(kernel=False, weights={"code": 1.0}))
+    graph = _two_cliques(
+        [Node("h:helper", "function", module="h"), Node("h:Error", "class", module="h"),
+         Node("h:unrelated", "function", module="h")],
+        [("g0:g0", "h:helper", 1.0), ("g1:g1", "h:helper", 1.0), ("x0:x0", "h:Error", 2.0),
+         ("x1:x1", "h:Error", 2.0), ("x2:x2", "h:Error", 2.0), ("h:helper", "h:Error", 0.2),
+         ("g2:g2", "h:unrelated", 1.0)])
+    cut = decompose(graph, ClusterOptions(kernel=False, weights={"code": 1.0}))
     placed = {p.element: p for p in cut.placements}
     assert placed["h:helper"].context == placed["h:Error"].context == placed["x0:x0"].context
     assert placed["h:helper"].how == "with-its-module"
@@ -789,15 +791,10 @@ def test_a_piece_of_a_module_goes_whole_where_it_is_most_tied() -> None:
 def test_keep_apart_holds_after_the_rules_that_follow_the_cut() -> None:
     # B is tied to two cliques; A is used by B alone. Kept apart, B moves to the other clique
     # and A stays: A must not then follow its one user (the private-code rule) back to B.
-    cliques = [f"{group}{i}:{group}{i}" for group in "gx" for i in range(6)]
-    nodes = tuple(sorted(Node(i, "function", module=i.split(":")[0])
-                         for i in [*cliques, "a:A", "b:B"]))
-    edges = [Edge(f"{g}{i}:{g}{i}", f"{g}{j}:{g}{j}", "code", "call", 1.0)
-             for g in "gx" for i in range(6) for j in range(i + 1, 6)]
-    edges += [Edge("g0:g0", "b:B", "code", "call", 1.0), Edge("g1:g1", "b:B", "code", "call", 1.0),
-              Edge("b:B", "g2:g2", "code", "call", 1.0), Edge("b:B", "x1:x1", "code", "call", 1.0),
-              Edge("b:B", "a:A", "code", "call", 3.0), Edge("a:A", "g3:g3", "code", "call", 0.5)]
-    graph = CouplingGraph("toy", nodes, tuple(sorted(edges)))
+    graph = _two_cliques(
+        [Node("a:A", "function", module="a"), Node("b:B", "function", module="b")],
+        [("g0:g0", "b:B", 1.0), ("g1:g1", "b:B", 1.0), ("b:B", "g2:g2", 1.0),
+         ("b:B", "x1:x1", 1.0), ("b:B", "a:A", 3.0), ("a:A", "g3:g3", 0.5)])
     options = {"kernel": False, "weights": {"code": 1.0}}
     together = decompose(graph, ClusterOptions(**options)).assignment()  # type: ignore[arg-type]
     assert together["a:A"] == together["b:B"]
