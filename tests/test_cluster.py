@@ -27,7 +27,7 @@ from analyzer.cluster.communities import (
     effective_count,
     kernel_candidates,
 )
-from analyzer.cluster.leiden import RUNS, consensus_rounds, groups_of
+from analyzer.cluster.leiden import RUNS, consensus_with_runs, groups_of
 from analyzer.cluster.naming import context_terms
 from analyzer.cluster.rand import adjusted_rand
 from analyzer.cluster.reference import load_reference, packages_reference, score_against
@@ -321,7 +321,7 @@ def test_the_default_cut_is_the_consensus_at_resolution_one(tradepost: api.Analy
     # the agreement reported is that of the consensus's first runs, pair by pair
     weighted = mix(tradepost.graph, _blind(), {})
     found, groups = cut_at(weighted.numbered, weighted.members, 7)
-    labels, first = consensus_rounds(weighted.numbered, 1.0, 7)
+    labels, first = consensus_with_runs(weighted.numbered, 1.0, 7)
     assert len(first) == RUNS
     cut = _Cut.of(weighted.numbered, weighted.members)
     by_element = [cut.settle(run)[cut.elements].tolist() for run in first]

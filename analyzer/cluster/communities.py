@@ -23,7 +23,7 @@ from analyzer.cluster.leiden import (
     Groups,
     Numbered,
     Runner,
-    consensus_rounds,
+    consensus_with_runs,
     groups_of,
     leiden,
     modularity,
@@ -138,11 +138,11 @@ def cut_at(graph: Graph, members: Mapping[str, Sequence[str]], seed: int,
            resolution: float = RESOLUTION, runner: Runner | None = None
            ) -> tuple[Candidate, Groups]:
     """The consensus cut at ``resolution``, settled (``settle``), and its numbers: contexts,
-    modularity, and the agreement of the consensus's first runs."""
+    modularity, and the agreement of the runs it is the consensus of."""
     cut = _Cut.of(graph, members)
-    labels, first = consensus_rounds(graph, resolution, seed, runner)
+    labels, runs = consensus_with_runs(graph, resolution, seed, runner)
     chosen = cut.settle(labels)
-    agreement = cut.stability([cut.settle(run) for run in first])
+    agreement = cut.stability([cut.settle(run) for run in runs])
     quality = modularity_of(cut.numbered, chosen)
     return (Candidate(resolution, cut.contexts(chosen), round(quality, 4), round(agreement, 4)),
             groups_of(cut.numbered, chosen))

@@ -335,10 +335,10 @@ def consensus(graph: Graph, resolution: float, seed: int, runner: Runner | None 
 def consensus_labels(graph: Graph, resolution: float, seed: int,
                      runner: Runner | None = None) -> list[int]:
     """``consensus`` as a community label for each node of ``numbered_graph(graph)``."""
-    return consensus_rounds(graph, resolution, seed, runner)[0]
+    return consensus_with_runs(graph, resolution, seed, runner)[0]
 
 
-def consensus_rounds(graph: Graph, resolution: float, seed: int,
+def consensus_with_runs(graph: Graph, resolution: float, seed: int,
                      runner: Runner | None = None) -> tuple[list[int], Any]:
     """``consensus_labels``, and the runs it is the consensus of (numpy, runs x nodes): how
     far independent runs agree."""
