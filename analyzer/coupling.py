@@ -212,6 +212,7 @@ def _plain_edge(item: Any, nodes: Mapping[str, Node]) -> Edge | None:
 
 # the dataclass's order (its fields in turn), as a key made once per edge, in C
 _edge_order = attrgetter("source", "target", "signal", "kind", "weight", "count", "evidence")
+_node_id = attrgetter("id")
 
 
 def graph_from_data(data: Any, source: str) -> CouplingGraph:
@@ -280,7 +281,8 @@ def graph_from_data(data: Any, source: str) -> CouplingGraph:
     notes = data.get("notes", [])
     return CouplingGraph(
         project=str(data.get("project", "")),
-        nodes=tuple(sorted(nodes.values())),
+        # ids are unique (checked above), so the id alone orders nodes as the dataclass does
+        nodes=tuple(sorted(nodes.values(), key=_node_id)),
         edges=tuple(sorted(edges, key=_edge_order)),
         notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
     )

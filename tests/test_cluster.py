@@ -773,19 +773,28 @@ def test_a_helper_module_is_not_split_between_the_contexts_of_its_users(
     assert len(models) >= 4
 
 
-def test_a_piece_of_a_module_goes_whole_where_it_is_most_tied() -> None:
-    # h.helper uses h.Error; one clique uses the helper, the other the error, twice as much
+@pytest.mark.parametrize("cycle", [True, False])
+def test_a_split_module_that_closes_a_cycle_goes_whole_where_it_is_most_tied(
+        cycle: bool) -> None:
+    # h.helper (the g clique's) calls h.Error (the x clique's, twice as tied): g uses x
+    # through module h. When x also uses g elsewhere, the split closes a cycle only the
+    # proposal made, and the piece goes whole to x; without that use the split stands.
+    calls = [("g0:g0", "h:helper", 1.0), ("g1:g1", "h:helper", 1.0), ("x0:x0", "h:Error", 2.0),
+             ("x1:x1", "h:Error", 2.0), ("x2:x2", "h:Error", 2.0), ("h:helper", "h:Error", 0.2),
+             ("g2:g2", "h:unrelated", 1.0)]
     graph = _two_cliques(
         [Node("h:helper", "function", module="h"), Node("h:Error", "class", module="h"),
          Node("h:unrelated", "function", module="h")],
-        [("g0:g0", "h:helper", 1.0), ("g1:g1", "h:helper", 1.0), ("x0:x0", "h:Error", 2.0),
-         ("x1:x1", "h:Error", 2.0), ("x2:x2", "h:Error", 2.0), ("h:helper", "h:Error", 0.2),
-         ("g2:g2", "h:unrelated", 1.0)])
+        calls + ([("x3:x3", "g3:g3", 0.1)] if cycle else []))
     cut = decompose(graph, ClusterOptions(kernel=False, weights={"code": 1.0}))
     placed = {p.element: p for p in cut.placements}
-    assert placed["h:helper"].context == placed["h:Error"].context == placed["x0:x0"].context
-    assert placed["h:helper"].how == "with-its-module"
-    assert placed["h:unrelated"].context == placed["g0:g0"].context  # no use joins it
+    assert placed["h:Error"].context == placed["x0:x0"].context
+    assert placed["h:unrelated"].context == placed["g0:g0"].context  # no call joins it
+    if cycle:
+        assert placed["h:helper"].context == placed["h:Error"].context
+        assert placed["h:helper"].how == "with-its-module"
+    else:
+        assert placed["h:helper"].context == placed["g0:g0"].context != placed["x0:x0"].context
 
 
 def test_keep_apart_holds_after_the_rules_that_follow_the_cut() -> None:

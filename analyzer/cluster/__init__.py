@@ -316,7 +316,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
     groups = _with_sole_user(weighted, groups, _without_roots(weighted, groups, users), data,
                              held, how)
-    groups = _whole_modules(weighted, groups, users, data, held, how)
+    groups = _whole_modules(graph, weighted, groups, users, data, held, how)
     if options.kernel and any(n.kind == "table" for n in graph.nodes):
         moved = dict(how)
         libraries, followed = _libraries(weighted, groups, users, data, held, moved)
@@ -341,15 +341,16 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
 
 
-def _whole_modules(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
-                   data: set[str], fixed: set[str], how: dict[str, str]) -> Groups:
-    """A module's definitions that touch no table and use one another are one piece of code:
-    the cut may put a module's models in several contexts, not a helper and the exception it
-    raises. Each such piece (the definitions joined by their uses inside the module) that the
-    cut split goes whole to the context of its parts it is most tied to (the first on a tie):
-    a split helper module had made a cycle of contexts that only the proposal created."""
-    working = [set(g) for g in groups]
-    owner = {u: i for i, g in enumerate(working) for u in g if u in weighted.members}
+def _whole_modules(graph: CouplingGraph, weighted: Weighted, groups: Groups,
+                   users: Mapping[str, set[str]], data: set[str], fixed: set[str],
+                   how: dict[str, str]) -> Groups:
+    """A module's definitions that touch no table are split by the cut only where the split
+    makes no cycle: where a definition calls (or uses by name) another of its module in a
+    second context, and that context uses the first anywhere, the two contexts depend on
+    each other through a module the proposal cut in two (tradepost's ``require`` raising
+    ``ValidationError``). The definitions so joined, each piece whole, go to the context of
+    its parts the piece is most tied to (the first on a tie), until no such call is left."""
+    owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     by_module: dict[str, list[str]] = defaultdict(list)
     for unit in sorted(owner):
         if unit in fixed or unit in data:
@@ -357,26 +358,50 @@ def _whole_modules(weighted: Weighted, groups: Groups, users: Mapping[str, set[s
         node = weighted.nodes[weighted.members[unit][0]]
         if node.module and node.module != unit:  # definitions, not the module-level code
             by_module[node.module].append(unit)
-    for units in by_module.values():
-        if len({owner[u] for u in units}) < 2:
+    # the calls between them (a call, or a use by name: raising an error, making an object),
+    # not a base class (the subclasses of one error are not one piece) or a decorator
+    calls: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    movable = {u for units in by_module.values() for u in units}
+    for edge in graph.edges:
+        if edge.signal != "code" or not {"call", "name"} & set(edge.kind.split("+")):
             continue
-        for piece in _pieces(units, users):
-            contexts = sorted({owner[u] for u in piece})
-            if len(contexts) < 2:
+        user, used = weighted.unit.get(edge.source), weighted.unit.get(edge.target)
+        if (user in movable and used in movable and user != used
+                and weighted.nodes[edge.source].module == weighted.nodes[edge.target].module):
+            calls[weighted.nodes[edge.source].module].add((user, used))
+    working = [set(g) for g in groups]
+    joined: dict[str, set[tuple[str, str]]] = defaultdict(set)  # pieces only grow
+    for _ in range(_FOLLOW_ROUNDS):  # a move can close the next cycle: until none is left
+        # which context uses which, anywhere
+        depends = {(owner[user], owner[used]) for used, those in users.items() if used in owner
+                   for user in those if user in owner and owner[user] != owner[used]}
+        moved = False
+        for module, units in by_module.items():
+            if len({owner[u] for u in units}) < 2:
                 continue
-            ties = _ties(weighted, piece, owner)
-            target = max(contexts, key=lambda i: ties.get(i, 0.0))
-            for unit in sorted(piece):
-                if owner[unit] != target:
-                    working[owner[unit]].discard(unit)
-                    working[target].add(unit)
-                    owner[unit] = target
-                    how[unit] = "with-its-module"
+            joined[module] |= {(user, used) for user, used in calls.get(module, ())
+                               if owner[user] != owner[used]
+                               and (owner[used], owner[user]) in depends}
+            for piece in _pieces(units, sorted(joined[module])):
+                contexts = sorted({owner[u] for u in piece})
+                if len(contexts) < 2:
+                    continue
+                ties = _ties(weighted, piece, owner)
+                target = max(contexts, key=lambda i: ties.get(i, 0.0))
+                for unit in sorted(piece):
+                    if owner[unit] != target:
+                        working[owner[unit]].discard(unit)
+                        working[target].add(unit)
+                        owner[unit] = target
+                        how[unit] = "with-its-module"
+                        moved = True
+        if not moved:
+            break
     return sorted((frozenset(g) for g in working if g), key=min)
 
 
-def _pieces(units: Sequence[str], users: Mapping[str, set[str]]) -> list[set[str]]:
-    """``units`` joined by their uses of one another (union-find), in order of first unit."""
+def _pieces(units: Sequence[str], joins: Sequence[tuple[str, str]]) -> list[set[str]]:
+    """``units`` joined by ``joins`` (pairs of them; union-find), in order of first unit."""
     parent = {u: u for u in units}
 
     def root(unit: str) -> str:
@@ -385,10 +410,8 @@ def _pieces(units: Sequence[str], users: Mapping[str, set[str]]) -> list[set[str
             unit = parent[unit]
         return unit
 
-    for unit in units:
-        for user in users.get(unit, ()):
-            if user in parent:
-                parent[root(user)] = root(unit)
+    for first, second in joins:
+        parent[root(first)] = root(second)
     pieces: dict[str, set[str]] = {}
     for unit in units:
         pieces.setdefault(root(unit), set()).add(unit)
