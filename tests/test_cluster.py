@@ -797,6 +797,76 @@ def test_a_split_module_that_closes_a_cycle_goes_whole_where_it_is_most_tied(
         assert placed["h:helper"].context == placed["g0:g0"].context != placed["x0:x0"].context
 
 
+_CYCLE_CALLS = [("g0:g0", "h:helper", 1.0), ("g1:g1", "h:helper", 1.0),
+                ("x0:x0", "h:Error", 2.0), ("x1:x1", "h:Error", 2.0), ("x2:x2", "h:Error", 2.0),
+                ("h:helper", "h:Error", 0.2), ("g2:g2", "h:unrelated", 1.0),
+                ("x3:x3", "g3:g3", 0.1)]
+_H = [Node("h:helper", "function", module="h"), Node("h:Error", "class", module="h"),
+      Node("h:unrelated", "function", module="h")]
+
+
+def test_a_kept_together_unit_is_no_piece_of_a_module() -> None:
+    # a keep-together unit holds elements of several modules: it was filed under one and
+    # its calls under another (a KeyError)
+    cut = decompose(_two_cliques(_H, _CYCLE_CALLS), ClusterOptions(
+        kernel=False, weights={"code": 1.0},
+        constraints=Constraints(together=(("g0:g0", "h:helper"),))))
+    placed = {p.element: p for p in cut.placements}
+    assert placed["h:helper"].context == placed["g0:g0"].context
+    assert placed["h:helper"].how == "kept-together"
+
+
+def test_a_split_that_no_longer_closes_a_cycle_stands() -> None:
+    # moving module a's piece ends the only use from x to g: module b's split, which closed
+    # the same cycle before, closes none after it and stays as the cut made it
+    more = [Node(i, "function", module=i.split(":")[0]) for i in ("a:r", "a:s", "b:p", "b:q")]
+    graph = _two_cliques(more, [("a:r", "a:s", 0.1), ("b:p", "b:q", 0.1),
+                                ("a:r", "x0:x0", 1.0), ("a:s", "g0:g0", 2.0),
+                                ("g1:g1", "b:p", 1.0), ("b:q", "x1:x1", 1.0)])
+    placed = {p.element: p for p in decompose(
+        graph, ClusterOptions(kernel=False, weights={"code": 1.0})).placements}
+    assert placed["a:r"].context == placed["a:s"].context == placed["g0:g0"].context
+    assert placed["b:p"].context == placed["g0:g0"].context != placed["b:q"].context
+    assert placed["b:q"].how == placed["b:p"].how == "clustered"
+
+
+def test_a_piece_does_not_take_a_whole_context_with_it() -> None:
+    # module h's k0..k4 are a context of their own; g's helper calls k0, and k1 uses g: the
+    # joined piece would carry the whole k context into g's, which is the cut's call
+    more = [Node(f"h:k{i}", "function", module="h") for i in range(5)]
+    more.append(Node("h:helper", "function", module="h"))
+    calls = [(f"h:k{i}", f"h:k{j}", 1.0) for i in range(5) for j in range(i + 1, 5)]
+    calls += [("g0:g0", "h:helper", 2.0), ("g1:g1", "h:helper", 2.0),
+              ("g2:g2", "h:helper", 2.0), ("h:helper", "h:k0", 0.3), ("h:k1", "g3:g3", 0.3),
+              ("x0:x0", "h:k2", 0.3)]
+    cut = decompose(_two_cliques(more, calls), ClusterOptions(kernel=False,
+                                                              weights={"code": 1.0}))
+    placed = cut.assignment()
+    assert len({placed[f"h:k{i}"] for i in range(5)}) == 1
+    assert placed["h:k0"] not in (placed["g0:g0"], placed["x0:x0"])
+    assert sum(c.kind in PROPOSED for c in cut.contexts) == 3
+
+
+def test_the_pieces_of_a_module_move_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    # h's three helpers split between the cliques with ties that sum to the same in exact
+    # arithmetic: a sum in a set's order had put them with g under some seeds, x under others
+    more = [Node(f"h:{n}", "function", module="h") for n in "pqr"]
+    calls = [("h:p", "h:q", 0.05), ("h:q", "h:r", 0.05), ("x3:x3", "g3:g3", 0.1),
+             ("h:p", "g0:g0", 1.2), ("h:p", "x0:x0", 0.3), ("h:q", "g1:g1", 0.1),
+             ("h:q", "x1:x1", 0.8), ("h:r", "g2:g2", 0.1), ("h:r", "x2:x2", 0.3)]
+    source = tmp_path / "graph.json"
+    source.write_bytes(dumps_graph(_two_cliques(more, calls)))
+    written = []
+    for seed in ("0", "3"):
+        out = tmp_path / f"cut-{seed}"
+        done = subprocess.run([sys.executable, "-m", "analyzer", "cluster", str(source),
+                               "--no-kernel", "--out", str(out)], capture_output=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, check=False)
+        assert done.returncode == 0, done.stderr
+        written.append((out / "contexts.json").read_bytes())
+    assert written[0] == written[1]
+
+
 def test_keep_apart_holds_after_the_rules_that_follow_the_cut() -> None:
     # B is tied to two cliques; A is used by B alone. Kept apart, B moves to the other clique
     # and A stays: A must not then follow its one user (the private-code rule) back to B.

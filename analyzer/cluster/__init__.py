@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
@@ -349,53 +349,84 @@ def _whole_modules(graph: CouplingGraph, weighted: Weighted, groups: Groups,
     second context, and that context uses the first anywhere, the two contexts depend on
     each other through a module the proposal cut in two (tradepost's ``require`` raising
     ``ValidationError``). The definitions so joined, each piece whole, go to the context of
-    its parts the piece is most tied to (the first on a tie), until no such call is left."""
+    its parts the piece is most tied to (the first on a tie) and can go to without taking a
+    whole context with it (merging contexts is the cut's call), until no such call is left."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
+    module_of: dict[str, str] = {}  # units of one definition each, movable, by module
+    for unit in owner:
+        elements = weighted.members[unit]
+        node = weighted.nodes[elements[0]]
+        if (len(elements) == 1 and unit == elements[0] and unit not in fixed
+                and unit not in data and node.module and node.module != unit):
+            module_of[unit] = node.module  # a definition, not the module-level code
     by_module: dict[str, list[str]] = defaultdict(list)
-    for unit in sorted(owner):
-        if unit in fixed or unit in data:
-            continue
-        node = weighted.nodes[weighted.members[unit][0]]
-        if node.module and node.module != unit:  # definitions, not the module-level code
-            by_module[node.module].append(unit)
+    for unit in sorted(module_of):
+        by_module[module_of[unit]].append(unit)
     # the calls between them (a call, or a use by name: raising an error, making an object),
     # not a base class (the subclasses of one error are not one piece) or a decorator
     calls: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    movable = {u for units in by_module.values() for u in units}
     for edge in graph.edges:
-        if edge.signal != "code" or not {"call", "name"} & set(edge.kind.split("+")):
-            continue
-        user, used = weighted.unit.get(edge.source), weighted.unit.get(edge.target)
-        if (user in movable and used in movable and user != used
-                and weighted.nodes[edge.source].module == weighted.nodes[edge.target].module):
-            calls[weighted.nodes[edge.source].module].add((user, used))
+        module = module_of.get(edge.source)
+        if (module is not None and module == module_of.get(edge.target)
+                and edge.signal == "code" and edge.source != edge.target
+                and {"call", "name"} & set(edge.kind.split("+"))):
+            calls[module].add((edge.source, edge.target))
+    # how many uses go from each context to each other, kept up to date as units move
+    uses: dict[str, set[str]] = defaultdict(set)
+    for used, those in users.items():
+        for user in those:
+            uses[user].add(used)
+    crossing: Counter[tuple[int, int]] = Counter(
+        (owner[user], owner[used]) for used, those in users.items() if used in owner
+        for user in those if user in owner and owner[user] != owner[used])
     working = [set(g) for g in groups]
+
+    def count(pair: tuple[int, int], change: int) -> None:
+        if pair[0] != pair[1]:  # uses inside a context are not counted
+            crossing[pair] += change
+
+    def move(unit: str, target: int) -> None:
+        for user in users.get(unit, ()):
+            if user in owner and user != unit:
+                count((owner[user], owner[unit]), -1)
+                count((owner[user], target), 1)
+        for used in uses.get(unit, ()):
+            if used in owner and used != unit:
+                count((owner[unit], owner[used]), -1)
+                count((target, owner[used]), 1)
+        working[owner[unit]].discard(unit)
+        working[target].add(unit)
+        owner[unit] = target
+        how[unit] = "with-its-module"
+
     joined: dict[str, set[tuple[str, str]]] = defaultdict(set)  # pieces only grow
-    for _ in range(_FOLLOW_ROUNDS):  # a move can close the next cycle: until none is left
-        # which context uses which, anywhere
-        depends = {(owner[user], owner[used]) for used, those in users.items() if used in owner
-                   for user in those if user in owner and owner[user] != owner[used]}
-        moved = False
-        for module, units in by_module.items():
-            if len({owner[u] for u in units}) < 2:
-                continue
-            joined[module] |= {(user, used) for user, used in calls.get(module, ())
-                               if owner[user] != owner[used]
-                               and (owner[used], owner[user]) in depends}
-            for piece in _pieces(units, sorted(joined[module])):
-                contexts = sorted({owner[u] for u in piece})
-                if len(contexts) < 2:
-                    continue
-                ties = _ties(weighted, piece, owner)
-                target = max(contexts, key=lambda i: ties.get(i, 0.0))
-                for unit in sorted(piece):
-                    if owner[unit] != target:
-                        working[owner[unit]].discard(unit)
-                        working[target].add(unit)
-                        owner[unit] = target
-                        how[unit] = "with-its-module"
-                        moved = True
-        if not moved:
+    for _ in range(_FOLLOW_ROUNDS):  # a move elsewhere can close the next cycle
+        grown = False
+        for module, units in sorted(by_module.items()):
+            while True:  # until no new call of this module closes a cycle
+                found = {(user, used) for user, used in calls.get(module, ())
+                         if owner[user] != owner[used]
+                         and crossing[(owner[used], owner[user])] > 0} - joined[module]
+                if not found:
+                    break
+                grown = True
+                joined[module] |= found
+                for piece in _pieces(units, sorted(joined[module])):
+                    contexts = sorted({owner[u] for u in piece})
+                    if len(contexts) < 2:
+                        continue
+                    ties = _ties(weighted, piece, owner)
+                    # the most tied context the piece can go to without taking a whole
+                    # context with it (merging contexts is the cut's call), if any
+                    target = next((i for i in sorted(contexts, key=lambda i: -ties.get(i, 0.0))
+                                   if not any(working[o] <= piece for o in contexts if o != i)),
+                                  None)
+                    if target is None:
+                        continue
+                    for unit in sorted(piece):
+                        if owner[unit] != target:
+                            move(unit, target)
+        if not grown:
             break
     return sorted((frozenset(g) for g in working if g), key=min)
 
@@ -535,7 +566,7 @@ def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str]) -> G
 def _ties(weighted: Weighted, part: set[str], owner: Mapping[str, int]) -> dict[int, float]:
     """The weight of ``part``'s edges to each context, its own edges left out."""
     ties: dict[int, float] = defaultdict(float)
-    for unit in part:
+    for unit in sorted(part):  # in order: a sum in a set's order moves with the hash seed
         for other, weight in weighted.neighbours(unit):
             if other not in part and other in owner:
                 ties[owner[other]] += weight
