@@ -64,31 +64,40 @@ def test_the_process_ends_at_once_with_all_its_output_and_its_exit_code() -> Non
 _COUNT_COLLECTIONS = """
 import gc, sys
 from analyzer import api, cli
-collections = []  # the collector's passes from the start of the analysis
-analyze = api.analyze
-api.analyze = lambda *args: (gc.callbacks.append(
-    lambda phase, info: phase == "start" and collections.append(info)), analyze(*args))[1]
-if sys.argv[1] == "main":
+collections = []  # the collector's passes from the start of the command's work
+how, work, command = sys.argv[1], sys.argv[2], sys.argv[3:]
+done = getattr(api, work)
+setattr(api, work, lambda *args: (gc.callbacks.append(
+    lambda phase, info: phase == "start" and collections.append(info)), done(*args))[1])
+if how == "main":
     cli._Process.ends_with_the_command = True  # as main() says, without ending the process
 try:
-    cli.cli(["analyze", *sys.argv[2:]], prog_name="seamline", standalone_mode=False)
+    cli.cli(command, prog_name="seamline", standalone_mode=False)
 finally:
     print(len(collections), gc.isenabled(), file=sys.stderr)
 """
 
 
 @pytest.mark.parametrize("how", ["main", "run"])
-def test_analyze_never_collects_cycles_and_puts_the_collector_back_unless_the_process_ends(
-        how: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["analyze", "cluster"])
+def test_a_command_never_collects_cycles_and_puts_the_collector_back_unless_the_process_ends(
+        how: str, command: str, tmp_path: Path) -> None:
     # turned back on at the end, the collector would first walk every object of the run only
     # for the process to end; a caller in the same process gets it back as it was
+    analyzed = tmp_path / "analyzed"
+    code, _, _ = invoke("analyze", str(SAMPLES / "tradepost"), "--out", str(analyzed),
+                        "--no-cache", "-j", "1", "-q")
+    assert code == 0
+    args = {"analyze": ["analyze", "analyze", str(SAMPLES / "tradepost"), "--no-cache", "-q"],
+            "cluster": ["cluster_graph", "cluster", str(analyzed / "graph.json")]}[command]
     done = subprocess.run(
-        [sys.executable, "-c", _COUNT_COLLECTIONS, how, str(SAMPLES / "tradepost"), "--out",
-         str(tmp_path / "out"), "--no-cache", "-j", "1", "-q"],
+        [sys.executable, "-c", _COUNT_COLLECTIONS, how, *args, "--out", str(tmp_path / "out"),
+         "-j", "1"],
         capture_output=True, text=True, check=False, cwd=REPO)
     assert done.returncode == 0, done.stderr
     collections, enabled = done.stderr.split()
     assert enabled == ("False" if how == "main" else "True")
+    # the work makes enough objects for the collector to run, were it on
     assert int(collections) == 0 if how == "main" else int(collections) > 0
 
 
