@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,32 @@ def find_seamline(explicit: str | None = None) -> Path:
         f"`seamline` not found (tried {tried}); install it with "
         "`.venv/bin/pip install -e .` or pass --seamline PATH"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """A command's run, as a fresh process."""
+
+    seconds: float  # wall clock
+    cpu: float  # user and system time of the process and its children: what a machine that
+    # runs nothing else would about take, where other work slows the clock down
+    code: int
+    output: str
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(command: Sequence[str], cwd: Path | None = None,
+          env: dict[str, str] | None = None) -> Timing:
+    """Run ``command`` to its end: its wall clock, its CPU time, its exit code and output."""
+    cpu, started = _children_cpu(), time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          check=False)
+    return Timing(time.perf_counter() - started, _children_cpu() - cpu, done.returncode,
+                  done.stdout + done.stderr)
 
 
 def _proc_table() -> dict[int, tuple[int, int]]:

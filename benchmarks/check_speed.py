@@ -31,50 +31,24 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
-from _common import REPO_ROOT, print_table
+from _common import REPO_ROOT, Timing, print_table, timed
 
 BIN = REPO_ROOT / ".venv" / "bin"
 SEAMLINE = [str(BIN / "seamline")]
 
 
-@dataclass(frozen=True, slots=True)
-class Timing:
-    seconds: float  # wall clock
-    cpu: float  # user and system time of the process and its children: what a machine that
-    # runs nothing else would about take, where other work slows the clock down
-    code: int
-    output: str
-
-
-def _cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
-def _timed(command: Sequence[str], cwd: Path | None = None,
-           env: dict[str, str] | None = None) -> Timing:
-    cpu, started = _cpu(), time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          check=False)
-    return Timing(time.perf_counter() - started, _cpu() - cpu, done.returncode,
-                  done.stdout + done.stderr)
-
-
 def _run(*args: str) -> Timing:
-    timing = _timed([*SEAMLINE, *args])
+    timing = timed([*SEAMLINE, *args])
     if timing.code == 2:
         raise SystemExit(f"seamline {' '.join(args)} failed:\n{timing.output[-2000:]}")
     return timing
@@ -88,11 +62,11 @@ def _row(what: str, timings: Sequence[Timing], verdict: str = "") -> tuple[str, 
 def _tool(name: str, command: Sequence[str], root: Path, runs: int) -> tuple[str, ...]:
     """A tool's warm medians over ``runs`` fresh processes (one run first fills its cache)."""
     env = os.environ | {"PYTHONPATH": str(root)}
-    first = _timed(command, root, env)
+    first = timed(command, root, env)
     if first.code not in (0, 1):
         print(f"{name} exited {first.code}:\n{first.output[-1500:]}", file=sys.stderr)
     verdict = "passes" if first.code == 0 else f"fails (exit {first.code})"
-    return _row(f"{name} (warm)", [_timed(command, root, env) for _ in range(runs)], verdict)
+    return _row(f"{name} (warm)", [timed(command, root, env) for _ in range(runs)], verdict)
 
 
 def main() -> None:
