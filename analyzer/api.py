@@ -175,9 +175,9 @@ def _few_collections() -> Iterator[None]:
     """The models are hundreds of thousands of small objects that live until the run ends:
     CPython's cycle collector, run every 700 allocations by default, walks them again and
     again (0.3 s of a 1.25 s warm check on nova). While they are built, collect every
-    200,000 allocations instead, as mypy does; within ``collector_off`` (analyze), not at
-    all: there its passes over nova's models cost 0.35 s of a warm run (0.58 s cold) and
-    found 5 objects of garbage (45 cold)."""
+    200,000 allocations instead, as mypy does (for a caller of this module; a command of the
+    command line runs with the collector off: its passes over nova's models cost 0.35 s of a
+    warm analyze (0.58 s cold) and found 5 objects of garbage (45 cold))."""
     before = gc.get_threshold()
     gc.set_threshold(200_000, 30, 30)
     try:

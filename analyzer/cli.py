@@ -190,12 +190,12 @@ def _collection() -> AbstractContextManager[None]:
     """No cycle collection while a command runs. A command makes hundreds of thousands of
     objects that live until it ends, and next to no cycles: the collector, run every 700 new
     objects, would walk them again and again (``seamline cluster`` of nova with its tests,
-    whose 65,000 edges are read into objects: 2.3 -> 1.9 s; a warm ``init`` of nova 1.57 ->
-    1.49 s; a warm ``analyze`` of nova: 0.35 s, and 5 objects of garbage found). When the
-    process ends with the command it stays off: turned back on, its first pass would walk
-    every object the run made (0.1 s of a warm analyze of nova) for the process's end to free
-    them anyway. A caller in the same process gets it back as it was. Forked workers collect
-    their own garbage (``analyzer.workers``)."""
+    whose 65,000 edges are read into objects: 2.11 -> 1.71 s, medians of five run for run; a
+    warm ``init`` of nova 1.57 -> 1.49 s; a warm ``analyze`` of nova: 0.35 s, and 5 objects of
+    garbage found). When the process ends with the command it stays off: turned back on, its
+    first pass would walk every object the run made (0.1 s of a warm analyze of nova) for the
+    process's end to free them anyway. A caller in the same process gets it back as it was.
+    The process pool's workers collect their own garbage (``workers.worker_pool``)."""
     if _Process.ends_with_the_command:
         gc.disable()
         return nullcontext()

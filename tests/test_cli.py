@@ -65,16 +65,23 @@ _COUNT_COLLECTIONS = """
 import gc, sys
 from analyzer import api, cli
 collections = []  # the collector's passes from the start of the command's work
+during = []  # how many of them the work itself saw
 how, work, command = sys.argv[1], sys.argv[2], sys.argv[3:]
 done = getattr(api, work)
-setattr(api, work, lambda *args: (gc.callbacks.append(
-    lambda phase, info: phase == "start" and collections.append(info)), done(*args))[1])
+
+def counted(*args):
+    gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
+    result = done(*args)
+    during.append(len(collections))
+    return result
+
+setattr(api, work, counted)
 if how == "main":
     cli._Process.ends_with_the_command = True  # as main() says, without ending the process
 try:
     cli.cli(command, prog_name="seamline", standalone_mode=False)
 finally:
-    print(len(collections), gc.isenabled(), file=sys.stderr)
+    print(*during, len(collections), gc.isenabled(), file=sys.stderr)
 """
 
 
@@ -95,9 +102,10 @@ def test_a_command_never_collects_cycles_and_puts_the_collector_back_unless_the_
          "-j", "1"],
         capture_output=True, text=True, check=False, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    collections, enabled = done.stderr.split()
+    during, collections, enabled = done.stderr.split()
+    assert int(during) == 0  # off while the command works, in either case
     assert enabled == ("False" if how == "main" else "True")
-    # the work makes enough objects for the collector to run, were it on
+    # the work makes enough objects for the collector to run once it is on again
     assert int(collections) == 0 if how == "main" else int(collections) > 0
 
 
