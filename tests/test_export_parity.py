@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from analyzer.cli import cli
 from analyzer.decomposition import load_agreed
 from analyzer.drift.export import forbidden
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, run
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
@@ -62,14 +62,18 @@ def _agree(root: Path, *init: str) -> None:
 
 
 def _forbidden_import(root: Path) -> tuple[Path, str]:
-    """A module of one context and a module of a context it may not use."""
+    """A module of one context and a module of a context it may not use, which it does not
+    import yet: the tools see a dependency as one module importing another, so an import
+    along a pair of modules already imported (and excused) is nothing new to them."""
     agreed = load_agreed(root / "seamline-decomposition.toml")
+    imported = {(m.name, i.module) for m in run(root).code.modules for i in m.imports}
     for context in agreed.contexts:
         for other in agreed.contexts:
             if other.kernel or other.name == context.name or other.name in context.uses:
                 continue
             source = next((m for m in context.modules if "*" not in m and "." in m), None)
-            target = next((m for m in other.modules if "*" not in m and "." in m), None)
+            target = next((m for m in other.modules if "*" not in m and "." in m
+                           and (source, m) not in imported), None)
             if source and target:
                 path = root / (source.replace(".", "/") + ".py")
                 if path.is_file():
