@@ -1008,6 +1008,51 @@ def test_framework_plumbing_is_an_infrastructure_context_never_a_domain(
         == "template-tags"
 
 
+def test_a_flask_application_factory_is_plumbing_by_the_names_flask_looks_for(
+        project: Callable[[Tree], Path]) -> None:
+    # Flask's command line finds an app factory by these two names: framework knowledge
+    root = project({
+        "web/__init__.py": "",
+        "web/app.py": """
+            from flask import Flask
+            from web.orders import bp
+
+            def create_app():
+                app = Flask(__name__)
+                app.register_blueprint(bp)
+                return app
+        """,
+        "web/wsgi.py": """
+            from web.app import create_app
+
+            def make_app():
+                return create_app()
+        """,
+        "web/orders.py": """
+            from flask import Blueprint
+
+            bp = Blueprint("orders", __name__)
+
+            class Factory:
+                def create_app(self):
+                    return None
+
+            def create_apple():
+                return 1
+        """,
+    })
+    roles = {n.id: n.role for n in run(root).graph.nodes}
+    assert roles["web.app:create_app"] == roles["web.wsgi:make_app"] == "app-factory"
+    # a method of that name, and a name that only starts so, are no factory
+    assert roles["web.orders:Factory"] == roles["web.orders:create_apple"] == ""
+    # shopfront's factory and the blueprints it wires made a domain named for a stray word
+    # (``level``): they are the framework's, a context of kind infrastructure named for it
+    analysis = run(SAMPLES / "shopfront")
+    holding = next(c for c in analysis.decomposition.contexts
+                   if "shopfront.app:create_app" in c.elements)
+    assert (holding.kind, holding.name) == ("infrastructure", "app-factory")
+
+
 def _two_django_apps() -> Tree:
     """Two apps whose admins, forms and views speak the same framework words, each about its
     own entities; the app labels are words (``zoo``, ``yard``) nothing in the code says."""
