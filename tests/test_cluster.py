@@ -203,6 +203,30 @@ def test_more_contexts_than_elements_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def _two_domains_and_a_loose_class() -> CouplingGraph:
+    """Two cohesive domains of six classes each, tied by one call, and a class ``x`` that
+    calls into the first once."""
+    first, second = [f"a{i}" for i in range(6)], [f"b{i}" for i in range(6)]
+    nodes = tuple(Node(n, "class", module=f"m.{n}") for n in [*first, *second, "x"])
+    edges = [Edge(s, t, "code", "call", 5.0) for group in (first, second)
+             for s, t in itertools.combinations(group, 2)]
+    edges += [Edge("a0", "b0", "code", "call", 1.0), Edge("x", "a1", "code", "call", 1.0)]
+    return CouplingGraph("loose", nodes, tuple(edges))
+
+
+@pytest.mark.parametrize("wanted", [3, 4])
+def test_more_contexts_than_the_structure_has_come_from_the_cheapest_cuts(wanted: int) -> None:
+    # the third context is the loose class, not part of a domain: its one call is the least
+    # a new boundary can cost; only the fourth has to cut into a domain
+    cut = decompose(_two_domains_and_a_loose_class(), ClusterOptions(contexts=wanted,
+                                                                      kernel=False))
+    domain = [frozenset(c.elements) for c in cut.contexts if c.kind in PROPOSED]
+    assert len(domain) == wanted
+    assert frozenset({"x"}) in domain
+    whole = {frozenset(f"a{i}" for i in range(6)), frozenset(f"b{i}" for i in range(6))}
+    assert len(whole & set(domain)) == (2 if wanted == 3 else 1)
+
+
 @given(st.data())
 @settings(max_examples=60, deadline=None)
 def test_a_fixed_k_is_exact_on_any_graph(data: st.DataObject) -> None:
@@ -481,6 +505,21 @@ def test_keep_apart_gives_the_same_cut_under_any_hash_seed(tradepost: api.Analys
         out = tmp_path / seed
         subprocess.run([sys.executable, "-m", "analyzer", "cluster", str(graph), "--config",
                         str(config), "--out", str(out), "--structure-blind", "-j", "1"],
+                       check=True, capture_output=True, env=os.environ | {"PYTHONHASHSEED": seed})
+        outputs.add((out / "contexts.json").read_bytes())
+    assert len(outputs) == 1
+
+
+def test_the_cheapest_splits_give_the_same_cut_under_any_hash_seed(tmp_path: Path) -> None:
+    # cutting into the two domains, whose ties all weigh the same: the minimum cuts had
+    # followed the order of a networkx subgraph view, which iterates a set of names
+    graph = tmp_path / "graph.json"
+    graph.write_bytes(dumps_graph(_two_domains_and_a_loose_class()))
+    outputs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-m", "analyzer", "cluster", str(graph), "--contexts",
+                        "9", "--out", str(out), "--no-kernel", "-j", "1"],
                        check=True, capture_output=True, env=os.environ | {"PYTHONHASHSEED": seed})
         outputs.add((out / "contexts.json").read_bytes())
     assert len(outputs) == 1

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from math import fsum
 from typing import TYPE_CHECKING, Any
 
 from analyzer.cluster.labels import in_order, merge_small
@@ -37,6 +38,8 @@ from analyzer.cluster.rand import adjusted_rand_arrays
 
 RESOLUTION = 1.0  # modularity's own: each edge against the chance of it in a random graph
 MIN_MEMBERS = 3  # a smaller group is merged into its strongest neighbour
+EXACT_CUT_NODES = 150  # a larger piece is split by its communities (an exact minimum cut is
+# O(n m log n) in pure Python: 0.25 s at 200 nodes, 1.5 s at 400)
 KERNEL_SPREAD = 1 / 3  # a kernel element's users span this share of the effective contexts
 
 
@@ -187,9 +190,10 @@ def adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]]
     """Exactly ``wanted`` groups of tied code when there is enough of it (groups of helper
     nodes alone, and of code tied to nothing, are kept as they are and not counted: they are
     the caller's to promote when the tied code cannot make ``wanted``). Too many: merge the
-    pair with the strongest tie per element. Too few: split the largest group that can be
-    split."""
+    pair with the strongest tie per element. Too few: make the split that cuts the least
+    weight (``_cheapest_split``)."""
     working = [g for g in groups if g]
+    halves: dict[frozenset[str], tuple[float, frozenset[str], frozenset[str]]] = {}
     while True:
         counted = [i for i, g in enumerate(working) if tied(graph, g, members)]
         if len(counted) > wanted:
@@ -200,9 +204,9 @@ def adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]]
             splittable = [i for i in counted if sum(1 for n in working[i] if members.get(n)) > 1]
             if not splittable:
                 break
-            largest = max(splittable, key=lambda i: (_size(working[i], members), -i))
-            part, rest = _split(graph, working[largest], members, seed)
-            working[largest] = part
+            index, part, rest = _cheapest_split(graph, working, splittable, members, seed,
+                                                halves)
+            working[index] = part
             working.append(rest)
         else:
             break
@@ -229,30 +233,94 @@ def _closest(graph: nx.Graph, groups: Groups, coded: Sequence[int],
     return min(smallest), max(smallest)
 
 
+def _cheapest_split(graph: nx.Graph, groups: Groups, splittable: Sequence[int],
+                    members: Mapping[str, Sequence[str]], seed: int,
+                    halves: dict[frozenset[str], tuple[float, frozenset[str], frozenset[str]]]
+                    ) -> tuple[int, frozenset[str], frozenset[str]]:
+    """Which of the ``splittable`` groups to cut in two, and its two parts: the cut of least
+    weight of any of them (``_bisect``), ties to the larger group. Each new context then costs
+    the fewest ties across a boundary: what is loosely attached comes away before a cohesive
+    domain is cut through. Asked for 1.5 times their domains, six of the eight benchmark
+    projects with a truth scored higher so than by splitting the largest group, atelier the
+    same and django-oscar 0.011 lower (docs/clustering.md). ``halves`` keeps each group's
+    bisection and its cut for the next call."""
+    best: tuple[tuple[float, int, int], int, frozenset[str], frozenset[str]] | None = None
+    for index in splittable:
+        group = groups[index]
+        if group not in halves:
+            part, rest = _bisect(graph, group, members, seed)
+            halves[group] = (fsum(weight for _, other, weight in graph.edges(part, data="weight")
+                                  if other in rest), part, rest)
+        cut, part, rest = halves[group]
+        key = (round(cut, 9), -_size(group, members), index)
+        if best is None or key < best[0]:
+            best = (key, index, part, rest)
+    if best is None:
+        raise ValueError("no group to split")
+    return best[1], best[2], best[3]
+
+
+def _bisect(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequence[str]],
+            seed: int) -> tuple[frozenset[str], frozenset[str]]:
+    """Two parts of ``group``, each holding code, with as little weight between them as can
+    be found: apart pieces if it falls apart, else the minimum cut (Stoer and Wagner) of its
+    piece with code, else ``_split``."""
+    import networkx as nx
+
+    coded = _coded_pieces(_induced(graph, group), members)
+    if len(coded) >= 2:
+        return coded[0], group - coded[0]
+    piece = coded[0]
+    if len(piece) > EXACT_CUT_NODES:
+        return _split(graph, group, members, seed)
+    _, (left, _right) = nx.stoer_wagner(_induced(graph, piece))
+    part = frozenset(left)
+    if _size(part, members) and _size(piece - part, members):
+        smaller = min(part, piece - part, key=lambda p: (len(p), min(p)))
+        return group - smaller, smaller
+    return _split(graph, group, members, seed)
+
+
 def _split(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequence[str]],
            seed: int) -> tuple[frozenset[str], frozenset[str]]:
     """Two non-empty parts of ``group``, each holding code: its largest community against
     the rest, else its largest connected piece against the rest, else its least tied unit
     on its own."""
-    import networkx as nx
-
-    sub = nx.Graph()
-    sub.add_nodes_from(sorted(group))
-    sub.add_weighted_edges_from(sorted((a, b, w) for a, b, w in graph.edges(group, data="weight")
-                                       if a in group and b in group))
+    sub = _induced(graph, group)
     for resolution in (1.0, 2.5, 6.0):
         parts = [p for p in leiden(sub, resolution, seed) if _size(p, members) > 0]
         if len(parts) >= 2:
             parts.sort(key=lambda p: (-_size(p, members), min(p)))
             return parts[0], group - parts[0]
-    pieces = sorted((frozenset(c) for c in nx.connected_components(sub)),
-                    key=lambda p: (-_size(p, members), min(p)))
-    coded = [p for p in pieces if _size(p, members) > 0]
+    coded = _coded_pieces(sub, members)
     if len(coded) >= 2:
         return coded[0], group - coded[0]
     units = sorted(n for n in group if members.get(n))
     loosest = min(units, key=lambda n: (sub.degree(n, weight="weight"), n))
     return group - {loosest}, frozenset({loosest})
+
+
+def _induced(graph: nx.Graph, nodes: frozenset[str]) -> nx.Graph:
+    """The subgraph of ``graph`` on ``nodes``, its nodes and edges added in sorted order: a
+    networkx subgraph view of a small part iterates a set, in an order that changes from run
+    to run, and minimum cuts and components follow that order."""
+    import networkx as nx
+
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(nodes))
+    sub.add_weighted_edges_from(sorted((min(a, b), max(a, b), w)
+                                       for a, b, w in graph.edges(nodes, data="weight")
+                                       if a in nodes and b in nodes))
+    return sub
+
+
+def _coded_pieces(graph: nx.Graph, members: Mapping[str, Sequence[str]]) -> list[frozenset[str]]:
+    """The connected pieces of ``graph`` that hold code, the largest first."""
+    import networkx as nx
+
+    pieces = (frozenset(c) for c in nx.connected_components(graph))
+    return sorted((p for p in pieces if _size(p, members) > 0),
+                  key=lambda p: (-_size(p, members), min(p)))
 
 
 def effective_count(counts: Iterable[int]) -> float:
