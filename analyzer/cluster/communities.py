@@ -38,8 +38,8 @@ from analyzer.cluster.rand import adjusted_rand_arrays
 
 RESOLUTION = 1.0  # modularity's own: each edge against the chance of it in a random graph
 MIN_MEMBERS = 3  # a smaller group is merged into its strongest neighbour
-EXACT_CUT_NODES = 150  # a larger piece is split by its communities (an exact minimum cut is
-# O(n m log n) in pure Python: 0.25 s at 200 nodes, 1.5 s at 400)
+EXACT_CUT_WORK = 250_000  # nodes x ties of a piece above which it is split by its communities:
+# an exact minimum cut is O(n m log n) in pure Python (0.25 s at 200 nodes and 2,000 ties)
 KERNEL_SPREAD = 1 / 3  # a kernel element's users span this share of the effective contexts
 
 
@@ -57,7 +57,7 @@ class Candidate:
 
 def _strength(graph: nx.Graph, group: frozenset[str], owner: Mapping[str, int]) -> dict[int, float]:
     ties: dict[int, float] = defaultdict(float)
-    for node in group:
+    for node in sorted(group):  # floats summed in a set's order differ in the last bit
         for other, data in graph[node].items():
             if other not in group:
                 ties[owner[other]] += data["weight"]
@@ -154,8 +154,8 @@ def cut_at(graph: Graph, members: Mapping[str, Sequence[str]], seed: int,
 def exactly(graph: nx.Graph, members: Mapping[str, Sequence[str]], wanted: int,
             seed: int) -> tuple[list[Candidate], Groups]:
     """Groups with ``wanted`` contexts of tied code (``adjust``; ``wanted`` must not exceed the
-    units with members): bisect the resolution, then merge the most tied pair or split the
-    largest group until the count is exact."""
+    units with members): bisect the resolution, then merge the most tied pair or make the
+    cheapest split until the count is exact."""
     low, high = 0.05, 20.0
     tried: list[Candidate] = []
     groups: Groups = []
@@ -178,6 +178,11 @@ def _size(group: frozenset[str], members: Mapping[str, Sequence[str]]) -> int:
     return sum(len(members.get(n, ())) for n in group)
 
 
+def _units(group: frozenset[str], members: Mapping[str, Sequence[str]]) -> int:
+    """How many nodes of ``group`` hold code."""
+    return sum(1 for n in group if members.get(n))
+
+
 def tied(graph: Graph, group: frozenset[str], members: Mapping[str, Sequence[str]]) -> bool:
     """Whether any code of ``group`` is tied to anything: untied code is unplaced."""
     numbered = numbered_graph(graph)
@@ -188,8 +193,9 @@ def tied(graph: Graph, group: frozenset[str], members: Mapping[str, Sequence[str
 def adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]],
            wanted: int, seed: int) -> Groups:
     """Exactly ``wanted`` groups of tied code when there is enough of it (groups of helper
-    nodes alone, and of code tied to nothing, are kept as they are and not counted: they are
-    the caller's to promote when the tied code cannot make ``wanted``). Too many: merge the
+    nodes alone, and of code tied to nothing, are not counted: they are the caller's to
+    promote when the tied code cannot make ``wanted``, and are split when even they are too
+    few). Too many: merge the
     pair with the strongest tie per element. Too few: make the split that cuts the least
     weight (``_cheapest_split``)."""
     working = [g for g in groups if g]
@@ -201,7 +207,13 @@ def adjust(graph: nx.Graph, groups: Groups, members: Mapping[str, Sequence[str]]
             working[first] = working[first] | working[second]
             del working[second]
         elif len(counted) < wanted:
-            splittable = [i for i in counted if sum(1 for n in working[i] if members.get(n)) > 1]
+            splittable = [i for i in counted if _units(working[i], members) > 1]
+            if not splittable:
+                # the caller promotes groups of untied code to make the count; when even
+                # they are too few, untied code is split too (at no cost: nothing ties it)
+                coded = [i for i, g in enumerate(working) if _size(g, members)]
+                if len(coded) < wanted:
+                    splittable = [i for i in coded if _units(working[i], members) > 1]
             if not splittable:
                 break
             index, part, rest = _cheapest_split(graph, working, splittable, members, seed,
@@ -264,19 +276,41 @@ def _bisect(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequen
             seed: int) -> tuple[frozenset[str], frozenset[str]]:
     """Two parts of ``group``, each holding code, with as little weight between them as can
     be found: apart pieces if it falls apart, else the minimum cut (Stoer and Wagner) of its
-    piece with code, else ``_split``."""
+    piece with code, each helper node (a table, a use case) held to the code it is most tied
+    to, else ``_split``."""
     import networkx as nx
 
     coded = _coded_pieces(_induced(graph, group), members)
     if len(coded) >= 2:
         return coded[0], group - coded[0]
-    piece = coded[0]
-    if len(piece) > EXACT_CUT_NODES:
+    piece = _induced(graph, coded[0])
+    if piece.number_of_nodes() * piece.number_of_edges() > EXACT_CUT_WORK:
         return _split(graph, group, members, seed)
-    _, (left, _right) = nx.stoer_wagner(_induced(graph, piece))
-    part = frozenset(left)
-    if _size(part, members) and _size(piece - part, members):
-        smaller = min(part, piece - part, key=lambda p: (len(p), min(p)))
+    # a helper is cut off a piece for the price of its few ties, and leaves no code apart:
+    # each is folded into its strongest neighbour with code before the cut
+    into = {n: n for n in piece}
+    for node in piece:
+        if not members.get(node):
+            ties = [(-data["weight"], other) for other, data in piece[node].items()
+                    if members.get(other)]
+            if ties:
+                into[node] = min(ties)[1]
+    folded = nx.Graph()
+    folded.add_nodes_from(sorted(set(into.values())))
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    for a, b, w in piece.edges(data="weight"):
+        x, y = sorted((into[a], into[b]))
+        if x != y:
+            weights[(x, y)] += w
+    folded.add_weighted_edges_from((x, y, w) for (x, y), w in sorted(weights.items()))
+    if folded.number_of_nodes() < 2:
+        return _split(graph, group, members, seed)
+    _, (left, _right) = nx.stoer_wagner(folded)
+    side = set(left)
+    part = frozenset(n for n in piece if into[n] in side)
+    rest = frozenset(piece) - part
+    if _size(part, members) and _size(rest, members):
+        smaller = min(part, rest, key=lambda p: (len(p), min(p)))
         return group - smaller, smaller
     return _split(graph, group, members, seed)
 
