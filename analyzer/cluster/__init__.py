@@ -240,8 +240,9 @@ def _cut(weighted: Weighted, options: ClusterOptions) -> tuple[Groups, Choice]:
     if options.contexts is not None:
         tried, groups = exactly(weighted.graph, members, options.contexts, options.seed)
         reasoning = (f"{options.contexts} contexts were asked for (--contexts); the resolution "
-                     f"was bisected to {tried[-1].resolution:g} and groups merged or split to "
-                     "reach the count exactly.",)
+                     f"was bisected to {tried[-1].resolution:g}, then the most tied groups "
+                     "merged or the groups split where the cut weighs least (loosely tied code "
+                     "first) to reach the count exactly.",)
         return groups, Choice("fixed", tried[-1].resolution, tuple(tried), reasoning)
     at = RESOLUTION if options.resolution is None else options.resolution
     found, groups = cut_at(weighted.numbered, members, options.seed, at,
