@@ -512,14 +512,23 @@ def test_keep_apart_gives_the_same_cut_under_any_hash_seed(tradepost: api.Analys
         'keep-apart = [["tradepost.models:Product", "tradepost.models:Category"],\n'
         '              ["tradepost.api.*", "tradepost.models:*"]]\n'
         '[pin]\nledger = ["tradepost.commands.*"]\n')
-    outputs = set()
-    for seed in ("1", "2", "3", "4"):
-        out = tmp_path / seed
-        subprocess.run([sys.executable, "-m", "analyzer", "cluster", str(graph), "--config",
-                        str(config), "--out", str(out), "--structure-blind", "-j", "1"],
-                       check=True, capture_output=True, env=os.environ | {"PYTHONHASHSEED": seed})
-        outputs.add((out / "contexts.json").read_bytes())
+    outputs = _clustered_under_hash_seeds(
+        graph, ["--config", str(config), "--structure-blind"], 4, tmp_path)
     assert len(outputs) == 1
+
+
+def _clustered_under_hash_seeds(graph: Path, options: list[str], seeds: int,
+                                tmp_path: Path) -> set[bytes]:
+    """The distinct contexts.json of ``seamline cluster graph *options`` under hash seeds 1 to
+    ``seeds``, each in a process of its own."""
+    outputs = set()
+    for seed in range(1, seeds + 1):
+        out = tmp_path / f"seed-{seed}"
+        subprocess.run([sys.executable, "-m", "analyzer", "cluster", str(graph), *options,
+                        "--out", str(out), "-j", "1"], check=True, capture_output=True,
+                       env=os.environ | {"PYTHONHASHSEED": str(seed)})
+        outputs.add((out / "contexts.json").read_bytes())
+    return outputs
 
 
 def _cliques_with_even_ties() -> CouplingGraph:
@@ -548,13 +557,8 @@ def test_a_fixed_k_gives_the_same_cut_under_any_hash_seed(
     # and 0.1 + 0.2 + 0.3 is not 0.6 in every order
     graph = tmp_path / "graph.json"
     graph.write_bytes(dumps_graph(make()))
-    outputs = set()
-    for seed in ("1", "2", "3", "4", "5", "6", "7", "8"):
-        out = tmp_path / seed
-        subprocess.run([sys.executable, "-m", "analyzer", "cluster", str(graph), "--contexts",
-                        str(wanted), "--out", str(out), "--no-kernel", "-j", "1"],
-                       check=True, capture_output=True, env=os.environ | {"PYTHONHASHSEED": seed})
-        outputs.add((out / "contexts.json").read_bytes())
+    outputs = _clustered_under_hash_seeds(
+        graph, ["--contexts", str(wanted), "--no-kernel"], 8, tmp_path)
     assert len(outputs) == 1
 
 
