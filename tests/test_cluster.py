@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from analyzer import api
 from analyzer.cli import cli
 from analyzer.cluster import KERNEL, PROPOSED, decompose
 from analyzer.cluster.communities import (
+    _cheapest_split,
     _Cut,
     count_contexts,
     cut_at,
@@ -237,6 +239,19 @@ def test_more_contexts_than_the_structure_has_come_from_the_cheapest_cuts(wanted
     assert frozenset({"x"}) in domain
     whole = {frozenset(f"a{i}" for i in range(6)), frozenset(f"b{i}" for i in range(6))}
     assert len(whole & set(domain)) == (2 if wanted == 3 else 1)
+
+
+def test_a_split_cuts_code_apart_not_a_helper_alone() -> None:
+    # a table tied by one weak read is the cheapest thing to cut off, and leaves no code
+    # apart: helpers are held to their code, so the cut found is the loose class
+    domain = [f"a{i}" for i in range(6)]
+    graph = nx.Graph()
+    graph.add_weighted_edges_from([(a, b, 5.0) for a, b in itertools.combinations(domain, 2)])
+    graph.add_weighted_edges_from([("x", "a1", 1.0), ("table:t", "a2", 0.5)])
+    members = {n: [n] for n in [*domain, "x"]}
+    group = frozenset(graph)
+    index, part, rest = _cheapest_split(graph, [group], [0], members, 7, {})
+    assert (index, part, rest) == (0, group - {"x"}, frozenset({"x"}))
 
 
 @given(st.data())
