@@ -276,7 +276,8 @@ def _bisect(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequen
     """Two parts of ``group``, each holding code, with as little weight between them as can
     be found: apart pieces if it falls apart, else the minimum cut (Stoer and Wagner) of its
     piece with code, each helper node (a table, a use case) held to the code it is most tied
-    to, else ``_split``."""
+    to, else ``_split`` (a piece too large for the exact cut, or a cut that leaves no code on
+    one side)."""
     import networkx as nx
 
     sub = _induced(graph, group)
@@ -285,7 +286,7 @@ def _bisect(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequen
         return coded[0], group - coded[0]
     piece = sub if coded[0] == group else _induced(graph, coded[0])
     if piece.number_of_nodes() * piece.number_of_edges() > EXACT_CUT_WORK:
-        return _split(graph, group, members, seed)
+        return _split(sub, members, seed)
     # a helper is cut off a piece for the price of its few ties, and leaves no code apart:
     # each is folded into its strongest neighbour with code before the cut
     into = {n: n for n in piece}
@@ -304,7 +305,7 @@ def _bisect(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequen
             weights[(x, y)] += w
     folded.add_weighted_edges_from((x, y, w) for (x, y), w in sorted(weights.items()))
     if folded.number_of_nodes() < 2:
-        return _split(graph, group, members, seed)
+        return _split(sub, members, seed)
     _, (left, _right) = nx.stoer_wagner(folded)
     side = set(left)
     part = frozenset(n for n in piece if into[n] in side)
@@ -312,23 +313,20 @@ def _bisect(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequen
     if _size(part, members) and _size(rest, members):
         smaller = min(part, rest, key=lambda p: (len(p), min(p)))
         return group - smaller, smaller
-    return _split(graph, group, members, seed)
+    return _split(sub, members, seed)
 
 
-def _split(graph: nx.Graph, group: frozenset[str], members: Mapping[str, Sequence[str]],
-           seed: int) -> tuple[frozenset[str], frozenset[str]]:
-    """Two non-empty parts of ``group``, each holding code: its largest community against
-    the rest, else its largest connected piece against the rest, else its least tied unit
-    on its own."""
-    sub = _induced(graph, group)
+def _split(sub: nx.Graph, members: Mapping[str, Sequence[str]], seed: int
+           ) -> tuple[frozenset[str], frozenset[str]]:
+    """Two non-empty parts of the group whose subgraph (``_induced``) is ``sub``, in one piece
+    of code, each part holding code: its largest community against the rest, else its least
+    tied unit on its own."""
+    group = frozenset(sub)
     for resolution in (1.0, 2.5, 6.0):
         parts = [p for p in leiden(sub, resolution, seed) if _size(p, members) > 0]
         if len(parts) >= 2:
             parts.sort(key=lambda p: (-_size(p, members), min(p)))
             return parts[0], group - parts[0]
-    coded = _coded_pieces(sub, members)
-    if len(coded) >= 2:
-        return coded[0], group - coded[0]
     units = sorted(n for n in group if members.get(n))
     loosest = min(units, key=lambda n: (sub.degree(n, weight="weight"), n))
     return group - {loosest}, frozenset({loosest})
