@@ -69,9 +69,9 @@ class ClassIndex:
         """Atom -> the first line of its docstring (made on first use: ``check`` needs none)."""
         if self._docs is None:
             self._docs = {
-                f"{module}:{words.atom}": words.doc.strip().splitlines()[0].strip()
+                f"{module}:{words.atom}": doc.splitlines()[0].strip()
                 for module, all_words in self._words.items() for words in all_words
-                if words.atom and words.doc}
+                if words.atom and (doc := words.doc.strip())}
         return self._docs
 
     def qualify(self, module: str, dotted: str) -> Base:

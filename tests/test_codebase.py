@@ -116,6 +116,39 @@ def test_the_stages_take_the_codebase(project: Project) -> None:
     assert "total" in terms["shop.models:Order"]  # its body's field, among its words
 
 
+def test_a_blank_docstring_is_no_summary(project: Project) -> None:
+    # wger 2.1 has such docstrings ('\n\n    '); the first line of nothing crashed analyze
+    root = project({
+        "shop/__init__.py": "",
+        "shop/models.py": '''
+            from django.db import models
+
+            class Order(models.Model):
+                """
+
+                """
+                total = models.IntegerField()
+
+            def place(total: int) -> Order:
+                """   """
+                return Order.objects.create(total=total)
+            ''',
+        "billing/__init__.py": "",
+        "billing/charge.py": '''
+            from shop.models import Order, place
+
+            def charge(order: Order) -> Order:
+                return place(order.total)
+            ''',
+    })
+    codebase = _models(root).codebase
+    assert "shop.models:Order" in codebase.classes.classes
+    assert "shop.models:Order" not in codebase.classes.docs
+    assert "shop.models:place" not in codebase.classes.docs
+    analysis = api.analyze(load_settings(root, Overrides(no_cache=True, jobs=1)))
+    assert analysis.contracts.files()  # the documents, whose summaries read the docstrings
+
+
 # the modules that may name the per-file facts: the extractor and its cache, the model that
 # declares them and resolve, which turns them into the codebase (the api only chains them)
 _FACTS_READERS = ("analyzer/model.py", "analyzer/cache.py", "analyzer/resolve.py",
