@@ -5,6 +5,8 @@ Run (from the repository root, with the project's virtualenv)::
     .venv/bin/python benchmarks/corpus.py            # every project (oscar, saleor, nova,
                                                       # trac, roundup, indico)
     .venv/bin/python benchmarks/corpus.py nova trac  # some of them
+    .venv/bin/python benchmarks/corpus.py flaskbb    # a held-out project (HELD_OUT), only
+                                                      # when named
 
 Each project is downloaded from PyPI with ``pip download --no-deps`` into
 ``.corpus/_dl/`` (a wheel when PyPI has one, else the sdist) and unpacked to
@@ -63,14 +65,25 @@ PROJECTS: tuple[Project, ...] = (
     Project("indico", "3.3.14", ("indico",)),
 )
 
+# Held-out checks (benchmarks/ground_truth.py, ``cluster_accuracy.py --projects held-out``):
+# Django and Flask monoliths no default was tuned on. Fetched only when named.
+HELD_OUT: tuple[Project, ...] = (
+    Project("flaskbb", "2.2.0", ("flaskbb",)),
+    Project("kiwitcms", "12.4", ("tcms",)),
+    Project("pretalx", "2026.2.1", ("pretalx",)),
+    Project("wger", "2.1", ("wger",)),
+    Project("weblate", "2026.10.1", ("weblate",)),
+    Project("mayan-edms", "4.12.2", ("mayan",)),
+)
+
 
 def get_project(name: str) -> Project:
     """Find a project by package name (``oscar``) or PyPI name (``django-oscar``)."""
     wanted = name.lower()
-    for project in PROJECTS:
+    for project in PROJECTS + HELD_OUT:
         if wanted in (project.key, project.dist.lower()):
             return project
-    known = ", ".join(p.key for p in PROJECTS)
+    known = ", ".join(p.key for p in PROJECTS + HELD_OUT)
     raise KeyError(f"unknown corpus project {name!r} (known: {known})")
 
 
