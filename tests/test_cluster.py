@@ -30,7 +30,7 @@ from analyzer.cluster.communities import (
     kernel_candidates,
 )
 from analyzer.cluster.leiden import RUNS, consensus_with_runs, groups_of
-from analyzer.cluster.naming import context_terms
+from analyzer.cluster.naming import context_terms, project_words
 from analyzer.cluster.rand import adjusted_rand
 from analyzer.cluster.reference import load_reference, packages_reference, score_against
 from analyzer.cluster.weighted import mix
@@ -1220,6 +1220,41 @@ def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
     assert terms["zoo"][0] == "parrot"  # not "split", though six names say it
     assert terms["util"] == ("greatest",)  # no noun at all: its name is all it has
     assert context_terms(groups, nodes)["zoo"][0] == "split"  # every name counts without
+
+
+def test_the_project_itself_names_no_context(project: Callable[[Tree], Path]) -> None:
+    assert project_words("django-oscar-4.2.1", ["oscar.apps.order", "tests.x"]) == {
+        "django", "oscar"}
+    assert project_words("FlaskBB", ["flaskbb.user", "wsgi"]) == {"flask", "flaskbb"}
+    assert project_words("kiwitcms-12.4", ["tcms.rpc", "tcms_settings_dir.x"]) == {
+        "kiwitcm", "tcm"}
+    # a package named after a domain is no project word, though the project has one too
+    assert project_words("atelier", ["atelier.settings", "billing.models"]) == {"atelier"}
+    # the project's package prefixes its hooks (FlaskBB's flaskbb_load_blueprints...)
+    files: Tree = {"proj/__init__.py": "", "parrots/__init__.py": ""}
+    files["proj/hooks.py"] = """
+        def proj_load_blueprints(app):
+            return proj_load_models(app)
+
+        def proj_load_models(app):
+            return proj_load_translations(app)
+
+        def proj_load_translations(app):
+            return app
+    """
+    files["parrots/models.py"] = """
+        class Parrot:
+            def squawk(self):
+                return Feather()
+
+        class Feather:
+            pass
+    """
+    analysis = run(project(files), structure_blind=True)
+    names = {c.name for c in analysis.decomposition.contexts}
+    terms = {t for c in analysis.decomposition.contexts for t in c.terms}
+    assert len(names) == 2  # the parrots and the hooks
+    assert "proj" not in names | terms
 
 
 def test_plumbing_of_one_role_that_no_domain_claims_is_one_context(

@@ -34,7 +34,7 @@ from analyzer.cluster.communities import (
 )
 from analyzer.cluster.communities import tied as is_tied
 from analyzer.cluster.leiden import RUNS, Groups, Runner, consensus, modularity
-from analyzer.cluster.naming import choose_names, context_terms
+from analyzer.cluster.naming import choose_names, context_terms, project_words
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
 from analyzer.coupling import PROJECT_ROLES, ClusterOptions, CouplingGraph, Node
@@ -701,7 +701,8 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     term_groups = {i: [e for u in groups[i] for e in members.get(u, ())] +
                    [u for u in groups[i] if nodes.get(u) is not None and nodes[u].kind == "table"]
                    for i in order}
-    terms = context_terms(term_groups, nodes, nouns=_nouns(graph))
+    own = project_words(graph.project, (n.module for n in graph.nodes if n.module))
+    terms = context_terms(term_groups, nodes, nouns=_nouns(graph), unnamed=own)
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
     for index, elements in term_groups.items():

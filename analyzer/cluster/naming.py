@@ -5,14 +5,16 @@ domain live in its classes) and its tables' words. The words of the tables it ho
 entities and rank first, the one most of its elements use first, when at least a tenth of its
 elements use them; the other terms follow, scored by how often the context uses them against
 how many contexts use them (class-based TF-IDF). The best term that no other context has
-taken names it, and a second term is added when needed to stay unique.
+taken names it, and a second term is added when needed to stay unique. The project itself
+names no context (:func:`project_words`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from analyzer.coupling import Node
@@ -21,12 +23,31 @@ from analyzer.text import words
 Key = TypeVar("Key", bound=Hashable)
 
 
+def project_words(project: str, modules: Iterable[str]) -> frozenset[str]:
+    """The words that say the project itself, never one of its contexts: its name's (the root
+    folder's, a version suffix dropped: ``django-oscar-4.2.1``) and those of each top-level
+    package named like the project (``flaskbb`` in ``FlaskBB``, ``tcms`` in ``kiwitcms``),
+    whose name prefixes its hooks and settings (``flaskbb_load_blueprints``)."""
+    name = _VERSION.sub("", project)
+    squeezed = re.sub(r"[^a-z]", "", name.lower())
+    found = set(words(name))
+    for package in sorted({m.partition(".")[0] for m in modules}):
+        bare = re.sub(r"[^a-z]", "", package.lower())
+        if len(bare) >= 3 and (bare in squeezed or bare in found):
+            found.update(words(package))
+    return frozenset(found)
+
+
+_VERSION = re.compile(r"[-_.]v?\d[\w.]*$")  # ``-4.2.1``, ``_v2``: a release, not a word
+
+
 def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
-                  limit: int = 6, nouns: frozenset[str] = frozenset()
-                  ) -> dict[Key, tuple[str, ...]]:
+                  limit: int = 6, nouns: frozenset[str] = frozenset(),
+                  unnamed: frozenset[str] = frozenset()) -> dict[Key, tuple[str, ...]]:
     """For each group (key -> node ids), its distinctive terms, best first. ``nouns``, when
     given, are the domain's (``text.domain_nouns``, as the vocabulary has them): a
-    definition's name (``greatest``, ``split``) names a context only by its nouns then."""
+    definition's name (``greatest``, ``split``) names a context only by its nouns then.
+    ``unnamed`` are words that are never a term (:func:`project_words`)."""
     bags: dict[Key, dict[str, float]] = {}
     entity_words: dict[Key, set[str]] = {}
     mentions: dict[Key, Counter[str]] = defaultdict(Counter)  # elements using each word
@@ -68,7 +89,7 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
         scored = sorted(((0, -mentions[key][term], -count, term) if term in entities else
                          (1, 0, -count * math.log(1 + total / spread[term]), term)
                          for term, count in bag.items()))
-        result[key] = tuple(term for *_, term in scored[:limit])
+        result[key] = tuple(term for *_, term in scored if term not in unnamed)[:limit]
     return result
 
 
