@@ -88,6 +88,7 @@ class _Walk:
         for uses in self.out.values():
             uses.sort(key=lambda u: (u.path, u.line, u.target))
         self._regions: dict[frozenset[str], frozenset[str]] = {}
+        self._calls: dict[frozenset[str], dict[str, tuple[Hop, frozenset[str]]]] = {}
 
     def region(self, starts: frozenset[str]) -> frozenset[str]:
         """What ``starts`` reach without leaving their context."""
@@ -104,6 +105,33 @@ class _Walk:
         found = self._regions[starts] = frozenset(seen)
         return found
 
+    def hops(self, starts: frozenset[str], source: str) -> dict[str, tuple[Hop, frozenset[str]]]:
+        """The hop from ``source``, the context of ``starts``, to each context their region
+        calls (its first use, the fan-out: the distinct elements of other contexts called),
+        with the elements called there. Walks from many entry points meet the same regions:
+        each is grouped once."""
+        known = self._calls.get(starts)
+        if known is not None:
+            return known
+        grouped: dict[str, list[Use]] = defaultdict(list)
+        for element in sorted(self.region(starts)):
+            for use in self.out.get(element, ()):
+                target = self.context_of(use.target)
+                assert target is not None  # only uses between domain contexts are out
+                grouped[target].append(use)
+        fan_out = len({u.target for uses in grouped.values() for u in uses})
+        found: dict[str, tuple[Hop, frozenset[str]]] = {}
+        for target in sorted(grouped):
+            uses = grouped[target]
+            first = min(uses, key=lambda u: (u.path, u.line, u.source, u.target))
+            hop = Hop(source, target, Evidence(
+                first.path, first.line,
+                f"{source} → {target}: {short(first.source)} calls {short(first.target)}"),
+                fan_out)
+            found[target] = (hop, frozenset(u.target for u in uses))
+        self._calls[starts] = found
+        return found
+
     def chains(self, entry: str, context: str, limit: int) -> list[list[Hop]]:
         """The longest chains of distinct contexts from ``entry`` (at most ``limit``), each
         one no hop can lengthen."""
@@ -112,26 +140,15 @@ class _Walk:
 
         def walk(starts: frozenset[str], path: list[str], hops: list[Hop]) -> None:
             budget[0] -= 1
-            calls: dict[str, list[Use]] = defaultdict(list)
-            for element in sorted(self.region(starts)):
-                for use in self.out.get(element, ()):
-                    target = self.context_of(use.target)
-                    assert target is not None  # only uses between domain contexts are out
-                    calls[target].append(use)
-            fan_out = len({u.target for uses in calls.values() for u in uses})
-            onward = [c for c in sorted(calls) if c not in path]
+            calls = self.hops(starts, path[-1])
+            onward = [c for c in calls if c not in path]
             if not onward or len(path) >= limit or budget[0] <= 0:
                 if hops:
                     found.append(hops)
                 return
             for target in onward:
-                uses = calls[target]
-                first = min(uses, key=lambda u: (u.path, u.line, u.source, u.target))
-                hop = Hop(path[-1], target, Evidence(
-                    first.path, first.line,
-                    f"{path[-1]} → {target}: {short(first.source)} calls {short(first.target)}"),
-                    fan_out)
-                walk(frozenset(u.target for u in uses), [*path, target], [*hops, hop])
+                hop, called = calls[target]
+                walk(called, [*path, target], [*hops, hop])
 
         walk(frozenset({entry}), [context], [])
         return found
@@ -203,7 +220,7 @@ def find_chains(project: Project, partition: Partition, owners: Mapping[str, str
         size = max(len(hops) for hops in long_enough)
         longest = Chain(element, kind, where,
                         tuple(next(h for h in long_enough if len(h) == size)))
-        others = {Chain(element, kind, where, tuple(hops)).contexts for hops in long_enough}
+        others = {(hops[0].source, *(h.target for h in hops)) for hops in long_enough}
         found.append(replace(longest, branches=frozenset(others - {longest.contexts})))
     return found
 
