@@ -288,13 +288,13 @@ def _analyze(settings: Settings, built_models: Models, reporter: Reporter | None
     project = Project(code, data, built.element_of, graph=graph)
     findings = find(project, partition, settings.rules, codebase.suppressions)
     stages.finish(((len(findings.findings), "finding"),))
+    owners = {o.table: o.owner for o in findings.ownership if o.owner is not None}
+    # the contexts list the tables they own, as the findings and the contracts have them
+    decomposition = decomposition.owning(owners)
 
     stages.start("contracts")
     contracts = contracts_for(settings.project, codebase, data, partition.domain_of,
-                              list(partition.domains),
-                              {o.table: o.owner for o in findings.ownership
-                               if o.owner is not None},
-                              project_name(settings.root))
+                              list(partition.domains), owners, project_name(settings.root))
     stages.finish(((sum(c.operations for c in contracts.contexts), "operation"),))
     return Analysis(
         settings=settings, discovery=found, code=code, data=data, graph=graph,

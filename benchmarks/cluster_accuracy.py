@@ -35,12 +35,13 @@ code being measured. The last lines check the targets of issue 17.
 ``indico``, ``trac``, and ``held-out`` or one of its projects (``flaskbb``, ``tcms``,
 ``pretalx``, ``wger``, ``weblate``, ``mayan``: Django and Flask monoliths no default was tuned
 on, their truth by the same rules, ``ground_truth.py``), checked against the held-out target:
-a mean ARI >= 0.45 and none below the peer. ``--signal NAME=W`` and ``--override KEY=VALUE`` (any field of
-``analyzer.config.Overrides``: ``kernel=false``, ``resolution=0.8``, ``contexts=12``...) change
-seamline's run only; the header and the JSON say which were given, and which seamline was
-measured (``--at REV`` measures a commit, exported to ``.corpus/_seamline/``, whatever the
-working tree holds). The corpus is downloaded from PyPI into the git-ignored ``.corpus/`` on
-first use.
+a mean ARI >= 0.45 and none below the peer.
+
+``--signal NAME=W`` and ``--override KEY=VALUE`` (any field of ``analyzer.config.Overrides``:
+``kernel=false``, ``resolution=0.8``, ``contexts=12``...) change seamline's run only; the
+header and the JSON say which were given, and which seamline was measured (``--at REV``
+measures a commit, exported to ``.corpus/_seamline/``, whatever the working tree holds). The
+corpus is downloaded from PyPI into the git-ignored ``.corpus/`` on first use.
 """
 
 from __future__ import annotations

@@ -126,6 +126,61 @@ def test_contexts_own_the_tables_of_their_domain(tradepost: api.Analysis) -> Non
     assert owner["stock_levels"] == owner["warehouses"]
 
 
+def test_a_table_is_listed_by_the_context_that_owns_it(project: Callable[[Tree], Path]) -> None:
+    # the cut puts a table with the code that writes it most, here the auth services; its
+    # model, pinned to the forum (which writes it too), makes the forum its owner: the
+    # contexts must list it where the findings and the contracts have it
+    files: Tree = {"forum/__init__.py": "", "users/__init__.py": "", "auth/__init__.py": "",
+                   "seamline.toml": '[pin]\nforum = ["users.models:User", "forum.models"]\n'}
+    files["users/models.py"] = """
+        from django.db import models
+
+        class User(models.Model):
+            name = models.CharField(max_length=50)
+            post_count = models.IntegerField(default=0)
+    """
+    files["forum/models.py"] = """
+        from django.db import models
+        from users.models import User
+
+        class Topic(models.Model):
+            author = models.ForeignKey(User, on_delete=models.CASCADE)
+
+        class Post(models.Model):
+            topic = models.ForeignKey(Topic, on_delete=models.CASCADE)
+            author = models.ForeignKey(User, on_delete=models.CASCADE)
+
+            def publish(self):
+                Post.objects.create(topic=self.topic, author=self.author)
+                User.objects.filter(id=self.author.id).update(post_count=1)
+    """
+    files["auth/services.py"] = """
+        from users.models import User
+
+        def clear(user_id):
+            User.objects.filter(id=user_id).update(name="")
+
+        def mark(user_id):
+            User.objects.filter(id=user_id).update(name="x")
+            clear(user_id)
+
+        def register(name):
+            user = User.objects.create(name=name)
+            mark(user.id)
+
+        def rename(user_id, name):
+            User.objects.filter(id=user_id).update(name=name)
+            register(name)
+    """
+    analysis = run(project(files))
+    listed = {t: c.name for c in analysis.decomposition.contexts for t in c.tables}
+    owned = {o.table: (o.owner, o.reason) for o in analysis.findings.ownership}
+    assert owned["users_user"] == ("forum", "holds its model")
+    assert listed == {t: owner for t, (owner, _) in owned.items()}
+    placed = analysis.decomposition.assignment()
+    assert placed["auth.services:rename"] != "forum"  # the writers are elsewhere
+
+
 def test_every_placement_is_explained(tradepost: api.Analysis) -> None:
     contexts = tradepost.decomposition.assignment()
     clustered = [p for p in tradepost.decomposition.placements if p.how == "clustered"]

@@ -112,6 +112,17 @@ class Decomposition:
     def assignment(self) -> dict[str, str]:
         return {p.element: p.context for p in self.placements}
 
+    def owning(self, owners: Mapping[str, str]) -> Decomposition:
+        """The same cut, each context listing the tables ``owners`` gives it (table ->
+        context: ``findings.ownership``, the context that holds the table's model unless the
+        code says otherwise, and why) instead of those the cut placed with it: one answer
+        to who owns a table in every output."""
+        owned: dict[str, list[str]] = defaultdict(list)
+        for table, context in sorted(owners.items()):
+            owned[context].append(table)
+        return replace(self, contexts=tuple(replace(c, tables=tuple(owned.get(c.name, ())))
+                                            for c in self.contexts))
+
 
 # --------------------------------------------------------------------------- constraints
 
