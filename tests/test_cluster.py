@@ -532,6 +532,39 @@ def test_a_table_free_context_is_a_library_of_the_kernel_or_of_its_one_user() ->
 
 
 
+def test_each_piece_of_a_library_goes_where_its_users_are() -> None:
+    """The domains and libraries above, and ``web``: two views (entry points) tied to one
+    another and to their form and helper; ``login`` calls domain ``a`` and is the only user of
+    ``LoginForm``, ``checkout`` calls ``b``; ``format_money`` is used from ``a`` and ``b`` (and
+    calls ``a``: not a utility the kernel takes before the cut). The
+    views join the domains they call; the form follows its view, not the library's other
+    users (FlaskBB's sign-in forms and views had gone to the kernel so); the helper two
+    contexts use is the kernel's."""
+    base = _domains_and_two_libraries()
+    web = ["web:login", "web:checkout", "web:LoginForm", "web:format_money"]
+    nodes = [*base.nodes, *(Node(w, "class" if "Form" in w else "function", module="web")
+                            for w in web),
+             *(Node(f"usecase:{v}", "usecase") for v in web[:2])]
+    edges = [*base.edges, *(Edge(a, b, "code", "name", 1.5, 3) for a in web for b in web
+                            if a < b and b != "web:format_money" != a),
+             *(Edge(f"usecase:{v}", v, "usecases", "route", 1.0) for v in web[:2]),
+             Edge("web:login", "web:LoginForm", "code", "call", 2.0, 2),
+             Edge("web:checkout", "web:format_money", "code", "call", 1.0),
+             Edge("web:login", "web:format_money", "code", "call", 1.0),
+             Edge("web:login", "a:a2", "code", "call", 1.0, 2),
+             Edge("web:checkout", "b:b3", "code", "call", 1.0, 2),
+             Edge("a:a4", "web:format_money", "code", "call", 0.5),
+             Edge("b:b4", "web:format_money", "code", "call", 0.5),
+             Edge("web:format_money", "a:a1", "code", "call", 0.5)]  # no generic utility
+    cut = decompose(CouplingGraph("toy", tuple(nodes), tuple(edges)), _blind())
+    placed = {p.element: p for p in cut.placements}
+    assert placed["web:login"].context == placed["a:a0"].context
+    assert placed["web:checkout"].context == placed["b:b0"].context
+    assert (placed["web:LoginForm"].context, placed["web:LoginForm"].how) == (
+        placed["a:a0"].context, "with-its-users")
+    assert placed["web:format_money"].context == KERNEL
+
+
 def test_the_entry_points_of_a_library_follow_the_code_they_call() -> None:
     """The domains and libraries above, and ``jobs``: four tasks (entry points, each with its
     use case) tied to one another by the module that registers them. ``job0`` and ``job1``

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from itertools import combinations
@@ -340,7 +340,8 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             weighted = mixed.without(frozenset(kernel))
             groups = settle(weighted.numbered, followed, weighted.members,
                             keep=frozenset(held))
-    groups = _plumbing_together(weighted, groups, held)
+    serving = _serving_plumbing(graph, weighted.nodes)
+    groups = _plumbing_together(weighted, groups, held, serving)
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
     project = {unit for unit, elements in weighted.members.items() if unit not in pinned
@@ -544,6 +545,28 @@ def _nouns(graph: CouplingGraph) -> frozenset[str]:
     return nouns_of([*found, *(w for name in sorted(declaring) for w in words(name))])
 
 
+def _serving_plumbing(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str, Node]:
+    """``nodes``, where code that only framework plumbing of one role uses plays that role too,
+    to a fixed point: the application factory's ``init_celery`` is the factory's wiring."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for edge in graph.edges:
+        if edge.signal == "code" and edge.source != edge.target and edge.source in nodes \
+                and edge.target in nodes:
+            users[edge.target].add(edge.source)
+    role = {n: node.role for n, node in nodes.items()}
+    changed = True
+    while changed:
+        changed = False
+        for element in sorted(users):
+            if not role[element] and nodes[element].is_element:
+                found = {role[u] for u in users[element]}
+                if len(found) == 1 and "" not in found:
+                    role[element] = found.pop()
+                    changed = True
+    return {n: node if role[n] == node.role else replace(node, role=role[n])
+            for n, node in nodes.items()}
+
+
 def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node]) -> str:
     """The framework role (``settings``, ``template-tags``) of code that is at least
     ``INFRASTRUCTURE_SHARE`` plumbing by lines: the role of most of its lines; else ``""``."""
@@ -557,7 +580,8 @@ def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node]) -> str:
     return ""
 
 
-def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str]) -> Groups:
+def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
+                       roles: Mapping[str, Node]) -> Groups:
     """Contexts of framework plumbing of one role (every template tag library that no domain
     claims, each tied to nothing but itself) are one infrastructure context: a service per
     template filter is no proposal."""
@@ -565,7 +589,7 @@ def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str]) -> G
     merged: list[set[str]] = []
     for group in groups:
         elements = [e for u in group for e in weighted.members.get(u, ())]
-        role = "" if group & fixed else _plumbing_role(elements, weighted.nodes)
+        role = "" if group & fixed else _plumbing_role(elements, roles)
         if role and role in first:
             merged[first[role]] |= group
             continue
@@ -590,10 +614,12 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                ) -> tuple[set[str], Groups]:
     """A context that holds no table and no data access is a library, not a service (asked
     only when the project has tables at all). Its entry points (views, tasks, commands: a
-    layer's pieces) each join the context whose code they call most. What in it others use
-    joins the shared kernel when two or more contexts use it, or its one user context; what
-    nothing uses (a script) stays, and joins its most tied neighbour when fewer than three
-    atoms are left. Returns the units that join the kernel and the groups after the moves."""
+    layer's pieces) each join the context whose code they call most. Then each piece of it
+    that others use goes where its users are (:func:`_library_pieces`): the shared kernel
+    when two or more contexts use it, or the kernel does, else its one user context; what
+    nothing outside uses (a script) stays, and joins its most tied neighbour when fewer than
+    three atoms are left. Returns the units that join the kernel and the groups after the
+    moves."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     working = [set(g) for g in groups]
     kernel: set[str] = set()
@@ -615,21 +641,43 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                 target = max(sorted(calls), key=lambda i: calls[i])
                 working[index].discard(unit)
                 working[target].add(unit)
+                owner[unit] = target
                 how[unit] = "with-its-users"
-        units &= working[index]
-        contexts = {owner[u] for unit in units for u in users.get(unit, ()) if u in owner}
-        contexts.discard(index)
-        used = {u for u in units - fixed if users.get(u)}
-        if len(contexts) >= 2:
-            kernel |= used
-            working[index] -= used
-        elif len(contexts) == 1:
-            target = contexts.pop()
-            working[index] -= used
-            working[target] |= used
-            for unit in used:
-                how[unit] = "with-its-users"
+        _library_pieces(index, (units & working[index]) - fixed, users, owner, working, kernel,
+                        how)
     return kernel, sorted((frozenset(g) for g in working if g), key=min)
+
+
+def _library_pieces(index: int, units: Collection[str], users: Mapping[str, set[str]],
+                    owner: dict[str, int], working: list[set[str]], kernel: set[str],
+                    how: dict[str, str]) -> None:
+    """Each piece of library ``index`` goes where its users are, until nothing moves: to the
+    kernel when two contexts use it or the kernel does, to its one user context otherwise (a
+    form that only a view uses follows the view); what only the library itself uses stays."""
+    changed = True
+    while changed:
+        changed = False
+        for unit in sorted(units):
+            if unit not in working[index]:
+                continue
+            where: set[int | None] = set()  # None: the kernel
+            for user in users.get(unit, ()):
+                if user in kernel:
+                    where.add(None)
+                elif user in owner and owner[user] != index:
+                    where.add(owner[user])
+            if not where:
+                continue
+            working[index].discard(unit)
+            changed = True
+            target = where.pop() if len(where) == 1 else None
+            if target is None:
+                kernel.add(unit)
+                del owner[unit]
+            else:
+                working[target].add(unit)
+                owner[unit] = target
+                how[unit] = "with-its-users"
 
 
 def _data_units(graph: CouplingGraph, weighted: Weighted, kinds: tuple[str, ...]) -> set[str]:
@@ -716,8 +764,9 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     terms = context_terms(term_groups, nodes, nouns=_nouns(graph), unnamed=own)
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
+    roles = _serving_plumbing(graph, nodes)
     for index, elements in term_groups.items():
-        role = _plumbing_role(elements, nodes)
+        role = _plumbing_role(elements, roles)
         if role:
             terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
@@ -757,7 +806,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     contexts: list[Context] = []
     for index in order:
         name = names[index]
-        kind = "infrastructure" if _plumbing_role(by_context[name], nodes) else "domain"
+        kind = "infrastructure" if _plumbing_role(by_context[name], roles) else "domain"
         contexts.append(Context(name, kind, terms.get(index, ()), tuple(by_context[name]),
                                 tuple(held[name]), tuple(sorted(tables[name])),
                                 sum(nodes[e].size for e in by_context[name])))
