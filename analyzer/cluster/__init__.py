@@ -351,7 +351,8 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         groups = [g - project for g in groups if g - project]
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
-    return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts)
+    return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts,
+                   serving)
 
 
 def _whole_modules(graph: CouplingGraph, weighted: Weighted, groups: Groups,
@@ -739,7 +740,9 @@ def _dependents(graph: CouplingGraph, weighted: Weighted) -> dict[str, set[str]]
 
 def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, groups: Groups,
             choice: Choice, kernel: set[str], pinned: Mapping[str, str], how: Mapping[str, str],
-            conflicts: list[str]) -> Decomposition:
+            conflicts: list[str], roles: Mapping[str, Node]) -> Decomposition:
+    """The decomposition of ``groups``; ``roles``: the nodes with the plumbing role their
+    code plays (:func:`_serving_plumbing`), for the contexts' kinds and names."""
     nodes = weighted.nodes
     members = weighted.members
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
@@ -764,7 +767,6 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     terms = context_terms(term_groups, nodes, nouns=_nouns(graph), unnamed=own)
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
-    roles = _serving_plumbing(graph, nodes)
     for index, elements in term_groups.items():
         role = _plumbing_role(elements, roles)
         if role:
