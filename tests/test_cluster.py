@@ -1232,6 +1232,41 @@ def test_a_flask_application_factory_is_plumbing_by_the_names_flask_looks_for(
     assert (holding.kind, holding.name) == ("infrastructure", "app-factory")
 
 
+def test_manage_py_is_plumbing_by_the_django_command_line_it_runs(
+        project: Callable[[Tree], Path]) -> None:
+    # every Django project has a manage.py; its main() had made a domain named ``main``
+    root = project({
+        "manage.py": """
+            import os
+            import sys
+
+            def main():
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+                from django.core.management import execute_from_command_line
+                execute_from_command_line(sys.argv)
+
+            def execute_from_command_line_too():
+                return main()
+        """,
+        "tools.py": """
+            from django.core.management import execute_from_command_line as run
+
+            COMMAND = run
+
+            def rerun():
+                return 1
+        """,
+    })
+    nodes = run(root).graph.node_map()
+    assert nodes["manage:main"].role == "command"
+    assert nodes["manage:execute_from_command_line_too"].role == ""  # a name is no import
+    assert nodes["tools"].role == "command"  # imported at the top: the module-level code
+    assert nodes["tools:rerun"].role == ""
+    analysis = run(SAMPLES / "atelier")
+    holding = next(c for c in analysis.decomposition.contexts if "manage:main" in c.elements)
+    assert (holding.kind, holding.name) == ("infrastructure", "command")
+
+
 def _two_django_apps() -> Tree:
     """Two apps whose admins, forms and views speak the same framework words, each about its
     own entities; the app labels are words (``zoo``, ``yard``) nothing in the code says."""

@@ -15,14 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyzer.errors import ConfigError
-from analyzer.model import CodeModel
+from analyzer.model import CodeModel, Module
 from analyzer.resources import rules_dir
 from analyzer.tomlfile import read_toml
 
 REACH_DEPTH = 3  # steps followed from an entry point
 
 _KEYS = {"kind": str, "decorators": list, "bases": list, "names": list, "modules": list,
-         "url-confs": bool, "variables": list}
+         "url-confs": bool, "variables": list, "imports": list}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,9 @@ class EntryRule:
     modules: tuple[str, ...] = ("*",)
     url_confs: bool = False
     variables: tuple[str, ...] = ()  # a module binding one: its module-level code matches
+    # a qualified name imported (``django.core.management.execute_from_command_line``): the
+    # definition importing it matches, or the module-level code for an import at the top
+    imports: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -68,6 +71,7 @@ def load_rules(path: Path | None = None, section: str = "entry-points"
             modules=tuple(table.get("modules", ("*",))),
             url_confs=bool(table.get("url-confs", False)),
             variables=tuple(table.get("variables", ())),
+            imports=tuple(table.get("imports", ())),
         ))
     return tuple(rules)
 
@@ -133,11 +137,26 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                         add(f"{module.name}:{definition.name}", rule.kind)
             if rule.variables and any(variable(v.name) for v in module.variables):
                 add(module.name, rule.kind)
+            if rule.imports:
+                _importing(module, _matcher(rule.imports), rule.kind, add)
             if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
                 for target in sorted(references.get(module.name, {})):
                     if ":" in target:  # a view the URL conf names, not a module
                         add(target, rule.kind)
     return sorted(found.values(), key=lambda e: e.atom)  # one per atom: the dataclass's order
+
+
+def _importing(module: Module, imported: Callable[[str], object], kind: str,
+               add: Callable[[str, str], None]) -> None:
+    """Mark what in ``module`` imports a name ``imported`` matches: the definition whose
+    lines hold the import (``manage.py``'s ``main``), else the module-level code."""
+    for item in module.imports:
+        name = f"{item.module}.{item.symbol}" if item.symbol else item.module
+        if not imported(name):
+            continue
+        holder = next((d for d in module.definitions
+                       if item.in_function and d.line <= item.line <= d.end_line), None)
+        add(f"{module.name}:{holder.name}" if holder else module.name, kind)
 
 
 def _is_base(atom: str, target: str, class_bases: Mapping[str, tuple[str, ...]]) -> bool:
