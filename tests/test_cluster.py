@@ -44,7 +44,7 @@ from analyzer.coupling import (
     loads_graph,
 )
 from analyzer.errors import ConfigError
-from tests.conftest import SAMPLES, Tree, run
+from tests.conftest import SAMPLES, Tree, run, write_tree
 
 TRADEPOST = SAMPLES / "tradepost"
 
@@ -563,6 +563,68 @@ def test_each_piece_of_a_library_goes_where_its_users_are() -> None:
     assert (placed["web:LoginForm"].context, placed["web:LoginForm"].how) == (
         placed["a:a0"].context, "with-its-users")
     assert placed["web:format_money"].context == KERNEL
+
+
+@pytest.mark.parametrize("library", ["alib", "zlib"])
+def test_a_library_follows_its_users_wherever_it_sits_in_the_order(library: str) -> None:
+    """A library only ``web``'s view uses, and the view an entry point that calls domain
+    ``a``: the view joins ``a`` and the library follows it there, whether the library is
+    looked at before ``web`` or after (by its name)."""
+    base = _domains_and_two_libraries()
+    lib = [f"{library}:{library}{i}" for i in range(4)]
+    web = ["web:view", "web:h1", "web:h2", "web:h3"]
+    nodes = [*base.nodes, *(Node(x, "function", module=library) for x in lib),
+             *(Node(x, "function", module="web") for x in web), Node("usecase:web:view", "usecase")]
+    edges = [*base.edges, *(Edge(x, y, "code", "call", 3.0, 9) for g in (lib, web)
+                            for i, x in enumerate(g) for y in g[i + 1:]),
+             Edge("usecase:web:view", "web:view", "usecases", "route", 1.0),
+             Edge("web:view", lib[0], "code", "call", 0.5),
+             Edge("web:view", "a:a2", "code", "call", 1.0, 2)]
+    placed = decompose(CouplingGraph("toy", tuple(nodes), tuple(edges)), _blind()).assignment()
+    assert {placed[x] for x in [*lib, "web:view"]} == {placed["a:a0"]}
+
+
+def test_code_a_command_calls_that_writes_tables_stays_a_domains(
+        project: Callable[[Tree], Path]) -> None:
+    # the roles a framework calls pass nothing on: the importer writes the catalogue
+    root = project({
+        "catalog/__init__.py": "", "catalog/management/__init__.py": "",
+        "catalog/management/commands/__init__.py": "",
+        "catalog/models.py": """
+            from django.db import models
+
+            class Product(models.Model):
+                name = models.CharField(max_length=50)
+                price = models.IntegerField()
+        """,
+        "catalog/importer.py": """
+            from catalog.models import Product
+
+            def import_products(path):
+                for line in open(path):
+                    name, price = line.split(",")
+                    Product.objects.create(name=name, price=int(price))
+
+            def import_prices(path):
+                for line in open(path):
+                    name, price = line.split(",")
+                    Product.objects.filter(name=name).update(price=int(price))
+        """,
+        "catalog/management/commands/import_products.py": """
+            from django.core.management.base import BaseCommand
+            from catalog.importer import import_prices, import_products
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    import_products(options["path"])
+                    import_prices(options["path"])
+        """,
+    })
+    analysis = run(root, structure_blind=True)
+    holding = next(c for c in analysis.decomposition.contexts
+                   if "catalog.importer:import_products" in c.elements)
+    assert holding.kind == "domain"
+    assert "catalog_product" in holding.tables
 
 
 def test_the_entry_points_of_a_library_follow_the_code_they_call() -> None:
@@ -1345,7 +1407,7 @@ def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
     assert context_terms(groups, nodes)["zoo"][0] == "split"  # every name counts without
 
 
-def test_the_project_itself_names_no_context(project: Callable[[Tree], Path]) -> None:
+def test_the_project_itself_names_no_context(tmp_path: Path) -> None:
     assert project_words("django-oscar-4.2.1", ["oscar.apps.order", "tests.x"]) == {
         "django", "oscar"}
     assert project_words("FlaskBB", ["flaskbb.user", "wsgi"]) == {"flask", "flaskbb"}
@@ -1373,11 +1435,18 @@ def test_the_project_itself_names_no_context(project: Callable[[Tree], Path]) ->
         class Feather:
             pass
     """
-    analysis = run(project(files), structure_blind=True)
+    # the root folder is named otherwise: the package is named like the project (its end)
+    analysis = run(write_tree(tmp_path / "kiwiproj-1.0", files), structure_blind=True)
     names = {c.name for c in analysis.decomposition.contexts}
     terms = {t for c in analysis.decomposition.contexts for t in c.terms}
     assert len(names) == 2  # the parrots and the hooks
     assert "proj" not in names | terms
+    assert project_words("covid_19_tracker", []) == {"covid", "tracker"}  # no release
+    # a context's own tables name it, whatever the project is called: djshop as "orders"
+    shutil.copytree(SAMPLES / "djshop", tmp_path / "orders")
+    owning = {t: c.name for c in run(tmp_path / "orders").decomposition.contexts
+              for t in c.tables}
+    assert owning["orders_order"] == "order"
 
 
 def test_plumbing_of_one_role_that_no_domain_claims_is_one_context(

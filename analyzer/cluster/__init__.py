@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from itertools import combinations
@@ -49,6 +49,7 @@ HUB_FLOOR = 10  # a hub is used by at least this many units...
 HUB_SHARE = 0.02  # ...and at least this share of them
 UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
 INFRASTRUCTURE_SHARE = 0.5  # a context this much framework plumbing (by lines) serves no domain
+WIRING_ROLES = frozenset({"app-factory", "settings"})  # plumbing whose private code is its own
 ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
 FOLLOW_UNLESS = 4  # private code stays where the graph ties it this many times more strongly
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
@@ -76,7 +77,7 @@ class Context:
     terms: tuple[str, ...]
     elements: tuple[str, ...]
     modules: tuple[str, ...]  # modules it holds most of
-    tables: tuple[str, ...]  # tables placed with it
+    tables: tuple[str, ...]  # tables placed with it (by analyze: the tables it owns)
     lines: int
 
 
@@ -547,11 +548,17 @@ def _nouns(graph: CouplingGraph) -> frozenset[str]:
 
 
 def _serving_plumbing(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str, Node]:
-    """``nodes``, where code that only framework plumbing of one role uses plays that role too,
-    to a fixed point: the application factory's ``init_celery`` is the factory's wiring."""
+    """``nodes``, where code that only the project's wiring (an application factory, the
+    settings) uses plays its role too, to a fixed point: the application factory's
+    ``init_celery`` is the factory's wiring. Code that touches a table is a domain's, whoever
+    calls it, and the roles a framework calls (a command, a template tag, an app config) pass
+    on nothing: a command's importer writing the catalogue is the catalogue's."""
     users: dict[str, set[str]] = defaultdict(set)
+    data: set[str] = set()
     for edge in graph.edges:
-        if edge.signal == "code" and edge.source != edge.target and edge.source in nodes \
+        if edge.signal == "data":
+            data.add(edge.source)
+        elif edge.signal == "code" and edge.source != edge.target and edge.source in nodes \
                 and edge.target in nodes:
             users[edge.target].add(edge.source)
     role = {n: node.role for n, node in nodes.items()}
@@ -559,9 +566,9 @@ def _serving_plumbing(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[s
     while changed:
         changed = False
         for element in sorted(users):
-            if not role[element] and nodes[element].is_element:
+            if not role[element] and nodes[element].is_element and element not in data:
                 found = {role[u] for u in users[element]}
-                if len(found) == 1 and "" not in found:
+                if len(found) == 1 and found <= WIRING_ROLES:
                     role[element] = found.pop()
                     changed = True
     return {n: node if role[n] == node.role else replace(node, role=role[n])
@@ -615,25 +622,25 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                ) -> tuple[set[str], Groups]:
     """A context that holds no table and no data access is a library, not a service (asked
     only when the project has tables at all). Its entry points (views, tasks, commands: a
-    layer's pieces) each join the context whose code they call most. Then each piece of it
-    that others use goes where its users are (:func:`_library_pieces`): the shared kernel
-    when two or more contexts use it, or the kernel does, else its one user context; what
-    nothing outside uses (a script) stays, and joins its most tied neighbour when fewer than
-    three atoms are left. Returns the units that join the kernel and the groups after the
-    moves."""
+    layer's pieces) each join the context whose code they call most. Then each piece of a
+    library that others use goes where its users are (:func:`_library_pieces`): the shared
+    kernel when two or more contexts use it, or a piece gone there does, else its one user
+    context; what nothing outside uses (a script) stays, and joins its most tied neighbour
+    when fewer than three atoms are left. Returns the units that join the kernel and the
+    groups after the moves."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     working = [set(g) for g in groups]
     kernel: set[str] = set()
+    libraries = [index for index, group in enumerate(groups)
+                 if group & owner.keys() and not group & data
+                 and not any(weighted.nodes[u].kind == "table" for u in group
+                             if u in weighted.nodes)]
     # an entry point (a view, a task, a command) is called by the framework, not by the code
     # that uses a library: in a library it is a layer's piece, and follows the code it calls
     entries = {weighted.unit.get(n.id.removeprefix("usecase:")) for n in weighted.nodes.values()
                if n.kind == "usecase"}
-    for index, group in enumerate(groups):
-        units = group & owner.keys()
-        if not units or group & data or any(weighted.nodes[u].kind == "table" for u in group
-                                            if u in weighted.nodes):
-            continue
-        for unit in sorted(units & entries - fixed):
+    for index in libraries:
+        for unit in sorted(groups[index] & owner.keys() & entries - fixed):
             calls: dict[int, float] = defaultdict(float)
             for other, weight in weighted.neighbours(unit):
                 if unit in users.get(other, ()) and other in owner and owner[other] != index:
@@ -644,41 +651,43 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                 working[target].add(unit)
                 owner[unit] = target
                 how[unit] = "with-its-users"
-        _library_pieces(index, (units & working[index]) - fixed, users, owner, working, kernel,
-                        how)
+    _library_pieces(libraries, users, owner, working, fixed, kernel, how)
     return kernel, sorted((frozenset(g) for g in working if g), key=min)
 
 
-def _library_pieces(index: int, units: Collection[str], users: Mapping[str, set[str]],
-                    owner: dict[str, int], working: list[set[str]], kernel: set[str],
-                    how: dict[str, str]) -> None:
-    """Each piece of library ``index`` goes where its users are, until nothing moves: to the
-    kernel when two contexts use it or the kernel does, to its one user context otherwise (a
-    form that only a view uses follows the view); what only the library itself uses stays."""
-    changed = True
-    while changed:
+def _library_pieces(libraries: Sequence[int], users: Mapping[str, set[str]],
+                    owner: dict[str, int], working: list[set[str]], fixed: set[str],
+                    kernel: set[str], how: dict[str, str]) -> None:
+    """Each piece of the ``libraries`` (what they hold now, a piece one of them took from
+    another included) goes where its users are, until nothing moves: to the kernel when two
+    contexts use it or a piece gone to the kernel does, to its one user context otherwise (a
+    form that only a view uses follows the view); what only its library uses stays."""
+    for _ in range(_FOLLOW_ROUNDS):
         changed = False
-        for unit in sorted(units):
-            if unit not in working[index]:
-                continue
-            where: set[int | None] = set()  # None: the kernel
-            for user in users.get(unit, ()):
-                if user in kernel:
-                    where.add(None)
-                elif user in owner and owner[user] != index:
-                    where.add(owner[user])
-            if not where:
-                continue
-            working[index].discard(unit)
-            changed = True
-            target = where.pop() if len(where) == 1 else None
-            if target is None:
-                kernel.add(unit)
-                del owner[unit]
-            else:
-                working[target].add(unit)
-                owner[unit] = target
-                how[unit] = "with-its-users"
+        for index in libraries:
+            for unit in sorted(working[index] - fixed):
+                if unit not in owner:
+                    continue  # a helper node (a use case), not code
+                where: set[int | None] = set()  # None: the kernel
+                for user in users.get(unit, ()):
+                    if user in kernel:
+                        where.add(None)
+                    elif user in owner and owner[user] != index:
+                        where.add(owner[user])
+                if not where:
+                    continue
+                working[index].discard(unit)
+                changed = True
+                target = where.pop() if len(where) == 1 else None
+                if target is None:
+                    kernel.add(unit)
+                    del owner[unit]
+                else:
+                    working[target].add(unit)
+                    owner[unit] = target
+                    how[unit] = "with-its-users"
+        if not changed:
+            break
 
 
 def _data_units(graph: CouplingGraph, weighted: Weighted, kinds: tuple[str, ...]) -> set[str]:
@@ -760,8 +769,9 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
         tied = sorted(tied + spare[:options.contexts - len(tied)])
     order = sorted(tied, key=lambda i: (-lines(groups[i]), min(groups[i])))
     pin_names = {i: pinned[u] for i in order for u in groups[i] if u in pinned}
-    term_groups = {i: [e for u in groups[i] for e in members.get(u, ())] +
-                   [u for u in groups[i] if nodes.get(u) is not None and nodes[u].kind == "table"]
+    term_groups = {i: [e for u in sorted(groups[i]) for e in members.get(u, ())] +
+                   [u for u in sorted(groups[i])
+                    if nodes.get(u) is not None and nodes[u].kind == "table"]
                    for i in order}
     own = project_words(graph.project, (n.module for n in graph.nodes if n.module))
     terms = context_terms(term_groups, nodes, nouns=_nouns(graph), unnamed=own)

@@ -24,21 +24,26 @@ Key = TypeVar("Key", bound=Hashable)
 
 
 def project_words(project: str, modules: Iterable[str]) -> frozenset[str]:
-    """The words that say the project itself, never one of its contexts: its name's (the root
-    folder's, a version suffix dropped: ``django-oscar-4.2.1``) and those of each top-level
-    package named like the project (``flaskbb`` in ``FlaskBB``, ``tcms`` in ``kiwitcms``),
-    whose name prefixes its hooks and settings (``flaskbb_load_blueprints``)."""
+    """The words that say the project itself: its name's (the root folder's, a version suffix
+    dropped: ``django-oscar-4.2.1``) and those of each top-level package named like the
+    project (``flaskbb`` in ``FlaskBB``, ``tcms`` in ``kiwitcms``: the whole name, one of its
+    words, or its start or end of four letters or more), whose name prefixes its hooks and
+    settings (``flaskbb_load_blueprints``). They name no context, unless they are the words of
+    a context's own tables (:func:`context_terms`): a project named ``orders`` still has an
+    ``order`` context."""
     name = _VERSION.sub("", project)
     squeezed = re.sub(r"[^a-z]", "", name.lower())
     found = set(words(name))
     for package in sorted({m.partition(".")[0] for m in modules}):
         bare = re.sub(r"[^a-z]", "", package.lower())
-        if len(bare) >= 3 and (bare in squeezed or bare in found):
+        if bare == squeezed or bare in found or (
+                len(bare) >= 4 and (squeezed.startswith(bare) or squeezed.endswith(bare))):
             found.update(words(package))
     return frozenset(found)
 
 
-_VERSION = re.compile(r"[-_.]v?\d[\w.]*$")  # ``-4.2.1``, ``_v2``: a release, not a word
+# ``-4.2.1``, ``_v2``, ``-1.0rc1``: a release, not a word (``covid_19_tracker`` keeps its words)
+_VERSION = re.compile(r"[-_.]v?\d+(?:\.\d+)*(?:[-.]?(?:a|b|rc|dev|post)\d*)?$")
 
 
 def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
@@ -47,7 +52,8 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
     """For each group (key -> node ids), its distinctive terms, best first. ``nouns``, when
     given, are the domain's (``text.domain_nouns``, as the vocabulary has them): a
     definition's name (``greatest``, ``split``) names a context only by its nouns then.
-    ``unnamed`` are words that are never a term (:func:`project_words`)."""
+    ``unnamed`` are words that are a term only as the words of the group's own tables
+    (:func:`project_words`)."""
     bags: dict[Key, dict[str, float]] = {}
     entity_words: dict[Key, set[str]] = {}
     mentions: dict[Key, Counter[str]] = defaultdict(Counter)  # elements using each word
@@ -89,7 +95,8 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
         scored = sorted(((0, -mentions[key][term], -count, term) if term in entities else
                          (1, 0, -count * math.log(1 + total / spread[term]), term)
                          for term, count in bag.items()))
-        result[key] = tuple(term for *_, term in scored if term not in unnamed)[:limit]
+        result[key] = tuple(term for *_, term in scored
+                            if term not in unnamed or term in entities)[:limit]
     return result
 
 
