@@ -88,7 +88,7 @@ class _Walk:
         for uses in self.out.values():
             uses.sort(key=lambda u: (u.path, u.line, u.target))
         self._regions: dict[frozenset[str], frozenset[str]] = {}
-        self._calls: dict[frozenset[str], dict[str, tuple[Hop, frozenset[str]]]] = {}
+        self._hops: dict[frozenset[str], dict[str, tuple[Hop, frozenset[str]]]] = {}
 
     def region(self, starts: frozenset[str]) -> frozenset[str]:
         """What ``starts`` reach without leaving their context."""
@@ -110,7 +110,7 @@ class _Walk:
         calls (its first use, the fan-out: the distinct elements of other contexts called),
         with the elements called there. Walks from many entry points meet the same regions:
         each is grouped once."""
-        known = self._calls.get(starts)
+        known = self._hops.get(starts)
         if known is not None:
             return known
         grouped: dict[str, list[Use]] = defaultdict(list)
@@ -129,7 +129,7 @@ class _Walk:
                 f"{source} → {target}: {short(first.source)} calls {short(first.target)}"),
                 fan_out)
             found[target] = (hop, frozenset(u.target for u in uses))
-        self._calls[starts] = found
+        self._hops[starts] = found
         return found
 
     def chains(self, entry: str, context: str, limit: int) -> list[list[Hop]]:
