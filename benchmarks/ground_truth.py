@@ -68,8 +68,9 @@ TECHNICAL = frozenset({
 
 # Tests and migrations are not scored: the name components seamline's default excludes drop
 # (rules/discovery.toml: tests, test, testing, test_*.py, *_test.py, *_tests.py,
-# conftest.py, migrations, alembic).
-_NOT_SCORED_PARTS = frozenset({"tests", "test", "testing", "conftest", "migrations", "alembic"})
+# conftest.py, migrations, migration, alembic).
+_NOT_SCORED_PARTS = frozenset({"tests", "test", "testing", "conftest", "migrations", "migration",
+                               "alembic"})
 
 def is_test_or_migration(module: str) -> bool:
     """Whether ``module`` is test or migration code (never scored)."""

@@ -62,6 +62,8 @@ def test_default_excludes(project: Callable[[Tree], Path]) -> None:
         "app/__init__.py": "", "app/core.py": "",
         "app/tests/test_core.py": "", "tests/test_app.py": "", "app/test_extra.py": "",
         "app/conftest.py": "", "app/migrations/0001_initial.py": "",
+        # CKAN keeps its Alembic revisions in migration/versions/ (the singular)
+        "app/migration/versions/01_add.py": "", "app/migration/env.py": "",
         "build/lib/app/core.py": "", "dist/x.py": "", ".hidden/x.py": "",
         "vendor/lib.py": "", "node_modules/x.py": "", "app.egg-info/x.py": "",
         "myenv/pyvenv.cfg": "", "myenv/lib/site.py": "",
