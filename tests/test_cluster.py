@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from analyzer import api
 from analyzer.cli import cli
-from analyzer.cluster import KERNEL, PROPOSED, decompose
+from analyzer.cluster import KERNEL, PROPOSED, decompose, plumbing_roles
 from analyzer.cluster.communities import (
     _cheapest_split,
     _Cut,
@@ -1292,6 +1292,30 @@ def test_a_flask_application_factory_is_plumbing_by_the_names_flask_looks_for(
     holding = next(c for c in analysis.decomposition.contexts
                    if "shopfront.app:create_app" in c.elements)
     assert (holding.kind, holding.name) == ("infrastructure", "app-factory")
+
+
+def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
+    """What only an application factory calls: a setup function is its wiring; a class it
+    registers (Superset's REST APIs had made a 259-atom infrastructure context) and a function
+    that writes a table are a domain's; what only a command calls is not the command's."""
+    nodes = [Node("web:create_app", "function", module="web", role="app-factory"),
+             Node("web:init_celery", "function", module="web"),
+             Node("web:init_cache", "function", module="web"),
+             Node("api:OrderApi", "class", module="api"),
+             Node("shop:seed", "function", module="shop"),
+             Node("shop:Command", "class", module="shop", role="command"),
+             Node("shop:load", "function", module="shop"),
+             Node("table:orders", "table")]
+    edges = [Edge("web:create_app", "web:init_celery", "code", "call", 1.0),
+             Edge("web:init_celery", "web:init_cache", "code", "call", 1.0),
+             Edge("web:create_app", "api:OrderApi", "code", "call", 1.0),
+             Edge("web:create_app", "shop:seed", "code", "call", 1.0),
+             Edge("shop:seed", "table:orders", "data", "write", 1.0),
+             Edge("shop:Command", "shop:load", "code", "call", 1.0)]
+    graph = CouplingGraph("toy", tuple(nodes), tuple(edges))
+    roles = {n: node.role for n, node in plumbing_roles(graph, graph.node_map()).items()}
+    assert roles["web:init_celery"] == roles["web:init_cache"] == "app-factory"
+    assert roles["api:OrderApi"] == roles["shop:seed"] == roles["shop:load"] == ""
 
 
 def test_manage_py_is_plumbing_by_the_django_command_line_it_runs(

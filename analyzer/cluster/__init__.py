@@ -341,7 +341,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             weighted = mixed.without(frozenset(kernel))
             groups = settle(weighted.numbered, followed, weighted.members,
                             keep=frozenset(held))
-    serving = _serving_plumbing(graph, weighted.nodes)
+    serving = plumbing_roles(graph, weighted.nodes)
     groups = _plumbing_together(weighted, groups, held, serving)
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
@@ -547,12 +547,14 @@ def _nouns(graph: CouplingGraph) -> frozenset[str]:
     return nouns_of([*found, *(w for name in sorted(declaring) for w in words(name))])
 
 
-def _serving_plumbing(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str, Node]:
-    """``nodes``, where code that only the project's wiring (an application factory, the
-    settings) uses plays its role too, to a fixed point: the application factory's
-    ``init_celery`` is the factory's wiring. Code that touches a table is a domain's, whoever
-    calls it, and the roles a framework calls (a command, a template tag, an app config) pass
-    on nothing: a command's importer writing the catalogue is the catalogue's."""
+def plumbing_roles(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str, Node]:
+    """``nodes``, where a function that only the project's wiring (an application factory,
+    the settings) calls plays its role too, to a fixed point: the application factory's
+    ``init_celery`` is the factory's wiring. A class only the factory uses is a component it
+    registers (Superset's REST APIs, each a domain's), code that touches a table is a
+    domain's, whoever calls it, and the roles a framework calls (a command, a template tag, an
+    app config) pass on nothing: a command's importer writing the catalogue is the
+    catalogue's."""
     users: dict[str, set[str]] = defaultdict(set)
     data: set[str] = set()
     for edge in graph.edges:
@@ -566,7 +568,7 @@ def _serving_plumbing(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[s
     while changed:
         changed = False
         for element in sorted(users):
-            if not role[element] and nodes[element].is_element and element not in data:
+            if not role[element] and nodes[element].kind == "function" and element not in data:
                 found = {role[u] for u in users[element]}
                 if len(found) == 1 and found <= WIRING_ROLES:
                     role[element] = found.pop()
@@ -751,7 +753,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             choice: Choice, kernel: set[str], pinned: Mapping[str, str], how: Mapping[str, str],
             conflicts: list[str], roles: Mapping[str, Node]) -> Decomposition:
     """The decomposition of ``groups``; ``roles``: the nodes with the plumbing role their
-    code plays (:func:`_serving_plumbing`), for the contexts' kinds and names."""
+    code plays (:func:`plumbing_roles`), for the contexts' kinds and names."""
     nodes = weighted.nodes
     members = weighted.members
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
