@@ -399,6 +399,12 @@ def test_a_run_time_schema_keeps_the_table() -> None:
     statement = one(f"SELECT * FROM {P}.ticket")
     assert statement.reads == ("ticket",)
     assert statement.problems == (DYNAMIC_SCHEMA,)
+    # a keyword is a name only after its schema's dot: without the schema it is no table
+    # (hypothesis found ``FROM <run time> . SELECT`` read as the table ``select``)
+    statement = one(f"SELECT * FROM {P} . SELECT")
+    assert statement.reads == ()
+    assert statement.problems == (DYNAMIC_TABLE,)
+    assert one("SELECT * FROM s.select").reads == ("s.select",)
 
 
 def test_a_run_time_part_after_a_from_item_may_add_tables() -> None:

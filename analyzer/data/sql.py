@@ -549,6 +549,9 @@ class _Walk:
             if PLACEHOLDER in parts[-1] or len(parts) == 1:
                 self.reading.problems.append(DYNAMIC_TABLE)
                 return None
+            if parts[-1] in _RESERVED:  # a keyword is a name only after its schema's dot
+                self.reading.problems.append(DYNAMIC_TABLE)
+                return None
             self.reading.problems.append(DYNAMIC_SCHEMA)
             parts = parts[-1:]
         parts = parts[-2:]
