@@ -1294,6 +1294,40 @@ def test_a_flask_application_factory_is_plumbing_by_the_names_flask_looks_for(
     assert (holding.kind, holding.name) == ("infrastructure", "app-factory")
 
 
+def test_a_class_of_the_project_named_like_a_framework_base_is_not_the_framework(
+        project: Callable[[Tree], Path]) -> None:
+    # Apache Superset's own ``BaseCommand`` is its command pattern: its subclasses are domain
+    # code, not Django management commands, which derive from Django's class of that name
+    root = project({
+        "shop/__init__.py": "",
+        "shop/base.py": """
+            class BaseCommand:
+                def run(self):
+                    raise NotImplementedError
+        """,
+        "shop/commands.py": """
+            from shop.base import BaseCommand
+
+            class CreateOrderCommand(BaseCommand):
+                def run(self):
+                    return 1
+        """,
+        "shop/management.py": """
+            from django.core.management.base import BaseCommand
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    return 2
+
+            class Again(Command):
+                pass
+        """,
+    })
+    roles = {n.id: n.role for n in run(root).graph.nodes}
+    assert roles["shop.base:BaseCommand"] == roles["shop.commands:CreateOrderCommand"] == ""
+    assert roles["shop.management:Command"] == roles["shop.management:Again"] == "command"
+
+
 def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
     """What only an application factory calls: a setup function is its wiring; a class it
     registers (Superset's REST APIs had made a 259-atom infrastructure context) and a function

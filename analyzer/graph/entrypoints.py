@@ -112,8 +112,12 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
         # classes whose base (or a base's base, within the project) matches
         if rule.bases:
             base = _matcher(rule.bases)
+            # a base matches by its name unless it is a class of the project's own (Superset's
+            # ``BaseCommand`` is its own command pattern, not Django's): a class of the project
+            # matches through its own bases, below
             matching = {atom for atom, bases in class_bases.items()
-                        if any(base(b) for b in bases)}
+                        if any(base(b) and not _own_base(atom, b, references, class_bases)
+                               for b in bases)}
             changed = True
             while changed:
                 changed = False
@@ -157,6 +161,13 @@ def _importing(module: Module, imported: Callable[[str], object], kind: str,
         holder = next((d for d in module.definitions
                        if item.in_function and d.line <= item.line <= d.end_line), None)
         add(f"{module.name}:{holder.name}" if holder else module.name, kind)
+
+
+def _own_base(atom: str, name: str, references: Mapping[str, Mapping[str, int]],
+              class_bases: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether the base ``name`` of the class ``atom`` is a class of the project."""
+    return any(target in class_bases and target.rsplit(":", 1)[-1] == name
+               for target in references.get(atom, {}))
 
 
 def _is_base(atom: str, target: str, class_bases: Mapping[str, tuple[str, ...]]) -> bool:
