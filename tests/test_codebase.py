@@ -116,6 +116,60 @@ def test_the_stages_take_the_codebase(project: Project) -> None:
     assert "total" in terms["shop.models:Order"]  # its body's field, among its words
 
 
+def test_a_package_that_re_exports_its_api_depends_on_it(project: Project) -> None:
+    # FlaskBB's flaskbb/tokens/__init__.py: the package's facade had no edge at all and was
+    # left unplaced, though it is the tokens' code
+    root = project({
+        "shop/__init__.py": "",
+        "shop/tokens/__init__.py": '''
+            from .serializer import TokenSerializer
+            from .verifiers import verify
+            from shop.orders import place
+
+            __all__ = ("TokenSerializer", "verify")
+            DEFAULT = place(0)
+            ''',
+        "shop/tokens/serializer.py": "class TokenSerializer:\n    pass\n",
+        "shop/tokens/verifiers.py": '''
+            from typing import TYPE_CHECKING
+            from .serializer import TokenSerializer
+
+            if TYPE_CHECKING:
+                from shop.orders import Order
+
+            LIMIT = 3
+
+            def verify(token: str) -> TokenSerializer:
+                return TokenSerializer()
+            ''',
+        "shop/orders.py": '''
+            from shop.tokens.serializer import TokenSerializer
+
+            RATE = 3
+
+            class Order:
+                pass
+
+            def place(total: int) -> int:
+                return total
+            ''',
+    })
+    built = _models(root)
+    graph = build_graph("shop", built.codebase, built.data, root).graph
+    code = {(e.source, e.target): e.kind for e in graph.edges if e.signal == "code"}
+    assert code[("shop.tokens", "shop.tokens.serializer:TokenSerializer")] == "re-export"
+    assert code[("shop.tokens", "shop.tokens.verifiers:verify")] == "re-export"
+    assert code[("shop.tokens", "shop.orders:place")] == "call"  # used: a use, as before
+    # an import its own code uses, or one for type checkers only, is no re-export
+    assert code[("shop.tokens.verifiers:verify", "shop.tokens.serializer:TokenSerializer")] \
+        == "annotation+call"
+    # nor is an unused import of a module that is no package's facade (it defines code)
+    assert {(s, t) for (s, t), kind in code.items() if kind == "re-export"} == {
+        ("shop.tokens", "shop.tokens.serializer:TokenSerializer"),
+        ("shop.tokens", "shop.tokens.verifiers:verify")}
+    assert {"shop.orders", "shop.tokens.verifiers"} <= {n.id for n in graph.nodes}
+
+
 def test_a_blank_docstring_is_no_summary(project: Project) -> None:
     # wger 2.1 has such docstrings ('\n\n    '); the first line of nothing crashed analyze
     root = project({

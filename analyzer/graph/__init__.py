@@ -33,6 +33,7 @@ from analyzer.model import (
     CodeModel,
     Confidence,
     DataModel,
+    ImportKind,
     Link,
     Module,
     Words,
@@ -172,6 +173,7 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
             builder.edge(source, target, "code", "+".join(ref.kinds), weight, ref.count)
             if source != target:
                 uses[source][target] = uses[source].get(target, 0) + ref.count
+        _re_exports(builder, module)
     # framework links
     for link in data.links:
         source, target = builder.atom_of(link.source), builder.atom_of(link.target)
@@ -219,6 +221,24 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
     notes.extend(_co_change(builder, code, root, history))
     _layout(builder, code)
     return BuiltGraph(builder.graph(project, notes), tuple(entries), builder.atom_of)
+
+
+def _re_exports(builder: _Builder, module: Module) -> None:
+    """A package's ``__init__`` that defines nothing and imports definitions of the project
+    that none of its code uses re-exports them: it is their facade (``from .serializer import
+    TokenSerializer``), so its code depends on them. Without this edge such a package has no
+    tie at all and is left unplaced. Uses of the names are references already; a module that
+    defines code goes with its definitions, and its unused imports are not followed."""
+    if not module.is_package or module.definitions or module.name not in builder.nodes:
+        return
+    used = {builder.atom_of(ref.target) for ref in module.references}
+    for imported in module.imports:
+        if imported.symbol is None or imported.in_function or imported.type_checking \
+                or imported.kind is not ImportKind.INTERNAL:
+            continue
+        target = builder.atom_of(f"{imported.module}:{imported.symbol}")
+        if ":" in target and target not in used:
+            builder.edge(module.name, target, "code", "re-export", 1.0)
 
 
 def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
