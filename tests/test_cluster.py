@@ -1387,6 +1387,35 @@ def test_manage_py_is_plumbing_by_the_django_command_line_it_runs(
     assert (holding.kind, holding.name) == ("infrastructure", "command")
 
 
+def test_a_command_extending_a_django_command_under_an_alias_is_plumbing(
+        project: Callable[[Tree], Path]) -> None:
+    # pretalx 2026.2.1's migrate, makemigrations and spectacular commands each made a domain
+    # context of their own (`output`, `hack`, `context-23`): their base is `Parent`
+    root = project({
+        "shop/__init__.py": "",
+        "shop/management/__init__.py": "",
+        "shop/management/commands/__init__.py": "",
+        "shop/management/commands/migrate.py": """
+            from django.core.management.commands.migrate import Command as Parent
+
+            class Command(Parent):
+                def handle(self, *args, **options):
+                    return super().handle(*args, **options)
+
+            class OutputFilter:
+                pass
+        """,
+        "shop/commands.py": """
+            class Command:
+                '''A command pattern of the project's own: no Django command.'''
+        """,
+    })
+    nodes = run(root).graph.node_map()
+    assert nodes["shop.management.commands.migrate:Command"].role == "command"
+    assert nodes["shop.management.commands.migrate:OutputFilter"].role == ""
+    assert nodes["shop.commands:Command"].role == ""
+
+
 def _two_django_apps() -> Tree:
     """Two apps whose admins, forms and views speak the same framework words, each about its
     own entities; the app labels are words (``zoo``, ``yard``) nothing in the code says."""
