@@ -1331,7 +1331,8 @@ def test_a_class_of_the_project_named_like_a_framework_base_is_not_the_framework
 def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
     """What only an application factory calls: a setup function is its wiring; a class it
     registers (Superset's REST APIs had made a 259-atom infrastructure context) and a function
-    that writes a table are a domain's; what only a command calls is not the command's."""
+    that writes a table are a domain's. So for a command: its helper is the command's code,
+    its importer that writes the catalogue the catalogue's."""
     nodes = [Node("web:create_app", "function", module="web", role="app-factory"),
              Node("web:init_celery", "function", module="web"),
              Node("web:init_cache", "function", module="web"),
@@ -1339,17 +1340,28 @@ def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
              Node("shop:seed", "function", module="shop"),
              Node("shop:Command", "class", module="shop", role="command"),
              Node("shop:load", "function", module="shop"),
+             Node("shop:import_rows", "function", module="shop"),
+             Node("shop:Parser", "class", module="shop"),
+             Node("shop:shared", "function", module="shop"),
              Node("table:orders", "table")]
     edges = [Edge("web:create_app", "web:init_celery", "code", "call", 1.0),
              Edge("web:init_celery", "web:init_cache", "code", "call", 1.0),
              Edge("web:create_app", "api:OrderApi", "code", "call", 1.0),
              Edge("web:create_app", "shop:seed", "code", "call", 1.0),
              Edge("shop:seed", "table:orders", "data", "write", 1.0),
-             Edge("shop:Command", "shop:load", "code", "call", 1.0)]
+             Edge("shop:Command", "shop:load", "code", "call", 1.0),
+             Edge("shop:load", "shop:import_rows", "code", "call", 1.0),
+             Edge("shop:import_rows", "table:orders", "data", "write", 1.0),
+             Edge("shop:load", "shop:Parser", "code", "call", 1.0),
+             Edge("shop:load", "shop:shared", "code", "call", 1.0),
+             Edge("api:OrderApi", "shop:shared", "code", "call", 1.0)]
     graph = CouplingGraph("toy", tuple(nodes), tuple(edges))
     roles = {n: node.role for n, node in plumbing_roles(graph, graph.node_map()).items()}
     assert roles["web:init_celery"] == roles["web:init_cache"] == "app-factory"
-    assert roles["api:OrderApi"] == roles["shop:seed"] == roles["shop:load"] == ""
+    assert roles["api:OrderApi"] == roles["shop:seed"] == ""
+    assert roles["shop:load"] == "command"  # and what only it calls, in turn
+    # a table's writer, a class, and what a domain also calls are no command's
+    assert roles["shop:import_rows"] == roles["shop:Parser"] == roles["shop:shared"] == ""
 
 
 def test_manage_py_is_plumbing_by_the_django_command_line_it_runs(

@@ -49,7 +49,6 @@ HUB_FLOOR = 10  # a hub is used by at least this many units...
 HUB_SHARE = 0.02  # ...and at least this share of them
 UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
 INFRASTRUCTURE_SHARE = 0.5  # a context this much framework plumbing (by lines) serves no domain
-WIRING_ROLES = frozenset({"app-factory", "settings"})  # plumbing whose private code is its own
 ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
 FOLLOW_UNLESS = 4  # private code stays where the graph ties it this many times more strongly
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
@@ -548,13 +547,13 @@ def _nouns(graph: CouplingGraph) -> frozenset[str]:
 
 
 def plumbing_roles(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str, Node]:
-    """``nodes``, where a function that only the project's wiring (an application factory,
-    the settings) calls plays its role too, to a fixed point: the application factory's
-    ``init_celery`` is the factory's wiring. A class only the factory uses is a component it
-    registers (Superset's REST APIs, each a domain's), code that touches a table is a
-    domain's, whoever calls it, and the roles a framework calls (a command, a template tag, an
-    app config) pass on nothing: a command's importer writing the catalogue is the
-    catalogue's."""
+    """``nodes``, where a function that only plumbing of one role calls, and that touches no
+    table, plays that role too, to a fixed point: it is the plumbing's private code. The
+    application factory's ``init_celery`` is the factory's wiring, and ``hack_model_fields``,
+    which only pretalx's ``makemigrations`` command calls, is the command's. A class only
+    the plumbing uses is a component it registers (Superset's REST APIs, which only its app
+    initializer uses, are each a domain's), and code that touches a table is a domain's,
+    whoever calls it: a command's importer writing the catalogue is the catalogue's."""
     users: dict[str, set[str]] = defaultdict(set)
     data: set[str] = set()
     for edge in graph.edges:
@@ -570,7 +569,7 @@ def plumbing_roles(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str,
         for element in sorted(users):
             if not role[element] and nodes[element].kind == "function" and element not in data:
                 found = {role[u] for u in users[element]}
-                if len(found) == 1 and found <= WIRING_ROLES:
+                if len(found) == 1 and "" not in found:
                     role[element] = found.pop()
                     changed = True
     return {n: node if role[n] == node.role else replace(node, role=role[n])
