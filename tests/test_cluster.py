@@ -272,6 +272,45 @@ def test_more_contexts_than_elements_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
+    # wger's `__main__` and its main(), Weblate's generate_secret_key: each had made a domain
+    # context of two atoms (`main`) that nothing in the project calls
+    first, second = [f"a{i}" for i in range(6)], [f"b{i}" for i in range(6)]
+    big = [f"i{i}" for i in range(3)]  # an island big enough to be a context of its own
+    nodes = [Node(n, "class", module="m") for n in [*first, *second, *big]]
+    nodes += [Node("s.main", "module", module="s.main"),
+              Node("s.main:main", "function", module="s.main"),
+              Node("t:Ledger", "class", module="t"), Node("t:post", "function", module="t"),
+              Node("table:ledger", "table"),
+              Node("c:Command", "class", module="c", role="command"),
+              Node("c:helper", "function", module="c")]
+    edges = [Edge(s, t, "code", "call", 5.0) for group in (first, second, big)
+             for s, t in itertools.combinations(group, 2)]
+    edges += [Edge("a0", "b0", "code", "call", 1.0),
+              Edge("s.main", "s.main:main", "code", "call", 1.0),
+              Edge("t:post", "t:Ledger", "code", "call", 1.0),
+              Edge("t:Ledger", "table:ledger", "data", "declares", 2.0),
+              Edge("c:Command", "c:helper", "code", "call", 1.0)]
+    cut = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)),
+                    ClusterOptions(kernel=False))
+    where = {e: c for c in cut.contexts for e in c.elements}
+    assert where["s.main:main"].kind == where["s.main"].kind == "unplaced"
+    assert {e: p.how for p, e in ((p, p.element) for p in cut.placements)}["s.main:main"] \
+        == "unplaced"
+    assert where["i0"].kind == "domain" and set(big) == set(where["i0"].elements)
+    assert where["t:Ledger"].kind == "domain"  # it holds a table: a domain's data
+    assert where["c:Command"].kind == "infrastructure"  # framework plumbing, named for it
+    assert where["a0"].kind == where["b0"].kind == "domain"
+    # a number of contexts asked for counts every group of tied code, islands included
+    fixed = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)),
+                      ClusterOptions(kernel=False, contexts=7))
+    assert len([c for c in fixed.contexts if c.kind in PROPOSED]) == 7
+    # and a context the config pins is the user's, whatever its size
+    pinned = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)), ClusterOptions(
+        kernel=False, constraints=Constraints(pin=(("launch", ("s.main:main",)),))))
+    assert {e: c.name for c in pinned.contexts for e in c.elements}["s.main:main"] == "launch"
+
+
 def _two_domains_and_a_loose_class() -> CouplingGraph:
     """Two cohesive domains of six classes each, tied by one call, and a class ``x`` that
     calls into the first once."""
@@ -1529,9 +1568,12 @@ def test_the_project_itself_names_no_context(tmp_path: Path) -> None:
     files["parrots/models.py"] = """
         class Parrot:
             def squawk(self):
-                return Feather()
+                return Feather(), Perch()
 
         class Feather:
+            pass
+
+        class Perch:
             pass
     """
     # the root folder is named otherwise: the package is named like the project (its end)

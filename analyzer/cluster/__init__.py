@@ -49,6 +49,7 @@ HUB_FLOOR = 10  # a hub is used by at least this many units...
 HUB_SHARE = 0.02  # ...and at least this share of them
 UTILITY_SPREAD = 0.2  # a generic utility is used from at least this share of the contexts
 INFRASTRUCTURE_SHARE = 0.5  # a context this much framework plumbing (by lines) serves no domain
+ISLAND_ATOMS = 3  # fewer atoms tied to nothing else are no context (as smaller groups join others)
 ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
 FOLLOW_UNLESS = 4  # private code stays where the graph ties it this many times more strongly
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
@@ -764,6 +765,10 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     # a group tied to nothing is unplaced code, unless the number of contexts asked for
     # needs it (the tied code could not make that many)
     tied = [i for i in real if is_tied(weighted.numbered, groups[i], members)]
+    if options.contexts is None:
+        # (a context pinned by config is the user's, whatever its size)
+        tied = [i for i in tied if groups[i] & pinned.keys()
+                or not _island(weighted, groups[i], roles)]
     if options.contexts is not None and len(tied) < options.contexts:
         spare = sorted((i for i in real if i not in tied),
                        key=lambda i: (-lines(groups[i]), min(groups[i])))
@@ -839,6 +844,22 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             f"the cut's {chosen}."))
     return Decomposition(options, tuple(contexts), placements, modules, choice,
                          tuple(conflicts), scores)
+
+
+def _island(weighted: Weighted, group: frozenset[str], roles: Mapping[str, Node]) -> bool:
+    """Whether ``group`` is fewer than ``ISLAND_ATOMS`` atoms tied to each other and to
+    nothing else outside the kernel, holding no table and playing no framework role: a
+    script's ``main``, a pair of helpers nothing calls. Such a group cannot join the group it
+    is most tied to, as other small groups do; no evidence says which domain it serves, and a
+    service of two helpers is no proposal: it is unplaced code."""
+    elements = [e for u in group for e in weighted.members.get(u, ())]
+    if len(elements) >= ISLAND_ATOMS or _plumbing_role(elements, roles):
+        return False
+    if any(weighted.nodes[u].kind == "table" for u in group if u in weighted.nodes):
+        return False
+    return not any(other not in group and weight > 0
+                   for unit in group if unit in weighted.numbered.index
+                   for other, weight in weighted.neighbours(unit))
 
 
 def _placements(graph: CouplingGraph, weighted: Weighted, context_of: Mapping[str, str],
