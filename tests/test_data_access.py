@@ -526,3 +526,35 @@ def test_an_inherited_field_is_located_in_the_parents_file(project: Project) -> 
                 if k.kind == "many-to-many" and k.source == "shop.models:Range")
     assert (link.target, link.path, link.line) == ("shop.models:Kind",
                                                    "shop/abstract_models.py", 5)
+
+
+def test_a_frameworks_own_table_is_its_models_words(project: Project) -> None:
+    # wger 2.1's views read ContentType: its table `django_content_type` named a context
+    # `django`, the framework's label, as a Django default name would say `catalogue`
+    root = project({
+        "shop/__init__.py": "",
+        "shop/models.py": """
+            from django.db import models
+
+            class Order(models.Model):
+                total = models.IntegerField()
+        """,
+        "shop/views.py": """
+            from django.contrib.auth.models import User
+            from django.contrib.contenttypes.models import ContentType
+            from django.shortcuts import get_object_or_404
+
+            def history(pk):
+                return get_object_or_404(ContentType, pk=pk)
+
+            def person(pk):
+                return get_object_or_404(User, pk=pk)
+        """,
+    })
+    analysis = run(root)
+    spoken = {t.name: t.words_name for t in analysis.data.tables}
+    assert spoken["auth_user"] == "User"
+    assert spoken["django_content_type"] == "ContentType"
+    terms = {n.id: n.terms for n in analysis.graph.nodes if n.kind == "table"}
+    assert terms["table:auth_user"] == ("user",)
+    assert terms["table:django_content_type"] == ("content", "type")

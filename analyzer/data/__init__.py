@@ -41,8 +41,12 @@ def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
     found = interpreter.findings
     accesses = tuple(sorted(a for a in set(found.accesses) if not is_catalog_table(a.table)))
     tables = dict(catalogue.tables)
+    # a framework's own table (``django_content_type``, ``auth_user``) is its model's words,
+    # as a Django default table name is: its prefix is the framework's app label
+    spoken = {table: model.rpartition(".")[2] for pack in packs
+              for model, table in sorted(pack.known_tables.items())}
     for access in accesses:
-        tables.setdefault(access.table, Table(access.table, (), ()))
+        tables.setdefault(access.table, Table(access.table, (), (), spoken.get(access.table, "")))
     return DataModel(
         tables=tuple(tables[name] for name in sorted(tables)),
         accesses=accesses,
