@@ -283,14 +283,17 @@ def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
               Node("t:Ledger", "class", module="t"), Node("t:post", "function", module="t"),
               Node("table:ledger", "table"),
               Node("c:Command", "class", module="c", role="command"),
-              Node("c:helper", "function", module="c")]
+              Node("c:helper", "function", module="c"),
+              Node("d:Command", "class", module="d", size=3, role="command"),
+              Node("d:OutputFilter", "class", module="d", size=20)]
     edges = [Edge(s, t, "code", "call", 5.0) for group in (first, second, big)
              for s, t in itertools.combinations(group, 2)]
     edges += [Edge("a0", "b0", "code", "call", 1.0),
               Edge("s.main", "s.main:main", "code", "call", 1.0),
               Edge("t:post", "t:Ledger", "code", "call", 1.0),
               Edge("t:Ledger", "table:ledger", "data", "declares", 2.0),
-              Edge("c:Command", "c:helper", "code", "call", 1.0)]
+              Edge("c:Command", "c:helper", "code", "call", 1.0),
+              Edge("d:Command", "d:OutputFilter", "code", "call", 1.0)]
     cut = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)),
                     ClusterOptions(kernel=False))
     where = {e: c for c in cut.contexts for e in c.elements}
@@ -300,11 +303,13 @@ def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
     assert where["i0"].kind == "domain" and set(big) == set(where["i0"].elements)
     assert where["t:Ledger"].kind == "domain"  # it holds a table: a domain's data
     assert where["c:Command"].kind == "infrastructure"  # framework plumbing, named for it
+    # a command with a helper class that outweighs it is no island either: it plays a role
+    assert where["d:Command"].kind != "unplaced"
     assert where["a0"].kind == where["b0"].kind == "domain"
     # a number of contexts asked for counts every group of tied code, islands included
     fixed = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)),
-                      ClusterOptions(kernel=False, contexts=7))
-    assert len([c for c in fixed.contexts if c.kind in PROPOSED]) == 7
+                      ClusterOptions(kernel=False, contexts=8))
+    assert len([c for c in fixed.contexts if c.kind in PROPOSED]) == 8
     # and a context the config pins is the user's, whatever its size
     pinned = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)), ClusterOptions(
         kernel=False, constraints=Constraints(pin=(("launch", ("s.main:main",)),))))
@@ -1367,11 +1372,12 @@ def test_a_class_of_the_project_named_like_a_framework_base_is_not_the_framework
     assert roles["shop.management:Command"] == roles["shop.management:Again"] == "command"
 
 
-def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
+def test_only_a_function_that_plumbing_alone_calls_plays_its_role() -> None:
     """What only an application factory calls: a setup function is its wiring; a class it
     registers (Superset's REST APIs had made a 259-atom infrastructure context) and a function
     that writes a table are a domain's. So for a command: its helper is the command's code,
-    its importer that writes the catalogue the catalogue's."""
+    its importer that writes the catalogue the catalogue's. A receiver an app config hands to
+    the framework by name is the domain's it serves, and so is what it calls."""
     nodes = [Node("web:create_app", "function", module="web", role="app-factory"),
              Node("web:init_celery", "function", module="web"),
              Node("web:init_cache", "function", module="web"),
@@ -1382,6 +1388,9 @@ def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
              Node("shop:import_rows", "function", module="shop"),
              Node("shop:Parser", "class", module="shop"),
              Node("shop:shared", "function", module="shop"),
+             Node("shop.apps:ShopConfig", "class", module="shop.apps", role="app-config"),
+             Node("shop:on_saved", "function", module="shop"),
+             Node("shop:describe", "function", module="shop"),
              Node("table:orders", "table")]
     edges = [Edge("web:create_app", "web:init_celery", "code", "call", 1.0),
              Edge("web:init_celery", "web:init_cache", "code", "call", 1.0),
@@ -1393,7 +1402,9 @@ def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
              Edge("shop:import_rows", "table:orders", "data", "write", 1.0),
              Edge("shop:load", "shop:Parser", "code", "call", 1.0),
              Edge("shop:load", "shop:shared", "code", "call", 1.0),
-             Edge("api:OrderApi", "shop:shared", "code", "call", 1.0)]
+             Edge("api:OrderApi", "shop:shared", "code", "call", 1.0),
+             Edge("shop.apps:ShopConfig", "shop:on_saved", "code", "name", 1.0),
+             Edge("shop:on_saved", "shop:describe", "code", "call", 1.0)]
     graph = CouplingGraph("toy", tuple(nodes), tuple(edges))
     roles = {n: node.role for n, node in plumbing_roles(graph, graph.node_map()).items()}
     assert roles["web:init_celery"] == roles["web:init_cache"] == "app-factory"
@@ -1401,6 +1412,7 @@ def test_only_a_function_the_wiring_alone_calls_plays_its_role() -> None:
     assert roles["shop:load"] == "command"  # and what only it calls, in turn
     # a table's writer, a class, and what a domain also calls are no command's
     assert roles["shop:import_rows"] == roles["shop:Parser"] == roles["shop:shared"] == ""
+    assert roles["shop:on_saved"] == roles["shop:describe"] == ""  # handed over, not called
 
 
 def test_manage_py_is_plumbing_by_the_django_command_line_it_runs(

@@ -130,6 +130,24 @@ def test_a_package_that_re_exports_its_api_depends_on_it(project: Project) -> No
             DEFAULT = place(0)
             ''',
         "shop/tokens/serializer.py": "class TokenSerializer:\n    pass\n",
+        # a package that imports for type checkers only re-exports nothing
+        "shop/typed/__init__.py": '''
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from shop.orders import Order
+
+            LIMIT = 3
+            ''',
+        # nor does a package that defines code of its own: it goes with its definitions
+        "shop/own/__init__.py": '''
+            from shop.orders import Order
+
+            DEFAULT = 1
+
+            class Basket:
+                pass
+            ''',
         "shop/tokens/verifiers.py": '''
             from typing import TYPE_CHECKING
             from .serializer import TokenSerializer
@@ -167,7 +185,8 @@ def test_a_package_that_re_exports_its_api_depends_on_it(project: Project) -> No
     assert {(s, t) for (s, t), kind in code.items() if kind == "re-export"} == {
         ("shop.tokens", "shop.tokens.serializer:TokenSerializer"),
         ("shop.tokens", "shop.tokens.verifiers:verify")}
-    assert {"shop.orders", "shop.tokens.verifiers"} <= {n.id for n in graph.nodes}
+    assert {"shop.orders", "shop.tokens.verifiers", "shop.typed", "shop.own"} <= {
+        n.id for n in graph.nodes}
 
 
 def test_a_blank_docstring_is_no_summary(project: Project) -> None:

@@ -548,12 +548,13 @@ def _nouns(graph: CouplingGraph) -> frozenset[str]:
 
 
 def plumbing_roles(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str, Node]:
-    """``nodes``, where a function that only plumbing of one role calls, and that touches no
-    table, plays that role too, to a fixed point: it is the plumbing's private code. The
-    application factory's ``init_celery`` is the factory's wiring, and ``hack_model_fields``,
-    which only pretalx's ``makemigrations`` command calls, is the command's. A class only
-    the plumbing uses is a component it registers (Superset's REST APIs, which only its app
-    initializer uses, are each a domain's), and code that touches a table is a domain's,
+    """``nodes``, where a function that only plumbing of one role calls (a call, not a name
+    handed over), and that touches no table, plays that role too, to a fixed point: it is
+    the plumbing's private code. The application factory's ``init_celery`` is the factory's
+    wiring, and ``hack_model_fields``, which only pretalx's ``makemigrations`` command calls,
+    is the command's. A class only the plumbing uses is a component it registers (Superset's
+    REST APIs, which only its app initializer uses, are each a domain's), a receiver an app
+    config connects is the domain's it serves, and code that touches a table is a domain's,
     whoever calls it: a command's importer writing the catalogue is the catalogue's."""
     users: dict[str, set[str]] = defaultdict(set)
     data: set[str] = set()
@@ -562,14 +563,16 @@ def plumbing_roles(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str,
             data.add(edge.source)
         elif edge.signal == "code" and edge.source != edge.target and edge.source in nodes \
                 and edge.target in nodes:
-            users[edge.target].add(edge.source)
+            # only a call makes private code: a receiver an app config connects by name
+            # (``post_save.connect(on_saved)``) is the domain's, handed to the framework
+            users[edge.target].add(edge.source if "call" in edge.kind.split("+") else "")
     role = {n: node.role for n, node in nodes.items()}
     changed = True
     while changed:
         changed = False
         for element in sorted(users):
             if not role[element] and nodes[element].kind == "function" and element not in data:
-                found = {role[u] for u in users[element]}
+                found = {role[u] if u else "" for u in users[element]}
                 if len(found) == 1 and "" not in found:
                     role[element] = found.pop()
                     changed = True
@@ -853,7 +856,7 @@ def _island(weighted: Weighted, group: frozenset[str], roles: Mapping[str, Node]
     is most tied to, as other small groups do; no evidence says which domain it serves, and a
     service of two helpers is no proposal: it is unplaced code."""
     elements = [e for u in group for e in weighted.members.get(u, ())]
-    if len(elements) >= ISLAND_ATOMS or _plumbing_role(elements, roles):
+    if len(elements) >= ISLAND_ATOMS or any(roles[e].role for e in elements):
         return False
     if any(weighted.nodes[u].kind == "table" for u in group if u in weighted.nodes):
         return False

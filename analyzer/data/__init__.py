@@ -43,8 +43,10 @@ def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
     tables = dict(catalogue.tables)
     # a framework's own table (``django_content_type``, ``auth_user``) is its model's words,
     # as a Django default table name is: its prefix is the framework's app label
-    spoken = {table: model.rpartition(".")[2] for pack in packs
-              for model, table in sorted(pack.known_tables.items())}
+    spoken: dict[str, str] = {}
+    for pack in packs:  # the first pack's model, as the interpreter looks them up
+        for model, table in sorted(pack.known_tables.items()):
+            spoken.setdefault(table, model.rpartition(".")[2])
     for access in accesses:
         tables.setdefault(access.table, Table(access.table, (), (), spoken.get(access.table, "")))
     return DataModel(
