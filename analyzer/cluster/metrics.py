@@ -273,13 +273,17 @@ def sm(partition: Partition, dependencies: Iterable[Dependency]) -> float:
     ``mu_i`` counts the distinct directed dependency pairs inside service ``i``, ``sigma_ij``
     those between ``i`` and ``j`` (both directions), ``N_i`` the size of service ``i``.
     Volumes are not used. The second term is 0 for ``K == 1``; 0.0 for an empty partition."""
+    return _sm(partition, _pairs(partition, dependencies))
+
+
+def _sm(partition: Partition, pairs: Mapping[Pair, int]) -> float:
     services = _services(partition)
     k = len(services)
     if k == 0:
         return 0.0
     inside: Counter[str] = Counter()
     between: Counter[Pair] = Counter()
-    for source, target in _pairs(partition, dependencies):
+    for source, target in pairs:
         a, b = partition[source], partition[target]
         if a == b:
             inside[a] += 1
@@ -299,9 +303,13 @@ def icp(partition: Partition, dependencies: Iterable[Dependency]) -> float:
     """Inter-partition call percentage, in [0, 1]: the weight of the dependency pairs that
     cross services over the weight of all of them, a pair weighing ``ln(volume) + 1``.
     0.0 when there is no dependency."""
+    return _icp(partition, _pairs(partition, dependencies))
+
+
+def _icp(partition: Partition, pairs: Mapping[Pair, int]) -> float:
     crossing: list[float] = []
     total: list[float] = []
-    for (source, target), volume in _pairs(partition, dependencies).items():
+    for (source, target), volume in pairs.items():
         weight = math.log(volume) + 1.0
         total.append(weight)
         if partition[source] != partition[target]:
@@ -314,14 +322,14 @@ def icp(partition: Partition, dependencies: Iterable[Dependency]) -> float:
 def ifn(partition: Partition, dependencies: Iterable[Dependency]) -> float:
     """Interface number: the elements that are the target of a dependency from another
     service, divided by the number of services. 0.0 for an empty partition."""
+    return _ifn(partition, _pairs(partition, dependencies))
+
+
+def _ifn(partition: Partition, pairs: Mapping[Pair, int]) -> float:
     k = len(set(partition.values()))
     if k == 0:
         return 0.0
-    interfaces = {
-        target
-        for source, target in _pairs(partition, dependencies)
-        if partition[source] != partition[target]
-    }
+    interfaces = {target for source, target in pairs if partition[source] != partition[target]}
     return len(interfaces) / k
 
 
@@ -338,7 +346,10 @@ def ned(partition: Partition, low: int = 5, high: int = 20) -> float:
 def cross_ratio(partition: Partition, dependencies: Iterable[Dependency]) -> float:
     """The share, in [0, 1], of distinct directed dependency pairs that cross services
     (volumes not used). 0.0 when there is no dependency."""
-    pairs = _pairs(partition, dependencies)
+    return _cross_ratio(partition, _pairs(partition, dependencies))
+
+
+def _cross_ratio(partition: Partition, pairs: Mapping[Pair, int]) -> float:
     if not pairs:
         return 0.0
     crossing = sum(1 for source, target in pairs if partition[source] != partition[target])
@@ -417,16 +428,16 @@ def score(
     use_cases: Mapping[str, Iterable[str]],
 ) -> Scores:
     """Every structural metric of ``partition`` (NED with its default thresholds 5 and 20)."""
-    deps = list(dependencies)
+    pairs = _pairs(partition, dependencies)  # made once for the four that read them
     purity = data_purity(partition, writers)
     return Scores(
         modularity=modularity(partition, graph_edges),
-        sm=sm(partition, deps),
-        icp=icp(partition, deps),
-        ifn=ifn(partition, deps),
+        sm=_sm(partition, pairs),
+        icp=_icp(partition, pairs),
+        ifn=_ifn(partition, pairs),
         ned=ned(partition),
         bcp=bcp(partition, use_cases),
-        cross_ratio=cross_ratio(partition, deps),
+        cross_ratio=_cross_ratio(partition, pairs),
         data_purity=purity.mean,
         multi_writer_tables=purity.multi_writer_tables,
         k=len(set(partition.values())),
