@@ -1479,6 +1479,31 @@ def test_a_command_extending_a_django_command_under_an_alias_is_plumbing(
     assert nodes["shop.commands:Command"].role == ""
 
 
+def test_a_flask_config_class_is_settings(project: Callable[[Tree], Path]) -> None:
+    # FlaskBB 2.2.0's DefaultConfig and TestingConfig (`app.config.from_object(...)`) bind
+    # SQLALCHEMY_DATABASE_URI in their bodies: they sat in domain contexts (`group`, and a
+    # `category` context of their own)
+    root = project({
+        "forum/__init__.py": "",
+        "forum/configs.py": """
+            class DefaultConfig(object):
+                DEBUG = False
+                SQLALCHEMY_DATABASE_URI = "sqlite:///forum.sqlite"
+
+            class TestingConfig(DefaultConfig):
+                SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+            class Palette:
+                '''No setting of the framework's: a class of the domain.'''
+                DEBUG = True
+                colours = ["red"]
+        """,
+    })
+    nodes = run(root).graph.node_map()
+    assert nodes["forum.configs:DefaultConfig"].role == "settings"
+    assert nodes["forum.configs:TestingConfig"].role == "settings"
+    assert nodes["forum.configs:Palette"].role == ""
+
 def _two_django_apps() -> Tree:
     """Two apps whose admins, forms and views speak the same framework words, each about its
     own entities; the app labels are words (``zoo``, ``yard``) nothing in the code says."""

@@ -217,7 +217,7 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
 
     _vocabulary(builder, codebase, data, uses, memo)
     entries = _use_cases(builder, code, uses)
-    _plumbing(builder, code, uses)
+    _plumbing(builder, codebase, uses)
     notes.extend(_co_change(builder, code, root, history))
     _layout(builder, code)
     return BuiltGraph(builder.graph(project, notes), tuple(entries), builder.atom_of)
@@ -309,12 +309,13 @@ def _use_cases(builder: _Builder, code: CodeModel,
     return entries
 
 
-def _plumbing(builder: _Builder, code: CodeModel, uses: Mapping[str, Mapping[str, int]]) -> None:
+def _plumbing(builder: _Builder, codebase: Codebase, uses: Mapping[str, Mapping[str, int]]
+              ) -> None:
     """Mark the framework's plumbing (``rules/plumbing.toml``): template tag libraries,
     middleware, management commands, app configs, settings. It serves the framework, not a
     domain, and a context made of it is infrastructure."""
     rules = load_rules(rules_dir() / "plumbing.toml", "plumbing")
-    for found in find_entry_points(code, rules, uses):
+    for found in find_entry_points(codebase.code, rules, uses, codebase.classes.in_module):
         node = builder.nodes.get(found.atom)
         if node is not None and node.is_element:
             builder.nodes[found.atom] = replace(node, role=found.kind)

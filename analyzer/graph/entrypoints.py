@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyzer.errors import ConfigError
-from analyzer.model import CodeModel, Module
+from analyzer.model import ClassFacts, CodeModel, Module
 from analyzer.resources import rules_dir
 from analyzer.tomlfile import read_toml
 
@@ -33,7 +33,9 @@ class EntryRule:
     names: tuple[str, ...] = ()
     modules: tuple[str, ...] = ("*",)
     url_confs: bool = False
-    variables: tuple[str, ...] = ()  # a module binding one: its module-level code matches
+    # a module binding one: its module-level code matches; a class binding one in its body
+    # (a Flask config object, ``app.config.from_object(DefaultConfig)``): that class
+    variables: tuple[str, ...] = ()
     # a qualified name imported (``django.core.management.execute_from_command_line``): the
     # definition importing it matches, or the module-level code for an import at the top
     imports: tuple[str, ...] = ()
@@ -88,9 +90,12 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
 
 
 def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
-                      references: Mapping[str, Mapping[str, int]]) -> list[EntryPoint]:
+                      references: Mapping[str, Mapping[str, int]],
+                      bodies: Mapping[str, Sequence[ClassFacts]] | None = None
+                      ) -> list[EntryPoint]:
     """Every atom an entry point rule matches. ``references`` maps an atom to the atoms it
-    uses (for base classes of the project and for URL confs)."""
+    uses (for base classes of the project and for URL confs); ``bodies``, a module's classes'
+    bodies (for a rule's ``variables`` bound in a class)."""
     found: dict[str, EntryPoint] = {}
     class_bases: dict[str, tuple[str, ...]] = {}
     located: dict[str, tuple[str, int]] = {}
@@ -141,6 +146,10 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                         add(f"{module.name}:{definition.name}", rule.kind)
             if rule.variables and any(variable(v.name) for v in module.variables):
                 add(module.name, rule.kind)
+            if rule.variables and bodies:
+                for body in bodies.get(module.name, ()):
+                    if any(variable(name) for name, _, _ in body.attrs):
+                        add(f"{module.name}:{body.name}", rule.kind)
             if rule.imports:
                 _importing(module, _matcher(rule.imports), rule.kind, add)
             if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
