@@ -1487,8 +1487,9 @@ def test_a_flask_config_class_is_settings(project: Callable[[Tree], Path]) -> No
         "forum/__init__.py": "",
         "forum/configs.py": """
             class DefaultConfig(object):
+                basedir = "/srv/forum"  # a helper: Flask reads only the uppercase names
                 DEBUG = False
-                SQLALCHEMY_DATABASE_URI = "sqlite:///forum.sqlite"
+                SQLALCHEMY_DATABASE_URI = "sqlite:///" + basedir
 
             class TestingConfig(DefaultConfig):
                 SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -1497,12 +1498,18 @@ def test_a_flask_config_class_is_settings(project: Callable[[Tree], Path]) -> No
                 '''No setting of the framework's: a class of the domain.'''
                 DEBUG = True
                 colours = ["red"]
+
+            class Mailer:
+                '''Flask reads a config object's uppercase names only: this is no config.'''
+                TEMPLATES = {"welcome": "welcome.txt"}
+                subject = "Welcome"
         """,
     })
     nodes = run(root).graph.node_map()
     assert nodes["forum.configs:DefaultConfig"].role == "settings"
     assert nodes["forum.configs:TestingConfig"].role == "settings"
     assert nodes["forum.configs:Palette"].role == ""
+    assert nodes["forum.configs:Mailer"].role == ""
 
 def _two_django_apps() -> Tree:
     """Two apps whose admins, forms and views speak the same framework words, each about its

@@ -148,7 +148,7 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                 add(module.name, rule.kind)
             if rule.variables and bodies:
                 for body in bodies.get(module.name, ()):
-                    if any(variable(name) for name, _, _ in body.attrs):
+                    if _settings_object(body, variable):
                         add(f"{module.name}:{body.name}", rule.kind)
             if rule.imports:
                 _importing(module, _matcher(rule.imports), rule.kind, add)
@@ -157,6 +157,16 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                     if ":" in target:  # a view the URL conf names, not a module
                         add(target, rule.kind)
     return sorted(found.values(), key=lambda e: e.atom)  # one per atom: the dataclass's order
+
+
+def _settings_object(body: ClassFacts, variable: Callable[[str], object]) -> bool:
+    """Whether a class body binds a setting a rule names, and is mostly settings: Flask's
+    ``app.config.from_object`` reads only a class's uppercase names (a config class may keep
+    a lowercase helper, FlaskBB's ``basedir``), so a class whose names are not mostly
+    uppercase (``TEMPLATES = {...}`` beside ``subject = ...``) is the domain's."""
+    names = [name for name, _, _ in body.attrs if not name.startswith("_")]
+    upper = sum(1 for name in names if name.isupper())
+    return upper > len(names) / 2 and any(variable(name) for name in names)
 
 
 def _importing(module: Module, imported: Callable[[str], object], kind: str,
