@@ -1499,17 +1499,37 @@ def test_a_flask_config_class_is_settings(project: Callable[[Tree], Path]) -> No
                 DEBUG = True
                 colours = ["red"]
 
+            class ProductionConfig(DefaultConfig):
+                DEBUG = False
+
             class Mailer:
                 '''Flask reads a config object's uppercase names only: this is no config.'''
                 TEMPLATES = {"welcome": "welcome.txt"}
                 subject = "Welcome"
+
+            class Invoice:
+                number: int
+                customer: str
+                total: int
+                TEMPLATES = {"pdf": "invoice.html"}
+                PAGE_SIZE = 20
+
+            class OrderWizard:
+                TEMPLATES = {"address": "address.html"}
+
+                def done(self):
+                    return self.TEMPLATES
         """,
     })
     nodes = run(root).graph.node_map()
     assert nodes["forum.configs:DefaultConfig"].role == "settings"
     assert nodes["forum.configs:TestingConfig"].role == "settings"
     assert nodes["forum.configs:Palette"].role == ""
-    assert nodes["forum.configs:Mailer"].role == ""
+    assert nodes["forum.configs:ProductionConfig"].role == "settings"  # a subclass of one
+    # a domain class with a TEMPLATES setting's name beside lowercase fields, or alone
+    assert [nodes[f"forum.configs:{c}"].role for c in ("Mailer", "Invoice", "OrderWizard")] \
+        == ["", "", ""]
+
 
 def _two_django_apps() -> Tree:
     """Two apps whose admins, forms and views speak the same framework words, each about its

@@ -361,6 +361,8 @@ def test_ifn_counts_called_elements_per_service() -> None:
     three = part(p="ab", q="c", r="d")
     assert ifn(three, [("c", "a", 1), ("d", "a", 1), ("a", "b", 9)]) == pytest.approx(1 / 3)
     assert ifn({}, SHOP_DEPS) == 0.0
+    # an empty partition reads no dependency, not even one that is not valid
+    assert ifn({}, [("a", "b", 0)]) == sm({}, [("a", "b", 0)]) == 0.0
 
 
 def test_cross_ratio_counts_distinct_pairs() -> None:

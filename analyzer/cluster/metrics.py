@@ -273,6 +273,8 @@ def sm(partition: Partition, dependencies: Iterable[Dependency]) -> float:
     ``mu_i`` counts the distinct directed dependency pairs inside service ``i``, ``sigma_ij``
     those between ``i`` and ``j`` (both directions), ``N_i`` the size of service ``i``.
     Volumes are not used. The second term is 0 for ``K == 1``; 0.0 for an empty partition."""
+    if not partition:  # the dependencies are not read
+        return 0.0
     return _sm(partition, _pairs(partition, dependencies))
 
 
@@ -322,6 +324,8 @@ def _icp(partition: Partition, pairs: Mapping[Pair, int]) -> float:
 def ifn(partition: Partition, dependencies: Iterable[Dependency]) -> float:
     """Interface number: the elements that are the target of a dependency from another
     service, divided by the number of services. 0.0 for an empty partition."""
+    if not partition:  # the dependencies are not read
+        return 0.0
     return _ifn(partition, _pairs(partition, dependencies))
 
 

@@ -136,6 +136,9 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                 add(atom, rule.kind)
         decorator, name = _matcher(rule.decorators), _matcher(rule.names)
         in_module, variable = _matcher(rule.modules), _matcher(rule.variables)
+        if rule.variables and bodies:
+            for atom in sorted(_config_classes(bodies, variable, references, class_bases)):
+                add(atom, rule.kind)
         for module in code.modules:
             named_here = bool(rule.names) and bool(in_module(module.name))
             if named_here or rule.decorators:
@@ -146,10 +149,6 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                         add(f"{module.name}:{definition.name}", rule.kind)
             if rule.variables and any(variable(v.name) for v in module.variables):
                 add(module.name, rule.kind)
-            if rule.variables and bodies:
-                for body in bodies.get(module.name, ()):
-                    if _settings_object(body, variable):
-                        add(f"{module.name}:{body.name}", rule.kind)
             if rule.imports:
                 _importing(module, _matcher(rule.imports), rule.kind, add)
             if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
@@ -159,14 +158,36 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
     return sorted(found.values(), key=lambda e: e.atom)  # one per atom: the dataclass's order
 
 
-def _settings_object(body: ClassFacts, variable: Callable[[str], object]) -> bool:
-    """Whether a class body binds a setting a rule names, and is mostly settings: Flask's
-    ``app.config.from_object`` reads only a class's uppercase names (a config class may keep
-    a lowercase helper, FlaskBB's ``basedir``), so a class whose names are not mostly
-    uppercase (``TEMPLATES = {...}`` beside ``subject = ...``) is the domain's."""
-    names = [name for name, _, _ in body.attrs if not name.startswith("_")]
-    upper = sum(1 for name in names if name.isupper())
-    return upper > len(names) / 2 and any(variable(name) for name in names)
+def _config_classes(bodies: Mapping[str, Sequence[ClassFacts]], variable: Callable[[str], object],
+                    references: Mapping[str, Mapping[str, int]],
+                    class_bases: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """The config objects among the project's classes: a class whose body binds a setting a
+    rule names among mostly uppercase names, and two of them at least (Flask's
+    ``app.config.from_object`` reads only a class's uppercase names; a config class may keep
+    a lowercase helper, FlaskBB's ``basedir``), and a subclass of one that binds nothing else
+    (``class ProductionConfig(DefaultConfig): DEBUG = False``). A view with a ``TEMPLATES``
+    dict, or a class with lowercase fields beside one, is the domain's."""
+    names = {f"{module}:{body.name}": [n for n in (*(a[0] for a in body.attrs),
+                                                   *(f[0] for f in body.fields))
+                                       if not n.startswith("_")]
+             for module, own in bodies.items() for body in own}
+
+    def mostly_upper(atom: str) -> int:  # its uppercase names, 0 unless they are most of them
+        upper = sum(1 for n in names.get(atom, ()) if n.isupper())
+        return upper if upper > len(names.get(atom, ())) / 2 else 0
+
+    found = {atom for atom, bound in names.items()
+             if mostly_upper(atom) >= 2 and any(variable(n) for n in bound)}
+    changed = True
+    while changed:
+        changed = False
+        for atom in sorted(class_bases):
+            if atom not in found and (mostly_upper(atom) or not names.get(atom)) and any(
+                    target in found and _is_base(atom, target, class_bases)
+                    for target in references.get(atom, {})):
+                found.add(atom)
+                changed = True
+    return found
 
 
 def _importing(module: Module, imported: Callable[[str], object], kind: str,
