@@ -33,8 +33,8 @@ class EntryRule:
     names: tuple[str, ...] = ()
     modules: tuple[str, ...] = ("*",)
     url_confs: bool = False
-    # a module binding one: its module-level code matches; a class binding one in its body
-    # (a Flask config object, ``app.config.from_object(DefaultConfig)``): that class
+    # a module binding one: its module-level code matches; so does a config object binding
+    # one, and its subclasses (``_config_classes``)
     variables: tuple[str, ...] = ()
     # a qualified name imported (``django.core.management.execute_from_command_line``): the
     # definition importing it matches, or the module-level code for an import at the top
@@ -120,18 +120,10 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
             # a base matches by its name unless it is a class of the project's own (Superset's
             # ``BaseCommand`` is its own command pattern, not Django's): a class of the project
             # matches through its own bases, below
-            matching = {atom for atom, bases in class_bases.items()
-                        if any(base(b) and not _own_base(atom, b, references, class_bases)
-                               for b in bases)}
-            changed = True
-            while changed:
-                changed = False
-                for atom in class_bases:
-                    if atom not in matching and any(
-                            target in matching for target in references.get(atom, {})
-                            if target in class_bases and _is_base(atom, target, class_bases)):
-                        matching.add(atom)
-                        changed = True
+            matching = _with_subclasses(
+                {atom for atom, bases in class_bases.items()
+                 if any(base(b) and not _own_base(atom, b, references, class_bases)
+                        for b in bases)}, references, class_bases)
             for atom in sorted(matching):
                 add(atom, rule.kind)
         decorator, name = _matcher(rule.decorators), _matcher(rule.names)
@@ -176,13 +168,22 @@ def _config_classes(bodies: Mapping[str, Sequence[ClassFacts]], variable: Callab
         upper = sum(1 for n in names.get(atom, ()) if n.isupper())
         return upper if upper > len(names.get(atom, ())) / 2 else 0
 
-    found = {atom for atom, bound in names.items()
-             if mostly_upper(atom) >= 2 and any(variable(n) for n in bound)}
+    return _with_subclasses(
+        {atom for atom, bound in names.items()
+         if mostly_upper(atom) >= 2 and any(variable(n) for n in bound)},
+        references, class_bases, lambda atom: bool(mostly_upper(atom) or not names.get(atom)))
+
+
+def _with_subclasses(found: set[str], references: Mapping[str, Mapping[str, int]],
+                     class_bases: Mapping[str, tuple[str, ...]],
+                     admits: Callable[[str], bool] = lambda atom: True) -> set[str]:
+    """``found`` and every class of the project that ``admits`` and has one of them as a base
+    (or a base's base, within the project), to a fixed point."""
     changed = True
     while changed:
         changed = False
-        for atom in sorted(class_bases):
-            if atom not in found and (mostly_upper(atom) or not names.get(atom)) and any(
+        for atom in class_bases:
+            if atom not in found and admits(atom) and any(
                     target in found and _is_base(atom, target, class_bases)
                     for target in references.get(atom, {})):
                 found.add(atom)
