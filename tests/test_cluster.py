@@ -1568,6 +1568,59 @@ def _two_django_apps() -> Tree:
     return files
 
 
+def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
+        project: Callable[[Tree], Path]) -> None:
+    # saleor 2.10.1's `cleardb` empties the tables of ten contexts: the cut put it with
+    # shipping, and each other table it empties was a shared write of shipping's (SL101)
+    files = _two_django_apps()
+    for app, entity in (("zoo", "Parrot"), ("yard", "Tractor")):
+        files[f"{app}/services.py"] = f"""
+            from .models import {entity}
+
+            def rename(pk, title):
+                {entity}.objects.filter(pk=pk).update(title=title)
+        """
+    files["zoo/management/__init__.py"] = ""
+    files["zoo/management/commands/__init__.py"] = ""
+    files["zoo/management/commands/resetdb.py"] = """
+        from django.core.management.base import BaseCommand
+        from yard.models import Tractor, Wheel
+        from zoo.models import Feather, Parrot
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                Feather.objects.all().delete()
+                Parrot.objects.all().delete()
+                Wheel.objects.all().delete()
+                Tractor.objects.all().delete()
+    """
+    files["zoo/management/commands/hatch.py"] = """
+        from django.core.management.base import BaseCommand
+        from zoo.models import Parrot
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                Parrot.objects.create(title="egg")
+    """
+    analysis = run(project(files), structure_blind=True)
+    placed = {p.element: p for p in analysis.decomposition.placements}
+    kinds = {c.name: c.kind for c in analysis.decomposition.contexts}
+    reset = placed["zoo.management.commands.resetdb:Command"]
+    assert (reset.how, kinds[reset.context]) == ("with-its-role", "infrastructure")
+    zoo, yard = placed["zoo.models:Parrot"].context, placed["yard.models:Tractor"].context
+    assert zoo != yard and kinds[zoo] == kinds[yard] == "domain"
+    # a command that writes one context's tables is that context's, as its code is
+    assert placed["zoo.management.commands.hatch:Command"].context == zoo
+    owners = {o.table: o.owner for o in analysis.findings.ownership}
+    # the command alone writes feathers and wheels: their models' contexts own them still
+    assert [owners[t] for t in ("zoo_parrot", "zoo_feather", "yard_tractor", "yard_wheel")] \
+        == [zoo, zoo, yard, yard]
+    codes = [(f.code, f.subject) for f in analysis.findings.findings]
+    # one multi-context write, not a shared write of each table it empties
+    assert ("SL104", "zoo.management.commands.resetdb:Command") in codes
+    assert not [c for c in codes if c[0] == "SL101"]
+
+
 def test_a_default_table_name_says_the_model_not_the_app_label(
         project: Callable[[Tree], Path]) -> None:
     analysis = run(project(_two_django_apps()), structure_blind=True)

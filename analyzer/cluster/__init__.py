@@ -63,7 +63,7 @@ class Placement:
     element: str
     context: str
     how: str  # clustered | pinned | kept-together | kernel | unplaced | kept-apart | with-its-users
-    # | with-its-module
+    # | with-its-module | with-its-role
     signals: tuple[tuple[str, float], ...]  # tie to its own context, by signal
     strongest: tuple[tuple[str, str, float], ...]  # (neighbour, signal, weight) in its context
     runner_up: str | None
@@ -343,6 +343,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
                             keep=frozenset(held))
     serving = plumbing_roles(graph, weighted.nodes)
     groups = _plumbing_together(weighted, groups, held, serving)
+    groups = _tools_apart(graph, weighted, groups, held, serving, how)
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
     project = {unit for unit, elements in weighted.members.items() if unit not in pinned
@@ -610,6 +611,46 @@ def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
             first[role] = len(merged)
         merged.append(set(group))
     return sorted((frozenset(g) for g in merged), key=min)
+
+
+def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
+                 roles: Mapping[str, Node], how: dict[str, str]) -> Groups:
+    """Framework plumbing that writes the tables of several contexts (a management command
+    that seeds or clears the whole database: saleor's ``cleardb``, pretalx's
+    ``create_test_event``) is the project's tooling, no domain's: it joins the
+    infrastructure context of its role (``with-its-role``), made for it if there is none.
+    The cut had put ``cleardb``, which empties the tables of ten contexts, with shipping,
+    whose three tables it also empties, and every other table it writes was shipping's
+    shared write (SL101): thirteen errors the proposal made. Plumbing that writes one
+    context's tables (an importer of the catalogue) is that context's, as code that touches
+    a table is (:func:`plumbing_roles`)."""
+    owner = {unit: index for index, group in enumerate(groups) for unit in group}
+    writes: dict[str, set[str]] = defaultdict(set)
+    for edge in graph.edges:
+        if edge.signal == "data" and edge.kind == "write" and edge.source in weighted.unit:
+            writes[weighted.unit[edge.source]].add(edge.target)
+    home: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        role = "" if group & fixed else _plumbing_role(
+            [e for u in group for e in weighted.members.get(u, ())], roles)
+        if role:
+            home.setdefault(role, index)
+    working = [set(g) for g in groups]
+    for unit in sorted(writes.keys() & owner.keys() & weighted.members.keys() - fixed):
+        played = {roles[e].role for e in weighted.members[unit]}
+        if len(played) != 1 or "" in played or played & PROJECT_ROLES:
+            continue
+        if len({owner[t] for t in writes[unit] if t in owner}) < 2:
+            continue
+        role = played.pop()
+        if role not in home:
+            home[role] = len(working)
+            working.append(set())
+        if owner[unit] != home[role]:
+            working[owner[unit]].discard(unit)
+            working[home[role]].add(unit)
+            how[unit] = "with-its-role"
+    return sorted((frozenset(g) for g in working if g), key=min)
 
 
 def _ties(weighted: Weighted, part: set[str], owner: Mapping[str, int]) -> dict[int, float]:

@@ -63,8 +63,8 @@ def decide_owners(project: Project, partition: Partition) -> tuple[Ownership, ..
         if not by_context:
             result.append(Ownership(table, None, "untouched", (), ()))
             continue
-        owner = min(by_context, key=lambda c: (-by_context[c][0], -by_context[c][1],
-                                               -by_context[c][2], c))
+        owner = min(by_context, key=lambda c: (c in partition.infrastructure, -by_context[c][0],
+                                               -by_context[c][1], -by_context[c][2], c))
         writes, reads, _ = by_context[owner]
         reason = "writes most" if writes else "reads most" if reads else "declares it"
         holders = sorted(declarers.get(table, ()))

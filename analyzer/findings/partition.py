@@ -29,6 +29,9 @@ class Partition:
     place: Callable[[str], str | None]  # element -> its context, of any kind, if any
     kernels: frozenset[str]  # the contexts every context may use
     unplaced: frozenset[str] = frozenset()  # a cut's name for the code it left unplaced
+    # a cut's contexts of framework plumbing (commands, middleware): no service, so they own a
+    # table only when no domain context touches it
+    infrastructure: frozenset[str] = frozenset()
     # what the partition was made from: rules judging a proposed cut's shape read the
     # decomposition, rules of drift the agreed one; the other is None
     decomposition: Decomposition | None = None
@@ -44,6 +47,8 @@ class Partition:
         return cls(element_of,
                    tuple(c.name for c in decomposition.contexts if c.kind == "domain"),
                    decomposition.assignment().get, frozenset({KERNEL}), frozenset({UNPLACED}),
+                   frozenset(c.name for c in decomposition.contexts
+                             if c.kind == "infrastructure"),
                    decomposition=decomposition)
 
     @classmethod

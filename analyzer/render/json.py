@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # at run time only their values are read: seamline check neve
     from analyzer.findings import Evidence, Finding, Findings
     from analyzer.graph.entrypoints import EntryPoint
 
-SCHEMA_VERSION = "1.8"
+SCHEMA_VERSION = "1.9"
 
 
 def _params(params: tuple[Param, ...]) -> list[dict[str, Any]]:

@@ -28,10 +28,18 @@ class SharedTableWrite(Rule):
 
     def check(self, project: Project, partition: Partition) -> list[Finding]:
         owner_of = owners(project, partition)
+        # plumbing that writes the tables of several contexts (a command that clears the
+        # database) is one multi-context write (SL104), not a shared write of each table
+        reach: dict[str, set[str]] = defaultdict(set)
+        for item in project.accesses:
+            if item.access.mode is AccessMode.WRITE and item.access.table in owner_of:
+                reach[item.access.atom].add(owner_of[item.access.table])
         writes: dict[str, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
         for item in project.accesses:
             access = item.access
             context = partition.domain(item.element)
+            if context in partition.infrastructure and len(reach[access.atom]) > 1:
+                continue
             if access.mode is AccessMode.WRITE and context is not None:
                 writes[access.table][context].append(Evidence(
                     access.path, access.line,
