@@ -30,7 +30,7 @@ from analyzer.cluster.communities import (
     kernel_candidates,
 )
 from analyzer.cluster.leiden import RUNS, consensus_with_runs, groups_of
-from analyzer.cluster.naming import context_terms, project_words
+from analyzer.cluster.naming import choose_names, context_terms, held_words, project_words
 from analyzer.cluster.rand import adjusted_rand
 from analyzer.cluster.reference import load_reference, packages_reference, score_against
 from analyzer.cluster.weighted import mix
@@ -1660,6 +1660,49 @@ def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
     assert terms["zoo"][0] == "parrot"  # not "split", though six names say it
     assert terms["util"] == ("greatest",)  # no noun at all: its name is all it has
     assert context_terms(groups, nodes)["zoo"][0] == "split"  # every name counts without
+
+
+def test_a_context_holding_a_table_is_named_by_it_before_a_larger_one_speaking_of_it() -> None:
+    # Weblate 2026.10.1: a 473-atom context with no table spoke of languages most, and took
+    # `language` from the context holding the profiles' languages, which became `plural`
+    nodes = {
+        "table:profile_languages": Node("table:profile_languages", "table",
+                                        terms=("profile", "language")),
+        "table:lang_plural": Node("table:lang_plural", "table", terms=("plural",)),
+    }
+    terms = {"formats": ("language", "translation", "format"),  # the larger, named first
+             "profiles": ("language", "plural", "profile"),
+             "catalog": ("translation", "plural", "catalog")}
+    held = held_words({"formats": [], "profiles": ["table:profile_languages"],
+                       "catalog": ["table:lang_plural"]}, nodes)
+    assert held["profiles"] == {"profile", "language"}
+    assert choose_names(terms, set(), held) == {
+        "formats": "translation", "profiles": "language", "catalog": "plural"}
+    # (the catalog's best term is no word of its tables: it claims nothing first, and the
+    # larger context takes `translation`)
+    assert choose_names(terms, set()) == {
+        "formats": "language", "profiles": "plural", "catalog": "translation"}
+
+
+def test_a_table_is_held_for_its_name_where_its_model_is() -> None:
+    # FlaskBB 2.2.0: the cut put the `users` table with the code that reads it most, and the
+    # `User` model, which owns it (findings.ownership), in another context
+    zoo = ["zoo:Parrot", "zoo:ParrotCage", "zoo:ParrotFeed", "zoo:Perch"]
+    yard = ["yard:Tractor", "yard:Wheel", "yard:Plough", "yard:count_parrots",
+            "yard:list_parrots", "yard:parrot_report"]
+    nodes = [Node(n, "class" if n.split(":")[1][0].isupper() else "function",
+                  module=n.split(":")[0], size=10 if n in zoo else 30, terms=())
+             for n in [*zoo, *yard]]
+    nodes.append(Node("table:zoo_parrot", "table", terms=("parrot",)))
+    edges = [Edge(a, b, "code", "call", 5.0) for group in (zoo, yard)
+             for a, b in itertools.combinations(group, 2)]
+    edges += [Edge("zoo:Parrot", "table:zoo_parrot", "data", "declares", 0.5)]
+    edges += [Edge(f, "table:zoo_parrot", "data", "read", 5.0) for f in yard[3:]]
+    cut = decompose(CouplingGraph("birds", tuple(nodes), tuple(edges)),
+                    ClusterOptions(kernel=False))
+    placed = cut.assignment()
+    assert placed["zoo:Parrot"] != placed["yard:count_parrots"]
+    assert placed["zoo:Parrot"] == "parrot"  # not the larger context that reads the table
 
 
 def test_the_project_itself_names_no_context(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from analyzer.cluster.communities import (
 )
 from analyzer.cluster.communities import tied as is_tied
 from analyzer.cluster.leiden import RUNS, Groups, Runner, consensus, modularity
-from analyzer.cluster.naming import choose_names, context_terms, project_words
+from analyzer.cluster.naming import choose_names, context_terms, held_words, project_words
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
 from analyzer.coupling import PROJECT_ROLES, ClusterOptions, CouplingGraph, Node
@@ -833,7 +833,8 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
     names = dict(pin_names)
-    names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken))
+    names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken,
+                              held_words(_holdings(graph, weighted, owner), nodes)))
 
     context_of: dict[str, str] = {}
     for unit, index in owner.items():
@@ -888,6 +889,25 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             f"the cut's {chosen}."))
     return Decomposition(options, tuple(contexts), placements, modules, choice,
                          tuple(conflicts), scores)
+
+
+def _holdings(graph: CouplingGraph, weighted: Weighted, owner: Mapping[str, int]
+              ) -> dict[int, list[str]]:
+    """The tables each group holds as the findings will say (``findings.ownership``): with
+    the model that declares it, else where the cut put it. FlaskBB's ``users`` table sat in
+    one context and its ``User`` model, which owns it, in another."""
+    holder: dict[str, int] = {}
+    for edge in graph.edges:
+        if edge.signal == "data" and edge.kind == "declares" and edge.source in weighted.unit:
+            index = owner.get(weighted.unit[edge.source])
+            if index is not None:
+                holder.setdefault(edge.target, index)
+    holds: dict[int, list[str]] = defaultdict(list)
+    for unit, index in sorted(owner.items()):
+        node = weighted.nodes.get(unit)
+        if node is not None and node.kind == "table":
+            holds[holder.get(unit, index)].append(unit)
+    return holds
 
 
 def _island(weighted: Weighted, group: frozenset[str], roles: Mapping[str, Node]) -> bool:

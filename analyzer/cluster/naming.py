@@ -119,11 +119,29 @@ not none true false
 """.split())  # noqa: SIM905 - a word list
 
 
-def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str]) -> dict[Key, str]:
+def held_words(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
+               ) -> dict[Key, frozenset[str]]:
+    """The words of the tables (node ids) each group holds: its entities, which it names
+    itself by before another group may (:func:`choose_names`)."""
+    return {key: frozenset(w for i in ids for w in _name_words(nodes[i]))
+            for key, ids in tables.items()}
+
+
+def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
+                 held: Mapping[Key, frozenset[str]] | None = None) -> dict[Key, str]:
     """A unique, readable name per key: its best free term, or two terms joined by ``-``,
-    else ``context-N``. Keys are named biggest first, so the order of ``terms`` matters."""
+    else ``context-N``. Keys are named biggest first, so the order of ``terms`` matters; but
+    first each key whose best term is a word of the tables it holds (``held``) takes it, if
+    free: the context that holds Weblate's ``accounts_profile_languages`` is ``language``,
+    though a larger context with no table speaks of languages most (it had been ``plural``)."""
     names: dict[Key, str] = {}
+    for key, ranked in terms.items():
+        if ranked and held and ranked[0] in held.get(key, ()) and ranked[0] not in taken:
+            taken.add(ranked[0])
+            names[key] = ranked[0]
     for index, (key, ranked) in enumerate(terms.items(), start=1):
+        if key in names:
+            continue
         name = next((t for t in ranked[:3] if t not in taken), None)
         if name is None and len(ranked) >= 2:
             pairs = [f"{a}-{b}" for a in ranked[:3] for b in ranked[:4] if a != b]
