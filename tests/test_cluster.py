@@ -1634,6 +1634,38 @@ def test_a_default_table_name_says_the_model_not_the_app_label(
     assert not every & {"zoo", "yard"}  # the app labels are layout, not vocabulary
 
 
+def test_a_module_constant_lends_no_module_name_to_the_vocabulary(
+        project: Callable[[Tree], Path]) -> None:
+    # a use of a module's own code (a constant it binds) had added the module's dotted path
+    # to the user's words: django-oscar's app configs spoke of `address`, `analytics`...
+    # through the package each names, the layout leaking into a structure-blind cut
+    root = project({
+        "aviary/__init__.py": "",
+        "aviary/settings.py": "MAX_BEAKS = 3\nDEFAULT_COLOUR = 'red'\n",
+        "yard/__init__.py": "",
+        "yard/machines.py": """
+            from aviary.settings import DEFAULT_COLOUR, MAX_BEAKS
+
+            class Tractor:
+                def spin_wheels(self):
+                    return MAX_BEAKS + 1
+
+            class Plough:
+                def spin_blades(self):
+                    return DEFAULT_COLOUR
+
+            class Harrow:
+                def spin_tines(self):
+                    return MAX_BEAKS
+        """,
+    })
+    graph = run(root, structure_blind=True).graph
+    assert any(e.target == "aviary.settings" for e in graph.edges if e.signal == "code")
+    every = {t for node in graph.nodes for t in node.terms}
+    assert "spin" in every  # the classes' own words
+    assert not every & {"aviary", "setting"}
+
+
 def test_with_tables_the_vocabulary_speaks_the_domain_not_the_layer(
         project: Callable[[Tree], Path]) -> None:
     analysis = run(project(_two_django_apps()), structure_blind=True)

@@ -264,9 +264,13 @@ def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
         for body in codebase.classes.in_module[module.name]:
             for name, _, _ in body.attrs:
                 add(f"{module.name}:{body.name}", name)
+    # the names of the definitions it references; a module's own code (a constant it binds)
+    # has no name but its module's dotted path, which is layout, never a word
     for source, targets in uses.items():
         for target, count in targets.items():
-            add(source, target.rpartition(":")[2] or "", count)
+            name = target.partition(":")[2]
+            if name:
+                add(source, name, count)
     # a table is named without the app-label prefix a framework gave it (layout, not domain)
     spoken = {table.name: table.words_name.replace(".", "_") for table in data.tables}
     for access in data.accesses:
