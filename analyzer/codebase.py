@@ -183,7 +183,8 @@ def resolve_codebase(files: Sequence[SourceFile], facts: Mapping[str, FileFacts]
         words[module] = own.words
         if own.suppressions:
             suppressions[source.path] = own.suppressions
-        if own.endpoints.blueprints or own.endpoints.views or own.endpoints.links:
+        if (own.endpoints.blueprints or own.endpoints.views or own.endpoints.links
+                or own.endpoints.routes):
             endpoints[module] = own.endpoints
     return Codebase(readable, code, names, ClassIndex(code, bodies, words, names), values,
                     returns, flows, words, suppressions, endpoints)

@@ -353,6 +353,9 @@ class Endpoints:
     views: tuple[tuple[str, str | None, str, str, int], ...] = ()
     # (atom, the function called as written "url_for", an endpoint's name "bp.endpoint", line)
     links: tuple[tuple[str, str, str, int], ...] = ()
+    # (the function that routes as written: "path", "bp.add_url_rule", "bp.route"; its URL
+    # rule; the view as written "a.b"; line): Django's path/re_path/url and Flask's rules
+    routes: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,7 +597,8 @@ def facts_to_data(facts: FileFacts) -> list[object]:
         [[w.atom, [list(i) for i in w.identifiers], w.doc, list(w.dotted)] for w in facts.words],
         [[line, list(names)] for line, names in facts.suppressions],
         [[list(b) for b in facts.endpoints.blueprints], [list(v) for v in facts.endpoints.views],
-         [list(link) for link in facts.endpoints.links]],
+         [list(link) for link in facts.endpoints.links],
+         [list(r) for r in facts.endpoints.routes]],
     ]
 
 
@@ -635,12 +639,13 @@ def facts_from_data(data: object) -> FileFacts:
 
 
 def _endpoints(data: object) -> Endpoints:
-    blueprints, views, links = _list(data, 3)
+    blueprints, views, links, routes = _list(data, 4)
     return Endpoints(
         tuple((_str(v), _str(n), _int(ln)) for v, n, ln in _items(blueprints, 3)),
         tuple((_str(v), _optional_str(b), _str(e), _str(w), _int(ln))
               for v, b, e, w, ln in _items(views, 5)),
-        tuple((_str(a), _str(c), _str(e), _int(ln)) for a, c, e, ln in _items(links, 4)))
+        tuple((_str(a), _str(c), _str(e), _int(ln)) for a, c, e, ln in _items(links, 4)),
+        tuple((_str(f), _str(r), _str(w), _int(ln)) for f, r, w, ln in _items(routes, 4)))
 
 
 def expr_to_data(expr: Expr) -> list[object]:

@@ -84,7 +84,9 @@ def test_facts_with_every_type_round_trip() -> None:
         endpoints=Endpoints((("bp", "shop", 3),), (("bp", "shop", "show", "views.show", 4),
                                                   ("other", None, "list", "listing", 5)),
                             (("menu", "url_for", "shop.show", 9),
-                             ("", "flask.url_for", "home", 11))),
+                             ("", "flask.url_for", "home", 11)),
+                            (("path", "orders/<int:pk>/", "views.Show", 13),
+                             ("bp.route", "/orders", "listing", 15))),
     )
     assert facts_from_data(json.loads(json.dumps(facts_to_data(facts)))) == facts
 

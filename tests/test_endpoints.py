@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from analyzer import api
+from analyzer.config import Overrides, load_settings
 from analyzer.extract.code import extract
+from analyzer.graph.endpoints import route_words
 from tests.conftest import Tree, run
 
 _BLUEPRINT = '''\
@@ -121,6 +124,9 @@ def test_the_facts_of_one_file() -> None:
                            ("other", "shipping", "list", "second", 12),
                            ("bp", "shipping", "list", "listing", 17))
     assert facts.links == ()
+    # each route as written: the function that routes, the rule, the view, the line
+    assert facts.routes == (("bp.get", "/", "listing", 7), ("other.route", "/", "second", 12),
+                            ("bp.add_url_rule", "/l", "listing", 17))
 
 
 _AUTH_INIT = '''\
@@ -199,3 +205,67 @@ def test_a_blueprint_made_in_one_module_and_used_in_another(
         ("web.pages:linked", "web.pages:first"),
         ("web.pages:linked", "web.pages:second"),
     }  # not request.url_for("auth.login"), nor "two.first" (first is one's)
+
+
+_DJANGO_URLS = '''\
+from django.conf.urls import url
+from django.urls import include, path, re_path
+
+from . import views
+from .views import InvoiceDetail, pay
+
+urlpatterns = [
+    path("invoices/<int:pk>/refunds/", views.refunds, name="refunds"),
+    path("invoices/<slug:number>/", InvoiceDetail.as_view(), name="detail"),
+    re_path(r"^payments/(?P<pk>\\d+)/receipt/$", pay, name="receipt"),
+    url(regex=r"^ledger/(\\d+)/$", name="ledger", view=views.ledger),
+    path("billing/", include("shop.billing.urls")),
+]
+'''
+_DJANGO_VIEWS = '''\
+class InvoiceDetail:
+    pass
+
+
+def refunds(request, pk):
+    return pk
+
+
+def pay(request, pk):
+    return pk
+
+
+def ledger(request, number):
+    return number
+'''
+
+
+def test_django_routes_and_flask_rules_give_their_views_the_words_of_the_url(
+        project: Callable[[Tree], Path]) -> None:
+    facts = extract(_DJANGO_URLS.encode(), marker="@generated", include_generated=False,
+                    max_bytes=1_000_000).endpoints
+    assert [(f, r, v) for f, r, v, _ in facts.routes] == [
+        ("path", "invoices/<int:pk>/refunds/", "views.refunds"),
+        ("path", "invoices/<slug:number>/", "InvoiceDetail"),
+        ("re_path", r"^payments/(?P<pk>\d+)/receipt/$", "pay"),
+        ("url", r"^ledger/(\d+)/$", "views.ledger"),
+    ]  # an include routes to no view
+    root = project({"shop/__init__.py": "", "shop/urls.py": _DJANGO_URLS,
+                    "shop/views.py": _DJANGO_VIEWS,
+                    # a project's own function named path routes nothing
+                    "shop/paths.py": "from . import views\n\n\ndef path(a, b):\n"
+                                     "    return a, b\n\n\npath('secret/', views.pay)\n",
+                    "web/__init__.py": "", "web/orders.py": _BLUEPRINT,
+                    "web/controllers.py": _CONTROLLERS})
+    codebase = api.models(load_settings(root, Overrides(no_cache=True, jobs=1))).codebase
+    assert route_words(codebase) == [
+        # Django's routes, their parameters and a regex's groups and escapes left out...
+        ("shop.views:InvoiceDetail", "invoices"), ("shop.views:ledger", "ledger"),
+        ("shop.views:pay", "payments"), ("shop.views:pay", "receipt"),
+        ("shop.views:refunds", "invoices"), ("shop.views:refunds", "refunds"),
+        # ...and Flask's rules; the project's own `path` routes nothing
+        ("web.controllers:archive", "archive"),
+    ]
+    # the vocabulary has them: the words of a view's URL tie it to the resource it serves
+    terms = {n.id: n.terms for n in run(root).graph.nodes}
+    assert "invoice" in terms["shop.views:refunds"]  # from its URL alone

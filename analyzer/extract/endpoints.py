@@ -14,6 +14,12 @@ a top-level function (the endpoint is the function's name unless ``endpoint=`` s
 otherwise), on a blueprint made in this file or imported (the graph resolves which);
 ``url_for("blueprint.endpoint", ...)`` anywhere (the graph keeps the calls bound to Flask's
 ``url_for`` or to the project's own function of that name).
+
+With them, each **route** as written: a Flask rule (``add_url_rule``'s, a route decorator's)
+and Django's ``path(route, view)``, ``re_path`` and ``url`` (``regex=``, ``view=``), with the
+view it serves. The URL names the resource a view is about (``/event/<id>/abstracts/``), in
+the words its users see (``analyzer.graph.endpoints.route_words``). A route that includes
+other routes names no view.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from analyzer.extract.scope import Scope
 from analyzer.model import Endpoints
 
 _ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+_DJANGO_ROUTES = frozenset({"path", "re_path", "url"})  # django.urls, django.conf.urls
 
 
 def _text(node: ast.expr | None) -> str | None:
@@ -60,6 +67,7 @@ class EndpointNames:
         self._blueprints: list[tuple[str, str, int]] = []
         self._views: list[tuple[str, str | None, str, str, int]] = []
         self._links: list[tuple[str, str, str, int]] = []
+        self._routes: list[tuple[str, str, str, int]] = []
 
     def assigned(self, targets: list[ast.expr], value: ast.expr | None, line: int) -> None:
         """``bp = Blueprint("name", __name__)`` or ``app = Flask(__name__)`` at module level
@@ -93,8 +101,19 @@ class EndpointNames:
             if view is not None:
                 self._views.append((func.value.id, self._makers.get(func.value.id),
                                     endpoint or view[1], view[0], node.lineno))
+                rule = _text(args[0] if args else _keyword(node, "rule"))
+                if rule:
+                    self._routes.append((f"{func.value.id}.add_url_rule", rule, view[0],
+                                         node.lineno))
             return
         chain = dotted(func)
+        if chain is not None and chain[-1] in _DJANGO_ROUTES:
+            args = node.args
+            rule = _text(args[0] if args else _keyword(node, "route") or _keyword(node, "regex"))
+            view = _view(args[1] if len(args) > 1 else _keyword(node, "view"))
+            if rule and view is not None:
+                self._routes.append((".".join(chain), rule, view[0], node.lineno))
+            return
         if chain is not None and chain[-1] == "url_for":
             endpoint = _text(node.args[0] if node.args else _keyword(node, "endpoint"))
             if endpoint:
@@ -114,6 +133,13 @@ class EndpointNames:
             endpoint = _text(_keyword(decorator, "endpoint")) or node.name
             self._views.append((receiver.id, self._makers.get(receiver.id), endpoint,
                                 node.name, decorator.lineno))
+            args = decorator.args
+            rule = _text(args[0] if args else _keyword(decorator, "rule")
+                         or _keyword(decorator, "path"))
+            if rule:
+                self._routes.append((f"{receiver.id}.{decorator.func.attr}", rule, node.name,
+                                     decorator.lineno))
 
     def facts(self) -> Endpoints:
-        return Endpoints(tuple(self._blueprints), tuple(self._views), tuple(self._links))
+        return Endpoints(tuple(self._blueprints), tuple(self._views), tuple(self._links),
+                         tuple(self._routes))

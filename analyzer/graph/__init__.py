@@ -24,7 +24,7 @@ from pathlib import Path
 
 from analyzer.codebase import Codebase
 from analyzer.coupling import CouplingGraph, Edge, Node, RunMemo
-from analyzer.graph.endpoints import endpoint_links
+from analyzer.graph.endpoints import endpoint_links, route_words
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import Documents, similarity, table_words
@@ -271,6 +271,9 @@ def _vocabulary(builder: _Builder, codebase: Codebase, data: DataModel,
             name = target.partition(":")[2]
             if name:
                 add(source, name, count)
+    # the URL a view serves names its resource in the words its users see
+    for atom, word in route_words(codebase):
+        add(atom, word)
     # a table is named without the app-label prefix a framework gave it (layout, not domain)
     spoken = {table.name: table.words_name.replace(".", "_") for table in data.tables}
     for access in data.accesses:

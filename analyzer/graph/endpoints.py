@@ -1,4 +1,5 @@
-"""Links between pages that only an endpoint's name makes (Flask's ``url_for``).
+"""Links between pages that only an endpoint's name makes (Flask's ``url_for``), and the
+words of the URL each view serves (``route_words``).
 
 Each file's facts name the blueprints and apps it makes, the views it registers under an
 endpoint, and the endpoints its code links to (``analyzer.extract.endpoints``). Here the names
@@ -12,7 +13,17 @@ another framework).
 
 from __future__ import annotations
 
+import re
+
 from analyzer.codebase import Codebase
+
+# a URL's variable parts: Flask's and Django's <int:id>, a regex's named or plain group, an
+# OpenAPI-style {id}; what is left are the words of the path
+_PARAMETER = re.compile(r"<[^<>]*>|\(\?P<[^>]*>[^()]*\)|\([^()]*\)|\{[^{}]*\}")
+_ESCAPE = re.compile(r"\\[a-zA-Z]")  # \d, \w, \s in a regex
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_FLASK_RULES = frozenset({"add_url_rule", "route", "get", "post", "put", "patch", "delete"})
+_DJANGO_RULES = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url"})
 
 
 def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
@@ -66,3 +77,25 @@ def _resolved(codebase: Codebase, module: str, view: str) -> str | None:
     """The definition ``view`` (as written in ``module``) names, if the project defines it."""
     name, internal, _ = codebase.names.qualify(module, view.split("."))  # a method: its class
     return name if internal and name in codebase.classes.definitions else None
+
+
+def route_words(codebase: Codebase) -> list[tuple[str, str]]:
+    """``(view, word)`` for each word of each URL rule that routes to a definition of the
+    project (``/event/<int:event_id>/abstracts/`` gives ``event`` and ``abstracts`` to its
+    view): the name of the resource the view serves, as its users see it. A Django route
+    counts when ``path``, ``re_path`` or ``url`` is Django's; a Flask rule when it is
+    ``add_url_rule`` or a route decorator. Sorted, each pair once per rule that gives it."""
+    found: list[tuple[str, str]] = []
+    for module in sorted(codebase.endpoints):
+        for function, rule, view, _ in codebase.endpoints[module].routes:
+            called = function.split(".")
+            if called[-1] not in _FLASK_RULES or len(called) < 2:
+                name, internal, _ = codebase.names.qualify(module, called)
+                if internal or name not in _DJANGO_RULES:
+                    continue
+            atom = _resolved(codebase, module, view)
+            if atom is None:
+                continue
+            path = _ESCAPE.sub(" ", _PARAMETER.sub(" ", rule))
+            found.extend((atom, word) for word in set(_WORD.findall(path)) if len(word) > 1)
+    return sorted(found)
