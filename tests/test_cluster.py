@@ -1594,6 +1594,18 @@ def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
                 Wheel.objects.all().delete()
                 Tractor.objects.all().delete()
     """
+    files["yard/management/__init__.py"] = ""
+    files["yard/management/commands/__init__.py"] = ""
+    files["yard/management/commands/seed.py"] = """
+        from django.core.management.base import BaseCommand
+        from yard.models import Tractor
+        from zoo.models import Parrot
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                Tractor.objects.create(title="red")
+                Parrot.objects.create(title="grey")
+    """
     files["zoo/management/commands/hatch.py"] = """
         from django.core.management.base import BaseCommand
         from zoo.models import Parrot
@@ -1607,6 +1619,8 @@ def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
     kinds = {c.name: c.kind for c in analysis.decomposition.contexts}
     reset = placed["zoo.management.commands.resetdb:Command"]
     assert (reset.how, kinds[reset.context]) == ("with-its-role", "infrastructure")
+    # one context for the project's tools of one role, not one each
+    assert placed["yard.management.commands.seed:Command"].context == reset.context
     zoo, yard = placed["zoo.models:Parrot"].context, placed["yard.models:Tractor"].context
     assert zoo != yard and kinds[zoo] == kinds[yard] == "domain"
     # a command that writes one context's tables is that context's, as its code is
@@ -1618,6 +1632,7 @@ def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
     codes = [(f.code, f.subject) for f in analysis.findings.findings]
     # one multi-context write, not a shared write of each table it empties
     assert ("SL104", "zoo.management.commands.resetdb:Command") in codes
+    assert ("SL104", "yard.management.commands.seed:Command") in codes
     assert not [c for c in codes if c[0] == "SL101"]
 
 

@@ -219,6 +219,7 @@ urlpatterns = [
     path("invoices/<slug:number>/", InvoiceDetail.as_view(), name="detail"),
     re_path(r"^payments/(?P<pk>\\d+)/receipt/$", pay, name="receipt"),
     url(regex=r"^ledger/(\\d+)/$", name="ledger", view=views.ledger),
+    re_path(r"^thumbs/[0-9a-fA-F]+/\\dpx/$", views.ledger),
     path("billing/", include("shop.billing.urls")),
 ]
 '''
@@ -249,22 +250,27 @@ def test_django_routes_and_flask_rules_give_their_views_the_words_of_the_url(
         ("path", "invoices/<slug:number>/", "InvoiceDetail"),
         ("re_path", r"^payments/(?P<pk>\d+)/receipt/$", "pay"),
         ("url", r"^ledger/(\d+)/$", "views.ledger"),
+        ("re_path", r"^thumbs/[0-9a-fA-F]+/\dpx/$", "views.ledger"),
     ]  # an include routes to no view
     root = project({"shop/__init__.py": "", "shop/urls.py": _DJANGO_URLS,
                     "shop/views.py": _DJANGO_VIEWS,
                     # a project's own function named path routes nothing
                     "shop/paths.py": "from . import views\n\n\ndef path(a, b):\n"
                                      "    return a, b\n\n\npath('secret/', views.pay)\n",
-                    "web/__init__.py": "", "web/orders.py": _BLUEPRINT,
+                    "web/__init__.py": "",
+                    "web/orders.py": _BLUEPRINT + 'bp.add_url_rule("/{order_id}/lines", '
+                                                  '"lines", RHShow)\n',
                     "web/controllers.py": _CONTROLLERS})
     codebase = api.models(load_settings(root, Overrides(no_cache=True, jobs=1))).codebase
     assert route_words(codebase) == [
         # Django's routes, their parameters and a regex's groups and escapes left out...
         ("shop.views:InvoiceDetail", "invoices"), ("shop.views:ledger", "ledger"),
+        ("shop.views:ledger", "px"), ("shop.views:ledger", "thumbs"),
         ("shop.views:pay", "payments"), ("shop.views:pay", "receipt"),
         ("shop.views:refunds", "invoices"), ("shop.views:refunds", "refunds"),
-        # ...and Flask's rules; the project's own `path` routes nothing
-        ("web.controllers:archive", "archive"),
+        # ...and Flask's rules (and an OpenAPI-style {parameter}); the project's own `path`
+        # routes nothing
+        ("web.controllers:RHShow", "lines"), ("web.controllers:archive", "archive"),
     ]
     # the vocabulary has them: the words of a view's URL tie it to the resource it serves
     terms = {n.id: n.terms for n in run(root).graph.nodes}

@@ -625,6 +625,9 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
     context's tables (an importer of the catalogue) is that context's, as code that touches
     a table is (:func:`plumbing_roles`)."""
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
+    # a table is the context's that holds its model, as the findings will say who owns it
+    held = {table: index for index, tables in _holdings(graph, weighted, owner).items()
+            for table in tables}
     writes: dict[str, set[str]] = defaultdict(set)
     for edge in graph.edges:
         if edge.signal == "data" and edge.kind == "write" and edge.source in weighted.unit:
@@ -640,7 +643,7 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
         played = {roles[e].role for e in weighted.members[unit]}
         if len(played) != 1 or "" in played or played & PROJECT_ROLES:
             continue
-        if len({owner[t] for t in writes[unit] if t in owner}) < 2:
+        if len({held[t] for t in writes[unit] if t in held}) < 2:
             continue
         role = played.pop()
         if role not in home:

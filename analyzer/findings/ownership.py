@@ -67,7 +67,11 @@ def decide_owners(project: Project, partition: Partition) -> tuple[Ownership, ..
                                                -by_context[c][1], -by_context[c][2], c))
         writes, reads, _ = by_context[owner]
         reason = "writes most" if writes else "reads most" if reads else "declares it"
-        holders = sorted(declarers.get(table, ()))
+        # an infrastructure context holds a model for ownership only when no domain context
+        # touches the table (as it owns one only then)
+        domain_touch = any(c not in partition.infrastructure for c in by_context)
+        holders = sorted(h for h in declarers.get(table, ())
+                         if not (domain_touch and h in partition.infrastructure))
         if holders and owner not in holders:
             holder = min(holders, key=lambda c: (-by_context[c][0], c))
             if by_context[holder][0] or not writes:

@@ -17,9 +17,10 @@ import re
 
 from analyzer.codebase import Codebase
 
-# a URL's variable parts: Flask's and Django's <int:id>, a regex's named or plain group, an
-# OpenAPI-style {id}; what is left are the words of the path
-_PARAMETER = re.compile(r"<[^<>]*>|\(\?P<[^>]*>[^()]*\)|\([^()]*\)|\{[^{}]*\}")
+# a URL's variable parts: Flask's and Django's <int:id>, a regex's named or plain group and
+# character class ([0-9a-f]+), an OpenAPI-style {id}; what is left are the words of the path
+_PARAMETER = re.compile(
+    r"<[^<>]*>|\(\?P<[^>]*>[^()]*\)|\([^()]*\)|\[(?:\\.|[^\]])*\]|\{[^{}]*\}")
 _ESCAPE = re.compile(r"\\[a-zA-Z]")  # \d, \w, \s in a regex
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _FLASK_RULES = frozenset({"add_url_rule", "route", "get", "post", "put", "patch", "delete"})
