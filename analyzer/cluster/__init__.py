@@ -594,6 +594,15 @@ def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node]) -> str:
     return ""
 
 
+def _group_role(weighted: Weighted, group: frozenset[str], fixed: set[str],
+                roles: Mapping[str, Node]) -> str:
+    """The framework role of a group of plumbing (``_plumbing_role``); none for a group that
+    holds pinned or kept-apart code, which is the user's."""
+    if group & fixed:
+        return ""
+    return _plumbing_role([e for u in group for e in weighted.members.get(u, ())], roles)
+
+
 def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
                        roles: Mapping[str, Node]) -> Groups:
     """Contexts of framework plumbing of one role (every template tag library that no domain
@@ -602,8 +611,7 @@ def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
     first: dict[str, int] = {}
     merged: list[set[str]] = []
     for group in groups:
-        elements = [e for u in group for e in weighted.members.get(u, ())]
-        role = "" if group & fixed else _plumbing_role(elements, roles)
+        role = _group_role(weighted, group, fixed, roles)
         if role and role in first:
             merged[first[role]] |= group
             continue
@@ -634,8 +642,7 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
             writes[weighted.unit[edge.source]].add(edge.target)
     home: dict[str, int] = {}
     for index, group in enumerate(groups):
-        role = "" if group & fixed else _plumbing_role(
-            [e for u in group for e in weighted.members.get(u, ())], roles)
+        role = _group_role(weighted, group, fixed, roles)
         if role:
             home.setdefault(role, index)
     working = [set(g) for g in groups]

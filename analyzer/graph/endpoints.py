@@ -23,8 +23,8 @@ _PARAMETER = re.compile(
     r"<[^<>]*>|\(\?P<[^>]*>[^()]*\)|\([^()]*\)|\[(?:\\.|[^\]])*\]|\{[^{}]*\}")
 _ESCAPE = re.compile(r"\\[a-zA-Z]")  # \d, \w, \s in a regex
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_FLASK_RULES = frozenset({"add_url_rule", "route", "get", "post", "put", "patch", "delete"})
 _DJANGO_RULES = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url"})
+_DJANGO_NAMES = frozenset(r.rpartition(".")[2] for r in _DJANGO_RULES)
 
 
 def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
@@ -89,8 +89,8 @@ def route_words(codebase: Codebase) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for module in sorted(codebase.endpoints):
         for function, rule, view, _ in codebase.endpoints[module].routes:
-            called = function.split(".")
-            if called[-1] not in _FLASK_RULES or len(called) < 2:
+            called = function.split(".")  # Flask's are a blueprint's method or decorator
+            if called[-1] in _DJANGO_NAMES:
                 name, internal, _ = codebase.names.qualify(module, called)
                 if internal or name not in _DJANGO_RULES:
                     continue
