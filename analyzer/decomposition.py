@@ -20,6 +20,11 @@ interface. Human-edited, so every key is checked and every mistake names its key
     [contexts.shared-kernel]
     kernel = true
     modules = ["shop.utils.*"]
+
+    [contexts.command]
+    infrastructure = true              # framework plumbing: may touch the tables of its uses
+    modules = ["shop.management.commands.*"]
+    uses = ["orders", "payments"]
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from analyzer.tomlfile import read_toml
 
 DEFAULT_FILE = "seamline-decomposition.toml"
 VERSION = 1
-_CONTEXT_KEYS = ("modules", "atoms", "public", "tables", "uses", "kernel")
+_CONTEXT_KEYS = ("modules", "atoms", "public", "tables", "uses", "kernel", "infrastructure")
 _CHECK_KEYS = ("reads", "max-coupling-increase", "imports")
 # the imports that count as uses (analyzer/findings/uses.py): a module-level import runs when
 # its module is imported, a function-level one when the function is called; an import under
@@ -68,6 +73,9 @@ class AgreedContext:
     tables: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
     kernel: bool = False
+    # framework plumbing (management commands, middleware): the operators' tooling, run against
+    # the databases of the contexts it uses, so it may read and write their tables
+    infrastructure: bool = False
 
     def is_public(self, module: str) -> bool:
         return self.public is None or any(fnmatchcase(module, p) for p in self.public)
@@ -195,8 +203,13 @@ def load_agreed(path: Path) -> Agreed:
             if key not in _CONTEXT_KEYS:
                 raise _unknown(key, _CONTEXT_KEYS, where, source)
         kernel = spec.get("kernel", False)
-        if not isinstance(kernel, bool):
-            raise ConfigError(f"{where}kernel must be true or false", source=source)
+        infrastructure = spec.get("infrastructure", False)
+        for key, value in (("kernel", kernel), ("infrastructure", infrastructure)):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}{key} must be true or false", source=source)
+        if kernel and infrastructure:
+            raise ConfigError(f"contexts.{name} cannot be both a kernel and infrastructure",
+                              source=source)
         public = spec.get("public")
         contexts.append(AgreedContext(
             name=name,
@@ -206,6 +219,7 @@ def load_agreed(path: Path) -> Agreed:
             tables=_strings(spec.get("tables", []), f"{where}tables", source),
             uses=_strings(spec.get("uses", []), f"{where}uses", source),
             kernel=kernel,
+            infrastructure=infrastructure,
         ))
     names = {c.name for c in contexts}
     owners: dict[str, str] = {}
@@ -271,6 +285,8 @@ def dump_agreed(agreed: Agreed, project: str) -> str:
         lines += ["", f"[contexts.{_key(context.name)}]"]
         if context.kernel:
             lines.append("kernel = true")
+        if context.infrastructure:
+            lines.append("infrastructure = true")
         lines.append(f"modules = {_list(context.modules)}")
         if context.atoms:
             lines.append(f"atoms = {_list(context.atoms)}")

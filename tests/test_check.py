@@ -116,6 +116,10 @@ def test_every_format_is_written(sample: Path, tmp_path: Path) -> None:
     (("atoms = [", 'atoms = [\n    "tradepost.nothing:Here",'),
      "contexts.orders.atoms[0] = 'tradepost.nothing:Here' matches nothing"),
     (("version = 1", "version = 7"), "version must be 1"),
+    (("[contexts.orders]\n", '[contexts.orders]\ninfrastructure = "yes"\n'),
+     "contexts.orders.infrastructure must be true or false"),
+    (("[contexts.orders]\n", "[contexts.orders]\nkernel = true\ninfrastructure = true\n"),
+     "contexts.orders cannot be both a kernel and infrastructure"),
 ])
 def test_mistakes_in_the_decomposition_name_their_key_and_exit_2(
         sample: Path, edit: tuple[str, str], message: str) -> None:

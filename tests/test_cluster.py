@@ -43,6 +43,7 @@ from analyzer.coupling import (
     dumps_graph,
     loads_graph,
 )
+from analyzer.decomposition import load_agreed
 from analyzer.errors import ConfigError
 from tests.conftest import SAMPLES, Tree, run, write_tree
 
@@ -1568,10 +1569,9 @@ def _two_django_apps() -> Tree:
     return files
 
 
-def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
-        project: Callable[[Tree], Path]) -> None:
-    # saleor 2.10.1's `cleardb` empties the tables of ten contexts: the cut put it with
-    # shipping, and each other table it empties was a shared write of shipping's (SL101)
+def _apps_with_commands() -> Tree:
+    """Two apps, a command that empties both apps' tables, one that seeds both, one that
+    writes one app's table."""
     files = _two_django_apps()
     for app, entity in (("zoo", "Parrot"), ("yard", "Tractor")):
         files[f"{app}/services.py"] = f"""
@@ -1614,7 +1614,14 @@ def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
             def handle(self, *args, **options):
                 Parrot.objects.create(title="egg")
     """
-    analysis = run(project(files), structure_blind=True)
+    return files
+
+
+def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
+        project: Callable[[Tree], Path]) -> None:
+    # saleor 2.10.1's `cleardb` empties the tables of ten contexts: the cut put it with
+    # shipping, and each other table it empties was a shared write of shipping's (SL101)
+    analysis = run(project(_apps_with_commands()), structure_blind=True)
     placed = {p.element: p for p in analysis.decomposition.placements}
     kinds = {c.name: c.kind for c in analysis.decomposition.contexts}
     reset = placed["zoo.management.commands.resetdb:Command"]
@@ -1634,6 +1641,30 @@ def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
     assert ("SL104", "zoo.management.commands.resetdb:Command") in codes
     assert ("SL104", "yard.management.commands.seed:Command") in codes
     assert not [c for c in codes if c[0] == "SL101"]
+
+
+def test_init_keeps_an_infrastructure_context_and_check_lets_it_work_on_what_it_uses(
+        project: Callable[[Tree], Path]) -> None:
+    # `seamline init` wrote the tools' context as a plain one, and the first check then
+    # reported each table the reset command empties as another context's, written (SL403)
+    root = project(_apps_with_commands())
+    result = CliRunner().invoke(cli, ["init", str(root), "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    agreed = load_agreed(root / "seamline-decomposition.toml")
+    tools = [c for c in agreed.contexts if c.infrastructure]
+    assert len(tools) == 1 and not tools[0].kernel
+    assert "zoo.management.commands.resetdb" in tools[0].modules
+    result = CliRunner().invoke(cli, ["check", str(root), "--no-cache", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    found = json.loads(result.output)["new"]
+    assert not [f for f in found if f["code"] in ("SL403", "SL404")], found
+    # the same file without the flag: the tool writes the tables of the contexts it uses
+    text = (root / "seamline-decomposition.toml").read_text(encoding="utf-8")
+    (root / "seamline-decomposition.toml").write_text(
+        text.replace("infrastructure = true\n", ""), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(root), "--no-cache", "--format", "json"])
+    writes = {f["subject"] for f in json.loads(result.output)["new"] if f["code"] == "SL403"}
+    assert "zoo.management.commands.resetdb:Command->yard_wheel" in writes
 
 
 def test_a_default_table_name_says_the_model_not_the_app_label(

@@ -54,6 +54,7 @@ def propose_agreed(project: Project, decomposition: Decomposition,
     for owned in ownership:
         if owned.owner is not None:
             tables[owned.owner].append(owned.table)
+    plumbing = {c.name for c in decomposition.contexts if c.kind == "infrastructure"}
     contexts = []
     for name in names:
         kernel = name == KERNEL
@@ -63,7 +64,7 @@ def propose_agreed(project: Project, decomposition: Decomposition,
             public=None if kernel else tuple(sorted(public.get(name, ()))),
             tables=tuple(sorted(tables.get(name, ()))),
             uses=tuple(sorted(uses.get(name, set()) - {name})),
-            kernel=kernel))
+            kernel=kernel, infrastructure=name in plumbing))
     return Agreed(tuple(c for c in contexts if c.modules or c.atoms))
 
 

@@ -60,8 +60,9 @@ class Partition:
             return agreed.assign(element, element.partition(":")[0])
 
         return cls(element_of, tuple(c.name for c in agreed.contexts if not c.kernel), place,
-                   frozenset(c.name for c in agreed.contexts if c.kernel), agreed=agreed,
-                   source=source or agreed.source)
+                   frozenset(c.name for c in agreed.contexts if c.kernel),
+                   infrastructure=frozenset(c.name for c in agreed.contexts if c.infrastructure),
+                   agreed=agreed, source=source or agreed.source)
 
     @property
     def others(self) -> frozenset[str]:
