@@ -30,7 +30,14 @@ from analyzer.cluster.communities import (
     kernel_candidates,
 )
 from analyzer.cluster.leiden import RUNS, consensus_with_runs, groups_of
-from analyzer.cluster.naming import choose_names, context_terms, held_words, project_words
+from analyzer.cluster.naming import (
+    choose_names,
+    context_terms,
+    entity_names,
+    held_words,
+    project_words,
+    whole_name,
+)
 from analyzer.cluster.rand import adjusted_rand
 from analyzer.cluster.reference import load_reference, packages_reference, score_against
 from analyzer.cluster.weighted import mix
@@ -1760,6 +1767,42 @@ def test_a_context_holding_a_table_is_named_by_it_before_a_larger_one_speaking_o
     # larger context takes `translation`)
     assert choose_names(terms, set()) == {
         "formats": "language", "profiles": "plural", "catalog": "translation"}
+
+
+def test_a_word_that_only_qualifies_an_entity_names_a_context_with_the_entity() -> None:
+    # Mayan EDMS 4.12.2: the contexts holding `SmartLink` and `WebLink` were named `smart`
+    # and `web`; the one holding `DetachedSignature` and `EmbeddedSignature` is `signature`
+    assert whole_name("smart", [("smart", "link"), ("smart", "link", "condition")]) \
+        == ("smart", "link")
+    assert whole_name("signature", [("detached", "signature"), ("embedded", "signature")]) \
+        == ("signature",)
+    assert whole_name("link", [("web", "link")]) == ("web", "link")
+    assert whole_name("tag", [("web", "link")]) == ("tag",)
+    terms = {"links": ("smart", "link", "document"), "web": ("web", "link", "document"),
+             "plugins": ("plugin", "configuration"), "attempts": ("attempt", "login")}
+    entities = {"links": [("smart", "link"), ("smart", "link", "condition")],
+                "web": [("web", "link")], "plugins": [("plugin", "configuration")],
+                "attempts": [("login", "attempt")]}
+    phrases = [("smart", "link"), ("smart", "link", "form"), ("smart", "link", "view"),
+               ("web", "link"), ("web", "link", "view"), ("web", "form"),
+               ("plugin", "configuration"), ("base", "plugin"), ("get", "plugin"),
+               ("plugin", "manager"), ("login", "attempt")]
+    assert choose_names(terms, set(), entities=entities, phrases=phrases) == {
+        "links": "smart-link", "web": "web-link",
+        # said mostly on its own, `plugin` is a name of its own; an entity ends on `attempt`
+        "plugins": "plugin", "attempts": "attempt"}
+    assert choose_names(terms, {"smart-link"}, entities=entities, phrases=phrases)[
+        "links"] == "smart"  # a name another context has is not taken twice
+    assert choose_names(terms, set())["links"] == "smart"
+    # an entity is named by the model that declares its table: a many-to-many table is its
+    # model's, and a table no class declares is named by its own words
+    nodes = {"table:profile_languages": Node("table:profile_languages", "table",
+                                             terms=("profile", "language")),
+             "table:audit_log": Node("table:audit_log", "table", terms=("audit", "log")),
+             "accounts.models:Profile": Node("accounts.models:Profile", "class")}
+    assert entity_names({"accounts": ["table:profile_languages", "table:audit_log"]}, nodes,
+                        {"table:profile_languages": "accounts.models:Profile"}) == {
+        "accounts": (("audit", "log"), ("profile",))}
 
 
 def test_a_table_is_held_for_its_name_where_its_model_is() -> None:

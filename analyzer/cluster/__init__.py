@@ -34,7 +34,14 @@ from analyzer.cluster.communities import (
 )
 from analyzer.cluster.communities import tied as is_tied
 from analyzer.cluster.leiden import RUNS, Groups, Runner, consensus, modularity
-from analyzer.cluster.naming import choose_names, context_terms, held_words, project_words
+from analyzer.cluster.naming import (
+    choose_names,
+    context_terms,
+    definition_words,
+    entity_names,
+    held_words,
+    project_words,
+)
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
 from analyzer.coupling import PROJECT_ROLES, ClusterOptions, CouplingGraph, Node
@@ -843,8 +850,13 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
     names = dict(pin_names)
+    holdings = _holdings(graph, weighted, owner)
+    declared = {e.target: e.source for e in reversed(graph.edges)
+                if e.signal == "data" and e.kind == "declares"}
     names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken,
-                              held_words(_holdings(graph, weighted, owner), nodes)))
+                              held_words(holdings, nodes),
+                              entity_names(holdings, nodes, declared),
+                              definition_words(nodes.values())))
 
     context_of: dict[str, str] = {}
     for unit, index in owner.items():

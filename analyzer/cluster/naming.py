@@ -127,8 +127,53 @@ def held_words(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
             for key, ids in tables.items()}
 
 
+def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
+                 declared: Mapping[str, str]) -> dict[Key, tuple[tuple[str, ...], ...]]:
+    """The names of the entities each group holds, as words: the model class that declares
+    each table it holds (``declared``: table -> class), else the table's own words (a
+    many-to-many table, ``profile_languages``, is its model's, ``Profile``)."""
+    found: dict[Key, tuple[tuple[str, ...], ...]] = {}
+    for key, ids in tables.items():
+        names = {tuple(_name_words(nodes[declared[i]] if declared.get(i) in nodes else nodes[i]))
+                 for i in ids}
+        found[key] = tuple(sorted(n for n in names if n))
+    return found
+
+
+def definition_words(nodes: Iterable[Node]) -> list[tuple[str, ...]]:
+    """The words of each class's and function's name, in order."""
+    return [tuple(words(n.id.rpartition(":")[2].rpartition(".")[2])) for n in nodes
+            if n.kind in ("class", "function")]
+
+
+def whole_name(word: str, entities: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """The run of words around ``word`` that every entity named with it shares: ``smart-link``
+    for ``smart`` of Mayan EDMS's ``SmartLink`` and ``SmartLinkCondition``; ``signature``
+    alone for ``DetachedSignature`` and ``EmbeddedSignature``."""
+    named = [e for e in entities if word in e]
+    if not named:
+        return (word,)
+    first = named[0]
+    at = first.index(word)
+    start, end = at, at + 1
+
+    def shared(run: tuple[str, ...]) -> bool:
+        return all(any(e[i:i + len(run)] == run for i in range(len(e))) for e in named)
+
+    grown = True
+    while grown:
+        grown = False
+        if start > 0 and shared(first[start - 1:end]):
+            start, grown = start - 1, True
+        if end < len(first) and shared(first[start:end + 1]):
+            end, grown = end + 1, True
+    return first[start:end]
+
+
 def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
-                 held: Mapping[Key, frozenset[str]] | None = None) -> dict[Key, str]:
+                 held: Mapping[Key, frozenset[str]] | None = None,
+                 entities: Mapping[Key, Sequence[tuple[str, ...]]] | None = None,
+                 phrases: Sequence[tuple[str, ...]] = ()) -> dict[Key, str]:
     """A unique, readable name per key: its best free term, or two terms joined by ``-``,
     else ``context-N``. Keys are named biggest first, so the order of ``terms`` matters; but
     first each key whose best term is a word of the tables it holds (``held``) takes it, if
@@ -139,6 +184,7 @@ def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
         if ranked and held and ranked[0] in held.get(key, ()) and ranked[0] not in taken:
             taken.add(ranked[0])
             names[key] = ranked[0]
+
     for index, (key, ranked) in enumerate(terms.items(), start=1):
         if key in names:
             continue
@@ -152,4 +198,27 @@ def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
             number += 1000
         taken.add(name)
         names[key] = name
+    # a word that only qualifies an entity (``smart`` of ``SmartLink``) is no name of its
+    # own: where most definitions whose names say it say the entity's run of words, the run
+    # names the context; a word an entity ends on (``attempt`` of ``LoginAttempt``) names
+    # its kind, and a word said mostly on its own (``plugin``, beside ``PluginConfiguration``)
+    # is a name of its own
+    for key, name in names.items():
+        run = whole_name(name, entities.get(key, ()) if entities else ())
+        whole = "-".join(run)
+        if run[-1] != name and len(run) <= _WHOLE_WORDS and whole not in taken \
+                and _said_within(name, run, phrases):
+            taken.add(whole)
+            names[key] = whole
     return names
+
+
+def _said_within(word: str, run: tuple[str, ...], phrases: Sequence[tuple[str, ...]]) -> bool:
+    """Whether most ``phrases`` (definitions' names, as words) that say ``word`` say it in
+    ``run``."""
+    saying = [p for p in phrases if word in p]
+    within = sum(1 for p in saying if any(p[i:i + len(run)] == run for i in range(len(p))))
+    return 2 * within > len(saying)
+
+
+_WHOLE_WORDS = 3  # an entity's name of more words is too long for a context's
