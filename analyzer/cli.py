@@ -525,7 +525,9 @@ def init(path: Path, config_file: Path | None, cache_dir: Path | None, no_cache:
         agreed = api.init(load_settings(path, overrides), target, stages)
     if not quiet:
         for context in agreed.contexts:
-            kind = "kernel" if context.kernel else f"uses {', '.join(context.uses) or 'nothing'}"
+            kind = "kernel" if context.kernel else (
+                ("infrastructure, " if context.infrastructure else "")
+                + f"uses {', '.join(context.uses) or 'nothing'}")
             _echo(f"  {context.name:<22}{count(len(context.modules), 'pattern'):>12} "
                        f"{count(len(context.tables), 'table'):>10}  {kind}")
         _echo(f"wrote {printable_path(str(target))}; review it, then record today's "

@@ -208,8 +208,8 @@ def load_agreed(path: Path) -> Agreed:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}{key} must be true or false", source=source)
         if kernel and infrastructure:
-            raise ConfigError(f"contexts.{name} cannot be both a kernel and infrastructure",
-                              source=source)
+            raise ConfigError(f"{where}infrastructure: a context cannot be both a kernel and "
+                              "infrastructure (kernel = true)", source=source)
         public = spec.get("public")
         contexts.append(AgreedContext(
             name=name,

@@ -119,7 +119,7 @@ def test_every_format_is_written(sample: Path, tmp_path: Path) -> None:
     (("[contexts.orders]\n", '[contexts.orders]\ninfrastructure = "yes"\n'),
      "contexts.orders.infrastructure must be true or false"),
     (("[contexts.orders]\n", "[contexts.orders]\nkernel = true\ninfrastructure = true\n"),
-     "contexts.orders cannot be both a kernel and infrastructure"),
+     "contexts.orders.infrastructure: a context cannot be both a kernel and infrastructure"),
 ])
 def test_mistakes_in_the_decomposition_name_their_key_and_exit_2(
         sample: Path, edit: tuple[str, str], message: str) -> None:
@@ -344,3 +344,54 @@ def test_a_check_collects_cycles_seldom_and_leaves_the_collector_as_it_found_it(
     with pytest.raises(ConfigError):
         api.check(settings, decomposition, sample / "seamline-baseline.json")
     assert gc.get_threshold() == before
+
+
+def test_an_infrastructure_context_may_work_on_the_tables_of_what_it_uses(
+        tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    files = {
+        "shop/__init__.py": "",
+        "shop/db.py": "import sqlite3\n\n\ndef connect():\n    return sqlite3.connect('x')\n",
+        "shop/billing.py": ("from shop.db import connect\n\n\ndef pay(n):\n"
+                            "    connect().execute('UPDATE invoices SET paid = 1 WHERE id = ?', "
+                            "(n,))\n"),
+        "shop/orders.py": ("from shop.db import connect\n\n\ndef close(n):\n"
+                           "    connect().execute('UPDATE orders SET done = 1 WHERE id = ?', "
+                           "(n,))\n"),
+        "shop/tools.py": ("from shop.db import connect\n\n\ndef reset():\n"
+                          "    db = connect()\n"
+                          "    db.execute('SELECT id FROM invoices')\n"
+                          "    db.execute('DELETE FROM invoices')\n"
+                          "    db.execute('DELETE FROM kv')\n"
+                          "    db.execute('DELETE FROM orders')\n"),
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    decomposition = root / "seamline-decomposition.toml"
+
+    def found(infrastructure: bool) -> set[tuple[str, str]]:
+        decomposition.write_text(
+            'version = 1\n\n[contexts.billing]\nmodules = ["shop.billing"]\n'
+            'tables = ["invoices"]\n\n[contexts.orders]\nmodules = ["shop.orders"]\n'
+            'tables = ["orders"]\n\n[contexts.base]\nkernel = true\n'
+            'modules = ["shop", "shop.db"]\ntables = ["kv"]\n\n[contexts.tools]\n'
+            + ("infrastructure = true\n" if infrastructure else "")
+            + 'modules = ["shop.tools"]\nuses = ["billing", "orders"]\n', encoding="utf-8")
+        code, output = _invoke("check", str(root), "--no-cache", "--format", "json")
+        assert code in (0, 1), output
+        return {(f["code"], f["subject"]) for f in json.loads(output)["new"]
+                if f["code"] in ("SL403", "SL404")}
+
+    every = {("SL403", "shop.tools:reset->invoices"), ("SL404", "shop.tools:reset->invoices"),
+             ("SL403", "shop.tools:reset->kv"), ("SL403", "shop.tools:reset->orders")}
+    assert found(infrastructure=False) == every
+    assert found(infrastructure=True) == set()  # what it uses, and the kernel's
+    text = decomposition.read_text(encoding="utf-8")
+    decomposition.write_text(text.replace('uses = ["billing", "orders"]', 'uses = ["billing"]'),
+                             encoding="utf-8")
+    code, output = _invoke("check", str(root), "--no-cache", "--format", "json")
+    assert code == 1, output
+    written = {(f["code"], f["subject"]) for f in json.loads(output)["new"]
+               if f["code"] in ("SL403", "SL404")}
+    assert written == {("SL403", "shop.tools:reset->orders")}  # a context it does not use

@@ -1794,6 +1794,15 @@ def test_a_word_that_only_qualifies_an_entity_names_a_context_with_the_entity() 
     assert choose_names(terms, {"smart-link"}, entities=entities, phrases=phrases)[
         "links"] == "smart"  # a name another context has is not taken twice
     assert choose_names(terms, set())["links"] == "smart"
+    # renamed, a context leaves its word to another; a run of more than three words names
+    # no context; a repeated word is looked at wherever it is
+    assert choose_names({"a": ("smart", "link"), "b": ("smart",)}, set(),
+                        entities={"a": [("smart", "link")]}, phrases=[("smart", "link")]) \
+        == {"a": "smart-link", "b": "smart"}
+    assert choose_names({"a": ("user",)}, set(), entities={"a": [("user", "view", "mode", "x")]},
+                        phrases=[("user", "view", "mode", "x")]) == {"a": "user"}
+    assert whole_name("order", [("order", "item", "order", "line"), ("order", "line", "note")]) \
+        == ("order", "line")
     # an entity is named by the model that declares its table: a many-to-many table is its
     # model's, and a table no class declares is named by its own words
     nodes = {"table:profile_languages": Node("table:profile_languages", "table",

@@ -141,33 +141,36 @@ def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
 
 
 def definition_words(nodes: Iterable[Node]) -> list[tuple[str, ...]]:
-    """The words of each class's and function's name, in order."""
-    return [tuple(words(n.id.rpartition(":")[2].rpartition(".")[2])) for n in nodes
-            if n.kind in ("class", "function")]
+    """The words of each class's and function's name, in order, as an entity's are split
+    (:func:`entity_names`)."""
+    return [tuple(_name_words(n)) for n in nodes if n.kind in ("class", "function")]
 
 
 def whole_name(word: str, entities: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
-    """The run of words around ``word`` that every entity named with it shares: ``smart-link``
-    for ``smart`` of Mayan EDMS's ``SmartLink`` and ``SmartLinkCondition``; ``signature``
-    alone for ``DetachedSignature`` and ``EmbeddedSignature``."""
+    """The longest run of words around ``word`` that every entity named with it shares:
+    ``smart-link`` for ``smart`` of Mayan EDMS's ``SmartLink`` and ``SmartLinkCondition``;
+    ``signature`` alone for ``DetachedSignature`` and ``EmbeddedSignature``."""
     named = [e for e in entities if word in e]
     if not named:
         return (word,)
     first = named[0]
-    at = first.index(word)
-    start, end = at, at + 1
 
     def shared(run: tuple[str, ...]) -> bool:
         return all(any(e[i:i + len(run)] == run for i in range(len(e))) for e in named)
 
-    grown = True
-    while grown:
-        grown = False
-        if start > 0 and shared(first[start - 1:end]):
-            start, grown = start - 1, True
-        if end < len(first) and shared(first[start:end + 1]):
-            end, grown = end + 1, True
-    return first[start:end]
+    best = (word,)
+    for at in (i for i, w in enumerate(first) if w == word):
+        start, end = at, at + 1
+        grown = True
+        while grown:
+            grown = False
+            if start > 0 and shared(first[start - 1:end]):
+                start, grown = start - 1, True
+            if end < len(first) and shared(first[start:end + 1]):
+                end, grown = end + 1, True
+        if end - start > len(best):
+            best = first[start:end]
+    return best
 
 
 def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
@@ -180,16 +183,33 @@ def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
     free: the context that holds Weblate's ``accounts_profile_languages`` is ``language``,
     though a larger context with no table speaks of languages most (it had been ``plural``)."""
     names: dict[Key, str] = {}
+
+    def take(key: Key, term: str) -> None:
+        # a word that only qualifies an entity (``smart`` of ``SmartLink``) is no name of
+        # its own: where most definitions whose names say it say the entity's run of words,
+        # the run names the context, and the word stays free for another; a word an entity
+        # ends on (``attempt`` of ``LoginAttempt``) names its kind, and a word said mostly on
+        # its own (``plugin``, beside ``PluginConfiguration``) is a name of its own
+        run = whole_name(term, entities.get(key, ()) if entities else ())
+        whole = "-".join(run)
+        if not (run[-1] != term and len(run) <= _WHOLE_WORDS and whole not in taken
+                and _said_within(term, run, phrases)):
+            whole = term
+        taken.add(whole)
+        names[key] = whole
+
     for key, ranked in terms.items():
         if ranked and held and ranked[0] in held.get(key, ()) and ranked[0] not in taken:
-            taken.add(ranked[0])
-            names[key] = ranked[0]
-
+            take(key, ranked[0])
     for index, (key, ranked) in enumerate(terms.items(), start=1):
         if key in names:
             continue
-        name = next((t for t in ranked[:3] if t not in taken), None)
-        if name is None and len(ranked) >= 2:
+        term = next((t for t in ranked[:3] if t not in taken), None)
+        if term is not None:
+            take(key, term)
+            continue
+        name = None
+        if len(ranked) >= 2:
             pairs = [f"{a}-{b}" for a in ranked[:3] for b in ranked[:4] if a != b]
             name = next((p for p in pairs if p not in taken), None)
         number = index
@@ -198,18 +218,6 @@ def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
             number += 1000
         taken.add(name)
         names[key] = name
-    # a word that only qualifies an entity (``smart`` of ``SmartLink``) is no name of its
-    # own: where most definitions whose names say it say the entity's run of words, the run
-    # names the context; a word an entity ends on (``attempt`` of ``LoginAttempt``) names
-    # its kind, and a word said mostly on its own (``plugin``, beside ``PluginConfiguration``)
-    # is a name of its own
-    for key, name in names.items():
-        run = whole_name(name, entities.get(key, ()) if entities else ())
-        whole = "-".join(run)
-        if run[-1] != name and len(run) <= _WHOLE_WORDS and whole not in taken \
-                and _said_within(name, run, phrases):
-            taken.add(whole)
-            names[key] = whole
     return names
 
 

@@ -29,8 +29,9 @@ class Partition:
     place: Callable[[str], str | None]  # element -> its context, of any kind, if any
     kernels: frozenset[str]  # the contexts every context may use
     unplaced: frozenset[str] = frozenset()  # a cut's name for the code it left unplaced
-    # a cut's contexts of framework plumbing (commands, middleware): no service, so they own a
-    # table only when no domain context touches it
+    # the contexts of framework plumbing (commands, middleware): no service. A proposed one
+    # owns a table only when no domain context touches it; an agreed one may work on the
+    # tables of the contexts it uses (SL403, SL404)
     infrastructure: frozenset[str] = frozenset()
     # what the partition was made from: rules judging a proposed cut's shape read the
     # decomposition, rules of drift the agreed one; the other is None

@@ -31,7 +31,8 @@ _CONFIG_KEYS = ("exclude", "extend-exclude", "source-roots", "include-generated"
                 "keep-together", "keep-apart", "reference", "findings", "select", "severity",
                 "options", "code", "data", "cochange", "SL401", "tool", "seamline")
 _DECOMPOSITION_KEYS = ("version", "check", "contexts", "reads", "max-coupling-increase",
-                       "modules", "atoms", "public", "tables", "uses", "kernel", "orders",
+                       "modules", "atoms", "public", "tables", "uses", "kernel", "infrastructure",
+                       "orders",
                        "shared-kernel", "pkg", "pkg.*")
 _BASELINE_KEYS = ("format", "version", "project", "coupling", "violations", "contexts",
                   "packages", "code", "subject", "message")

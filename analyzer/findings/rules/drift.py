@@ -139,8 +139,9 @@ def _other_context_tables(project: Project, partition: Partition, written: bool
         context, table_owner = partition.context(item.element), owner.get(access.table)
         if context is None or table_owner is None or context == table_owner:
             continue
-        if context in partition.infrastructure and partition.agreed is not None \
-                and table_owner in partition.agreed.context(context).uses:
+        if context in partition.infrastructure and partition.agreed is not None and (
+                table_owner in partition.kernels
+                or table_owner in partition.agreed.context(context).uses):
             continue  # the operators' tooling, agreed to work on the tables of what it uses
         sites[(item.element, access.table)].append(Evidence(
             access.path, access.line, f"{short(item.element)} {verb} it via {access.via}"))
