@@ -1780,9 +1780,9 @@ def test_a_word_that_only_qualifies_an_entity_names_a_context_with_the_entity() 
     assert whole_name("tag", [("web", "link")]) == ("tag",)
     terms = {"links": ("smart", "link", "document"), "web": ("web", "link", "document"),
              "plugins": ("plugin", "configuration"), "attempts": ("attempt", "login")}
-    entities = {"links": [("smart", "link"), ("smart", "link", "condition")],
-                "web": [("web", "link")], "plugins": [("plugin", "configuration")],
-                "attempts": [("login", "attempt")]}
+    entities: dict[str, list[tuple[str, ...]]] = {
+        "links": [("smart", "link"), ("smart", "link", "condition")], "web": [("web", "link")],
+        "plugins": [("plugin", "configuration")], "attempts": [("login", "attempt")]}
     phrases = [("smart", "link"), ("smart", "link", "form"), ("smart", "link", "view"),
                ("web", "link"), ("web", "link", "view"), ("web", "form"),
                ("plugin", "configuration"), ("base", "plugin"), ("get", "plugin"),

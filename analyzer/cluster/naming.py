@@ -158,7 +158,7 @@ def whole_name(word: str, entities: Sequence[tuple[str, ...]]) -> tuple[str, ...
     def shared(run: tuple[str, ...]) -> bool:
         return all(any(e[i:i + len(run)] == run for i in range(len(e))) for e in named)
 
-    best = (word,)
+    best: tuple[str, ...] = (word,)
     for at in (i for i, w in enumerate(first) if w == word):
         start, end = at, at + 1
         grown = True
