@@ -1810,8 +1810,29 @@ def test_a_word_that_only_qualifies_an_entity_names_a_context_with_the_entity() 
              "table:audit_log": Node("table:audit_log", "table", terms=("audit", "log")),
              "accounts.models:Profile": Node("accounts.models:Profile", "class")}
     assert entity_names({"accounts": ["table:profile_languages", "table:audit_log"]}, nodes,
-                        {"table:profile_languages": "accounts.models:Profile"}) == {
+                        {"table:profile_languages": ["accounts.models:Profile"]}) == {
         "accounts": (("audit", "log"), ("profile",))}
+    # Mayan EDMS 4.12.2: proxy models declare `documents_document` too; the entity is the
+    # class named as the table, and the context holding it is `document` before a larger one
+    # holding only entities the word qualifies (`DocumentFilePage`), which had taken it
+    nodes |= {"table:documents_document": Node("table:documents_document", "table",
+                                               terms=("document",)),
+              "docs:CheckedOutDocument": Node("docs:CheckedOutDocument", "class"),
+              "docs:Document": Node("docs:Document", "class"),
+              "docs:DocumentFilePage": Node("docs:DocumentFilePage", "class")}
+    tables = {"files": ["table:documents_documentfilepage"],
+              "checkouts": ["table:documents_document"]}
+    nodes["table:documents_documentfilepage"] = Node(
+        "table:documents_documentfilepage", "table", terms=("document", "file", "page"))
+    held = held_words(tables, nodes)
+    held_entities = entity_names(tables, nodes, {
+        "table:documents_document": ["docs:CheckedOutDocument", "docs:Document"],
+        "table:documents_documentfilepage": ["docs:DocumentFilePage"]})
+    assert held_entities["checkouts"] == (("document",),)
+    terms = {"files": ("document", "page", "file"), "checkouts": ("document", "checkout")}
+    assert choose_names(terms, set(), held, held_entities) == {"files": "page",
+                                                         "checkouts": "document"}
+    assert choose_names(terms, set(), held) == {"files": "document", "checkouts": "checkout"}
 
 
 def test_a_table_is_held_for_its_name_where_its_model_is() -> None:

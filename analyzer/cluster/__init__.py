@@ -851,8 +851,10 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
     names = dict(pin_names)
     holdings = _holdings(graph, weighted, owner)
-    declared = {e.target: e.source for e in reversed(graph.edges)
-                if e.signal == "data" and e.kind == "declares"}
+    declared: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        if edge.signal == "data" and edge.kind == "declares":
+            declared[edge.target].append(edge.source)
     names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken,
                               held_words(holdings, nodes),
                               entity_names(holdings, nodes, declared),

@@ -128,14 +128,19 @@ def held_words(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
 
 
 def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
-                 declared: Mapping[str, str]) -> dict[Key, tuple[tuple[str, ...], ...]]:
+                 declared: Mapping[str, Sequence[str]]) -> dict[Key, tuple[tuple[str, ...], ...]]:
     """The names of the entities each group holds, as words: the model class that declares
-    each table it holds (``declared``: table -> class), else the table's own words (a
-    many-to-many table, ``profile_languages``, is its model's, ``Profile``)."""
+    each table it holds (``declared``: table -> classes), else the table's own words. Of
+    several classes declaring one table (proxy models: Mayan EDMS's ``CheckedOutDocument``
+    declares ``documents_document`` as ``Document`` does), the one named as the table is;
+    a many-to-many table (``profile_languages``) is its model's (``Profile``)."""
     found: dict[Key, tuple[tuple[str, ...], ...]] = {}
     for key, ids in tables.items():
-        names = {tuple(_name_words(nodes[declared[i]] if declared.get(i) in nodes else nodes[i]))
-                 for i in ids}
+        names = set()
+        for table in ids:
+            own = tuple(_name_words(nodes[table]))
+            classes = [tuple(_name_words(nodes[c])) for c in declared.get(table, ()) if c in nodes]
+            names.add(own if own in classes else classes[0] if classes else own)
         found[key] = tuple(sorted(n for n in names if n))
     return found
 
@@ -198,9 +203,15 @@ def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
         taken.add(whole)
         names[key] = whole
 
-    for key, ranked in terms.items():
-        if ranked and held and ranked[0] in held.get(key, ()) and ranked[0] not in taken:
-            take(key, ranked[0])
+    # a context holding the entity a word names alone (``Document``) claims it before one
+    # that holds only entities the word qualifies (``DocumentFilePageContent``)
+    for exact in (True, False):
+        for key, ranked in terms.items():
+            if key in names or not ranked or not held or ranked[0] not in held.get(key, ()) \
+                    or ranked[0] in taken:
+                continue
+            if not exact or (entities and (ranked[0],) in entities.get(key, ())):
+                take(key, ranked[0])
     for index, (key, ranked) in enumerate(terms.items(), start=1):
         if key in names:
             continue
