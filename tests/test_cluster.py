@@ -33,6 +33,7 @@ from analyzer.cluster.leiden import RUNS, consensus_with_runs, groups_of
 from analyzer.cluster.naming import (
     choose_names,
     context_terms,
+    definition_words,
     entity_names,
     held_words,
     project_words,
@@ -1833,6 +1834,17 @@ def test_a_word_that_only_qualifies_an_entity_names_a_context_with_the_entity() 
     assert choose_names(terms, set(), held, held_entities) == {"files": "page",
                                                          "checkouts": "document"}
     assert choose_names(terms, set(), held) == {"files": "document", "checkouts": "checkout"}
+    # an entity's name keeps the words a framework's names make generic: django-oscar's
+    # `WishList` made a context named `wish`
+    nodes |= {"table:wishlists_wishlist": Node("table:wishlists_wishlist", "table",
+                                               terms=("wish", "list")),
+              "wishlists:WishList": Node("wishlists:WishList", "class"),
+              "wishlists:WishListView": Node("wishlists:WishListView", "class")}
+    wishes = entity_names({"w": ["table:wishlists_wishlist"]}, nodes,
+                          {"table:wishlists_wishlist": ["wishlists:WishList"]})
+    assert wishes == {"w": (("wish", "list"),)}
+    assert choose_names({"w": ("wish", "line")}, set(), entities=wishes,
+                        phrases=definition_words(nodes.values())) == {"w": "wish-list"}
 
 
 def test_a_table_is_held_for_its_name_where_its_model_is() -> None:

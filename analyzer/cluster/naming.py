@@ -103,13 +103,16 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
 _NAME_WEIGHT = {"table": 3.0, "class": 2.0, "function": 1.0}
 _NOT_A_NOUN = 0.01  # the weight of a name word that is not one of the domain's nouns
 _ENTITY_SHARE = 0.1  # share of a context's elements that must use a table's word to name it
-def _name_words(node: Node) -> list[str]:
+def _name_words(node: Node, generic: frozenset[str] | None = None) -> list[str]:
+    """The words of ``node``'s name, without ``generic`` ones (by default ``_GENERIC``)."""
+    dropped = _GENERIC if generic is None else generic
     name = node.id.rpartition(":")[2].rpartition(".")[2]
     if node.kind == "table" and node.terms:  # the name without a framework's app label
-        return [word for word in node.terms if word not in _GENERIC]
-    return [word for word in words(name) if word not in _GENERIC]
+        return [word for word in node.terms if word not in dropped]
+    return [word for word in words(name) if word not in dropped]
 
 
+_NONE: frozenset[str] = frozenset()  # an entity's name keeps every word (``WishList``)
 _GENERIC = frozenset("""
 get set add list create update delete remove view views form forms model models manager
 admin config base abstract mixin test tests util utils helper helpers handler handlers
@@ -138,8 +141,9 @@ def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
     for key, ids in tables.items():
         names = set()
         for table in ids:
-            own = tuple(_name_words(nodes[table]))
-            classes = [tuple(_name_words(nodes[c])) for c in declared.get(table, ()) if c in nodes]
+            own = tuple(_name_words(nodes[table], _NONE))
+            classes = [tuple(_name_words(nodes[c], _NONE)) for c in declared.get(table, ())
+                       if c in nodes]
             names.add(own if own in classes else classes[0] if classes else own)
         found[key] = tuple(sorted(n for n in names if n))
     return found
@@ -148,7 +152,7 @@ def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
 def definition_words(nodes: Iterable[Node]) -> list[tuple[str, ...]]:
     """The words of each class's and function's name, in order, as an entity's are split
     (:func:`entity_names`)."""
-    return [tuple(_name_words(n)) for n in nodes if n.kind in ("class", "function")]
+    return [tuple(_name_words(n, _NONE)) for n in nodes if n.kind in ("class", "function")]
 
 
 def whole_name(word: str, entities: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
