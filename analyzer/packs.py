@@ -80,6 +80,9 @@ class Pack:
     table_attributes: frozenset[str] = frozenset()
     relation_fields: Mapping[str, str] = field(default_factory=dict)
     known_tables: Mapping[str, str] = field(default_factory=dict)  # outside model -> table
+    # tables a framework's own tool keeps (a migration tool's version table): no application
+    # data, so no context owns them and no access to them counts (``fnmatch`` patterns)
+    bookkeeping_tables: tuple[str, ...] = ()
     # outside base class -> many-to-many fields its concrete subclasses get tables for
     inherited_many_to_many: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     managers: frozenset[str] = frozenset()
@@ -129,6 +132,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, str]]] = {
                "table-attributes": _STRINGS, "named-factories": _STRINGS,
                "relation-fields": (dict, "a table of field class name = link kind"),
                "known-tables": (dict, "a table of qualified model name = table name"),
+               "bookkeeping-tables": _STRINGS,
                "inherited-many-to-many": (
                    dict, "a table of qualified class name = list of field names")},
     "queries": {"managers": _STRINGS, "read": _STRINGS, "write": _STRINGS, "one": _STRINGS,
@@ -212,6 +216,7 @@ def parse_pack(data: Mapping[str, Any], source: str) -> Pack:
         named_factories=_names(models, "named-factories"),
         relation_fields=dict(models.get("relation-fields", {})),
         known_tables=dict(models.get("known-tables", {})),
+        bookkeeping_tables=tuple(models.get("bookkeeping-tables", ())),
         inherited_many_to_many={k: tuple(v) for k, v in
                                 models.get("inherited-many-to-many", {}).items()},
         managers=_names(queries, "managers"), read=_names(queries, "read"),

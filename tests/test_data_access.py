@@ -348,6 +348,29 @@ def test_the_databases_own_catalogs_are_not_application_tables(project: Project)
     assert len(data.sql) == 6  # the statements stay listed
 
 
+def test_a_migration_tools_version_table_is_no_application_table(project: Project) -> None:
+    # indico 3.3.14 reads `alembic_version` twice: those reads made a 615-atom context of
+    # its command line and helpers a domain owning it. A rule pack names such tables.
+    root = project({
+        "ops/__init__.py": "",
+        "ops/db.py": """
+            def revision(cur):
+                cur.execute("SELECT version_num FROM alembic_version")
+                cur.execute('SELECT name FROM "django_migrations" WHERE app = %s')
+                cur.execute("DELETE FROM audit_entries WHERE id < %s")
+                cur.execute("SELECT * FROM tool_state")
+        """,
+    })
+    data = data_of(root)
+    assert {a.table for a in data.accesses} == {"audit_entries", "tool_state"}
+    # a project's own pack adds its tool's tables
+    (root / "p.toml").write_text('[pack]\nname = "ours"\n\n[models]\n'
+                                 'bookkeeping-tables = ["tool_*"]\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text('[tool.seamline]\nrule-packs = ["p.toml"]\n',
+                                         encoding="utf-8")
+    assert {a.table for a in data_of(root).accesses} == {"audit_entries"}
+
+
 def test_broken_sql_is_a_diagnostic_not_a_crash(project: Project) -> None:
     root = project({"bad.py": """
         def f(cur):

@@ -25,10 +25,11 @@ CATALOG_TABLES = ("pg_*", "pg_catalog.*", "information_schema.*", "sqlite_master
                   "dba_tables", "all_tab_columns", "user_tab_columns")
 
 
-def is_catalog_table(name: str) -> bool:
-    """Whether ``name`` (as the code wrote it, any case) is a table of the database's catalog."""
+def is_catalog_table(name: str, also: Sequence[str] = ()) -> bool:
+    """Whether ``name`` (as the code wrote it, any case) is a table of the database's catalog,
+    or matches one of the patterns ``also`` (a framework's bookkeeping tables)."""
     lowered = name.lower().replace('"', "").replace("`", "")
-    return any(fnmatchcase(lowered, pattern) for pattern in CATALOG_TABLES)
+    return any(fnmatchcase(lowered, pattern) for pattern in (*CATALOG_TABLES, *also))
 
 
 def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
@@ -39,7 +40,11 @@ def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
                         codebase.classes.in_module[source.module])
     interpreter.finish()
     found = interpreter.findings
-    accesses = tuple(sorted(a for a in set(found.accesses) if not is_catalog_table(a.table)))
+    # a migration tool's version table (``alembic_version``, ``django_migrations``) is the
+    # framework's bookkeeping: as the catalog, no application data (``bookkeeping-tables``)
+    kept = tuple(sorted({p.lower() for pack in packs for p in pack.bookkeeping_tables}))
+    accesses = tuple(sorted(a for a in set(found.accesses)
+                            if not is_catalog_table(a.table, kept)))
     tables = dict(catalogue.tables)
     # a framework's own table (``django_content_type``, ``auth_user``) is its model's words,
     # as a Django default table name is: its prefix is the framework's app label
