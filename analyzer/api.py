@@ -20,7 +20,7 @@ from analyzer.codebase import Codebase, resolve_codebase
 from analyzer.collector import collector_off
 from analyzer.config import Settings
 from analyzer.coupling import ClusterOptions, CouplingGraph, dumps_graph, loads_graph
-from analyzer.data import build_data
+from analyzer.data import bookkeeping, build_data
 from analyzer.decomposition import (
     IMPORT_KINDS,
     Agreed,
@@ -46,7 +46,7 @@ from analyzer.extract.runner import ExtractOptions, extract_files
 from analyzer.findings import Finding, Findings, Partition, Project, find, silence, silencers
 from analyzer.graph import BuiltGraph, HistoryOptions, build_graph, element_resolver
 from analyzer.model import CodeModel, DataModel, Diagnostic, Severity
-from analyzer.packs import vocabulary
+from analyzer.packs import Pack, vocabulary
 from analyzer.render.atomic import write_atomic
 from analyzer.render.json import (
     analysis_json,
@@ -273,7 +273,7 @@ def _analyze(settings: Settings, built_models: Models, reporter: Reporter | None
         graph, runtime = built.graph, None
         if settings.traces:
             graph, runtime = _with_traces(settings.traces, settings.root, built, code, data,
-                                          stages)
+                                          stages, settings.packs)
 
         stages.start("cluster", ((len(graph.nodes), "node"), (len(graph.edges), "edge")))
         decomposition = decompose(graph, replace(settings.clustering,
@@ -314,7 +314,8 @@ def _source(path: Path) -> str:
 
 
 def _with_traces(paths: Sequence[Path], root: Path, built: BuiltGraph, code: CodeModel,
-                 data: DataModel, stages: _Stages) -> tuple[CouplingGraph, Runtime]:
+                 data: DataModel, stages: _Stages, packs: Sequence[Pack] = ()
+                 ) -> tuple[CouplingGraph, Runtime]:
     """The ``runtime`` signal: the trace exports read, mapped to this code, joined to the
     graph."""
     from analyzer.traces import read_traces, with_runtime
@@ -323,8 +324,9 @@ def _with_traces(paths: Sequence[Path], root: Path, built: BuiltGraph, code: Cod
     stages.start("traces", ((len(paths), "trace file"),))
     atoms = {n.id for n in built.graph.nodes if n.is_element}
     mapper = Mapper(code, built.entry_points, built.element_of, atoms,
-                    (t.name for t in data.tables), lambda path: _source(root / path))
-    runtime = read_traces(paths, mapper)
+                    (t.name for t in data.tables), lambda path: _source(root / path),
+                    bookkeeping(packs))
+    runtime = read_traces(paths, mapper, mapper.bookkeeping)
     graph = with_runtime(built.graph, runtime)
     stages.finish(((runtime.totals.spans, "span"),
                    (sum(1 for e in graph.edges if e.signal == "runtime"), "runtime edge")))

@@ -1830,6 +1830,11 @@ def test_a_word_that_only_qualifies_an_entity_names_a_context_with_the_entity() 
         "table:documents_document": ["docs:CheckedOutDocument", "docs:Document"],
         "table:documents_documentfilepage": ["docs:DocumentFilePage"]})
     assert held_entities["checkouts"] == (("document",),)
+    # a table named otherwise (`db_table = "doc_store"`): the class the proxies extend
+    nodes["table:doc_store"] = Node("table:doc_store", "table", terms=("doc", "store"))
+    assert entity_names({"k": ["table:doc_store"]}, nodes, {
+        "table:doc_store": ["docs:CheckedOutDocument", "docs:Document"]}) == {
+        "k": (("document",),)}
     terms = {"files": ("document", "page", "file"), "checkouts": ("document", "checkout")}
     assert choose_names(terms, set(), held, held_entities) == {"files": "page",
                                                          "checkouts": "document"}

@@ -353,9 +353,16 @@ def test_a_migration_tools_version_table_is_no_application_table(project: Projec
     # its command line and helpers a domain owning it. A rule pack names such tables.
     root = project({
         "ops/__init__.py": "",
+        "ops/schema.py": """
+            import sqlalchemy as sa
+
+            meta = sa.MetaData()
+            versions = sa.Table("alembic_version", meta, sa.Column("version_num", sa.String))
+            audit = sa.Table("audit_entries", meta, sa.Column("id", sa.Integer))
+        """,
         "ops/db.py": """
             def revision(cur):
-                cur.execute("SELECT version_num FROM alembic_version")
+                cur.execute("SELECT version_num FROM audit.alembic_version")
                 cur.execute('SELECT name FROM "django_migrations" WHERE app = %s')
                 cur.execute("DELETE FROM audit_entries WHERE id < %s")
                 cur.execute("SELECT * FROM tool_state")
@@ -363,6 +370,7 @@ def test_a_migration_tools_version_table_is_no_application_table(project: Projec
     })
     data = data_of(root)
     assert {a.table for a in data.accesses} == {"audit_entries", "tool_state"}
+    assert {t.name for t in data.tables} == {"audit_entries", "tool_state"}
     # a project's own pack adds its tool's tables
     (root / "p.toml").write_text('[pack]\nname = "ours"\n\n[models]\n'
                                  'bookkeeping-tables = ["tool_*"]\n', encoding="utf-8")

@@ -135,8 +135,9 @@ def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
     """The names of the entities each group holds, as words: the model class that declares
     each table it holds (``declared``: table -> classes), else the table's own words. Of
     several classes declaring one table (proxy models: Mayan EDMS's ``CheckedOutDocument``
-    declares ``documents_document`` as ``Document`` does), the one named as the table is;
-    a many-to-many table (``profile_languages``) is its model's (``Profile``)."""
+    declares ``documents_document`` as ``Document`` does), the one named as the table is,
+    else the one whose words every other says, else the shortest; a many-to-many table
+    (``profile_languages``) is its model's (``Profile``)."""
     found: dict[Key, tuple[tuple[str, ...], ...]] = {}
     for key, ids in tables.items():
         names = set()
@@ -144,7 +145,11 @@ def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
             own = tuple(_name_words(nodes[table], _NONE))
             classes = [tuple(_name_words(nodes[c], _NONE)) for c in declared.get(table, ())
                        if c in nodes]
-            names.add(own if own in classes else classes[0] if classes else own)
+            # the class named as the table, else the one whose words all the others say
+            # (``Document`` beside its proxy ``CheckedOutDocument``), else the shortest
+            names.add(min(classes, key=lambda c: (
+                c != own, not all(set(c) <= set(o) for o in classes), len(c)))
+                if classes else own)
         found[key] = tuple(sorted(n for n in names if n))
     return found
 

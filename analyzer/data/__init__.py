@@ -27,9 +27,19 @@ CATALOG_TABLES = ("pg_*", "pg_catalog.*", "information_schema.*", "sqlite_master
 
 def is_catalog_table(name: str, also: Sequence[str] = ()) -> bool:
     """Whether ``name`` (as the code wrote it, any case) is a table of the database's catalog,
-    or matches one of the patterns ``also`` (a framework's bookkeeping tables)."""
+    or matches one of the patterns ``also`` (a framework's bookkeeping tables, lowercase: the
+    name or, in another schema, its last part: ``audit.alembic_version``)."""
     lowered = name.lower().replace('"', "").replace("`", "")
-    return any(fnmatchcase(lowered, pattern) for pattern in (*CATALOG_TABLES, *also))
+    bare = lowered.rpartition(".")[2]
+    return any(fnmatchcase(lowered, pattern) for pattern in CATALOG_TABLES) or any(
+        fnmatchcase(lowered, pattern) or fnmatchcase(bare, pattern) for pattern in also)
+
+
+def bookkeeping(packs: Sequence[Pack]) -> tuple[str, ...]:
+    """The patterns of the tables the packs' frameworks keep for themselves (a migration
+    tool's version table), lowercase, quotes left out."""
+    return tuple(sorted({p.lower().replace('"', "").replace("`", "")
+                         for pack in packs for p in pack.bookkeeping_tables}))
 
 
 def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
@@ -41,11 +51,13 @@ def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
     interpreter.finish()
     found = interpreter.findings
     # a migration tool's version table (``alembic_version``, ``django_migrations``) is the
-    # framework's bookkeeping: as the catalog, no application data (``bookkeeping-tables``)
-    kept = tuple(sorted({p.lower() for pack in packs for p in pack.bookkeeping_tables}))
+    # framework's bookkeeping: as the catalog, no application data (``bookkeeping-tables``),
+    # whether the code declares it or only queries it
+    kept = bookkeeping(packs)
     accesses = tuple(sorted(a for a in set(found.accesses)
                             if not is_catalog_table(a.table, kept)))
-    tables = dict(catalogue.tables)
+    tables = {name: table for name, table in catalogue.tables.items()
+              if not is_catalog_table(name, kept)}
     # a framework's own table (``django_content_type``, ``auth_user``) is its model's words,
     # as a Django default table name is: its prefix is the framework's app label
     spoken: dict[str, str] = {}

@@ -52,6 +52,7 @@ class Runtime:
     files: tuple[TraceFile, ...]
     totals: Totals
     diagnostics: tuple[Diagnostic, ...]
+    bookkeeping: tuple[str, ...] = ()  # patterns of the tables a framework keeps for itself
 
     def notes(self) -> tuple[str, ...]:
         """For the graph's notes (and so the report and the terminal)."""
@@ -67,10 +68,12 @@ class Runtime:
             lines.append(f"{NOTE}{count(unmapped.total(), 'span')} of "
                          f"{count(len(unmapped), 'name')} map to no code: "
                          f"{_counted(unmapped)}")
-        catalog = Counter({t: n for t, n in totals.left_out.items() if is_catalog_table(t)})
+        catalog = Counter({t: n for t, n in totals.left_out.items()
+                           if is_catalog_table(t, self.bookkeeping)})
         if catalog:
             lines.append(f"{NOTE}{count(catalog.total(), 'database span')} read the "
-                         f"database's catalog, left out: {_counted(catalog)}")
+                         f"database's catalog or a framework's own tables, left out: "
+                         f"{_counted(catalog)}")
         unknown = totals.left_out - catalog
         if unknown:
             lines.append(f"{NOTE}{count(unknown.total(), 'database span')} name "
@@ -136,8 +139,10 @@ def _open(path: Path) -> gzip.GzipFile | BinaryIO:
     return path.open("rb")
 
 
-def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped]) -> Runtime:
-    """Stream every file once; a file that is no trace export is a ``ConfigError`` naming it."""
+def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped],
+                bookkeeping: Sequence[str] = ()) -> Runtime:
+    """Stream every file once; a file that is no trace export is a ``ConfigError`` naming it.
+    ``bookkeeping``: the patterns of the tables a framework keeps for itself (the notes)."""
     aggregator = Aggregator(map_span)
     files: list[TraceFile] = []
     diagnostics: list[Diagnostic] = []
@@ -166,7 +171,7 @@ def read_traces(paths: Sequence[Path], map_span: Callable[[Span], Mapped]) -> Ru
             diagnostics.append(Diagnostic(source, 0, "trace-empty",
                                           f"no spans in this {reader.format} export",
                                           Severity.WARNING))
-    return Runtime(tuple(files), aggregator.finish(), tuple(diagnostics))
+    return Runtime(tuple(files), aggregator.finish(), tuple(diagnostics), tuple(bookkeeping))
 
 
 def with_runtime(graph: CouplingGraph, runtime: Runtime) -> CouplingGraph:

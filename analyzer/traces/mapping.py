@@ -123,14 +123,18 @@ class Mapper:
 
     def __init__(self, code: CodeModel, entries: Sequence[EntryPoint],
                  element_of: Callable[[str], str], atoms: Collection[str],
-                 tables: Iterable[str], read: Callable[[str], str]) -> None:
+                 tables: Iterable[str], read: Callable[[str], str],
+                 bookkeeping: Sequence[str] = ()) -> None:
         """``read``: a module's source by its path (for the decorators of routes and tasks;
-        '' when it cannot be read)."""
+        '' when it cannot be read); ``bookkeeping``: the patterns of the tables a framework
+        keeps for itself (``data.bookkeeping``), left out as the catalog is."""
+        self.bookkeeping = tuple(bookkeeping)
         self._modules = {m.name: m for m in code.modules}
         self._by_path = {m.path: m for m in code.modules}
         self._element_of = element_of
         self._atoms = atoms
-        self._tables = {t.lower(): t for t in tables if not is_catalog_table(t)}
+        self._tables = {t.lower(): t for t in tables
+                        if not is_catalog_table(t, self.bookkeeping)}
         self._routes = _routes(entries, code, read)
         # a bare function name (``code.function`` without a namespace) that names one
         # definition of the project: that one
@@ -260,6 +264,6 @@ class Mapper:
         """The code's table of that name (or of its last part, the schema unknown), '' if
         none: a table seen only in traces is no table to own or to name a context after."""
         lowered = name.strip().strip('"`[]').lower()
-        if is_catalog_table(lowered):
+        if is_catalog_table(lowered, self.bookkeeping):
             return ""
         return self._tables.get(lowered) or self._tables.get(lowered.rsplit(".", 1)[-1], "")
