@@ -314,7 +314,7 @@ def _source(path: Path) -> str:
 
 
 def _with_traces(paths: Sequence[Path], root: Path, built: BuiltGraph, code: CodeModel,
-                 data: DataModel, stages: _Stages, packs: Sequence[Pack] = ()
+                 data: DataModel, stages: _Stages, packs: Sequence[Pack]
                  ) -> tuple[CouplingGraph, Runtime]:
     """The ``runtime`` signal: the trace exports read, mapped to this code, joined to the
     graph."""

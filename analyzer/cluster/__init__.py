@@ -549,8 +549,8 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
 def _nouns(graph: CouplingGraph) -> frozenset[str]:
     """The domain's nouns as the vocabulary has them: the words of the tables' names (their
     nodes' terms) and of the classes that declare them."""
-    declaring = {e.source.rpartition(":")[2] for e in graph.edges
-                 if e.signal == "data" and e.kind == "declares"}
+    declaring = {c.rpartition(":")[2] for classes in _declarers(graph).values()
+                 for c in classes}
     found = [t for n in graph.nodes if n.kind == "table" for t in n.terms]
     return nouns_of([*found, *(w for name in sorted(declaring) for w in words(name))])
 
@@ -641,8 +641,8 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
     a table is (:func:`plumbing_roles`)."""
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
     # a table is the context's that holds its model, as the findings will say who owns it
-    held = {table: index for index, tables in _holdings(graph, weighted, owner).items()
-            for table in tables}
+    holdings = _holdings(weighted, owner, _declarers(graph))
+    held = {table: index for index, tables in holdings.items() for table in tables}
     writes: dict[str, set[str]] = defaultdict(set)
     for edge in graph.edges:
         if edge.signal == "data" and edge.kind == "write" and edge.source in weighted.unit:
@@ -850,11 +850,8 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
     names = dict(pin_names)
-    holdings = _holdings(graph, weighted, owner)
-    declared: dict[str, list[str]] = defaultdict(list)
-    for edge in graph.edges:
-        if edge.signal == "data" and edge.kind == "declares":
-            declared[edge.target].append(edge.source)
+    declared = _declarers(graph)
+    holdings = _holdings(weighted, owner, declared)
     names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken,
                               held_words(holdings, nodes),
                               entity_names(holdings, nodes, declared),
@@ -915,17 +912,27 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
                          tuple(conflicts), scores)
 
 
-def _holdings(graph: CouplingGraph, weighted: Weighted, owner: Mapping[str, int]
-              ) -> dict[int, list[str]]:
-    """The tables each group holds as the findings will say (``findings.ownership``): with
-    the model that declares it, else where the cut put it. FlaskBB's ``users`` table sat in
-    one context and its ``User`` model, which owns it, in another."""
-    holder: dict[str, int] = {}
+def _declarers(graph: CouplingGraph) -> dict[str, list[str]]:
+    """Each table and the definitions that declare it (a model, its proxies), in the graph's
+    order."""
+    found: dict[str, list[str]] = defaultdict(list)
     for edge in graph.edges:
-        if edge.signal == "data" and edge.kind == "declares" and edge.source in weighted.unit:
-            index = owner.get(weighted.unit[edge.source])
-            if index is not None:
-                holder.setdefault(edge.target, index)
+        if edge.signal == "data" and edge.kind == "declares":
+            found[edge.target].append(edge.source)
+    return found
+
+
+def _holdings(weighted: Weighted, owner: Mapping[str, int],
+              declared: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
+    """The tables each group holds as the findings will say (``findings.ownership``): with
+    the model that declares it (``_declarers``), else where the cut put it. FlaskBB's
+    ``users`` table sat in one context and its ``User`` model, which owns it, in another."""
+    holder: dict[str, int] = {}
+    for table, classes in declared.items():
+        index = next((owner[weighted.unit[c]] for c in classes
+                      if c in weighted.unit and weighted.unit[c] in owner), None)
+        if index is not None:
+            holder[table] = index
     holds: dict[int, list[str]] = defaultdict(list)
     for unit, index in sorted(owner.items()):
         node = weighted.nodes.get(unit)

@@ -103,16 +103,17 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
 _NAME_WEIGHT = {"table": 3.0, "class": 2.0, "function": 1.0}
 _NOT_A_NOUN = 0.01  # the weight of a name word that is not one of the domain's nouns
 _ENTITY_SHARE = 0.1  # share of a context's elements that must use a table's word to name it
-def _name_words(node: Node, generic: frozenset[str] | None = None) -> list[str]:
-    """The words of ``node``'s name, without ``generic`` ones (by default ``_GENERIC``)."""
-    dropped = _GENERIC if generic is None else generic
+def _name_words(node: Node, dropped: frozenset[str] | None = None) -> list[str]:
+    """The words of ``node``'s name, without the ``dropped`` ones (by default the words
+    every layer says, ``_GENERIC``)."""
+    dropped = _GENERIC if dropped is None else dropped
     name = node.id.rpartition(":")[2].rpartition(".")[2]
     if node.kind == "table" and node.terms:  # the name without a framework's app label
         return [word for word in node.terms if word not in dropped]
     return [word for word in words(name) if word not in dropped]
 
 
-_NONE: frozenset[str] = frozenset()  # an entity's name keeps every word (``WishList``)
+_KEEP_ALL: frozenset[str] = frozenset()  # an entity's name keeps every word (``WishList``)
 _GENERIC = frozenset("""
 get set add list create update delete remove view views form forms model models manager
 admin config base abstract mixin test tests util utils helper helpers handler handlers
@@ -142,8 +143,8 @@ def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
     for key, ids in tables.items():
         names = set()
         for table in ids:
-            own = tuple(_name_words(nodes[table], _NONE))
-            classes = [tuple(_name_words(nodes[c], _NONE)) for c in declared.get(table, ())
+            own = tuple(_name_words(nodes[table], _KEEP_ALL))
+            classes = [tuple(_name_words(nodes[c], _KEEP_ALL)) for c in declared.get(table, ())
                        if c in nodes]
             # the class named as the table, else the one whose words all the others say
             # (``Document`` beside its proxy ``CheckedOutDocument``), else the shortest
@@ -157,7 +158,7 @@ def entity_names(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node],
 def definition_words(nodes: Iterable[Node]) -> list[tuple[str, ...]]:
     """The words of each class's and function's name, in order, as an entity's are split
     (:func:`entity_names`)."""
-    return [tuple(_name_words(n, _NONE)) for n in nodes if n.kind in ("class", "function")]
+    return [tuple(_name_words(n, _KEEP_ALL)) for n in nodes if n.kind in ("class", "function")]
 
 
 def whole_name(word: str, entities: Sequence[tuple[str, ...]]) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ def is_catalog_table(name: str, also: Sequence[str] = ()) -> bool:
     """Whether ``name`` (as the code wrote it, any case) is a table of the database's catalog,
     or matches one of the patterns ``also`` (a framework's bookkeeping tables, lowercase: the
     name or, in another schema, its last part: ``audit.alembic_version``)."""
-    lowered = name.lower().replace('"', "").replace("`", "")
+    lowered = _bare(name)
     bare = lowered.rpartition(".")[2]
     return any(fnmatchcase(lowered, pattern) for pattern in CATALOG_TABLES) or any(
         fnmatchcase(lowered, pattern) or fnmatchcase(bare, pattern) for pattern in also)
@@ -38,8 +38,12 @@ def is_catalog_table(name: str, also: Sequence[str] = ()) -> bool:
 def bookkeeping(packs: Sequence[Pack]) -> tuple[str, ...]:
     """The patterns of the tables the packs' frameworks keep for themselves (a migration
     tool's version table), lowercase, quotes left out."""
-    return tuple(sorted({p.lower().replace('"', "").replace("`", "")
-                         for pack in packs for p in pack.bookkeeping_tables}))
+    return tuple(sorted({_bare(p) for pack in packs for p in pack.bookkeeping_tables}))
+
+
+def _bare(name: str) -> str:
+    """A table's name as written, or a pattern, lowercase and without quotes."""
+    return name.lower().replace('"', "").replace("`", "")
 
 
 def build_data(codebase: Codebase, packs: Sequence[Pack]) -> DataModel:
