@@ -49,9 +49,12 @@ _PARTS_KEPT = 1 << 16
 
 def singular(word: str) -> str:
     """``orders`` -> ``order``, ``categories`` -> ``category``; a word the same in both
-    numbers (``series``, ``news``) and a noun in ``-ie`` (``cookies``) keep what they are."""
-    if word in _SAME_IN_BOTH:
+    numbers (``series``, ``news``), a noun in ``-ie`` (``cookies``) and one in ``-as``
+    (``aliases``) keep what they are."""
+    if word in _SAME_IN_BOTH or word in _SINGULAR_IN_AS:
         return word
+    if word.endswith("es") and word[:-2] in _SINGULAR_IN_AS:
+        return word[:-2]  # aliases, canvases
     if len(word) > 4 and word.endswith("ies"):
         return word[:-1] if word[:-1] in _IE_NOUNS else word[:-3] + "y"
     if len(word) > 5 and word.endswith("uses") and word[-5] in "aeiou":
@@ -65,6 +68,10 @@ def singular(word: str) -> str:
 
 # nouns the same in both numbers, which the rules below would cut short
 _SAME_IN_BOTH = frozenset({"series", "species", "news", "means", "chassis", "corps"})
+# singular nouns in -as, which the last rule would cut short (wger's exercise `Alias` had
+# been the word "alia"); a plural in -as (ideas, schemas, quotas) drops its -s
+_SINGULAR_IN_AS = frozenset({"alias", "canvas", "atlas", "bias", "christmas", "pancreas",
+                             "whereas"})
 # nouns whose plural ends in -ies but whose singular is not -y
 _IE_NOUNS = frozenset({"cookie", "movie", "calorie", "zombie", "rookie", "selfie", "hoodie",
                        "goalie", "newbie", "freebie", "genie", "prairie", "sortie", "brownie",
@@ -88,13 +95,13 @@ def parts(identifier: str) -> list[str]:
 
 def plural(word: str) -> str:
     """``order`` -> ``orders``, ``category`` -> ``categories``, ``stock`` -> ``stock``. A word
-    that already ends in ``s`` (``orders``, ``ids``, ``menus``) or reads as a past participle
-    (``paid``, ``added``) is left as it is; so is a mass noun."""
+    that already ends in ``s`` (``orders``, ``ids``, ``menus``; not ``alias``) or reads as a
+    past participle (``paid``, ``added``) is left as it is; so is a mass noun."""
     if word in _UNCOUNTABLE or word.endswith(("ed", "ics")) or word in ("paid", "sent"):
         return word
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
-    if word.endswith(("ss", "x", "z", "ch", "sh")):
+    if word.endswith(("ss", "x", "z", "ch", "sh")) or word in _SINGULAR_IN_AS:
         return word + "es"
     if word.endswith("s"):
         return word

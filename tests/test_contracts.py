@@ -121,9 +121,9 @@ def test_method_and_path_follow_the_verb_and_the_identifiers(
 
 def test_plurals() -> None:
     assert [plural(w) for w in ("order", "category", "address", "batch", "ids", "menus",
-                                "added", "mapping", "shipping", "stock")] == [
+                                "added", "mapping", "shipping", "stock", "alias")] == [
         "orders", "categories", "addresses", "batches", "ids", "menus", "added", "mappings",
-        "shipping", "stock"]
+        "shipping", "stock", "aliases"]
 
 
 def test_a_method_takes_its_resource_from_its_class() -> None:
