@@ -1488,6 +1488,74 @@ def test_a_command_extending_a_django_command_under_an_alias_is_plumbing(
     assert nodes["shop.commands:Command"].role == ""
 
 
+def test_a_decorator_is_known_by_what_its_import_stands_for(
+        project: Callable[[Tree], Path]) -> None:
+    # wger 2.1's invoke tasks (bootstrap, migrate_db, load_fixtures) were Celery-like jobs in
+    # a domain context named `content`; Weblate's django-appconf settings classes made one
+    # named `invoice`. A pattern naming a module matches what an import stands for
+    root = project({
+        "tasks.py": """
+            from invoke import task
+
+            @task
+            def migrate_db(context):
+                return context
+
+            @task(help={"path": "where"})
+            def bootstrap(context, path=None):
+                return migrate_db(context)
+        """,
+        "jobs.py": """
+            from celery import task
+            from celery import shared_task as job
+
+            @task
+            def nightly():
+                return 1
+
+            @job
+            def hourly():
+                return 2
+        """,
+        "cli.py": """
+            import click
+
+            @click.group()
+            def users():
+                pass
+
+            @users.command("new")
+            def new_user():
+                return 1
+        """,
+        "fake.py": """
+            from unittest.mock import patch
+
+            @patch("shop.emails.send")
+            def create_fake_payment(mocked):
+                return mocked
+        """,
+        "conf.py": """
+            from appconf import AppConf
+
+            class ShopConf(AppConf):
+                PAGE_SIZE = 20
+        """,
+    })
+    analysis = run(root)
+    kinds = {e.atom: e.kind for e in analysis.entry_points}
+    assert kinds["tasks:migrate_db"] == kinds["tasks:bootstrap"] == "command"
+    assert kinds["jobs:nightly"] == kinds["jobs:hourly"] == "task"
+    # saleor's fake data: a test double's decorator is no HTTP PATCH route (`*.patch`)
+    assert "fake:create_fake_payment" not in kinds
+    nodes = analysis.graph.node_map()
+    assert nodes["tasks:migrate_db"].role == nodes["tasks:bootstrap"].role == "command"
+    assert nodes["jobs:nightly"].role == nodes["jobs:hourly"].role == ""
+    # a click command is a Flask app's management command: plumbing, as Django's are
+    assert nodes["cli:users"].role == nodes["cli:new_user"].role == "command"
+    assert nodes["conf:ShopConf"].role == "settings"
+
+
 def test_a_flask_config_class_is_settings(project: Callable[[Tree], Path]) -> None:
     # FlaskBB 2.2.0's DefaultConfig and TestingConfig (`app.config.from_object(...)`) bind
     # SQLALCHEMY_DATABASE_URI in their bodies: they sat in domain contexts (`group`, and a

@@ -82,6 +82,41 @@ def _callee(decorator: str) -> str:
     return decorator.split("(", 1)[0].strip()
 
 
+def _imported_names(module: Module) -> dict[str, str]:
+    """The names ``module``'s own imports bind at its top level, each with the dotted name it
+    stands for (``from invoke import task`` binds ``task``, ``invoke.task``)."""
+    bound: dict[str, str] = {}
+    for item in module.imports:
+        if item.star or item.in_function:
+            continue
+        if item.symbol:
+            bound[item.alias or item.symbol] = f"{item.module}.{item.symbol}"
+        elif item.alias:
+            bound[item.alias] = item.module
+        else:  # ``import a.b`` binds ``a``
+            head = item.module.split(".", 1)[0]
+            bound.setdefault(head, head)
+    return bound
+
+
+def _decorated(decorators: Sequence[str], imported: Mapping[str, str],
+               written: Callable[[str], object], qualified: Callable[[str], object]) -> bool:
+    """Whether a callee of ``decorators`` matches: as written, or, when its first name is an
+    import, as the dotted name it stands for by a ``qualified`` pattern (one that starts with
+    a module's name): ``@task`` after ``from invoke import task`` is ``invoke.task``, which
+    tells it from a Celery task, while ``@patch`` from ``unittest.mock`` stays no HTTP
+    ``*.patch`` route."""
+    for decorator in decorators:
+        callee = _callee(decorator)
+        if written(callee):
+            return True
+        head, dot, rest = callee.partition(".")
+        target = imported.get(head)
+        if target is not None and qualified(target + dot + rest):
+            return True
+    return False
+
+
 @lru_cache(maxsize=256)
 def _matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
     """Whether a name matches any of the glob ``patterns`` (``fnmatchcase``'s meaning): one
@@ -113,6 +148,7 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
             path, line = located[atom]
             found[atom] = EntryPoint(atom, kind, path, line)
 
+    imports_of: dict[str, dict[str, str]] = {}  # per module, made when a rule asks
     for rule in rules:
         # classes whose base (or a base's base, within the project) matches
         if rule.bases:
@@ -127,6 +163,7 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
             for atom in sorted(matching):
                 add(atom, rule.kind)
         decorator, name = _matcher(rule.decorators), _matcher(rule.names)
+        qualified = _matcher(tuple(p for p in rule.decorators if not p.startswith(("*", "?"))))
         in_module, variable = _matcher(rule.modules), _matcher(rule.variables)
         if rule.variables and bodies:
             for atom in sorted(_config_classes(bodies, variable, references, class_bases)):
@@ -134,10 +171,13 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
         for module in code.modules:
             named_here = bool(rule.names) and bool(in_module(module.name))
             if named_here or rule.decorators:
+                imported = imports_of.get(module.name)
+                if imported is None:
+                    imported = imports_of[module.name] = _imported_names(module)
                 for definition in module.definitions:
                     if (named_here and name(definition.name)) or (
-                            definition.decorators and any(decorator(_callee(d))
-                                                          for d in definition.decorators)):
+                            definition.decorators and _decorated(
+                                definition.decorators, imported, decorator, qualified)):
                         add(f"{module.name}:{definition.name}", rule.kind)
             if rule.variables and any(variable(v.name) for v in module.variables):
                 add(module.name, rule.kind)
