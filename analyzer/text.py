@@ -70,8 +70,8 @@ def singular(word: str) -> str:
 _SAME_IN_BOTH = frozenset({"series", "species", "news", "means", "chassis", "corps"})
 # singular nouns in -as, which the last rule would cut short (wger's exercise `Alias` had
 # been the word "alia"); a plural in -as (ideas, schemas, quotas) drops its -s
-_SINGULAR_IN_AS = frozenset({"alias", "canvas", "atlas", "bias", "christmas", "pancreas",
-                             "whereas"})
+_SINGULAR_IN_AS = frozenset({"alias", "canvas", "atlas", "bias", "gas", "christmas",
+                             "pancreas"})
 # nouns whose plural ends in -ies but whose singular is not -y
 _IE_NOUNS = frozenset({"cookie", "movie", "calorie", "zombie", "rookie", "selfie", "hoodie",
                        "goalie", "newbie", "freebie", "genie", "prairie", "sortie", "brownie",

@@ -1505,20 +1505,57 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
             def bootstrap(context, path=None):
                 return migrate_db(context)
         """,
+        "ops.py": """
+            import invoke as inv
+            from fabric import task as deploy_task
+            from invoke.tasks import task
+
+            @inv.task
+            def lint(context):
+                return context
+
+            @deploy_task
+            def deploy(connection):
+                return connection
+
+            @task
+            def clean(context):
+                return context
+        """,
         "jobs.py": """
-            from celery import task
-            from celery import shared_task as job
+            from typing import TYPE_CHECKING
+
+            from celery import shared_task as task
+
+            if TYPE_CHECKING:
+                from invoke import task
 
             @task
             def nightly():
                 return 1
 
-            @job
+            def later():
+                from invoke import task
+                return task
+
+            @task
             def hourly():
                 return 2
         """,
+        "rebound.py": """
+            from celery import Celery
+            from invoke import task
+
+            app = Celery()
+            task = app.task
+
+            @task
+            def weekly():
+                return 3
+        """,
         "cli.py": """
             import click
+            from click import command as cli_command
 
             @click.group()
             def users():
@@ -1527,6 +1564,10 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
             @users.command("new")
             def new_user():
                 return 1
+
+            @cli_command()
+            def hello():
+                return 2
         """,
         "fake.py": """
             from unittest.mock import patch
@@ -1545,7 +1586,10 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
     analysis = run(root)
     kinds = {e.atom: e.kind for e in analysis.entry_points}
     assert kinds["tasks:migrate_db"] == kinds["tasks:bootstrap"] == "command"
-    assert kinds["jobs:nightly"] == kinds["jobs:hourly"] == "task"
+    assert kinds["ops:lint"] == kinds["ops:deploy"] == kinds["ops:clean"] == "command"
+    # a name is what the module's last import binds when it runs: not an import a type
+    # checker alone reads, one inside a function, or a name the module binds again
+    assert kinds["jobs:nightly"] == kinds["jobs:hourly"] == kinds["rebound:weekly"] == "task"
     # saleor's fake data: a test double's decorator is no HTTP PATCH route (`*.patch`)
     assert "fake:create_fake_payment" not in kinds
     nodes = analysis.graph.node_map()
@@ -1553,6 +1597,9 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
     assert nodes["jobs:nightly"].role == nodes["jobs:hourly"].role == ""
     # a click command is a Flask app's management command: plumbing, as Django's are
     assert nodes["cli:users"].role == nodes["cli:new_user"].role == "command"
+    assert nodes["cli:hello"].role == "command"  # click's command under another name
+    assert nodes["ops:lint"].role == nodes["ops:deploy"].role == "command"
+    assert nodes["rebound:weekly"].role == ""
     assert nodes["conf:ShopConf"].role == "settings"
 
 

@@ -39,7 +39,7 @@ def test_count_takes_a_plural_the_rules_miss() -> None:
     ("boxes", "box"), ("houses", "house"), ("series", "series"), ("species", "species"),
     ("news", "news"), ("cookies", "cookie"), ("movies", "movie"), ("status", "status"),
     ("alias", "alias"), ("aliases", "alias"), ("canvases", "canvas"), ("ideas", "idea"),
-    ("schemas", "schema"), ("phases", "phase"),
+    ("schemas", "schema"), ("phases", "phase"), ("gases", "gas"),
 ])
 def test_singular_names_one_of_a_thing(plural_form: str, one: str) -> None:
     # indico's event series had made a context named "sery", wger's exercise aliases "alia"

@@ -83,11 +83,13 @@ def _callee(decorator: str) -> str:
 
 
 def _imported_names(module: Module) -> dict[str, str]:
-    """The names ``module``'s own imports bind at its top level, each with the dotted name it
-    stands for (``from invoke import task`` binds ``task``, ``invoke.task``)."""
+    """The names ``module``'s own imports bind at its top level when it runs, each with the
+    dotted name it stands for (``from invoke import task`` binds ``task``, ``invoke.task``):
+    the last import of a name wins, as it does in Python; one only a type checker reads, or
+    one the module binds again itself (``task = app.task``, ``def task``), binds nothing."""
     bound: dict[str, str] = {}
-    for item in module.imports:
-        if item.star or item.in_function:
+    for item in sorted(module.imports, key=lambda i: i.line):
+        if item.star or item.in_function or item.type_checking:
             continue
         if item.symbol:
             bound[item.alias or item.symbol] = f"{item.module}.{item.symbol}"
@@ -95,7 +97,9 @@ def _imported_names(module: Module) -> dict[str, str]:
             bound[item.alias] = item.module
         else:  # ``import a.b`` binds ``a``
             head = item.module.split(".", 1)[0]
-            bound.setdefault(head, head)
+            bound[head] = head
+    for name in (*(v.name for v in module.variables), *(d.name for d in module.definitions)):
+        bound.pop(name, None)
     return bound
 
 
@@ -104,8 +108,8 @@ def _decorated(decorators: Sequence[str], imported: Mapping[str, str],
     """Whether a callee of ``decorators`` matches: as written, or, when its first name is an
     import, as the dotted name it stands for by a ``qualified`` pattern (one that starts with
     a module's name): ``@task`` after ``from invoke import task`` is ``invoke.task``, which
-    tells it from a Celery task, while ``@patch`` from ``unittest.mock`` stays no HTTP
-    ``*.patch`` route."""
+    tells it from a Celery task, while a bare ``@patch`` from ``unittest.mock`` is matched
+    as written only, and so is no HTTP ``*.patch`` route."""
     for decorator in decorators:
         callee = _callee(decorator)
         if written(callee):
