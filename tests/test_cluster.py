@@ -1491,8 +1491,8 @@ def test_a_command_extending_a_django_command_under_an_alias_is_plumbing(
 def test_a_decorator_is_known_by_what_its_import_stands_for(
         project: Callable[[Tree], Path]) -> None:
     # wger 2.1's invoke tasks (bootstrap, migrate_db, load_fixtures) were Celery-like jobs in
-    # a domain context named `content`; Weblate's django-appconf settings classes made one
-    # named `invoice`. A pattern naming a module matches what an import stands for
+    # a domain context named `content`; Weblate's django-appconf settings classes sat in
+    # domain contexts. A pattern naming a module matches what an import stands for
     root = project({
         "tasks.py": """
             from invoke import task
