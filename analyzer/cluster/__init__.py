@@ -349,8 +349,9 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
             groups = settle(weighted.numbered, followed, weighted.members,
                             keep=frozenset(held))
     serving = plumbing_roles(graph, weighted.nodes)
+    declared = _declarers(graph)
     groups = _plumbing_together(weighted, groups, held, serving)
-    groups = _tools_apart(graph, weighted, groups, held, serving, how)
+    groups = _tools_apart(graph, weighted, groups, held, serving, how, declared)
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
     project = {unit for unit, elements in weighted.members.items() if unit not in pinned
@@ -361,7 +362,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts,
-                   serving)
+                   serving, declared)
 
 
 def _whole_modules(graph: CouplingGraph, weighted: Weighted, groups: Groups,
@@ -546,11 +547,10 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
     return sorted((frozenset(g) for g in working if g), key=min)
 
 
-def _nouns(graph: CouplingGraph) -> frozenset[str]:
+def _nouns(graph: CouplingGraph, declared: Mapping[str, Sequence[str]]) -> frozenset[str]:
     """The domain's nouns as the vocabulary has them: the words of the tables' names (their
     nodes' terms) and of the classes that declare them."""
-    declaring = {c.rpartition(":")[2] for classes in _declarers(graph).values()
-                 for c in classes}
+    declaring = {c.rpartition(":")[2] for classes in declared.values() for c in classes}
     found = [t for n in graph.nodes if n.kind == "table" for t in n.terms]
     return nouns_of([*found, *(w for name in sorted(declaring) for w in words(name))])
 
@@ -629,7 +629,8 @@ def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
 
 
 def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
-                 roles: Mapping[str, Node], how: dict[str, str]) -> Groups:
+                 roles: Mapping[str, Node], how: dict[str, str],
+                 declared: Mapping[str, Sequence[str]]) -> Groups:
     """Framework plumbing that writes the tables of several contexts (a management command
     that seeds or clears the whole database: saleor's ``cleardb``, pretalx's
     ``create_test_event``) is the project's tooling, no domain's: it joins the
@@ -641,7 +642,7 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
     a table is (:func:`plumbing_roles`)."""
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
     # a table is the context's that holds its model, as the findings will say who owns it
-    holdings = _holdings(weighted, owner, _declarers(graph))
+    holdings = _holdings(weighted, owner, declared)
     held = {table: index for index, tables in holdings.items() for table in tables}
     writes: dict[str, set[str]] = defaultdict(set)
     for edge in graph.edges:
@@ -812,9 +813,11 @@ def _dependents(graph: CouplingGraph, weighted: Weighted) -> dict[str, set[str]]
 
 def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, groups: Groups,
             choice: Choice, kernel: set[str], pinned: Mapping[str, str], how: Mapping[str, str],
-            conflicts: list[str], roles: Mapping[str, Node]) -> Decomposition:
+            conflicts: list[str], roles: Mapping[str, Node],
+            declared: Mapping[str, Sequence[str]]) -> Decomposition:
     """The decomposition of ``groups``; ``roles``: the nodes with the plumbing role their
-    code plays (:func:`plumbing_roles`), for the contexts' kinds and names."""
+    code plays (:func:`plumbing_roles`), for the contexts' kinds and names; ``declared``:
+    each table's declaring classes (:func:`_declarers`)."""
     nodes = weighted.nodes
     members = weighted.members
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
@@ -841,7 +844,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
                     if nodes.get(u) is not None and nodes[u].kind == "table"]
                    for i in order}
     own = project_words(graph.project, (n.module for n in graph.nodes if n.module))
-    terms = context_terms(term_groups, nodes, nouns=_nouns(graph), unnamed=own)
+    terms = context_terms(term_groups, nodes, nouns=_nouns(graph, declared), unnamed=own)
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
     for index, elements in term_groups.items():
@@ -850,7 +853,6 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
             terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
     names = dict(pin_names)
-    declared = _declarers(graph)
     holdings = _holdings(weighted, owner, declared)
     names.update(choose_names({i: terms[i] for i in order if i not in pin_names}, taken,
                               held_words(holdings, nodes),
