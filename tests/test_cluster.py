@@ -1603,6 +1603,78 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
     assert nodes["conf:ShopConf"].role == "settings"
 
 
+def test_a_base_is_known_by_what_its_import_stands_for(
+        project: Callable[[Tree], Path]) -> None:
+    # Kiwi TCMS 12.4's Python-Markdown strikethrough extension was a domain context named
+    # `strike`, wger 2.1's Django form widgets one named `checkbox`: framework plumbing that
+    # renders text and form fields, known by what their imported bases stand for
+    root = project({
+        "shop/__init__.py": "",
+        "shop/widgets.py": """
+            from django import forms
+            from django.forms.widgets import CheckboxInput as Box
+            import django.forms.widgets
+
+            class DatePicker(forms.DateInput):
+                input_type = "date"
+
+            class Toggle(Box):
+                pass
+
+            class Colour(django.forms.widgets.TextInput):
+                pass
+
+            class WideToggle(Toggle):
+                pass
+        """,
+        "shop/markup.py": """
+            import markdown
+            from markdown.inlinepatterns import InlineProcessor
+
+            class Strike(InlineProcessor):
+                pass
+
+            class StrikeExtension(markdown.extensions.Extension):
+                def extendMarkdown(self, md):
+                    md.inlinePatterns.register(Strike("~~"), "del", 175)
+
+            def makeExtension(**kwargs):
+                return StrikeExtension(**kwargs)
+        """,
+        "shop/orders.py": """
+            from shop.choices import Select
+            from shop import forms
+
+            class Extension:  # no framework's
+                pass
+
+            class OrderPicker(Select):  # the project's own Select
+                pass
+
+            class LineInput(forms.TextInput):  # the project's own forms module
+                pass
+
+            class Renewal(Extension):
+                pass
+        """,
+        "shop/choices.py": """
+            class Select:
+                pass
+        """,
+        "shop/forms.py": """
+            class TextInput:
+                pass
+        """,
+    })
+    nodes = run(root).graph.node_map()
+    for atom in ("DatePicker", "Toggle", "Colour", "WideToggle"):
+        assert nodes[f"shop.widgets:{atom}"].role == "widgets", atom
+    for atom in ("Strike", "StrikeExtension", "makeExtension"):
+        assert nodes[f"shop.markup:{atom}"].role == "markdown", atom
+    for atom in ("Extension", "OrderPicker", "LineInput", "Renewal"):
+        assert nodes[f"shop.orders:{atom}"].role == "", atom
+
+
 def test_a_flask_config_class_is_settings(project: Callable[[Tree], Path]) -> None:
     # FlaskBB 2.2.0's DefaultConfig and TestingConfig (`app.config.from_object(...)`) bind
     # SQLALCHEMY_DATABASE_URI in their bodies: they sat in domain contexts (`group`, and a

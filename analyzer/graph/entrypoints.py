@@ -110,15 +110,24 @@ def _decorated(decorators: Sequence[str], imported: Mapping[str, str],
     a module's name): ``@task`` after ``from invoke import task`` is ``invoke.task``, which
     tells it from a Celery task, while a bare ``@patch`` from ``unittest.mock`` is matched
     as written only, and so is no HTTP ``*.patch`` route."""
-    for decorator in decorators:
-        callee = _callee(decorator)
-        if written(callee):
-            return True
-        head, dot, rest = callee.partition(".")
-        target = imported.get(head)
-        if target is not None and qualified(target + dot + rest):
-            return True
-    return False
+    return any(written(_callee(d)) or _stands_for(_callee(d), imported, qualified)
+               for d in decorators)
+
+
+def _stands_for(name: str, imported: Mapping[str, str], qualified: Callable[[str], object]
+                ) -> bool:
+    """Whether the dotted ``name``, its first name an import, stands for a name a
+    ``qualified`` pattern matches (``forms.Select`` after ``from django import forms`` is
+    ``django.forms.Select``)."""
+    head, dot, rest = name.partition(".")
+    target = imported.get(head)
+    return target is not None and bool(qualified(target + dot + rest))
+
+
+def _qualified(patterns: Sequence[str]) -> Callable[[str], object]:
+    """The patterns that start with a module's name, matched against what an import stands
+    for; one that starts with a wildcard matches only as written."""
+    return _matcher(tuple(p for p in patterns if not p.startswith(("*", "?"))))
 
 
 @lru_cache(maxsize=256)
@@ -137,6 +146,7 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
     bodies (for a rule's ``variables`` bound in a class)."""
     found: dict[str, EntryPoint] = {}
     class_bases: dict[str, tuple[str, ...]] = {}
+    written: dict[str, tuple[Module, tuple[str, ...]]] = {}  # each class's bases as written
     located: dict[str, tuple[str, int]] = {}
     for module in code.modules:
         located[module.name] = (module.path, 1)
@@ -144,8 +154,9 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
             atom = f"{module.name}:{definition.name}"
             located[atom] = (module.path, definition.line)
             if definition.kind == "class":
-                class_bases[atom] = tuple(b.split("[", 1)[0].rsplit(".", 1)[-1]
-                                          for b in definition.bases)
+                bases = tuple(b.split("[", 1)[0].strip() for b in definition.bases)
+                class_bases[atom] = tuple(b.rsplit(".", 1)[-1] for b in bases)
+                written[atom] = (module, bases)
 
     def add(atom: str, kind: str) -> None:
         if atom not in found and atom in located:
@@ -153,21 +164,32 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
             found[atom] = EntryPoint(atom, kind, path, line)
 
     imports_of: dict[str, dict[str, str]] = {}  # per module, made when a rule asks
+
+    def imports(module: Module) -> dict[str, str]:
+        imported = imports_of.get(module.name)
+        if imported is None:
+            imported = imports_of[module.name] = _imported_names(module)
+        return imported
+
     for rule in rules:
         # classes whose base (or a base's base, within the project) matches
         if rule.bases:
-            base = _matcher(rule.bases)
+            base, qualified = _matcher(rule.bases), _qualified(rule.bases)
             # a base matches by its name unless it is a class of the project's own (Superset's
             # ``BaseCommand`` is its own command pattern, not Django's): a class of the project
-            # matches through its own bases, below
+            # matches through its own bases, below; a pattern that starts with a module's name
+            # also matches what an imported base stands for (``forms.Select`` after ``from
+            # django import forms``)
             matching = _with_subclasses(
                 {atom for atom, bases in class_bases.items()
                  if any(base(b) and not _own_base(atom, b, references, class_bases)
-                        for b in bases)}, references, class_bases)
+                        for b in bases)
+                 or any(_stands_for(b, imports(written[atom][0]), qualified)
+                        for b in written[atom][1])}, references, class_bases)
             for atom in sorted(matching):
                 add(atom, rule.kind)
         decorator, name = _matcher(rule.decorators), _matcher(rule.names)
-        qualified = _matcher(tuple(p for p in rule.decorators if not p.startswith(("*", "?"))))
+        qualified = _qualified(rule.decorators)
         in_module, variable = _matcher(rule.modules), _matcher(rule.variables)
         if rule.variables and bodies:
             for atom in sorted(_config_classes(bodies, variable, references, class_bases)):
@@ -175,9 +197,7 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
         for module in code.modules:
             named_here = bool(rule.names) and bool(in_module(module.name))
             if named_here or rule.decorators:
-                imported = imports_of.get(module.name)
-                if imported is None:
-                    imported = imports_of[module.name] = _imported_names(module)
+                imported = imports(module)
                 for definition in module.definitions:
                     if (named_here and name(definition.name)) or (
                             definition.decorators and _decorated(
