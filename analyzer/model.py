@@ -278,10 +278,13 @@ class Definition:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Variable:
-    """A module-level name bound by assignment (a constant, a registry, a blueprint...)."""
+    """A module-level name bound by assignment (a constant, a registry, a blueprint...);
+    ``call``: the callee as written when its only binding is a call's result (``spec =
+    HookspecMarker("shop")`` is bound to a call of ``HookspecMarker``), else empty."""
 
     name: str
     line: int
+    call: str = ""
 
 
 @quick_init
@@ -582,7 +585,7 @@ def facts_to_data(facts: FileFacts) -> list[object]:
              d.is_async, _params(d.params), d.returns]
             for d in facts.definitions
         ],
-        [[v.name, v.line] for v in facts.variables],
+        [[v.name, v.line, v.call] for v in facts.variables],
         None if facts.exports is None else list(facts.exports),
         [
             [a.atom, [[list(u.chain), list(u.kinds), u.count, u.line] for u in a.uses]]
@@ -611,7 +614,8 @@ def facts_from_data(data: object) -> FileFacts:
         lines=_int(lines),
         imports=tuple(_import(i) for i in _list(imports)),
         definitions=tuple(_definition(d) for d in _list(defs)),
-        variables=tuple(Variable(_str(n), _int(ln)) for n, ln in _items(variables, 2)),
+        variables=tuple(Variable(_str(n), _int(ln), _str(c))
+                        for n, ln, c in _items(variables, 3)),
         exports=None if exports is None else _strs(exports),
         uses=tuple(
             AtomUses(_str(atom), tuple(

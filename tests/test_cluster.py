@@ -1582,6 +1582,31 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
             class ShopConf(AppConf):
                 PAGE_SIZE = 20
         """,
+        "hookspecs.py": """
+            import pluggy
+            from pluggy import HookspecMarker
+
+            spec = HookspecMarker("shop")
+            also = pluggy.HookspecMarker("shop")
+            twice = HookspecMarker("shop")
+            twice = HookspecMarker("other")
+
+            @spec
+            def shop_load_blueprints(app):
+                \"\"\"Register the plugin's blueprints.\"\"\"
+
+            @spec(firstresult=True)
+            def shop_format_price(amount):
+                \"\"\"The price as the shop shows it.\"\"\"
+
+            @also
+            def shop_on_order(order):
+                \"\"\"An order was placed.\"\"\"
+
+            @twice
+            def shop_rebound(order):
+                \"\"\"A name bound twice stands for no one call.\"\"\"
+        """,
     })
     analysis = run(root)
     kinds = {e.atom: e.kind for e in analysis.entry_points}
@@ -1601,6 +1626,11 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
     assert nodes["ops:lint"].role == nodes["ops:deploy"].role == "command"
     assert nodes["rebound:weekly"].role == ""
     assert nodes["conf:ShopConf"].role == "settings"
+    # pluggy's hook specifications: a name bound to what an imported call returns stands
+    # for that call (FlaskBB's `spec = HookspecMarker("flaskbb")` had made a domain context)
+    for atom in ("shop_load_blueprints", "shop_format_price", "shop_on_order"):
+        assert nodes[f"hookspecs:{atom}"].role == "plugin-hooks", atom
+    assert nodes["hookspecs:shop_rebound"].role == ""
 
 
 def test_a_base_is_known_by_what_its_import_stands_for(

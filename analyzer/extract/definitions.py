@@ -87,6 +87,7 @@ class Definitions:
         self._lines = lines
         self.definitions: dict[str, Definition] = {}  # the first of a name wins
         self.variables: dict[str, int] = {}
+        self._calls: dict[str, list[str]] = {}  # each binding of a name: the callee, or ""
         self.exports: list[str] | None = None
         self.returns: list[tuple[str, str]] = []
         self._methods: list[Method] = []
@@ -143,12 +144,17 @@ class Definitions:
             )
         self._methods = []
 
-    def bind(self, names: list[str], target: ast.expr) -> None:
-        """Names an assignment binds at module level."""
+    def bind(self, names: list[str], target: ast.expr, value: ast.expr | None = None) -> None:
+        """Names an assignment binds at module level, and for a name bound to a call's result
+        (``value``), the callee as written."""
         if self._scope.top:
             line = self._lines.first(target)
+            callee = ""
+            if type(value) is ast.Call and type(target) is ast.Name:
+                callee = dotted_name(value.func) or ""
             for name in names:
                 self.variables.setdefault(name, line)
+                self._calls.setdefault(name, []).append(callee)
 
     def assign_all(self, node: ast.Assign) -> None:
         if self._scope.top and any(type(t) is ast.Name and t.id == "__all__"
@@ -163,5 +169,7 @@ class Definitions:
             self.exports = None if extra is None else self.exports + extra
 
     def variable_facts(self) -> tuple[Variable, ...]:
-        return tuple(Variable(n, ln) for n, ln in sorted(self.variables.items(),
-                                                         key=lambda kv: kv[1]))
+        """The module-level names, in order; a name bound more than once is bound to no one
+        call."""
+        return tuple(Variable(n, ln, calls[0] if len(calls := self._calls[n]) == 1 else "")
+                     for n, ln in sorted(self.variables.items(), key=lambda kv: kv[1]))

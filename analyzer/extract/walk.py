@@ -305,10 +305,10 @@ class FileWalk:
 
     # ------------------------------------------------------------------ bindings
 
-    def _assign_target(self, target: ast.expr) -> None:
+    def _assign_target(self, target: ast.expr, value: ast.expr | None = None) -> None:
         names = target_names(target)
         if names:
-            self._definitions.bind(names, target)
+            self._definitions.bind(names, target, value)
             self._uses.local(names)
         else:
             self.visit(target)
@@ -318,7 +318,7 @@ class FileWalk:
         self._endpoints.assigned(node.targets, node.value, node.lineno)
         for target in node.targets:
             self._flows.attribute_write(target)
-            self._assign_target(target)
+            self._assign_target(target, node.value)
         if len(node.targets) == 1 and self._flows.bind(node.targets[0], node.value, "="):
             self._quietly(node.value)
         else:
@@ -337,7 +337,7 @@ class FileWalk:
 
     def _on_ann_assign(self, node: ast.AnnAssign) -> None:
         self._endpoints.assigned([node.target], node.value, node.lineno)
-        self._assign_target(node.target)
+        self._assign_target(node.target, node.value)
         self._visit_in("annotation", node.annotation)
         if node.value is not None:
             if self._flows.bind(node.target, node.value, "="):

@@ -86,7 +86,10 @@ def _imported_names(module: Module) -> dict[str, str]:
     """The names ``module``'s own imports bind at its top level when it runs, each with the
     dotted name it stands for (``from invoke import task`` binds ``task``, ``invoke.task``):
     the last import of a name wins, as it does in Python; one only a type checker reads, or
-    one the module binds again itself (``task = app.task``, ``def task``), binds nothing."""
+    one the module binds again itself (``task = app.task``, ``def task``), binds nothing. A
+    name the module binds once, to what a call of an imported name returns, stands for that
+    call (``spec = HookspecMarker("shop")`` after ``from pluggy import HookspecMarker`` is
+    ``pluggy.HookspecMarker()``)."""
     bound: dict[str, str] = {}
     for item in sorted(module.imports, key=lambda i: i.line):
         if item.star or item.in_function or item.type_checking:
@@ -98,8 +101,15 @@ def _imported_names(module: Module) -> dict[str, str]:
         else:  # ``import a.b`` binds ``a``
             head = item.module.split(".", 1)[0]
             bound[head] = head
+    made: dict[str, str] = {}
+    for variable in module.variables:
+        head, dot, rest = variable.call.partition(".")
+        if head in bound:
+            made[variable.name] = f"{bound[head]}{dot}{rest}()"
     for name in (*(v.name for v in module.variables), *(d.name for d in module.definitions)):
         bound.pop(name, None)
+    defined = {d.name for d in module.definitions}
+    bound.update((name, call) for name, call in made.items() if name not in defined)
     return bound
 
 
