@@ -1582,6 +1582,25 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
             class ShopConf(AppConf):
                 PAGE_SIZE = 20
         """,
+        "checks.py": """
+            from django.contrib import admin
+            from django.core import checks
+            from django.core.checks import register
+
+            from shop.models import Order
+
+            @register()
+            def check_cache(app_configs, **kwargs):
+                return []
+
+            @checks.register(deploy=True)
+            def check_mail(app_configs, **kwargs):
+                return []
+
+            @admin.register(Order)
+            class OrderAdmin(admin.ModelAdmin):
+                pass
+        """,
         "hookspecs.py": """
             import pluggy
             from pluggy import HookspecMarker
@@ -1626,6 +1645,10 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
     assert nodes["ops:lint"].role == nodes["ops:deploy"].role == "command"
     assert nodes["rebound:weekly"].role == ""
     assert nodes["conf:ShopConf"].role == "settings"
+    # Django's system checks (`manage.py check`): Weblate's had made a domain `credential`
+    assert nodes["checks:check_cache"].role == nodes["checks:check_mail"].role \
+        == "system-checks"
+    assert nodes["checks:OrderAdmin"].role != "system-checks"  # an admin's register
     # pluggy's hook specifications: a name bound to what an imported call returns stands
     # for that call (FlaskBB's `spec = HookspecMarker("flaskbb")` had made a domain context)
     for atom in ("shop_load_blueprints", "shop_format_price", "shop_on_order"):
