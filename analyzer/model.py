@@ -379,6 +379,7 @@ class FileFacts:
     words: tuple[Words, ...] = ()
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (line, rule codes or names)
     endpoints: Endpoints = Endpoints()
+    script: bool = False  # a top-level ``if __name__ == "__main__":``: it runs as a script
 
 
 # --------------------------------------------------------------------------- resolved model
@@ -426,6 +427,7 @@ class Module:
     definitions: tuple[Definition, ...]
     variables: tuple[Variable, ...]
     references: tuple[Reference, ...]
+    script: bool = False  # a top-level ``if __name__ == "__main__":``: it runs as a script
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,13 +604,14 @@ def facts_to_data(facts: FileFacts) -> list[object]:
         [[list(b) for b in facts.endpoints.blueprints], [list(v) for v in facts.endpoints.views],
          [list(link) for link in facts.endpoints.links],
          [list(r) for r in facts.endpoints.routes]],
+        facts.script,
     ]
 
 
 def facts_from_data(data: object) -> FileFacts:
     """Rebuild ``FileFacts``; raises ``ValueError`` or ``TypeError`` on data of another shape."""
     (status, lines, imports, defs, variables, exports, uses, problem, classes, flows,
-     returns, words, suppressed, endpoints) = _list(data, 14)
+     returns, words, suppressed, endpoints, script) = _list(data, 15)
     return FileFacts(
         status=ParseStatus(status),
         lines=_int(lines),
@@ -639,6 +642,7 @@ def facts_from_data(data: object) -> FileFacts:
                     for atom, ids, doc, dotted in _items(words, 4)),
         suppressions=tuple((_int(line), _strs(names)) for line, names in _items(suppressed, 2)),
         endpoints=_endpoints(endpoints),
+        script=_bool(script),
     )
 
 

@@ -328,7 +328,7 @@ def build_model(files: Sequence[SourceFile], facts: Mapping[str, FileFacts],
             name=source.module, path=source.path, is_package=source.is_package,
             lines=file_facts.lines, status=file_facts.status, imports=imports,
             definitions=definitions, variables=file_facts.variables,
-            references=resolver.references(source, file_facts),
+            references=resolver.references(source, file_facts), script=file_facts.script,
         ))
     notes.extend(resolver.diagnostics)
     return CodeModel(modules=tuple(modules), diagnostics=tuple(sorted(set(notes))))

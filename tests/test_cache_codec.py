@@ -31,6 +31,7 @@ from analyzer.model import (
     ParseStatus,
     Start,
     Str,
+    Variable,
     Write,
     event_from_data,
     event_to_data,
@@ -87,6 +88,8 @@ def test_facts_with_every_type_round_trip() -> None:
                              ("", "flask.url_for", "home", 11)),
                             (("path", "orders/<int:pk>/", "views.Show", 13),
                              ("bp.route", "/orders", "listing", 15))),
+        variables=(Variable("spec", 2, "pluggy.HookspecMarker"), Variable("LIMIT", 3)),
+        script=True,
     )
     assert facts_from_data(json.loads(json.dumps(facts_to_data(facts)))) == facts
 

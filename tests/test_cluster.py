@@ -1728,6 +1728,58 @@ def test_a_base_is_known_by_what_its_import_stands_for(
         assert nodes[f"shop.orders:{atom}"].role == "", atom
 
 
+def test_a_script_is_a_command(project: Callable[[Tree], Path]) -> None:
+    # Weblate's ssh proxy and its CEL evaluator, each run as a script, were domain contexts
+    # named `pending` and `evaluate`
+    root = project({
+        "shop/__init__.py": "",
+        "shop/proxy.py": """
+            import sys
+
+            def relay(data):
+                return data
+
+            def main():
+                return relay(sys.stdin.read())
+
+            if __name__ == "__main__":
+                main()
+        """,
+        "shop/backwards.py": """
+            def main():
+                return 1
+
+            if "__main__" == __name__:
+                main()
+        """,
+        "shop/quiet.py": """
+            import logging
+
+            LOG = logging.getLogger(__name__)
+
+            def main():
+                if __name__ == "__main__":  # not at the top level
+                    return 1
+                return 0
+
+            try:
+                import json
+            except ImportError:
+                json = None
+            else:
+                if __name__ == "__main__":  # runs only sometimes
+                    main()
+        """,
+    })
+    analysis = run(root)
+    nodes = analysis.graph.node_map()
+    assert nodes["shop.proxy"].role == nodes["shop.backwards"].role == "command"
+    assert nodes["shop.quiet"].role == ""
+    # what only the script runs is its own: the script with its functions is infrastructure
+    kind = {e: c.kind for c in analysis.decomposition.contexts for e in c.elements}
+    assert kind["shop.proxy:main"] == kind["shop.proxy:relay"] == "infrastructure"
+
+
 def test_a_flask_config_class_is_settings(project: Callable[[Tree], Path]) -> None:
     # FlaskBB 2.2.0's DefaultConfig and TestingConfig (`app.config.from_object(...)`) bind
     # SQLALCHEMY_DATABASE_URI in their bodies: they sat in domain contexts (`group`, and a

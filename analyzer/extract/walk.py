@@ -49,10 +49,21 @@ def _is_type_checking(test: ast.expr) -> bool:
     return chain is not None and chain[-1] == "TYPE_CHECKING"
 
 
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``, either way round."""
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return False
+    sides = {type(side): side for side in (test.left, test.comparators[0])}
+    name, constant = sides.get(ast.Name), sides.get(ast.Constant)
+    return (type(name) is ast.Name and name.id == "__name__"
+            and type(constant) is ast.Constant and constant.value == "__main__")
+
+
 class FileWalk:
     def __init__(self, source: SourceText, raw_lines: Sequence[str],
                  vocabulary: frozenset[str]) -> None:
         self._scope = scope = Scope()
+        self._script = False  # a top-level ``if __name__ == "__main__":``
         self._source = source
         self._lines = lines = Lines(source, raw_lines)
         self._summarizer = Summarizer(vocabulary, source)
@@ -182,6 +193,8 @@ class FileWalk:
 
     def _on_if(self, node: ast.If) -> None:
         scope = self._scope
+        if scope.top and scope.cond == 0 and _is_main_guard(node.test):
+            self._script = True
         self.visit(node.test)
         checking = _is_type_checking(node.test)
         if checking:
@@ -457,6 +470,7 @@ class FileWalk:
             flows=self._flows.facts(),
             words=self._words.facts(),
             endpoints=self._endpoints.facts(),
+            script=self._script,
         )
 
 

@@ -22,7 +22,7 @@ from analyzer.tomlfile import read_toml
 REACH_DEPTH = 3  # steps followed from an entry point
 
 _KEYS = {"kind": str, "decorators": list, "bases": list, "names": list, "modules": list,
-         "url-confs": bool, "variables": list, "imports": list}
+         "url-confs": bool, "variables": list, "imports": list, "scripts": bool}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,9 @@ class EntryRule:
     # a qualified name imported (``django.core.management.execute_from_command_line``): the
     # definition importing it matches, or the module-level code for an import at the top
     imports: tuple[str, ...] = ()
+    # true: the module-level code of a module that runs as a script (``if __name__ ==
+    # "__main__":`` at its top level)
+    scripts: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -74,6 +77,7 @@ def load_rules(path: Path | None = None, section: str = "entry-points"
             url_confs=bool(table.get("url-confs", False)),
             variables=tuple(table.get("variables", ())),
             imports=tuple(table.get("imports", ())),
+            scripts=bool(table.get("scripts", False)),
         ))
     return tuple(rules)
 
@@ -217,6 +221,8 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                 add(module.name, rule.kind)
             if rule.imports:
                 _importing(module, _matcher(rule.imports), rule.kind, add)
+            if rule.scripts and module.script:
+                add(module.name, rule.kind)
             if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
                 for target in sorted(references.get(module.name, {})):
                     if ":" in target:  # a view the URL conf names, not a module
