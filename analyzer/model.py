@@ -279,8 +279,9 @@ class Definition:
 @dataclass(frozen=True, slots=True)
 class Variable:
     """A module-level name bound by assignment (a constant, a registry, a blueprint...);
-    ``call``: the callee as written when its only binding is a call's result (``spec =
-    HookspecMarker("shop")`` is bound to a call of ``HookspecMarker``), else empty."""
+    ``call``: the callee as written when the module assigns the name once, to a call's result
+    (``spec = HookspecMarker("shop")`` is bound to a call of ``HookspecMarker``), else
+    empty. Other bindings (a ``for`` or ``with`` target, an import) are not counted."""
 
     name: str
     line: int

@@ -1626,6 +1626,34 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
             def shop_rebound(order):
                 \"\"\"A name bound twice stands for no one call.\"\"\"
         """,
+        "hookspecs2.py": """
+            import click
+            from pluggy import HookspecMarker
+
+            spec: HookspecMarker  # an annotation binds nothing
+            spec = HookspecMarker("shop")
+            verbose = click.option("--verbose", is_flag=True)  # a click option: no command
+
+            @spec
+            def shop_on_refund(refund):
+                \"\"\"A refund was made.\"\"\"
+
+            @verbose
+            def helper(verbose):
+                return verbose
+        """,
+        "hookspecs3.py": """
+            from pluggy import HookspecMarker
+
+            def HookspecMarker(project):  # the module's own
+                return lambda function: function
+
+            mine = HookspecMarker("shop")
+
+            @mine
+            def shop_on_return(item):
+                \"\"\"An item came back.\"\"\"
+        """,
     })
     analysis = run(root)
     kinds = {e.atom: e.kind for e in analysis.entry_points}
@@ -1654,6 +1682,11 @@ def test_a_decorator_is_known_by_what_its_import_stands_for(
     for atom in ("shop_load_blueprints", "shop_format_price", "shop_on_order"):
         assert nodes[f"hookspecs:{atom}"].role == "plugin-hooks", atom
     assert nodes["hookspecs:shop_rebound"].role == ""
+    assert nodes["hookspecs2:shop_on_refund"].role == "plugin-hooks"
+    # a name the module defines itself stands for nothing imported; what a click option
+    # returns is no click command
+    assert nodes["hookspecs3:shop_on_return"].role == nodes["hookspecs2:helper"].role == ""
+    assert "hookspecs2:helper" not in kinds
 
 
 def test_a_base_is_known_by_what_its_import_stands_for(
@@ -1714,6 +1747,18 @@ def test_a_base_is_known_by_what_its_import_stands_for(
             class Select:
                 pass
         """,
+        "shop/order_forms.py": """
+            from django import forms
+
+            class OrderForm(forms.ModelForm):
+                pass
+
+            class CarrierField(forms.ModelChoiceField):
+                pass
+
+            class Bound(forms.boundfield.BoundWidget):  # django.forms' submodule: no widget
+                pass
+        """,
         "shop/forms.py": """
             class TextInput:
                 pass
@@ -1726,6 +1771,8 @@ def test_a_base_is_known_by_what_its_import_stands_for(
         assert nodes[f"shop.markup:{atom}"].role == "markdown", atom
     for atom in ("Extension", "OrderPicker", "LineInput", "Renewal"):
         assert nodes[f"shop.orders:{atom}"].role == "", atom
+    for atom in ("OrderForm", "CarrierField", "Bound"):
+        assert nodes[f"shop.order_forms:{atom}"].role == "", atom
 
 
 def test_a_script_is_a_command(project: Callable[[Tree], Path]) -> None:

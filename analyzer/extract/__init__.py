@@ -5,4 +5,4 @@ from the cache imports neither the walk nor libcst.
 """
 
 # Bump when the facts extracted from a file change: it keys the cache.
-EXTRACTOR_VERSION = "code-23"
+EXTRACTOR_VERSION = "code-24"

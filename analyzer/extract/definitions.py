@@ -144,9 +144,11 @@ class Definitions:
             )
         self._methods = []
 
-    def bind(self, names: list[str], target: ast.expr, value: ast.expr | None = None) -> None:
+    def bind(self, names: list[str], target: ast.expr, value: ast.expr | None = None,
+             binds: bool = True) -> None:
         """Names an assignment binds at module level, and for a name bound to a call's result
-        (``value``), the callee as written."""
+        (``value``), the callee as written; an annotation without a value (``binds`` false)
+        binds nothing."""
         if self._scope.top:
             line = self._lines.first(target)
             callee = ""
@@ -154,7 +156,8 @@ class Definitions:
                 callee = dotted_name(value.func) or ""
             for name in names:
                 self.variables.setdefault(name, line)
-                self._calls.setdefault(name, []).append(callee)
+                if binds:
+                    self._calls.setdefault(name, []).append(callee)
 
     def assign_all(self, node: ast.Assign) -> None:
         if self._scope.top and any(type(t) is ast.Name and t.id == "__all__"
@@ -171,5 +174,6 @@ class Definitions:
     def variable_facts(self) -> tuple[Variable, ...]:
         """The module-level names, in order; a name bound more than once is bound to no one
         call."""
-        return tuple(Variable(n, ln, calls[0] if len(calls := self._calls[n]) == 1 else "")
+        return tuple(Variable(n, ln, calls[0] if len(calls := self._calls.get(n, [])) == 1
+                              else "")
                      for n, ln in sorted(self.variables.items(), key=lambda kv: kv[1]))

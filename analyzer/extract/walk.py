@@ -318,10 +318,11 @@ class FileWalk:
 
     # ------------------------------------------------------------------ bindings
 
-    def _assign_target(self, target: ast.expr, value: ast.expr | None = None) -> None:
+    def _assign_target(self, target: ast.expr, value: ast.expr | None = None,
+                       binds: bool = True) -> None:
         names = target_names(target)
         if names:
-            self._definitions.bind(names, target, value)
+            self._definitions.bind(names, target, value, binds)
             self._uses.local(names)
         else:
             self.visit(target)
@@ -350,7 +351,7 @@ class FileWalk:
 
     def _on_ann_assign(self, node: ast.AnnAssign) -> None:
         self._endpoints.assigned([node.target], node.value, node.lineno)
-        self._assign_target(node.target, node.value)
+        self._assign_target(node.target, node.value, binds=node.value is not None)
         self._visit_in("annotation", node.annotation)
         if node.value is not None:
             if self._flows.bind(node.target, node.value, "="):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fnmatch import translate
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from analyzer.errors import ConfigError
 from analyzer.model import ClassFacts, CodeModel, Module
@@ -91,34 +92,35 @@ def _imported_names(module: Module) -> dict[str, str]:
     dotted name it stands for (``from invoke import task`` binds ``task``, ``invoke.task``):
     the last import of a name wins, as it does in Python; one only a type checker reads, or
     one the module binds again itself (``task = app.task``, ``def task``), binds nothing. A
-    name the module binds once, to what a call of an imported name returns, stands for that
-    call (``spec = HookspecMarker("shop")`` after ``from pluggy import HookspecMarker`` is
-    ``pluggy.HookspecMarker()``)."""
+    name the module assigns once, to what a call of such an import returns, and neither
+    defines nor imports again after, stands for that call (``spec = HookspecMarker("shop")``
+    after ``from pluggy import HookspecMarker`` is ``pluggy.HookspecMarker()``), which only
+    a pattern with ``()`` matches (:func:`_qualified`). Only assignments are counted as
+    bindings: a ``for`` or ``with`` target of the same name is not."""
     bound: dict[str, str] = {}
+    last: dict[str, int] = {}  # the line of the import that binds a name last
     for item in sorted(module.imports, key=lambda i: i.line):
         if item.star or item.in_function or item.type_checking:
             continue
-        if item.symbol:
-            bound[item.alias or item.symbol] = f"{item.module}.{item.symbol}"
-        elif item.alias:
-            bound[item.alias] = item.module
-        else:  # ``import a.b`` binds ``a``
-            head = item.module.split(".", 1)[0]
-            bound[head] = head
-    made: dict[str, str] = {}
+        name = item.alias or item.symbol or item.module.split(".", 1)[0]
+        # ``import a.b`` binds ``a``
+        bound[name] = (f"{item.module}.{item.symbol}" if item.symbol
+                       else item.module if item.alias else name)
+        last[name] = item.line
+    defined = {d.name for d in module.definitions}
+    rebound = defined | {v.name for v in module.variables}
+    imported = {name: target for name, target in bound.items() if name not in rebound}
+    calls = dict(imported)
     for variable in module.variables:
         head, dot, rest = variable.call.partition(".")
-        if head in bound:
-            made[variable.name] = f"{bound[head]}{dot}{rest}()"
-    for name in (*(v.name for v in module.variables), *(d.name for d in module.definitions)):
-        bound.pop(name, None)
-    defined = {d.name for d in module.definitions}
-    bound.update((name, call) for name, call in made.items() if name not in defined)
-    return bound
+        if (head in imported and variable.name not in defined
+                and last.get(variable.name, 0) < variable.line):
+            calls[variable.name] = f"{imported[head]}{dot}{rest}()"
+    return calls
 
 
 def _decorated(decorators: Sequence[str], imported: Mapping[str, str],
-               written: Callable[[str], object], qualified: Callable[[str], object]) -> bool:
+               written: Callable[[str], object], qualified: _Qualified) -> bool:
     """Whether a callee of ``decorators`` matches: as written, or, when its first name is an
     import, as the dotted name it stands for by a ``qualified`` pattern (one that starts with
     a module's name): ``@task`` after ``from invoke import task`` is ``invoke.task``, which
@@ -128,20 +130,32 @@ def _decorated(decorators: Sequence[str], imported: Mapping[str, str],
                for d in decorators)
 
 
-def _stands_for(name: str, imported: Mapping[str, str], qualified: Callable[[str], object]
-                ) -> bool:
+def _stands_for(name: str, imported: Mapping[str, str], qualified: _Qualified) -> bool:
     """Whether the dotted ``name``, its first name an import, stands for a name a
     ``qualified`` pattern matches (``forms.Select`` after ``from django import forms`` is
     ``django.forms.Select``)."""
     head, dot, rest = name.partition(".")
     target = imported.get(head)
-    return target is not None and bool(qualified(target + dot + rest))
+    if target is None:
+        return False
+    match = qualified.calls if target.endswith("()") else qualified.names
+    return bool(match(target + dot + rest))
 
 
-def _qualified(patterns: Sequence[str]) -> Callable[[str], object]:
-    """The patterns that start with a module's name, matched against what an import stands
-    for; one that starts with a wildcard matches only as written."""
-    return _matcher(tuple(p for p in patterns if not p.startswith(("*", "?"))))
+class _Qualified(NamedTuple):
+    """The patterns that start with a module's name (one that starts with a wildcard matches
+    only as written): ``names`` for what an import stands for, ``calls`` (patterns with
+    ``()``) for what a name bound to an imported call's result stands for, so that
+    ``verbose = click.option(...)`` is no ``click.*``."""
+
+    names: Callable[[str], object]
+    calls: Callable[[str], object]
+
+
+def _qualified(patterns: Sequence[str]) -> _Qualified:
+    named = tuple(p for p in patterns if not p.startswith(("*", "?")))
+    return _Qualified(_matcher(tuple(p for p in named if "()" not in p)),
+                      _matcher(tuple(p for p in named if "()" in p)))
 
 
 @lru_cache(maxsize=256)
