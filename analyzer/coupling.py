@@ -40,9 +40,10 @@ HELPER_KINDS = frozenset({"table", "usecase", "package"})
 # use) and the code a cut could not place. Clustering makes them; findings and drift judge
 # them, so they live here, below both.
 KERNEL = "shared-kernel"
-# Plumbing roles that configure the whole project (a settings module names every app): code of
-# such a role goes to the shared kernel, never to one domain's context.
-PROJECT_ROLES = frozenset({"settings"})
+# Plumbing roles that configure the whole project (a settings module names every app; the WSGI
+# application a server runs loads them all): code of such a role goes to the shared kernel,
+# never to one domain's context.
+PROJECT_ROLES = frozenset({"settings", "server"})
 UNPLACED = "unplaced"
 
 

@@ -1238,6 +1238,14 @@ def test_framework_plumbing_is_an_infrastructure_context_never_a_domain(
         "site/__init__.py": "",
         "site/settings.py": ('INSTALLED_APPS = ["shop"]\n'
                              'MIDDLEWARE = ["site.web.TimingMiddleware"]\n'),
+        "site/wsgi.py": """
+            import os
+
+            from django.core.wsgi import get_wsgi_application
+
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")
+            application = get_wsgi_application()
+        """,
         "site/web.py": """
             from django import template
             from django.utils.deprecation import MiddlewareMixin
@@ -1286,17 +1294,19 @@ def test_framework_plumbing_is_an_infrastructure_context_never_a_domain(
     nodes = analysis.graph.node_map()
     assert {n: nodes[n].role for n in ("site.web:escapej", "site.web:relative",
                                        "site.web:TimingMiddleware", "site.commands:Command",
-                                       "site.settings")} == {
+                                       "site.settings", "site.wsgi")} == {
         "site.web:escapej": "template-tags", "site.web:relative": "template-tags",
         "site.web:TimingMiddleware": "middleware", "site.commands:Command": "command",
-        "site.settings": "settings"}
+        "site.settings": "settings", "site.wsgi": "server"}
     assert nodes["shop.services:place_order"].role == ""
     kinds = {c.kind: c for c in analysis.decomposition.contexts}
     assert set(kinds) >= {"domain", "infrastructure"}
     assert "shop.services:place_order" in kinds["domain"].elements
     assert "site.web:escapej" in kinds["infrastructure"].elements
-    # the settings name every app: the project's code, in no domain's context
+    # the settings name every app, and the WSGI application a server runs loads them all:
+    # the project's code, in no domain's context
     assert analysis.decomposition.assignment()["site.settings"] == KERNEL
+    assert analysis.decomposition.assignment()["site.wsgi"] == KERNEL
     # graph.json carries the role, and reads it back
     assert loads_graph(dumps_graph(analysis.graph), "g").node_map()["site.web:escapej"].role \
         == "template-tags"
