@@ -59,6 +59,7 @@ INFRASTRUCTURE_SHARE = 0.5  # a context this much framework plumbing (by lines) 
 ISLAND_ATOMS = 3  # fewer atoms tied to nothing else are no context (as smaller groups join others)
 ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
 FOLLOW_UNLESS = 4  # private code stays where the graph ties it this many times more strongly
+KERNEL_SHARE = 0.25  # the shared kernel holds at most this share of the lines (SL302's limit)
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
 
 
@@ -339,7 +340,10 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     groups = _whole_modules(graph, weighted, groups, users, data, held, how)
     if options.kernel and any(n.kind == "table" for n in graph.nodes):
         moved = dict(how)
-        libraries, followed = _libraries(weighted, groups, users, data, held, moved)
+        # the kernel is bounded: what the libraries may add to it, in lines
+        room_lines = KERNEL_SHARE * _lines(mixed, mixed.members) - _lines(mixed, kernel)
+        libraries, followed = _libraries(weighted, groups, users, data, held, moved,
+                                         room_lines)
         # a fixed count needs as many units left outside the kernel
         room = wanted is None or len(weighted.members) - len(libraries) >= wanted
         if followed != groups and room:
@@ -681,8 +685,13 @@ def _ties(weighted: Weighted, part: set[str], owner: Mapping[str, int]) -> dict[
     return ties
 
 
+def _lines(weighted: Weighted, units: Iterable[str]) -> int:
+    """The lines of the elements of ``units``."""
+    return sum(weighted.nodes[e].size for u in units for e in weighted.members.get(u, ()))
+
+
 def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
-               data: set[str], fixed: set[str], how: dict[str, str]
+               data: set[str], fixed: set[str], how: dict[str, str], room: float
                ) -> tuple[set[str], Groups]:
     """A context that holds no table and no data access is a library, not a service (asked
     only when the project has tables at all). Its entry points (views, tasks, commands: a
@@ -690,8 +699,9 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
     library that others use goes where its users are (:func:`_library_pieces`): the shared
     kernel when two or more contexts use it, or a piece gone there does, else its one user
     context; what nothing outside uses (a script) stays, and joins its most tied neighbour
-    when fewer than three atoms are left. Returns the units that join the kernel and the
-    groups after the moves."""
+    when fewer than three atoms are left. The kernel is bounded: ``room`` is the lines it may
+    still take, and while the pieces bound for it are more, the largest stays in its library.
+    Returns the units that join the kernel and the groups after the moves."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     working = [set(g) for g in groups]
     kernel: set[str] = set()
@@ -715,8 +725,21 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                 working[target].add(unit)
                 owner[unit] = target
                 how[unit] = "with-its-users"
-    _library_pieces(libraries, users, owner, working, fixed, kernel, how)
-    return kernel, sorted((frozenset(g) for g in working if g), key=min)
+    # the kernel is bounded (``room``: the lines it may still take): while the pieces bound
+    # for it are more, the largest of them stays in its library, a component of its own
+    # (and what only it uses then stays with it)
+    stay: set[str] = set()
+    while True:
+        trial_owner, trial_working, trial_how = dict(owner), [set(g) for g in working], dict(how)
+        kernel = set()
+        _library_pieces(libraries, users, trial_owner, trial_working, fixed | stay, kernel,
+                        trial_how)
+        if _lines(weighted, kernel) <= room or not kernel:
+            break
+        stay.add(min(kernel, key=lambda u: (-_lines(weighted, (u,)), u)))
+    how.clear()
+    how.update(trial_how)
+    return kernel, sorted((frozenset(g) for g in trial_working if g), key=min)
 
 
 def _library_pieces(libraries: Sequence[int], users: Mapping[str, set[str]],
