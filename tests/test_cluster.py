@@ -2170,8 +2170,12 @@ def test_a_word_that_only_qualifies_an_entity_names_a_context_with_the_entity() 
                ("plugin", "manager"), ("login", "attempt")]
     assert choose_names(terms, set(), entities=entities, phrases=phrases) == {
         "links": "smart-link", "web": "web-link",
-        # said mostly on its own, `plugin` is a name of its own; an entity ends on `attempt`
-        "plugins": "plugin", "attempts": "attempt"}
+        # said mostly on its own, `plugin` is a name of its own; `attempt`, said only as the
+        # end of `LoginAttempt`, says what is attempted with it
+        "plugins": "plugin", "attempts": "login-attempt"}
+    assert choose_names(terms, set(), entities=entities, phrases=[
+        *phrases, ("attempt",), ("attempt", "count"), ("max", "attempt")])[
+        "attempts"] == "attempt"  # said mostly on its own, it is a name of its own
     assert choose_names(terms, {"smart-link"}, entities=entities, phrases=phrases)[
         "links"] == "smart"  # a name another context has is not taken twice
     assert choose_names(terms, set())["links"] == "smart"

@@ -200,14 +200,14 @@ def choose_names(terms: Mapping[Key, Sequence[str]], taken: set[str],
     names: dict[Key, str] = {}
 
     def take(key: Key, term: str) -> None:
-        # a word that only qualifies an entity (``smart`` of ``SmartLink``) is no name of
-        # its own: where most definitions whose names say it say the entity's run of words,
-        # the run names the context, and the word stays free for another; a word an entity
-        # ends on (``attempt`` of ``LoginAttempt``) names its kind, and a word said mostly on
-        # its own (``plugin``, beside ``PluginConfiguration``) is a name of its own
+        # a word said only within an entity's name (``smart`` of ``SmartLink``, ``attempt``
+        # of ``LoginAttempt``) is no name of its own: where most definitions whose names say
+        # it say the entity's run of words, the run names the context, and the word stays
+        # free for another; a word said mostly on its own (``plugin``, beside
+        # ``PluginConfiguration``) is a name of its own
         run = whole_name(term, entities.get(key, ()) if entities else ())
         whole = "-".join(run)
-        if not (run[-1] != term and len(run) <= _WHOLE_WORDS and whole not in taken
+        if not (len(run) > 1 and len(run) <= _WHOLE_WORDS and whole not in taken
                 and _said_within(term, run, phrases)):
             whole = term
         taken.add(whole)
