@@ -37,6 +37,7 @@ from analyzer.cluster.naming import (
     entity_names,
     held_words,
     project_words,
+    spoken,
     whole_name,
 )
 from analyzer.cluster.rand import adjusted_rand
@@ -2126,6 +2127,25 @@ def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
     assert terms["zoo"][0] == "parrot"  # not "split", though six names say it
     assert terms["util"] == ("greatest",)  # no noun at all: its name is all it has
     assert context_terms(groups, nodes)["zoo"][0] == "split"  # every name counts without
+
+
+def test_tables_only_the_storage_speaks_are_not_the_codes_language() -> None:
+    # Roundup 2.6.0: eight tables of its storage (one-time keys, sessions, the full-text
+    # index's words); its web actions' context was named `otk` by them, its configuration's
+    # `word`. Spoken by code of less than half the lines, they name nothing by themselves.
+    nouns = frozenset({"otk", "session", "word", "schema", "textid"})
+    storage = [Node(f"db:Store{i}", "class", "db", size=40, terms=("otk", "session"))
+               for i in range(3)]
+    web = [Node("web:Client", "class", "web", size=300),
+           Node("web:LoginAction", "class", "web", size=50, terms=("otk",))]
+    assert spoken(nouns, [*storage, *web]) == frozenset()  # 170 of 470 lines
+    assert spoken(nouns, [*storage, web[1]]) == nouns  # 170 of 170
+    assert spoken(nouns, [Node("db", "module", "db", size=900), *storage, web[1]]) == nouns
+    nodes = {n.id: n for n in [*storage, *web]}
+    groups = {"web": ["web:Client", "web:LoginAction"], "db": [n.id for n in storage]}
+    assert context_terms(groups, nodes, nouns=nouns)["web"][0] == "otk"
+    assert context_terms(groups, nodes, nouns=spoken(nouns, nodes.values()))["web"][0] \
+        == "action"
 
 
 def test_a_context_holding_a_table_is_named_by_it_before_a_larger_one_speaking_of_it() -> None:

@@ -41,6 +41,7 @@ from analyzer.cluster.naming import (
     entity_names,
     held_words,
     project_words,
+    spoken,
 )
 from analyzer.cluster.weighted import Weighted, mix, signals_between, unit_of
 from analyzer.coupling import KERNEL as KERNEL  # re-exported: analyzer.cluster.KERNEL
@@ -553,10 +554,12 @@ def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[
 
 def _nouns(graph: CouplingGraph, declared: Mapping[str, Sequence[str]]) -> frozenset[str]:
     """The domain's nouns as the vocabulary has them: the words of the tables' names (their
-    nodes' terms) and of the classes that declare them."""
+    nodes' terms) and of the classes that declare them, when the code speaks them
+    (:func:`~analyzer.cluster.naming.spoken`)."""
     declaring = {c.rpartition(":")[2] for classes in declared.values() for c in classes}
     found = [t for n in graph.nodes if n.kind == "table" for t in n.terms]
-    return nouns_of([*found, *(w for name in sorted(declaring) for w in words(name))])
+    return spoken(nouns_of([*found, *(w for name in sorted(declaring) for w in words(name))]),
+                  graph.nodes)
 
 
 def plumbing_roles(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str, Node]:

@@ -123,6 +123,22 @@ not none true false
 """.split())  # noqa: SIM905 - a word list
 
 
+def spoken(nouns: frozenset[str], nodes: Iterable[Node]) -> frozenset[str]:
+    """``nouns`` (the tables' words), when they are the code's language: when the code whose
+    strongest terms say one of them holds at least half of the lines. Else none, and names
+    come from the code's own words: Roundup's eight tables are its storage's (`otks`,
+    `sessions`, `__words`), its issues a schema defined at run time, and by their words its web
+    actions' context was named `otk` and its configuration's `word`."""
+    if not nouns:
+        return nouns
+    code = [n for n in nodes if n.is_element and n.kind != "module"]
+    speaking = sum(n.size for n in code if not nouns.isdisjoint(n.terms))
+    return nouns if speaking >= SPOKEN_SHARE * sum(n.size for n in code) else frozenset()
+
+
+SPOKEN_SHARE = 0.5  # the tables are the code's language when this share of its lines speak it
+
+
 def held_words(tables: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
                ) -> dict[Key, frozenset[str]]:
     """The words of the tables (node ids) each group holds: its entities, which it names
