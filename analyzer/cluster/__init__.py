@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -61,6 +62,7 @@ ISLAND_ATOMS = 3  # fewer atoms tied to nothing else are no context (as smaller 
 ROOT_SPAN = 3  # a unit using this many contexts composes them: it is no one's sole user
 FOLLOW_UNLESS = 4  # private code stays where the graph ties it this many times more strongly
 KERNEL_SHARE = 0.25  # the shared kernel holds at most this share of the lines (SL302's limit)
+_ONE_AT_A_TIME = 8  # rounds that hold back one library piece each to keep the kernel bounded
 _FOLLOW_ROUNDS = 25  # rounds of private code following its users (it settles in about ten)
 
 
@@ -729,17 +731,24 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                 owner[unit] = target
                 how[unit] = "with-its-users"
     # the kernel is bounded (``room``: the lines it may still take): while the pieces bound
-    # for it are more, the largest of them stays in its library, a component of its own
-    # (and what only it uses then stays with it)
+    # for it are more, the largest of them stays in its library, a component of its own (and
+    # what only it uses then stays with it); after ``_ONE_AT_A_TIME`` rounds, as many of the
+    # largest as cover the excess stay at once, so that a kernel far over its bound (the
+    # hubs alone may fill it) costs a few rounds, not one per piece
     stay: set[str] = set()
-    while True:
+    for round_ in itertools.count():
         trial_owner, trial_working, trial_how = dict(owner), [set(g) for g in working], dict(how)
         kernel = set()
         _library_pieces(libraries, users, trial_owner, trial_working, fixed | stay, kernel,
                         trial_how)
-        if _lines(weighted, kernel) <= room or not kernel:
+        excess = _lines(weighted, kernel) - room
+        if excess <= 0 or not kernel:
             break
-        stay.add(min(kernel, key=lambda u: (-_lines(weighted, (u,)), u)))
+        for unit in sorted(kernel, key=lambda u: (-_lines(weighted, (u,)), u)):
+            stay.add(unit)
+            excess -= _lines(weighted, (unit,))
+            if excess <= 0 or round_ < _ONE_AT_A_TIME:
+                break
     how.clear()
     how.update(trial_how)
     return kernel, sorted((frozenset(g) for g in trial_working if g), key=min)
