@@ -345,10 +345,20 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
         moved = dict(how)
         # the kernel is bounded: what the libraries may add to it, in lines
         room_lines = KERNEL_SHARE * _lines(mixed, mixed.members) - _lines(mixed, kernel)
-        libraries, followed = _libraries(weighted, groups, users, data, held, moved,
-                                         room_lines)
+        libraries, followed, stayed = _libraries(weighted, groups, users, data, held, moved,
+                                                 room_lines)
         # a fixed count needs as many units left outside the kernel
         room = wanted is None or len(weighted.members) - len(libraries) >= wanted
+        # the report says why a library that several contexts use is not the kernel's
+        if stayed and room:
+            largest = min(stayed, key=lambda u: (-_lines(weighted, (u,)), u))
+            choice = replace(choice, reasoning=(
+                *choice.reasoning,
+                f"the shared kernel is bounded at {KERNEL_SHARE:.0%} of the lines: "
+                f"{len(stayed)} table-free {'piece' if len(stayed) == 1 else 'pieces'} "
+                f"that several contexts use ({_lines(weighted, stayed):,} lines; the largest "
+                f"{largest}) {'stays' if len(stayed) == 1 else 'stay'} out of it, in contexts "
+                f"of their own."))
         if followed != groups and room:
             how.update(moved)
             kernel |= libraries
@@ -697,7 +707,7 @@ def _lines(weighted: Weighted, units: Iterable[str]) -> int:
 
 def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
                data: set[str], fixed: set[str], how: dict[str, str], room: float
-               ) -> tuple[set[str], Groups]:
+               ) -> tuple[set[str], Groups, set[str]]:
     """A context that holds no table and no data access is a library, not a service (asked
     only when the project has tables at all). Its entry points (views, tasks, commands: a
     layer's pieces) each join the context whose code they call most. Then each piece of a
@@ -706,7 +716,8 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
     context; what nothing outside uses (a script) stays, and joins its most tied neighbour
     when fewer than three atoms are left. The kernel is bounded: ``room`` is the lines it may
     still take, and while the pieces bound for it are more, the largest stays in its library.
-    Returns the units that join the kernel and the groups after the moves."""
+    Returns the units that join the kernel, the groups after the moves, and the pieces held
+    back from the kernel by its bound."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     working = [set(g) for g in groups]
     kernel: set[str] = set()
@@ -751,7 +762,7 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
                 break
     how.clear()
     how.update(trial_how)
-    return kernel, sorted((frozenset(g) for g in trial_working if g), key=min)
+    return kernel, sorted((frozenset(g) for g in trial_working if g), key=min), stay
 
 
 def _library_pieces(libraries: Sequence[int], users: Mapping[str, set[str]],
