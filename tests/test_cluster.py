@@ -536,6 +536,21 @@ def test_code_with_no_data_that_one_context_alone_uses_follows_it() -> None:
     assert placed["b:b0"].context != placed["a:a0"].context
 
 
+@pytest.mark.parametrize("mode", ["read", "write"])
+def test_code_that_reads_another_contexts_table_still_follows_its_one_user(mode: str) -> None:
+    # a form listing `b`'s rows as choices, used by `a`'s view alone, is `a`'s private code
+    # (Kiwi TCMS's bug and test-run forms, which read the products' versions and builds, had
+    # stayed with the versions); code that writes `b`'s table owns some of it, and stays
+    base = _domains_and_a_helper(("a:a0",), words=2)
+    reads = [Edge(h, "table:tb", "data", mode, 0.5) for h in ("h:h0", "h:h1")]
+    cut = decompose(CouplingGraph("toy", base.nodes, (*base.edges, *reads)), _blind(kernel=False))
+    placed = {p.element: p for p in cut.placements}
+    owner = "a:a0" if mode == "read" else "b:b0"
+    assert placed["h:h0"].context == placed["h:h1"].context == placed[owner].context
+    assert placed["a:a0"].context != placed["b:b0"].context
+    assert placed["h:h0"].how == ("with-its-users" if mode == "read" else "clustered")
+
+
 def test_code_the_graph_ties_far_more_strongly_elsewhere_stays_there() -> None:
     # a plugin's component that one registry uses is not the registry's private code
     cut = decompose(_domains_and_a_helper(("a:a0",), words=4, call=1.0), _blind(kernel=False))

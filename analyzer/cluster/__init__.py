@@ -338,7 +338,10 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     # what uses what, and what touches data, among the units left after the kernel
     users = _dependents(graph, weighted)
     data = _data_units(graph, weighted, ("write", "ddl", "declares", "read"))
-    groups = _with_sole_user(weighted, groups, _without_roots(weighted, groups, users), data,
+    # private code may read a table (a form's choices, a view's list): only writing, changing
+    # the schema of or declaring one is owning it, and keeps code where it is
+    owning = _data_units(graph, weighted, ("write", "ddl", "declares"))
+    groups = _with_sole_user(weighted, groups, _without_roots(weighted, groups, users), owning,
                              held, how)
     groups = _whole_modules(graph, weighted, groups, users, data, held, how)
     if options.kernel and any(n.kind == "table" for n in graph.nodes):
@@ -508,11 +511,12 @@ def _without_roots(weighted: Weighted, groups: Groups, users: Mapping[str, set[s
 
 def _with_sole_user(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]],
                     data: set[str], fixed: set[str], how: dict[str, str]) -> Groups:
-    """Code that touches no table and is used from one context only is that context's private
-    code: a module's share of a context moves to the context of its users when they all sit
-    in one other context, unless the graph ties it ``FOLLOW_UNLESS`` times more strongly to
-    where it is (a plugin's component used by one registry is not the registry's code). Moves
-    cascade (a helper follows the code it serves) until nothing moves; pinned code stays."""
+    """Code that owns no table (``data``: the units that write, change or declare one; a
+    read is no ownership) and is used from one context only is that context's private code: a
+    module's share of a context moves to the context of its users when they all sit in one
+    other context, unless the graph ties it ``FOLLOW_UNLESS`` times more strongly to where it
+    is (a plugin's component used by one registry is not the registry's code). Moves cascade
+    (a helper follows the code it serves) until nothing moves; pinned code stays."""
     working = [set(g) for g in groups]
     movable = {unit: (node.module or node.id) for unit in weighted.members
                if unit not in fixed and unit not in data
