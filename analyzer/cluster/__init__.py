@@ -724,7 +724,6 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
     back from the kernel by its bound."""
     owner = {u: i for i, g in enumerate(groups) for u in g if u in weighted.members}
     working = [set(g) for g in groups]
-    kernel: set[str] = set()
     libraries = [index for index, group in enumerate(groups)
                  if group & owner.keys() and not group & data
                  and not any(weighted.nodes[u].kind == "table" for u in group
@@ -753,7 +752,7 @@ def _libraries(weighted: Weighted, groups: Groups, users: Mapping[str, set[str]]
     stay: set[str] = set()
     for round_ in itertools.count():
         trial_owner, trial_working, trial_how = dict(owner), [set(g) for g in working], dict(how)
-        kernel = set()
+        kernel: set[str] = set()
         _library_pieces(libraries, users, trial_owner, trial_working, fixed | stay, kernel,
                         trial_how)
         excess = _lines(weighted, kernel) - room
@@ -872,9 +871,6 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     members = weighted.members
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
 
-    def lines(units: set[str] | frozenset[str]) -> int:
-        return sum(nodes[e].size for u in units for e in members.get(u, ()))
-
     real = [i for i, g in enumerate(groups) if sum(len(members.get(u, ())) for u in g) > 0]
     # a group tied to nothing is unplaced code, unless the number of contexts asked for
     # needs it (the tied code could not make that many)
@@ -885,9 +881,9 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
                 or not _island(weighted, groups[i], roles)]
     if options.contexts is not None and len(tied) < options.contexts:
         spare = sorted((i for i in real if i not in tied),
-                       key=lambda i: (-lines(groups[i]), min(groups[i])))
+                       key=lambda i: (-_lines(weighted, groups[i]), min(groups[i])))
         tied = sorted(tied + spare[:options.contexts - len(tied)])
-    order = sorted(tied, key=lambda i: (-lines(groups[i]), min(groups[i])))
+    order = sorted(tied, key=lambda i: (-_lines(weighted, groups[i]), min(groups[i])))
     pin_names = {i: pinned[u] for i in order for u in groups[i] if u in pinned}
     term_groups = {i: [e for u in sorted(groups[i]) for e in members.get(u, ())] +
                    [u for u in sorted(groups[i])
