@@ -296,16 +296,46 @@ _HELD_OUT: Mapping[str, tuple[str, str, frozenset[str]]] = {
 }
 
 
+# The second held-out set (corpus.HELD_OUT_2), its prefixes and kernels written down from each
+# project's layout on 2026-12-06, before seamline was first run on it.
+_HELD_OUT_2: Mapping[str, tuple[str, str, frozenset[str]]] = {
+    # Django CMS: the apps under mezzanine.*; settings, app loading, the project template,
+    # template machinery and the URL root are the kernel (core, utils: technical)
+    "mezzanine": ("Mezzanine 6.1.1", "mezzanine",
+                  frozenset({"conf", "bin", "boot", "project_template", "template", "urls"})),
+    # Django forum: the apps under misago.*; settings, the cache versioning, the plugin and
+    # hook machinery, test data and helpers, the URL root and static files are the kernel
+    # (core, admin: technical)
+    "misago": ("Misago 0.39.6", "misago",
+               frozenset({"conf", "cache", "conftest", "test", "settings", "urls", "hooks",
+                          "hooktypes", "plugins", "static", "templates", "locale", "faker"})),
+    # Django: the apps under label_studio.*; the server, settings helpers, constants and
+    # templates are the kernel (core: technical)
+    "label_studio": ("Label Studio 1.23.2", "label_studio",
+                     frozenset({"server", "constants", "sitecustomize", "conftest", "manage",
+                                "templates", "annotation_templates", "tests"})),
+    # Django: the apps under tendenci.apps.*; the base app, the app registry, permissions,
+    # site settings, themes, the API frameworks and the site plumbing are the kernel
+    "tendenci": ("Tendenci 16.30", "tendenci.apps",
+                 frozenset({"base", "registry", "perms", "site_settings", "theme",
+                            "theme_editor", "handler404", "robots", "sitemaps", "api",
+                            "api_drf", "api_tasty", "meta", "mobile", "explorer_extensions"})),
+}
+
+
 def held_out(key: str, root: Path | None = None) -> Project:
-    """A held-out project's truth: :data:`_HELD_OUT`'s prefix and kernel, the same rules."""
-    name, prefix, kernel = _HELD_OUT[key]
+    """A held-out project's truth: its prefix and kernel (:data:`_HELD_OUT`,
+    :data:`_HELD_OUT_2`), the same rules."""
+    name, prefix, kernel = {**_HELD_OUT, **_HELD_OUT_2}[key]
     root = root or corpus.ensure(key)
     return build(name, read_tree(root, [prefix.split(".")[0]]), prefix, kernel=kernel)
 
 
 HELD_OUT: Mapping[str, Callable[[], Project]] = {
     key: functools.partial(held_out, key) for key in _HELD_OUT}
-ALL_PROJECTS: Mapping[str, Callable[[], Project]] = {**PROJECTS, **HELD_OUT}
+HELD_OUT_2: Mapping[str, Callable[[], Project]] = {
+    key: functools.partial(held_out, key) for key in _HELD_OUT_2}
+ALL_PROJECTS: Mapping[str, Callable[[], Project]] = {**PROJECTS, **HELD_OUT, **HELD_OUT_2}
 
 
 # An answer key's contexts that are not scored (as seamline's reference files say).
@@ -419,14 +449,18 @@ def describe_sample(name: str) -> list[str]:
 
 
 def expand(name: str) -> tuple[str, ...]:
-    """``samples`` and ``held-out`` stand for their projects; any other name for itself."""
+    """``samples``, ``held-out`` and ``held-out-2`` stand for their projects; any other name
+    for itself."""
     if name in ("sample", "samples"):
         return SAMPLES
+    if name == "held-out-2":
+        return tuple(HELD_OUT_2)
     return tuple(HELD_OUT) if name == "held-out" else (name,)
 
 
 def known() -> str:
-    return ", ".join(["samples", *SAMPLES, *PROJECTS, "held-out", *HELD_OUT])
+    return ", ".join(["samples", *SAMPLES, *PROJECTS, "held-out", *HELD_OUT, "held-out-2",
+                      *HELD_OUT_2])
 
 
 def main(argv: list[str] | None = None) -> int:
