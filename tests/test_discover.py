@@ -62,6 +62,8 @@ def test_default_excludes(project: Callable[[Tree], Path]) -> None:
         "app/__init__.py": "", "app/core.py": "",
         "app/tests/test_core.py": "", "tests/test_app.py": "", "app/test_extra.py": "",
         "app/conftest.py": "", "app/migrations/0001_initial.py": "",
+        # helpers shipped for the tests (Trac's test.py) and a reusable app's test project
+        "app/test.py": "", "app/testproject/urls.py": "", "app/testproject/__init__.py": "",
         # CKAN keeps its Alembic revisions in migration/versions/ (the singular)
         "app/migration/versions/01_add.py": "", "app/migration/env.py": "",
         "build/lib/app/core.py": "", "dist/x.py": "", ".hidden/x.py": "",
@@ -69,6 +71,13 @@ def test_default_excludes(project: Callable[[Tree], Path]) -> None:
         "myenv/pyvenv.cfg": "", "myenv/lib/site.py": "",
     })
     assert names(root) == ["app", "app.core"]
+
+
+def test_names_that_only_start_like_tests_are_read(project: Callable[[Tree], Path]) -> None:
+    root = project({"app/__init__.py": "", "app/testimony.py": "", "app/contest.py": "",
+                    "app/latest.py": "", "app/testing_plans/__init__.py": ""})
+    assert names(root) == ["app", "app.contest", "app.latest", "app.testimony",
+                           "app.testing_plans"]
 
 
 def test_excludes_can_be_changed(project: Callable[[Tree], Path]) -> None:
