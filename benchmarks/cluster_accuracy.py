@@ -457,9 +457,9 @@ def main(argv: list[str] | None = None) -> int:
                             if not (t.held_out or t.held_out_2))
         if summary:
             print(f"targets: {summary}")
-        for label, chosen in (("held-out", [v for v in verdicts if v[0].held_out]),
-                              ("held-out-2", [v for v in verdicts if v[0].held_out_2])):
-            held = held_out_summary(rows, chosen, label)
+        for label, group in (("held-out", [v for v in verdicts if v[0].held_out]),
+                             ("held-out-2", [v for v in verdicts if v[0].held_out_2])):
+            held = held_out_summary(rows, group, label)
             if held:
                 print(held)
     if args.json:
