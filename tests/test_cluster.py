@@ -54,6 +54,7 @@ from analyzer.coupling import (
 )
 from analyzer.decomposition import load_agreed
 from analyzer.errors import ConfigError
+from analyzer.graph import REGISTRATION_WEIGHT
 from tests.conftest import SAMPLES, Tree, run, write_tree
 
 TRADEPOST = SAMPLES / "tradepost"
@@ -128,6 +129,17 @@ def test_an_app_config_goes_with_the_models_it_registers() -> None:
         assert (config, model) in links
         assert placed[config] == placed[model] != KERNEL, config
     assert ("customers.apps:CustomersConfig", "orders.models:Order") not in links
+
+
+def test_a_registration_weighs_more_than_a_dependency() -> None:
+    """A model its app config registers is a member of the app; a foreign key or a loader's
+    string is a dependency, which may cross contexts. The first weighs three of the second."""
+    analysis = run(SAMPLES / "atelier", structure_blind=True)
+    links = [e for e in analysis.graph.edges if e.signal == "links"]
+    registrations = {e.weight for e in links if e.kind == "app-config"}
+    dependencies = {e.weight for e in links if e.kind != "app-config"}
+    assert registrations == {REGISTRATION_WEIGHT} and dependencies == {1.0}
+    assert REGISTRATION_WEIGHT > 1.0
 
 def test_contexts_own_the_tables_of_their_domain(tradepost: api.Analysis) -> None:
     owner = {t: c.name for c in tradepost.decomposition.contexts for t in c.tables}
