@@ -10,7 +10,7 @@ from analyzer import api
 from analyzer.config import Overrides, load_settings
 from analyzer.extract.code import extract
 from analyzer.graph.endpoints import route_words
-from tests.conftest import Tree, run
+from tests.conftest import Tree, run, write_tree
 
 _BLUEPRINT = '''\
 from flask import Blueprint
@@ -103,6 +103,32 @@ def test_url_for_links_to_the_view_of_the_endpoint(project: Callable[[Tree], Pat
         ("web.menu", "web.orders.controllers:RHShow"),  # module-level code: the module
         ("web.app:index", "web.orders.controllers:RHList"),
     }  # neither ".relative" (the request's blueprint) nor the ambiguous "shipping.list"
+
+
+def test_a_view_is_a_member_of_the_blueprint_it_is_registered_on(
+        project: Callable[[Tree], Path]) -> None:
+    """As an app config registers its models, a blueprint registers its views: each view is
+    linked to the module that made the blueprint, wherever the view is defined."""
+    root = project({"web/__init__.py": "", "web/orders/__init__.py": "",
+                    "web/orders/blueprint.py": _BLUEPRINT,
+                    "web/orders/controllers.py": _CONTROLLERS, "web/app.py": _APP})
+    assert _members(run(root)) == {
+        (f"web.orders.controllers:{view}", "web.orders.blueprint", 1.0)
+        for view in ("RHList", "RHShow", "archive")}  # not the app's own view (index)
+    # a blueprint's name two modules make says no module: "orders" now; "shipping" is made
+    # twice in one module, which is still the module of its views
+    write_tree(root, {"web/shipping.py": _SHIPPING,
+                      "web/more.py": 'from flask import Blueprint\n\n'
+                                     'bp = Blueprint("orders", __name__)\n\n\n'
+                                     '@bp.route("/x")\ndef extra():\n    return "x"\n'})
+    assert _members(run(root)) == {("web.shipping:listing", "web.shipping", 1.0),
+                                   ("web.shipping:second", "web.shipping", 1.0)}
+
+
+def _members(analysis: object) -> set[tuple[str, str, float]]:
+    graph = analysis.graph  # type: ignore[attr-defined]
+    return {(e.source, e.target, e.weight) for e in graph.edges
+            if e.signal == "links" and e.kind == "blueprint"}
 
 
 def test_only_flasks_url_for_links(project: Callable[[Tree], Path]) -> None:

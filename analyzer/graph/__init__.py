@@ -4,8 +4,9 @@ Every signal is built on its own, so each can be weighed or switched off when cl
 
 * ``code``: atom A references atom B ``n`` times: weight ``1 + ln n`` (half for type-only use);
 * ``links``: framework links (string foreign keys, ``get_model``, ``get_class``, Flask's
-  ``url_for`` to the view of an endpoint...), 1 each; a Django app config and each model it
-  registers ``REGISTRATION_WEIGHT``;
+  ``url_for`` to the view of an endpoint, a view and the module that made the Flask blueprint
+  it is registered on...), 1 each; a Django app config and each model it registers
+  ``REGISTRATION_WEIGHT``;
 * ``data``: an atom and a table it writes (1), reads (0.5) or declares (2), halved when
   seamline is not sure of the access and for a lookup (a table only joined to the one the
   query is about); tables are nodes, so atoms that share one meet there;
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from analyzer.codebase import Codebase
 from analyzer.coupling import CouplingGraph, Edge, Node, RunMemo
-from analyzer.graph.endpoints import endpoint_links, route_words
+from analyzer.graph.endpoints import blueprint_members, endpoint_links, route_words
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import Documents, similarity, table_words
@@ -193,6 +194,10 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
         if source in builder.nodes and view in builder.nodes:
             builder.edge(source, view, "links", "endpoint", 1.0)
             uses[source][view] = uses[source].get(view, 0) + 1
+    # a view registered on a Flask blueprint is one of its members, as a model is of the app
+    # config that registers it: linked to the module that made the blueprint
+    for view, made_in in blueprint_members(codebase):
+        builder.edge(view, made_in, "links", "blueprint", 1.0)
     # strings that name a module or a definition: "shop.apps.ShopConfig"
     for module in code.modules:
         for words in codebase.words[module.name]:

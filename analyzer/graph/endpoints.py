@@ -27,19 +27,46 @@ _DJANGO_RULES = frozenset({"django.urls.path", "django.urls.re_path", "django.co
 _DJANGO_NAMES = frozenset(r.rpartition(".")[2] for r in _DJANGO_RULES)
 
 
-def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
-    """``(source, view)`` for each atom (``"mod:name"``, or the module for module-level code)
-    and the view of an endpoint it links to; sorted, each pair once."""
-    made = {(module, variable): name for module, found in codebase.endpoints.items()
-            for variable, name, _ in found.blueprints}
-    views: dict[str, set[str]] = {}
+def _registered(codebase: Codebase) -> list[tuple[str, str, str]]:
+    """``(blueprint, endpoint, view)`` for each view registered under an endpoint, the
+    blueprint's name ``""`` for the app itself, in the modules' order."""
+    made = _made(codebase)
+    found: list[tuple[str, str, str]] = []
     for module in sorted(codebase.endpoints):
         for variable, known, endpoint, view, _ in codebase.endpoints[module].views:
             prefix = known if known is not None else _blueprint(codebase, made, module,
                                                                 variable)
             atom = _resolved(codebase, module, view)
             if prefix is not None and atom is not None:
-                views.setdefault(f"{prefix}.{endpoint}" if prefix else endpoint, set()).add(atom)
+                found.append((prefix, endpoint, atom))
+    return found
+
+
+def _made(codebase: Codebase) -> dict[tuple[str, str], str]:
+    """The blueprints the project makes: ``(module, variable) -> name``."""
+    return {(module, variable): name for module, found in codebase.endpoints.items()
+            for variable, name, _ in found.blueprints}
+
+
+def blueprint_members(codebase: Codebase) -> list[tuple[str, str]]:
+    """``(view, module)``: each view registered on a blueprint, and the module that made the
+    blueprint (its module-level code), as Flask registers it; a blueprint's name that two
+    modules make says no module. Sorted, each pair once."""
+    makers: dict[str, set[str]] = {}
+    for (module, _), name in _made(codebase).items():
+        makers.setdefault(name, set()).add(module)
+    pairs = {(view, next(iter(makers[blueprint])))
+             for blueprint, _, view in _registered(codebase)
+             if blueprint and len(makers.get(blueprint, ())) == 1}
+    return sorted(pairs)
+
+
+def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
+    """``(source, view)`` for each atom (``"mod:name"``, or the module for module-level code)
+    and the view of an endpoint it links to; sorted, each pair once."""
+    views: dict[str, set[str]] = {}
+    for prefix, endpoint, atom in _registered(codebase):
+        views.setdefault(f"{prefix}.{endpoint}" if prefix else endpoint, set()).add(atom)
     links: set[tuple[str, str]] = set()
     for module in sorted(codebase.endpoints):
         for atom, called, endpoint, _ in codebase.endpoints[module].links:
