@@ -467,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("projects", nargs="*",
                         help=f"default: {' '.join(PROJECTS)}; also samples, a sample's name, "
-                             f"held-out or a held-out project's name")
+                             f"held-out, held-out-2 or a held-out project's name")
     parser.add_argument("--modules", action="store_true", help="also list every module")
     args = parser.parse_args(argv)
     names: list[str] = []

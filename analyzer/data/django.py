@@ -126,7 +126,8 @@ class _Django:
     def registrations(self, atoms: list[str]) -> None:
         """An app config registers the models of its app: Django imports ``<name>.models``
         by the config's ``name``, a string, so the config and its models are linked as a
-        framework reference (``app-config``) like a string foreign key."""
+        framework reference (``app-config``), weighed as membership of the app
+        (``analyzer.graph.REGISTRATION_WEIGHT``)."""
         for atom in atoms:
             app = _app_of(atom.split(":", 1)[0], self.configs)
             if not app:

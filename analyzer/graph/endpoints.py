@@ -27,45 +27,36 @@ _DJANGO_RULES = frozenset({"django.urls.path", "django.urls.re_path", "django.co
 _DJANGO_NAMES = frozenset(r.rpartition(".")[2] for r in _DJANGO_RULES)
 
 
-def _registered(codebase: Codebase) -> list[tuple[str, str, str]]:
-    """``(blueprint, endpoint, view)`` for each view registered under an endpoint, the
-    blueprint's name ``""`` for the app itself, in the modules' order."""
-    made = _made(codebase)
-    found: list[tuple[str, str, str]] = []
+def _registered(codebase: Codebase) -> list[tuple[str, str, str, str]]:
+    """``(blueprint, endpoint, view, maker)`` for each view registered under an endpoint: the
+    blueprint's name (``""`` for the app itself) and the module that made the blueprint the
+    registration names, in the modules' order."""
+    made = {(module, variable): name for module, found in codebase.endpoints.items()
+            for variable, name, _ in found.blueprints}
+    found: list[tuple[str, str, str, str]] = []
     for module in sorted(codebase.endpoints):
         for variable, known, endpoint, view, _ in codebase.endpoints[module].views:
-            prefix = known if known is not None else _blueprint(codebase, made, module,
-                                                                variable)
+            maker = (known, module) if known is not None else _blueprint(codebase, made, module,
+                                                                         variable)
             atom = _resolved(codebase, module, view)
-            if prefix is not None and atom is not None:
-                found.append((prefix, endpoint, atom))
+            if maker is not None and atom is not None:
+                found.append((maker[0], endpoint, atom, maker[1]))
     return found
 
 
-def _made(codebase: Codebase) -> dict[tuple[str, str], str]:
-    """The blueprints the project makes: ``(module, variable) -> name``."""
-    return {(module, variable): name for module, found in codebase.endpoints.items()
-            for variable, name, _ in found.blueprints}
-
-
 def blueprint_members(codebase: Codebase) -> list[tuple[str, str]]:
-    """``(view, module)``: each view registered on a blueprint, and the module that made the
-    blueprint (its module-level code), as Flask registers it; a blueprint's name that two
-    modules make says no module. Sorted, each pair once."""
-    makers: dict[str, set[str]] = {}
-    for (module, _), name in _made(codebase).items():
-        makers.setdefault(name, set()).add(module)
-    pairs = {(view, next(iter(makers[blueprint])))
-             for blueprint, _, view in _registered(codebase)
-             if blueprint and len(makers.get(blueprint, ())) == 1}
-    return sorted(pairs)
+    """``(view, module)``: each view registered on a blueprint, and the module that made that
+    blueprint (its module-level code), as Flask registers it: by the blueprint object, so two
+    blueprints of one name (two apps' ``auth``) keep their own views. Sorted, each pair once."""
+    return sorted({(view, maker) for blueprint, _, view, maker in _registered(codebase)
+                   if blueprint})
 
 
 def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
     """``(source, view)`` for each atom (``"mod:name"``, or the module for module-level code)
     and the view of an endpoint it links to; sorted, each pair once."""
     views: dict[str, set[str]] = {}
-    for prefix, endpoint, atom in _registered(codebase):
+    for prefix, endpoint, atom, _ in _registered(codebase):
         views.setdefault(f"{prefix}.{endpoint}" if prefix else endpoint, set()).add(atom)
     links: set[tuple[str, str]] = set()
     for module in sorted(codebase.endpoints):
@@ -79,14 +70,15 @@ def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
 
 
 def _blueprint(codebase: Codebase, made: dict[tuple[str, str], str], module: str,
-               variable: str) -> str | None:
-    """The name of the blueprint (or ``""``, the app) ``variable`` is in ``module``, when
-    another module made it and this one imports it."""
+               variable: str) -> tuple[str, str] | None:
+    """The name of the blueprint (or ``""``, the app) ``variable`` is in ``module``, and the
+    module that made it, when another module made it and this one imports it."""
     name, internal, rest = codebase.names.qualify(module, [variable])
     if not internal or rest or ":" not in name:
         return None
     defining, _, made_as = name.partition(":")
-    return made.get((defining, made_as))
+    blueprint = made.get((defining, made_as))
+    return None if blueprint is None else (blueprint, defining)
 
 
 def _flasks(codebase: Codebase, module: str, called: str) -> bool:
