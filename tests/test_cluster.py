@@ -143,6 +143,26 @@ def test_a_registration_weighs_more_than_a_dependency() -> None:
     assert REGISTRATION_WEIGHT > 1.0
 
 
+def test_an_app_without_a_config_of_its_own_registers_its_models_too() -> None:
+    """``INSTALLED_APPS = ["catalog"]``: Django makes the app's config from its package, and
+    that config registers ``catalog.models`` as a written one does. atelier's accounts has a
+    config class, its catalog, orders and billing have none."""
+    analysis = run(SAMPLES / "atelier", structure_blind=True)
+    registrations = {(e.source, e.target): e.weight for e in analysis.graph.edges
+                     if e.signal == "links" and e.kind == "app-config"}
+    by_package = {model: source for source, model in registrations
+                  if source.startswith("package:")}
+    assert by_package == {
+        **{f"catalog.models:{m}": "package:catalog"
+           for m in ("FeaturedPiece", "Maker", "Piece", "Tag")},
+        **{f"orders.models:{m}": "package:orders" for m in ("GiftOrder", "Order", "OrderItem")},
+        "billing.models:Invoice": "package:billing"}
+    assert ("accounts.apps:AccountsConfig", "accounts.models:Member") in registrations
+    assert set(registrations.values()) == {REGISTRATION_WEIGHT}
+    nodes = analysis.graph.node_map()
+    assert nodes["package:catalog"].kind == "package" and not nodes["package:catalog"].is_element
+
+
 def test_contexts_own_the_tables_of_their_domain(tradepost: api.Analysis) -> None:
     owner = {t: c.name for c in tradepost.decomposition.contexts for t in c.tables}
     assert owner["payments"] == owner["refunds"] == "payment"

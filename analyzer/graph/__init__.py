@@ -5,8 +5,8 @@ Every signal is built on its own, so each can be weighed or switched off when cl
 * ``code``: atom A references atom B ``n`` times: weight ``1 + ln n`` (half for type-only use);
 * ``links``: framework links (string foreign keys, ``get_model``, ``get_class``, Flask's
   ``url_for`` to the view of an endpoint, a view and the module that made the Flask blueprint
-  it is registered on...), 1 each; a Django app config and each model it registers
-  ``REGISTRATION_WEIGHT``;
+  it is registered on...), 1 each; a Django app config (or, for an app without one, its
+  package) and each model it registers ``REGISTRATION_WEIGHT``;
 * ``data``: an atom and a table it writes (1), reads (0.5) or declares (2), halved when
   seamline is not sure of the access and for a lookup (a table only joined to the one the
   query is about); tables are nodes, so atoms that share one meet there;
@@ -229,6 +229,7 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
         for declaration in table.declarations:
             builder.edge(builder.atom_of(declaration.atom), f"table:{table.name}", "data",
                          "declares", _DECLARES)
+    _default_registrations(builder, data)
 
     _vocabulary(builder, codebase, data, uses, memo)
     entries = _use_cases(builder, code, uses)
@@ -375,16 +376,40 @@ def _co_change(builder: _Builder, code: CodeModel, root: Path,
     return [found.note] if found.note else []
 
 
-def _layout(builder: _Builder, code: CodeModel) -> None:
-    def package_node(name: str) -> str:
-        node_id = f"package:{name}"
-        if node_id not in builder.nodes:
-            builder.nodes[node_id] = Node(node_id, "package", module=name)
-            parent = name.rpartition(".")[0]
-            if parent:
-                builder.edge(node_id, package_node(parent), "packages", "inside", 0.5)
-        return node_id
+def _default_registrations(builder: _Builder, data: DataModel) -> None:
+    """A Django app with no ``AppConfig`` of its own (``INSTALLED_APPS = ["catalog"]``) gets
+    the default one Django makes for its package, and that registers the models of
+    ``<package>.models`` as a written config does (``app-config`` links,
+    ``REGISTRATION_WEIGHT``): each such model is linked to its app's package node."""
+    registered = {link.target for link in data.links if link.kind == "app-config"}
+    for table in data.tables:
+        for declaration in table.declarations:
+            if declaration.via != "django" or declaration.kind != "model" or \
+                    declaration.atom in registered:
+                continue
+            model = builder.atom_of(declaration.atom)
+            parts = declaration.atom.partition(":")[0].split(".")
+            if "models" not in parts[1:] or model not in builder.nodes:
+                continue
+            app = ".".join(parts[:parts.index("models", 1)])
+            builder.edge(_package_node(builder, app), model, "links", "app-config",
+                         REGISTRATION_WEIGHT)
 
+
+def _package_node(builder: _Builder, name: str) -> str:
+    """The node of package ``name`` (made with its parents' when first asked for), inside its
+    parent (``packages``)."""
+    node_id = f"package:{name}"
+    if node_id not in builder.nodes:
+        builder.nodes[node_id] = Node(node_id, "package", module=name)
+        parent = name.rpartition(".")[0]
+        if parent:
+            builder.edge(node_id, _package_node(builder, parent), "packages", "inside", 0.5)
+    return node_id
+
+
+def _layout(builder: _Builder, code: CodeModel) -> None:
     for node in [builder.nodes[key] for key in sorted(builder.nodes)]:  # by id: unique
         if node.is_element:
-            builder.edge(node.id, package_node(node.module), "packages", "inside", 1.0)
+            builder.edge(node.id, _package_node(builder, node.module), "packages", "inside",
+                         1.0)
