@@ -26,7 +26,12 @@ from pathlib import Path
 
 from analyzer.codebase import Codebase
 from analyzer.coupling import CouplingGraph, Edge, Node, RunMemo
-from analyzer.graph.endpoints import blueprint_members, endpoint_links, route_words
+from analyzer.graph.endpoints import (
+    blueprint_members,
+    endpoint_links,
+    registered_views,
+    route_words,
+)
 from analyzer.graph.entrypoints import EntryPoint, find_entry_points, load_rules, reach
 from analyzer.graph.history import co_change
 from analyzer.graph.vocabulary import Documents, similarity, table_words
@@ -183,14 +188,18 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
                 uses[source][target] = uses[source].get(target, 0) + ref.count
         _re_exports(builder, module)
     # framework links
+    configured: set[str] = set()  # the models an app config registers
     for link in data.links:
+        if link.kind == "app-config":
+            configured.add(link.target)
         source, target = builder.atom_of(link.source), builder.atom_of(link.target)
         builder.edge(source, target, "links", link.kind,
                      REGISTRATION_WEIGHT if link.kind == "app-config" else 1.0)
         if source != target and source in builder.nodes and target in builder.nodes:
             uses[source][target] = uses[source].get(target, 0) + 1
     # pages that link to other pages by an endpoint's name: url_for("orders.detail")
-    for source, view in endpoint_links(codebase):
+    registered = registered_views(codebase)
+    for source, view in endpoint_links(codebase, registered):
         if source in builder.nodes and view in builder.nodes:
             builder.edge(source, view, "links", "endpoint", 1.0)
             uses[source][view] = uses[source].get(view, 0) + 1
@@ -198,7 +207,7 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
     # config that registers it: linked to the module that made the blueprint (from the view,
     # which names the blueprint in its decorator; no use of it: an entry point's reach stays
     # what it calls)
-    for view, made_in in blueprint_members(codebase):
+    for view, made_in in blueprint_members(registered):
         builder.edge(view, made_in, "links", "blueprint", 1.0)
     # strings that name a module or a definition: "shop.apps.ShopConfig"
     for module in code.modules:
@@ -229,7 +238,7 @@ def build_graph(project: str, codebase: Codebase, data: DataModel, root: Path,
         for declaration in table.declarations:
             builder.edge(builder.atom_of(declaration.atom), f"table:{table.name}", "data",
                          "declares", _DECLARES)
-    _default_registrations(builder, data)
+    _default_registrations(builder, data, configured)
 
     _vocabulary(builder, codebase, data, uses, memo)
     entries = _use_cases(builder, code, uses)
@@ -376,16 +385,16 @@ def _co_change(builder: _Builder, code: CodeModel, root: Path,
     return [found.note] if found.note else []
 
 
-def _default_registrations(builder: _Builder, data: DataModel) -> None:
+def _default_registrations(builder: _Builder, data: DataModel, configured: set[str]) -> None:
     """A Django app with no ``AppConfig`` of its own (``INSTALLED_APPS = ["catalog"]``) gets
     the default one Django makes for its package, and that registers the models of
     ``<package>.models`` as a written config does (``app-config`` links,
-    ``REGISTRATION_WEIGHT``): each such model is linked to its app's package node."""
-    registered = {link.target for link in data.links if link.kind == "app-config"}
+    ``REGISTRATION_WEIGHT``): each model no config class registers (``configured``) is
+    linked to its app's package node."""
     for table in data.tables:
         for declaration in table.declarations:
             if declaration.via != "django" or declaration.kind != "model" or \
-                    declaration.atom in registered:
+                    declaration.atom in configured:
                 continue
             model = builder.atom_of(declaration.atom)
             parts = declaration.atom.partition(":")[0].split(".")

@@ -14,6 +14,7 @@ another framework).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from analyzer.codebase import Codebase
 
@@ -27,13 +28,17 @@ _DJANGO_RULES = frozenset({"django.urls.path", "django.urls.re_path", "django.co
 _DJANGO_NAMES = frozenset(r.rpartition(".")[2] for r in _DJANGO_RULES)
 
 
-def _registered(codebase: Codebase) -> list[tuple[str, str, str, str]]:
+Registration = tuple[str, str, str, str]  # blueprint, endpoint, view, the blueprint's module
+
+
+def registered_views(codebase: Codebase) -> list[Registration]:
     """``(blueprint, endpoint, view, maker)`` for each view registered under an endpoint: the
     blueprint's name (``""`` for the app itself) and the module that made the blueprint the
-    registration names, in the modules' order."""
+    registration names, in the modules' order. Read once; ``endpoint_links`` and
+    ``blueprint_members`` take it."""
     made = {(module, variable): name for module, found in codebase.endpoints.items()
             for variable, name, _ in found.blueprints}
-    found: list[tuple[str, str, str, str]] = []
+    found: list[Registration] = []
     for module in sorted(codebase.endpoints):
         for variable, known, endpoint, view, _ in codebase.endpoints[module].views:
             maker = (known, module) if known is not None else _blueprint(codebase, made, module,
@@ -44,19 +49,20 @@ def _registered(codebase: Codebase) -> list[tuple[str, str, str, str]]:
     return found
 
 
-def blueprint_members(codebase: Codebase) -> list[tuple[str, str]]:
+def blueprint_members(registered: Sequence[Registration]) -> list[tuple[str, str]]:
     """``(view, module)``: each view registered on a blueprint, and the module that made that
     blueprint (its module-level code), as Flask registers it: by the blueprint object, so two
     blueprints of one name (two apps' ``auth``) keep their own views. Sorted, each pair once."""
-    return sorted({(view, maker) for blueprint, _, view, maker in _registered(codebase)
-                   if blueprint})
+    return sorted({(view, maker) for blueprint, _, view, maker in registered if blueprint})
 
 
-def endpoint_links(codebase: Codebase) -> list[tuple[str, str]]:
+def endpoint_links(codebase: Codebase, registered: Sequence[Registration]
+                   ) -> list[tuple[str, str]]:
     """``(source, view)`` for each atom (``"mod:name"``, or the module for module-level code)
-    and the view of an endpoint it links to; sorted, each pair once."""
+    and the view of an endpoint it links to (``registered``: ``registered_views``); sorted,
+    each pair once."""
     views: dict[str, set[str]] = {}
-    for prefix, endpoint, atom, _ in _registered(codebase):
+    for prefix, endpoint, atom, _ in registered:
         views.setdefault(f"{prefix}.{endpoint}" if prefix else endpoint, set()).add(atom)
     links: set[tuple[str, str]] = set()
     for module in sorted(codebase.endpoints):
