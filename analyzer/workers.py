@@ -4,8 +4,9 @@ it, and are stopped at once when the parent is interrupted.
 An interruption (Ctrl-C, or any exception) cancels what is queued and terminates the workers
 at once instead of waiting for them; and workers never outlive their parent, even one killed
 with SIGKILL: on Linux the kernel kills them (``PR_SET_PDEATHSIG``), and everywhere a thread in
-each worker exits it when its parent pid changes. The extraction's parsers and the clustering's
-Leiden runs use it. ``forked`` runs one short job beside the parent, for its bytes.
+each worker exits it when its parent pid changes. The extraction's parsers use the pool;
+``forked`` runs one job beside the parent, for its bytes: the report's templates, and a share
+of the clustering's Leiden runs.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["can_fork", "forked", "worker_pool"]
+__all__ = ["can_fork", "forked", "signals_deferred", "worker_pool"]
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _PARENT_POLL_SECONDS = 0.5
@@ -127,7 +128,7 @@ def _held() -> Iterator[None]:
 
 
 @contextmanager
-def _deferred() -> Iterator[None]:
+def signals_deferred() -> Iterator[None]:
     """Like ``_held``, and whichever thread of the process the signal comes to (a library's
     own threads do not hold it): Python's handlers for Ctrl-C and SIGTERM only note it within
     the block, and the handler it was for runs when the block ends."""
@@ -188,7 +189,7 @@ def forked(make: Callable[[], bytes], wait: float = _FORKED_WAIT_SECONDS
     read_end, write_end = os.pipe()
     # Ctrl-C and SIGTERM wait until the reader is started: raised earlier, they would leave
     # the pipe open and the process unreaped
-    with _deferred():
+    with signals_deferred():
         try:
             pid = os.fork()
         except OSError:  # no memory, or too many processes: the caller makes it itself
@@ -226,6 +227,7 @@ def _run_forked(make: Callable[[], bytes], parent: int, read_end: int, write_end
     code = 1
     try:
         os.close(read_end)
+        gc.freeze()  # what it inherited is never walked (``_start_worker``)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if hasattr(signal, "pthread_sigmask"):

@@ -2488,6 +2488,10 @@ def test_the_cut_is_the_same_whatever_the_number_of_processes() -> None:
     graph = _planted(24, 100)
     assert len(graph.nodes) >= leiden.PARALLEL_NODES  # so that two processes share the runs
     assert leiden._fork_pool(2, leiden.RUNS, len(graph.nodes)) == 2
+    mixed = mix(graph, ClusterOptions()).numbered
+    tasks = [(0.05 * 3 ** seed, seed) for seed in range(leiden.RUNS)]  # unlike runs
+    assert (leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=2))
+            == leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=1)))  # run for run
     one, two = (decompose(graph, ClusterOptions(jobs=jobs)) for jobs in (1, 2))
     assert one.placements == two.placements and one.contexts == two.contexts
     assert one.choice == two.choice
@@ -2499,16 +2503,21 @@ def test_the_cut_is_the_same_whatever_the_number_of_processes() -> None:
 
 def test_a_leiden_worker_that_dies_costs_nothing_but_time(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker killed on its way up (out of memory, a stray kill): the round's runs are made
-    here instead, each from its own seed, so the cut is the same."""
+    """A process killed before it hands its runs back (out of memory, a stray kill): its
+    share of the runs is made here instead, each from its own seed, so every run and the cut
+    are the same."""
     from analyzer.cluster import leiden
 
     graph = _planted(24, 100)
+    mixed = mix(graph, ClusterOptions()).numbered
+    tasks = [(0.05 * 3 ** seed, seed) for seed in range(leiden.RUNS)]  # unlike runs
+    runs = leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=1))
     one = decompose(graph, ClusterOptions(jobs=1))
 
     def dies(*args: object) -> None:
         os._exit(1)
 
-    monkeypatch.setattr(leiden, "_load", dies)
+    monkeypatch.setattr(leiden, "_packed", dies)  # in the forked process, once its runs are made
+    assert leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=2)) == runs
     two = decompose(graph, ClusterOptions(jobs=2))
     assert one.placements == two.placements and one.choice == two.choice

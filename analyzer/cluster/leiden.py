@@ -25,9 +25,9 @@ import hashlib
 import itertools
 import math
 import random
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -36,13 +36,15 @@ if TYPE_CHECKING:  # networkx is imported where a graph of it is made: most runs
 
 from analyzer.cluster.labels import Adjacency, adjacency, in_order
 from analyzer.coupling import RunMemo
-from analyzer.workers import can_fork, worker_pool
+from analyzer.workers import can_fork, forked, signals_deferred
 
 RUNS = 10  # runs of a consensus
 AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is dropped
 ITERATIONS = 4  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
 _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
 PARALLEL_NODES = 2000  # from this many nodes, runs are worth a forked process (with --jobs)
+_SHARE_SECONDS = 24 * 3600.0  # a forked process's share of the runs is never cut short
+_INT = 4  # bytes of a membership's label as a forked process hands it back (32 bits)
 
 Groups = list[frozenset[str]]
 
@@ -173,20 +175,6 @@ def _fork_pool(jobs: int, tasks: int, nodes: int) -> int:
     return min(jobs, tasks)
 
 
-_WORKER: list[Any] = []  # a forked worker's graph and weights, set by ``_load``
-
-
-def _load(nodes: int, edges: list[list[int]], weights: list[float]) -> None:
-    import igraph
-
-    _WORKER[:] = [igraph.Graph(n=nodes, edges=edges), weights]
-
-
-def _chunk(tasks: Sequence[tuple[float, int]]) -> list[list[int]]:
-    graph, weights = _WORKER
-    return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
-
-
 def _run(graph: Any, weights: Sequence[float], resolution: float, seed: int) -> list[int]:
     import igraph
 
@@ -277,21 +265,53 @@ def _labels(numbered: Numbered, weights: Any,
 
 def _made(nodes: int, edges: list[list[int]], weights: list[float],
           tasks: Sequence[tuple[float, int]], jobs: int) -> list[list[int]]:
+    """The runs of ``tasks``: with ``processes`` of them, the first share here and each other
+    share in a process forked beside this one, which hands its memberships back as bytes (one
+    fork per share, and no process idles while the others work); a share whose process made
+    nothing (it was killed, or none could fork) is run here after."""
     import igraph  # a C library: loaded only when a graph is cut
 
-    processes = _fork_pool(jobs, len(tasks), nodes)
-    if processes > 1:
-        from concurrent.futures.process import BrokenProcessPool
-
-        size = -(-len(tasks) // processes)
-        chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-        try:
-            with worker_pool(len(chunks), _load, (nodes, edges, weights)) as pool:
-                return [membership for done in pool.map(_chunk, chunks) for membership in done]
-        except (BrokenProcessPool, OSError):
-            pass  # a worker died (out of memory, killed), or none could fork: the same runs, here
     graph = igraph.Graph(n=nodes, edges=edges)
-    return [_run(graph, weights, resolution, seed) for resolution, seed in tasks]
+
+    def share(part: Sequence[tuple[float, int]]) -> list[list[int]]:
+        made: list[list[int]] = []
+        for resolution, seed in part:
+            # Ctrl-C waits for the end of the run: interrupted inside its Leiden, igraph
+            # aborted the whole process ("free(): invalid pointer", tests/hostile)
+            with signals_deferred():
+                made.append(_run(graph, weights, resolution, seed))
+        return made
+
+    processes = _fork_pool(jobs, len(tasks), nodes)
+    size = -(-len(tasks) // processes)
+    parts = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    waiting = [(part, forked(partial(_packed_share, share, part), _SHARE_SECONDS))
+               for part in parts[1:]]
+    made = share(parts[0])
+    for part, result in waiting:
+        data = result()
+        made.extend(share(part) if data is None or len(data) != _INT * nodes * len(part)
+                    else _unpacked(data, nodes, len(part)))
+    return made
+
+
+def _packed_share(share: Callable[[Sequence[tuple[float, int]]], list[list[int]]],
+                  part: Sequence[tuple[float, int]]) -> bytes:
+    """``share(part)``'s memberships as bytes, as a forked process hands them back."""
+    return _packed(share(part))
+
+
+def _packed(memberships: list[list[int]]) -> bytes:
+    import numpy as np
+
+    return np.array(memberships, dtype=np.int32).tobytes()
+
+
+def _unpacked(data: bytes, nodes: int, runs: int) -> list[list[int]]:
+    import numpy as np
+
+    unpacked: list[list[int]] = np.frombuffer(data, dtype=np.int32).reshape(runs, nodes).tolist()
+    return unpacked
 
 
 def groups_of(numbered: Numbered, membership: Sequence[int] | Any) -> Groups:
