@@ -40,7 +40,7 @@ from analyzer.workers import can_fork, forked, signals_deferred
 
 RUNS = 10  # runs of a consensus
 AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is dropped
-ITERATIONS = 4  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
+ITERATIONS = 3  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
 _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
 PARALLEL_NODES = 2000  # from this many nodes, runs are worth a forked process (with --jobs)
 _SHARE_SECONDS = 24 * 3600.0  # a forked process's share of the runs is never cut short
