@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from itertools import combinations
@@ -370,7 +370,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
                             keep=frozenset(held))
     serving = plumbing_roles(graph, weighted.nodes)
     declared = _declarers(graph)
-    groups = _plumbing_together(weighted, groups, held, serving)
+    groups = _plumbing_together(weighted, groups, held, serving, _models(declared))
     groups = _tools_apart(graph, weighted, groups, held, serving, how, declared)
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
@@ -611,11 +611,18 @@ def plumbing_roles(graph: CouplingGraph, nodes: Mapping[str, Node]) -> dict[str,
             for n, node in nodes.items()}
 
 
-def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node]) -> str:
+def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node],
+                   models: Collection[str]) -> str:
     """The framework role (``settings``, ``template-tags``) of code that is at least
-    ``INFRASTRUCTURE_SHARE`` plumbing by lines: the role of most of its lines; else ``""``."""
+    ``INFRASTRUCTURE_SHARE`` plumbing by lines: the role of most of its lines; else ``""``.
+    Code that holds a model (one of ``models``: the classes that declare a table) has none:
+    a model is a domain's, and so is the code around it. Mezzanine's blog, whose importers
+    (``import_blogger``, ``import_rss``, ...) are most of its lines, was an infrastructure
+    context named ``command``, and the core's commands joined it."""
     roles: dict[str, int] = defaultdict(int)
     for element in elements:
+        if element in models:
+            return ""
         roles[nodes[element].role] += nodes[element].size
     size = sum(roles.values())
     plumbing = size - roles.pop("", 0)
@@ -625,23 +632,24 @@ def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node]) -> str:
 
 
 def _group_role(weighted: Weighted, group: frozenset[str], fixed: set[str],
-                roles: Mapping[str, Node]) -> str:
+                roles: Mapping[str, Node], models: Collection[str]) -> str:
     """The framework role of a group of plumbing (``_plumbing_role``); none for a group that
     holds pinned or kept-apart code, which is the user's."""
     if group & fixed:
         return ""
-    return _plumbing_role([e for u in group for e in weighted.members.get(u, ())], roles)
+    return _plumbing_role([e for u in group for e in weighted.members.get(u, ())], roles,
+                          models)
 
 
 def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
-                       roles: Mapping[str, Node]) -> Groups:
+                       roles: Mapping[str, Node], models: Collection[str]) -> Groups:
     """Contexts of framework plumbing of one role (every template tag library that no domain
     claims, each tied to nothing but itself) are one infrastructure context: a service per
     template filter is no proposal."""
     first: dict[str, int] = {}
     merged: list[set[str]] = []
     for group in groups:
-        role = _group_role(weighted, group, fixed, roles)
+        role = _group_role(weighted, group, fixed, roles, models)
         if role and role in first:
             merged[first[role]] |= group
             continue
@@ -672,8 +680,9 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
         if edge.signal == "data" and edge.kind == "write" and edge.source in weighted.unit:
             writes[weighted.unit[edge.source]].add(edge.target)
     home: dict[str, int] = {}
+    models = _models(declared)
     for index, group in enumerate(groups):
-        role = _group_role(weighted, group, fixed, roles)
+        role = _group_role(weighted, group, fixed, roles, models)
         if role:
             home.setdefault(role, index)
     working = [set(g) for g in groups]
@@ -893,8 +902,9 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     terms = context_terms(term_groups, nodes, nouns=_nouns(graph, declared), unnamed=own)
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
+    models = _models(declared)
     for index, elements in term_groups.items():
-        role = _plumbing_role(elements, roles)
+        role = _plumbing_role(elements, roles, models)
         if role:
             terms[index] = (role, *(t for t in terms[index] if t != role))
     taken = set(pin_names.values()) | {KERNEL, UNPLACED}
@@ -938,7 +948,7 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     contexts: list[Context] = []
     for index in order:
         name = names[index]
-        kind = "infrastructure" if _plumbing_role(by_context[name], roles) else "domain"
+        kind = "infrastructure" if _plumbing_role(by_context[name], roles, models) else "domain"
         contexts.append(Context(name, kind, terms.get(index, ()), tuple(by_context[name]),
                                 tuple(held[name]), tuple(sorted(tables[name])),
                                 sum(nodes[e].size for e in by_context[name])))
@@ -968,6 +978,11 @@ def _declarers(graph: CouplingGraph) -> dict[str, list[str]]:
         if edge.signal == "data" and edge.kind == "declares":
             found[edge.target].append(edge.source)
     return found
+
+
+def _models(declared: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """The classes that declare a table (``_declarers``)."""
+    return frozenset(c for classes in declared.values() for c in classes)
 
 
 def _holdings(weighted: Weighted, owner: Mapping[str, int],
