@@ -4,9 +4,9 @@ it, and are stopped at once when the parent is interrupted.
 An interruption (Ctrl-C, or any exception) cancels what is queued and terminates the workers
 at once instead of waiting for them; and workers never outlive their parent, even one killed
 with SIGKILL: on Linux the kernel kills them (``PR_SET_PDEATHSIG``), and everywhere a thread in
-each worker exits it when its parent pid changes. The extraction's parsers use the pool;
-``forked`` runs one job beside the parent, for its bytes: the report's templates, and a share
-of the clustering's Leiden runs.
+each worker exits it when its parent pid changes. The extraction's parsers and the writing's
+worker use the pool; ``forked`` runs one job beside the parent, for its bytes (the report's
+templates, a share of the clustering's Leiden runs), and ends it when it is not wanted.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["can_fork", "forked", "signals_deferred", "worker_pool"]
+__all__ = ["Forked", "can_fork", "forked", "signals_deferred", "worker_pool"]
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _PARENT_POLL_SECONDS = 0.5
@@ -175,27 +175,59 @@ def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
     pool.shutdown(wait=True)
 
 
-def forked(make: Callable[[], bytes], wait: float = _FORKED_WAIT_SECONDS
-           ) -> Callable[[], bytes | None]:
-    """Start ``make`` in a forked process now; returns what waits for the bytes it made, or
-    None when it made none (it raised, was killed, took more than ``wait`` seconds from the
-    start, or nothing can be forked here). The process leaves Ctrl-C and SIGTERM to this one,
+class Forked:
+    """A job ``forked`` started: call it for the bytes it made, or None when it made none (it
+    raised, was killed, took too long, or nothing could be forked here)."""
+
+    def __init__(self, pid: int | None = None, reader: threading.Thread | None = None,
+                 made: list[bytes] | None = None, deadline: float = 0.0) -> None:
+        self._pid, self._reader, self._deadline = pid, reader, deadline
+        self._made = [] if made is None else made  # the reader thread fills it
+
+    def __call__(self, within: float | None = None) -> bytes | None:
+        """The bytes, waited for until the deadline ``forked`` set, or at most ``within``
+        seconds from now; a job still running then is ended."""
+        if self._reader is None:
+            return None
+        wait = max(0.0, self._deadline - time.monotonic())
+        self._reader.join(wait if within is None else min(wait, within))
+        if self._reader.is_alive():  # stuck: it is ended, and the caller makes the bytes itself
+            self.cancel()
+        return self._made[0] if self._made else None
+
+    def cancel(self) -> None:
+        """End the job now (its bytes are not wanted), and reap it."""
+        if self._reader is None or self._pid is None:
+            return
+        if self._reader.is_alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reader.join()
+        self._made.clear()
+
+
+def forked(make: Callable[[], bytes], wait: float = _FORKED_WAIT_SECONDS) -> Forked:
+    """Start ``make`` in a forked process now; returns what waits for the bytes it made (at
+    most ``wait`` seconds from the start). The process leaves Ctrl-C and SIGTERM to this one,
     dies with it, and ends once its bytes are written; a thread of this one reads them as they
     come and reaps it, so it never waits on a full pipe nor lingers."""
     if not can_fork():
-        return lambda: None
+        return Forked()
     deadline, parent = time.monotonic() + wait, os.getpid()
     made: list[bytes] = []
-    read_end, write_end = os.pipe()
     # Ctrl-C and SIGTERM wait until the reader is started: raised earlier, they would leave
     # the pipe open and the process unreaped
     with signals_deferred():
         try:
+            read_end, write_end = os.pipe()
+        except OSError:  # too many open files: the caller makes it itself
+            return Forked()
+        try:
             pid = os.fork()
-        except OSError:  # no memory, or too many processes: the caller makes it itself
+        except OSError:  # no memory, or too many processes: likewise
             os.close(read_end)
             os.close(write_end)
-            return lambda: None
+            return Forked()
         if pid == 0:  # pragma: no cover - the child; coverage is not measured there
             _run_forked(make, parent, read_end, write_end)
         os.close(write_end)
@@ -208,18 +240,15 @@ def forked(make: Callable[[], bytes], wait: float = _FORKED_WAIT_SECONDS
                 made.append(data)
 
         reader = threading.Thread(target=read, name="seamline-forked-read", daemon=True)
-        reader.start()
-
-    def result() -> bytes | None:
-        reader.join(max(0.0, deadline - time.monotonic()))
-        if reader.is_alive():  # stuck: it is ended, and the caller makes the bytes itself
+        try:
+            reader.start()
+        except RuntimeError:  # no thread can be started: end the process, and reap it
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            reader.join()
-            return None
-        return made[0] if made else None
-
-    return result
+            os.waitpid(pid, 0)
+            os.close(read_end)
+            return Forked()
+    return Forked(pid, reader, made, deadline)
 
 
 def _run_forked(make: Callable[[], bytes], parent: int, read_end: int, write_end: int) -> None:
@@ -232,7 +261,9 @@ def _run_forked(make: Callable[[], bytes], parent: int, read_end: int, write_end
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if hasattr(signal, "pthread_sigmask"):
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-        _die_with(parent)
+        _die_with(parent)  # and the watcher below ends it where the kernel cannot
+        threading.Thread(target=_watch_parent, args=(parent,), name="seamline-parent-watch",
+                         daemon=True).start()
         data = make()
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(data)

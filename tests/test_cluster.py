@@ -2554,16 +2554,37 @@ def _planted(groups: int, size: int) -> CouplingGraph:
     return CouplingGraph("planted", nodes, tuple(e for e in edges if e.source != e.target))
 
 
-def test_the_cut_is_the_same_whatever_the_number_of_processes() -> None:
+def _unlike_runs() -> list[tuple[float, int]]:
+    """Leiden tasks whose memberships differ from run to run (resolutions 0.05 to 985)."""
+    from analyzer.cluster.leiden import RUNS
+
+    return [(0.05 * 3 ** seed, seed) for seed in range(RUNS)]
+
+
+def test_the_cut_is_the_same_whatever_the_number_of_processes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from analyzer.cluster import leiden
 
     graph = _planted(24, 100)
     assert len(graph.nodes) >= leiden.PARALLEL_NODES  # so that two processes share the runs
     assert leiden._fork_pool(2, leiden.RUNS, len(graph.nodes)) == 2
     mixed = mix(graph, ClusterOptions()).numbered
-    tasks = [(0.05 * 3 ** seed, seed) for seed in range(leiden.RUNS)]  # unlike runs
-    assert (leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=2))
-            == leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=1)))  # run for run
+    tasks = _unlike_runs()
+    runs = leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=1))
+    handed: list[bool] = []  # whether each forked process's memberships were taken
+
+    def taken(data: bytes | None, nodes: int, count: int) -> object:
+        labels = labels_of(data, nodes, count)
+        handed.append(labels is not None)
+        return labels
+
+    labels_of = leiden._labels_of
+    monkeypatch.setattr(leiden, "_labels_of", taken)
+    for jobs in (2, 4):  # run for run, in order, whichever process made each
+        handed.clear()
+        assert leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=jobs)) == runs
+        assert handed == [True] * (jobs - 1)
+    monkeypatch.undo()
     one, two = (decompose(graph, ClusterOptions(jobs=jobs)) for jobs in (1, 2))
     assert one.placements == two.placements and one.contexts == two.contexts
     assert one.choice == two.choice
@@ -2571,6 +2592,7 @@ def test_the_cut_is_the_same_whatever_the_number_of_processes() -> None:
     where = {p.element: p.context for p in one.placements}
     for g in range(24):
         assert len({where[f"d{g}.m:C{i}"] for i in range(100)}) == 1
+    assert leiden.leiden_labels(mixed, [], leiden.Runner(jobs=2)) == []
 
 
 def test_a_leiden_worker_that_dies_costs_nothing_but_time(
@@ -2582,14 +2604,19 @@ def test_a_leiden_worker_that_dies_costs_nothing_but_time(
 
     graph = _planted(24, 100)
     mixed = mix(graph, ClusterOptions()).numbered
-    tasks = [(0.05 * 3 ** seed, seed) for seed in range(leiden.RUNS)]  # unlike runs
+    tasks = _unlike_runs()
     runs = leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=1))
     one = decompose(graph, ClusterOptions(jobs=1))
+    packed = leiden._packed_share
 
-    def dies(*args: object) -> None:
-        os._exit(1)
+    def dies(share: Callable[..., list[list[int]]], part: list[tuple[float, int]]) -> bytes:
+        if part[0][1] == 3:  # the second of four processes' shares (seeds 3 to 5)
+            os._exit(1)
+        return packed(share, part)
 
-    monkeypatch.setattr(leiden, "_packed", dies)  # in the forked process, once its runs are made
+    monkeypatch.setattr(leiden, "_packed_share", dies)  # in the forked processes
+    assert leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=4)) == runs
+    monkeypatch.setattr(leiden, "_packed_share", lambda *args: os._exit(1))
     assert leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=2)) == runs
     two = decompose(graph, ClusterOptions(jobs=2))
     assert one.placements == two.placements and one.choice == two.choice

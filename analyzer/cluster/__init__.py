@@ -370,8 +370,9 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
                             keep=frozenset(held))
     serving = plumbing_roles(graph, weighted.nodes)
     declared = _declarers(graph)
-    groups = _plumbing_together(weighted, groups, held, serving, _models(declared))
-    groups = _tools_apart(graph, weighted, groups, held, serving, how, declared)
+    models = _models(declared)
+    groups = _plumbing_together(weighted, groups, held, serving, models)
+    groups = _tools_apart(graph, weighted, groups, held, serving, how, declared, models)
     # a settings module names every app: it is the project's, whichever domain the cut put it
     # with (after the cut, whose ties it is part of)
     project = {unit for unit, elements in weighted.members.items() if unit not in pinned
@@ -382,7 +383,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts,
-                   serving, declared)
+                   serving, declared, models)
 
 
 def _whole_modules(graph: CouplingGraph, weighted: Weighted, groups: Groups,
@@ -615,7 +616,8 @@ def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node],
                    models: Collection[str]) -> str:
     """The framework role (``settings``, ``template-tags``) of code that is at least
     ``INFRASTRUCTURE_SHARE`` plumbing by lines: the role of most of its lines; else ``""``.
-    Code that holds a model (one of ``models``: the classes that declare a table) has none:
+    Code that holds a model (one of ``models``: the definitions that declare a table, a
+    Django or SQLAlchemy model class or a SQLAlchemy ``Table``) has none:
     a model is a domain's, and so is the code around it. Mezzanine's blog, whose importers
     (``import_blogger``, ``import_rss``, ...) are most of its lines, was an infrastructure
     context named ``command``, and the core's commands joined it."""
@@ -661,7 +663,7 @@ def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
 
 def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
                  roles: Mapping[str, Node], how: dict[str, str],
-                 declared: Mapping[str, Sequence[str]]) -> Groups:
+                 declared: Mapping[str, Sequence[str]], models: Collection[str]) -> Groups:
     """Framework plumbing that writes the tables of several contexts (a management command
     that seeds or clears the whole database: saleor's ``cleardb``, pretalx's
     ``create_test_event``) is the project's tooling, no domain's: it joins the
@@ -680,7 +682,6 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
         if edge.signal == "data" and edge.kind == "write" and edge.source in weighted.unit:
             writes[weighted.unit[edge.source]].add(edge.target)
     home: dict[str, int] = {}
-    models = _models(declared)
     for index, group in enumerate(groups):
         role = _group_role(weighted, group, fixed, roles, models)
         if role:
@@ -872,10 +873,10 @@ def _dependents(graph: CouplingGraph, weighted: Weighted) -> dict[str, set[str]]
 def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, groups: Groups,
             choice: Choice, kernel: set[str], pinned: Mapping[str, str], how: Mapping[str, str],
             conflicts: list[str], roles: Mapping[str, Node],
-            declared: Mapping[str, Sequence[str]]) -> Decomposition:
+            declared: Mapping[str, Sequence[str]], models: Collection[str]) -> Decomposition:
     """The decomposition of ``groups``; ``roles``: the nodes with the plumbing role their
     code plays (:func:`plumbing_roles`), for the contexts' kinds and names; ``declared``:
-    each table's declaring classes (:func:`_declarers`)."""
+    each table's declaring definitions (:func:`_declarers`), ``models`` all of them."""
     nodes = weighted.nodes
     members = weighted.members
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
@@ -902,7 +903,6 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     terms = context_terms(term_groups, nodes, nouns=_nouns(graph, declared), unnamed=own)
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
-    models = _models(declared)
     for index, elements in term_groups.items():
         role = _plumbing_role(elements, roles, models)
         if role:
@@ -981,7 +981,7 @@ def _declarers(graph: CouplingGraph) -> dict[str, list[str]]:
 
 
 def _models(declared: Mapping[str, Sequence[str]]) -> frozenset[str]:
-    """The classes that declare a table (``_declarers``)."""
+    """The definitions that declare a table (``_declarers``)."""
     return frozenset(c for classes in declared.values() for c in classes)
 
 

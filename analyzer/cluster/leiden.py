@@ -43,8 +43,8 @@ AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is
 ITERATIONS = 3  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
 _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
 PARALLEL_NODES = 2000  # from this many nodes, runs are worth a forked process (with --jobs)
-_SHARE_SECONDS = 24 * 3600.0  # a forked process's share of the runs is never cut short
-_INT = 4  # bytes of a membership's label as a forked process hands it back (32 bits)
+_SHARE_SECONDS = 24 * 3600.0  # a forked process's share of the runs: at most a day, and
+_SHARE_SLOWER, _SHARE_SLACK_SECONDS = 10.0, 60.0  # ten times this process's share, a minute more
 
 Groups = list[frozenset[str]]
 
@@ -209,13 +209,14 @@ def _memo_key(nodes: int, edges: bytes, weights: bytes,
     return "leiden:" + digest.hexdigest()
 
 
-def _recalled(data: bytes | None, nodes: int, runs: int) -> Any:
-    """The memberships a memo gave back (numpy, runs x nodes), if they have the shape of
-    ``runs`` runs; else None."""
-    if data is None or len(data) != 4 * nodes * runs:
-        return None
+def _labels_of(data: bytes | None, nodes: int, runs: int) -> Any:
+    """The memberships of ``runs`` runs as bytes (a memo's, or a forked process's: a label
+    per node and run, each a C int), as numpy (runs x nodes), if they have that shape and
+    every label is a node's number; else None."""
     import numpy as np
 
+    if data is None or len(data) != np.dtype(np.intc).itemsize * nodes * runs:
+        return None
     labels = np.frombuffer(data, dtype=np.intc).reshape(runs, nodes)
     if nodes and (int(labels.min()) < 0 or int(labels.max()) >= nodes):
         return None
@@ -233,8 +234,9 @@ def _labels(numbered: Numbered, weights: Any,
             tasks: Sequence[tuple[float, int]], runner: Runner) -> Any:
     """One Leiden run per ``(resolution, seed)`` task (numpy, runs x nodes), each drawing from
     its own generator seeded by the task, so the memberships are the same whether the runs
-    share one process or ``runner.jobs`` forked ones (igraph holds the interpreter's lock
-    while it runs: threads would take turns), or were made by an earlier run and remembered."""
+    are made in this process alone or shared with up to ``runner.jobs - 1`` processes forked
+    beside it (igraph holds the interpreter's lock while it runs: threads would take turns),
+    or were made by an earlier run and remembered."""
     import numpy as np
 
     # a dropped edge (no agreement) is left out: it would only slow every run down
@@ -255,7 +257,7 @@ def _labels(numbered: Numbered, weights: Any,
     key = _memo_key(nodes, (ends if every else ends[kept]).astype("<i8", copy=False).tobytes(),
                     (values if every else values[kept]).astype("<f8", copy=False).tobytes(),
                     tasks)
-    recalled = _recalled(runner.memo.recall(key), nodes, len(tasks))
+    recalled = _labels_of(runner.memo.recall(key), nodes, len(tasks))
     if recalled is not None:
         return recalled
     labels = made()
@@ -265,12 +267,18 @@ def _labels(numbered: Numbered, weights: Any,
 
 def _made(nodes: int, edges: list[list[int]], weights: list[float],
           tasks: Sequence[tuple[float, int]], jobs: int) -> list[list[int]]:
-    """The runs of ``tasks``: with ``processes`` of them, the first share here and each other
-    share in a process forked beside this one, which hands its memberships back as bytes (one
-    fork per share, and no process idles while the others work); a share whose process made
-    nothing (it was killed, or none could fork) is run here after."""
+    """The runs of ``tasks``, shared among up to ``jobs`` processes: the first share here, and
+    each other share in a process forked beside this one, which hands its memberships back as
+    bytes (one fork per share, and no process idles while the others work). A share whose
+    process made nothing (it was killed, none could fork, or it took ten times as long as
+    this process's own share and a minute more) is run here after; an interruption here ends
+    the forked processes."""
+    import time
+
     import igraph  # a C library: loaded only when a graph is cut
 
+    if not tasks:
+        return []
     graph = igraph.Graph(n=nodes, edges=edges)
 
     def share(part: Sequence[tuple[float, int]]) -> list[list[int]]:
@@ -282,36 +290,30 @@ def _made(nodes: int, edges: list[list[int]], weights: list[float],
                 made.append(_run(graph, weights, resolution, seed))
         return made
 
-    processes = _fork_pool(jobs, len(tasks), nodes)
-    size = -(-len(tasks) // processes)
+    size = -(-len(tasks) // _fork_pool(jobs, len(tasks), nodes))
     parts = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     waiting = [(part, forked(partial(_packed_share, share, part), _SHARE_SECONDS))
                for part in parts[1:]]
-    made = share(parts[0])
-    for part, result in waiting:
-        data = result()
-        made.extend(share(part) if data is None or len(data) != _INT * nodes * len(part)
-                    else _unpacked(data, nodes, len(part)))
+    try:
+        started = time.monotonic()
+        made = share(parts[0])
+        patience = _SHARE_SLACK_SECONDS + _SHARE_SLOWER * (time.monotonic() - started)
+        for part, result in waiting:
+            labels = _labels_of(result(within=patience), nodes, len(part))
+            made.extend(share(part) if labels is None else labels.tolist())
+    except BaseException:
+        for _, result in waiting:
+            result.cancel()
+        raise
     return made
 
 
 def _packed_share(share: Callable[[Sequence[tuple[float, int]]], list[list[int]]],
                   part: Sequence[tuple[float, int]]) -> bytes:
-    """``share(part)``'s memberships as bytes, as a forked process hands them back."""
-    return _packed(share(part))
-
-
-def _packed(memberships: list[list[int]]) -> bytes:
+    """``share(part)``'s memberships as a forked process hands them back (``_labels_of``)."""
     import numpy as np
 
-    return np.array(memberships, dtype=np.int32).tobytes()
-
-
-def _unpacked(data: bytes, nodes: int, runs: int) -> list[list[int]]:
-    import numpy as np
-
-    unpacked: list[list[int]] = np.frombuffer(data, dtype=np.int32).reshape(runs, nodes).tolist()
-    return unpacked
+    return np.array(share(part), dtype=np.intc).tobytes()
 
 
 def groups_of(numbered: Numbered, membership: Sequence[int] | Any) -> Groups:
