@@ -997,10 +997,9 @@ def _holdings(weighted: Weighted, owner: Mapping[str, int],
         if index is not None:
             holder[table] = index
     holds: dict[int, list[str]] = defaultdict(list)
-    for unit, index in sorted(owner.items()):
-        node = weighted.nodes.get(unit)
-        if node is not None and node.kind == "table":
-            holds[holder.get(unit, index)].append(unit)
+    for unit in sorted(u for u in owner if u in weighted.nodes
+                       and weighted.nodes[u].kind == "table"):
+        holds[holder.get(unit, owner[unit])].append(unit)
     return holds
 
 
@@ -1028,6 +1027,7 @@ def _placements(graph: CouplingGraph, weighted: Weighted, context_of: Mapping[st
     numbered, by_signal = weighted.numbered, weighted.by_signal
     adjacent, names = numbered.adjacent(), numbered.names
     start, neighbours, weights = adjacent.start, adjacent.neighbours, adjacent.weights
+    context_at = [context_of.get(name) for name in names]  # by the node's number
     placements: list[Placement] = []
     for node in graph.nodes:
         if not node.is_element:
@@ -1038,21 +1038,23 @@ def _placements(graph: CouplingGraph, weighted: Weighted, context_of: Mapping[st
             placements.append(Placement(element, KERNEL, how.get(unit, "kernel"), (), (), None,
                                         1.0))
             continue
-        ties: dict[str, float] = {}
-        signals: dict[str, float] = {}
+        ties: dict[str, float] = defaultdict(float)
+        signals: dict[str, float] = defaultdict(float)
         strongest: list[tuple[float, str, str]] = []
         at = numbered.index.get(unit)
         if at is not None:
-            for edge in range(start[at], start[at + 1]):
-                other = names[neighbours[edge]]
-                other_context = context_of.get(other)
+            first, last = start[at], start[at + 1]
+            for other_at, weight in zip(neighbours[first:last], weights[first:last],
+                                        strict=True):
+                other_context = context_at[other_at]
                 if other_context is None:
                     continue
-                ties[other_context] = ties.get(other_context, 0.0) + weights[edge]
+                ties[other_context] += weight
                 if other_context == context:
-                    for signal, share in by_signal.get(
-                            (unit, other) if unit < other else (other, unit), {}).items():
-                        signals[signal] = signals.get(signal, 0.0) + share
+                    other = names[other_at]
+                    for signal, share in by_signal[
+                            (unit, other) if unit < other else (other, unit)].items():
+                        signals[signal] += share
                         strongest.append((share, other, signal))
         own = ties.get(context, 0.0)
         # the runner-up: the most tied other context, the first by name on a tie
