@@ -21,9 +21,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where a pool is made: the clustering's shares make none
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["Forked", "can_fork", "forked", "signals_deferred", "worker_pool"]
 
@@ -162,6 +164,8 @@ def worker_pool(workers: int, initializer: Callable[..., None] | None = None,
     workers on success and stops them at once on any exception, KeyboardInterrupt included.
     Each worker runs ``initializer(*initargs)`` once it has set itself up; with fork the
     arguments are inherited, not pickled."""
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                initializer=_start_worker,
                                initargs=(os.getpid(), initializer, initargs))

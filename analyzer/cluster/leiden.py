@@ -28,7 +28,6 @@ import random
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:  # networkx is imported where a graph of it is made: most runs make none
@@ -191,6 +190,8 @@ def _run(graph: Any, weights: Sequence[float], resolution: float, seed: int) -> 
 @lru_cache(maxsize=1)
 def _engine() -> str:
     """igraph's version: runs remembered from another version are made again."""
+    from importlib.metadata import PackageNotFoundError, version  # 0.02 s: only for the memo
+
     try:
         return version("igraph")
     except PackageNotFoundError:  # pragma: no cover - igraph is a dependency

@@ -24,7 +24,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
 from typing import Any
 
@@ -256,6 +255,8 @@ def _similarity(ids: Sequence[str], documents: Sequence[str], nouns_only: bool) 
 def _memo_key(ids: Sequence[str], documents: Sequence[str], nouns_only: bool) -> str:
     """A digest of everything the result depends on: the documents, the settings above and the
     versions of the libraries that compute it."""
+    from importlib.metadata import PackageNotFoundError, version  # 0.02 s: only for the memo
+
     libraries = []
     for name in ("numpy", "scipy"):
         try:
