@@ -1052,8 +1052,8 @@ def _placements(graph: CouplingGraph, weighted: Weighted, context_of: Mapping[st
                 ties[other_context] += weight
                 if other_context == context:
                     other = names[other_at]
-                    for signal, share in by_signal[
-                            (unit, other) if unit < other else (other, unit)].items():
+                    for signal, share in by_signal.get(
+                            (unit, other) if unit < other else (other, unit), {}).items():
                         signals[signal] += share
                         strongest.append((share, other, signal))
         own = ties.get(context, 0.0)

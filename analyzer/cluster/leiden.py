@@ -42,8 +42,10 @@ AGREEMENT = 0.5  # an edge whose ends fewer runs than this share put together is
 ITERATIONS = 3  # Leiden's passes per run: "until no change" can cycle forever at high resolutions
 _DROPPED = 1e-9  # the weight of a dropped edge: it keeps its nodes in the graph, no more
 PARALLEL_NODES = 2000  # from this many nodes, runs are worth a forked process (with --jobs)
-_SHARE_SECONDS = 24 * 3600.0  # a forked process's share of the runs: at most a day, and
-_SHARE_SLOWER, _SHARE_SLACK_SECONDS = 10.0, 60.0  # ten times this process's share, a minute more
+# a forked process's share of the runs may take a day at most, and no longer than ten times
+# the process's own share and a minute: then it is made again in the process
+_SHARE_SECONDS = 24 * 3600.0
+_SHARE_SLOWER, _SHARE_SLACK_SECONDS = 10.0, 60.0
 
 Groups = list[frozenset[str]]
 
