@@ -329,7 +329,11 @@ def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
               Node("c:Command", "class", module="c", role="command"),
               Node("c:helper", "function", module="c"),
               Node("d:Command", "class", module="d", size=3, role="command"),
-              Node("d:OutputFilter", "class", module="d", size=20)]
+              Node("d:OutputFilter", "class", module="d", size=20),
+              # pretalx's api/shims.py: module code and two helpers, tied only to each other
+              Node("u.shims", "module", module="u.shims"),
+              Node("u.shims:empty_method", "function", module="u.shims"),
+              Node("u.shims:empty_wrapper", "function", module="u.shims")]
     edges = [Edge(s, t, "code", "call", 5.0) for group in (first, second, big)
              for s, t in itertools.combinations(group, 2)]
     edges += [Edge("a0", "b0", "code", "call", 1.0),
@@ -337,11 +341,16 @@ def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
               Edge("t:post", "t:Ledger", "code", "call", 1.0),
               Edge("t:Ledger", "table:ledger", "data", "declares", 2.0),
               Edge("c:Command", "c:helper", "code", "call", 1.0),
-              Edge("d:Command", "d:OutputFilter", "code", "call", 1.0)]
+              Edge("d:Command", "d:OutputFilter", "code", "call", 1.0),
+              Edge("u.shims", "u.shims:empty_wrapper", "code", "call", 1.0),
+              Edge("u.shims:empty_wrapper", "u.shims:empty_method", "code", "call", 1.0)]
     cut = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)),
                     ClusterOptions(kernel=False))
     where = {e: c for c in cut.contexts for e in c.elements}
     assert where["s.main:main"].kind == where["s.main"].kind == "unplaced"
+    # a module's own code is no definition: with its two helpers it is still an island
+    assert {where[e].kind for e in ("u.shims", "u.shims:empty_method",
+                                    "u.shims:empty_wrapper")} == {"unplaced"}
     assert {e: p.how for p, e in ((p, p.element) for p in cut.placements)}["s.main:main"] \
         == "unplaced"
     assert where["i0"].kind == "domain" and set(big) == set(where["i0"].elements)

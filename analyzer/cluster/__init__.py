@@ -1004,13 +1004,16 @@ def _holdings(weighted: Weighted, owner: Mapping[str, int],
 
 
 def _island(weighted: Weighted, group: frozenset[str], roles: Mapping[str, Node]) -> bool:
-    """Whether ``group`` is fewer than ``ISLAND_ATOMS`` atoms tied to each other and to
-    nothing else outside the kernel, holding no table and playing no framework role: a
-    script's ``main``, a pair of helpers nothing calls. Such a group cannot join the group it
-    is most tied to, as other small groups do; no evidence says which domain it serves, and a
-    service of two helpers is no proposal: it is unplaced code."""
+    """Whether ``group`` is fewer than ``ISLAND_ATOMS`` definitions (with their modules'
+    own code, if any) tied to each other and to nothing else outside the kernel, holding no
+    table and playing no framework role: a script's ``main``, a pair of helpers nothing
+    calls (pretalx's ``api/shims.py``, its module code and two functions). Such a group
+    cannot join the group it is most tied to, as other small groups do; no evidence says
+    which domain it serves, and a service of two helpers is no proposal: it is unplaced
+    code."""
     elements = [e for u in group for e in weighted.members.get(u, ())]
-    if len(elements) >= ISLAND_ATOMS or any(roles[e].role for e in elements):
+    definitions = [e for e in elements if weighted.nodes[e].kind != "module"]
+    if len(definitions) >= ISLAND_ATOMS or any(roles[e].role for e in elements):
         return False
     if any(weighted.nodes[u].kind == "table" for u in group if u in weighted.nodes):
         return False
