@@ -2630,3 +2630,29 @@ def test_a_leiden_worker_that_dies_costs_nothing_but_time(
     assert leiden.leiden_labels(mixed, tasks, leiden.Runner(jobs=2)) == runs
     two = decompose(graph, ClusterOptions(jobs=2))
     assert one.placements == two.placements and one.choice == two.choice
+
+
+def test_plumbing_left_by_the_projects_own_code_joins_the_plumbing_of_its_role() -> None:
+    # Mezzanine's project template: its manage.py and wsgi.py read its settings, and manage.py
+    # a helper. The settings and wsgi.py are the project's (the kernel's); what stays with
+    # them is a command like the project's other commands, not an infrastructure context of
+    # its own named after its helper (`real`, for `real_project_name`)
+    domain = [f"a{i}" for i in range(6)]
+    nodes = [Node(n, "class", module="m") for n in domain]
+    nodes += [Node("p.manage", "module", module="p.manage", size=5, role="command"),
+              Node("p.wsgi", "module", module="p.wsgi", size=10, role="server"),
+              Node("p.settings", "module", module="p.settings", size=10, role="settings"),
+              Node("p.conf:real_project_name", "function", module="p.conf", size=3),
+              Node("c:Command", "class", module="c", size=20, role="command"),
+              Node("c:banner", "function", module="c", size=5)]
+    edges = [Edge(s, t, "code", "call", 5.0) for s, t in itertools.combinations(domain, 2)]
+    edges += [Edge("p.manage", "p.settings", "code", "attribute", 1.0),
+              Edge("p.wsgi", "p.settings", "code", "attribute", 1.0),
+              Edge("p.manage", "p.conf:real_project_name", "code", "call", 1.0),
+              Edge("c:Command", "c:banner", "code", "call", 1.0)]
+    cut = decompose(CouplingGraph("template", tuple(nodes), tuple(edges)), ClusterOptions())
+    where = {e: c for c in cut.contexts for e in c.elements}
+    assert where["p.wsgi"].name == where["p.settings"].name == KERNEL
+    assert where["p.manage"] is where["c:Command"] is where["p.conf:real_project_name"]
+    assert where["c:Command"].kind == "infrastructure" and where["c:Command"].name == "command"
+    assert [c.kind for c in cut.contexts].count("infrastructure") == 1

@@ -371,15 +371,17 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     serving = plumbing_roles(graph, weighted.nodes)
     declared = _declarers(graph)
     models = _models(declared)
-    groups = _plumbing_together(weighted, groups, held, serving, models)
-    groups = _tools_apart(graph, weighted, groups, held, serving, how, declared, models)
     # a settings module names every app: it is the project's, whichever domain the cut put it
-    # with (after the cut, whose ties it is part of)
+    # with (after the cut, whose ties it is part of); set apart before the plumbing is
+    # gathered by role, so that what was with it is gathered by its own role (Mezzanine's
+    # project template: its manage.py, with its wsgi.py gone, is a command like the others)
     project = {unit for unit, elements in weighted.members.items() if unit not in pinned
                and all(weighted.nodes[e].role in PROJECT_ROLES for e in elements)}
     if project and (wanted is None or len(weighted.members) - len(project) >= wanted):
         kernel |= project
         groups = [g - project for g in groups if g - project]
+    groups = _plumbing_together(weighted, groups, held, serving, models)
+    groups = _tools_apart(graph, weighted, groups, held, serving, how, declared, models)
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts,
