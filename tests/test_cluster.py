@@ -1580,7 +1580,9 @@ def test_manage_py_is_plumbing_by_the_django_command_line_it_runs(
 def test_a_command_extending_a_django_command_under_an_alias_is_plumbing(
         project: Callable[[Tree], Path]) -> None:
     # pretalx 2026.2.1's migrate, makemigrations and spectacular commands each made a domain
-    # context of their own (`output`, `hack`, `context-23`): their base is `Parent`
+    # context of their own (`output`, `hack`, `context-23`): their base is `Parent`. What
+    # else a command's module defines serves it (migrate's log filter, `OutputFilter`, had
+    # outweighed the command and kept `output` a domain)
     root = project({
         "shop/__init__.py": "",
         "shop/management/__init__.py": "",
@@ -1602,7 +1604,7 @@ def test_a_command_extending_a_django_command_under_an_alias_is_plumbing(
     })
     nodes = run(root).graph.node_map()
     assert nodes["shop.management.commands.migrate:Command"].role == "command"
-    assert nodes["shop.management.commands.migrate:OutputFilter"].role == ""
+    assert nodes["shop.management.commands.migrate:OutputFilter"].role == "command"
     assert nodes["shop.commands:Command"].role == ""
 
 
@@ -2656,3 +2658,73 @@ def test_plumbing_left_by_the_projects_own_code_joins_the_plumbing_of_its_role()
     assert where["p.manage"] is where["c:Command"] is where["p.conf:real_project_name"]
     assert where["c:Command"].kind == "infrastructure" and where["c:Command"].name == "command"
     assert [c.kind for c in cut.contexts].count("infrastructure") == 1
+
+
+def test_all_a_tag_library_or_a_command_module_defines_is_their_plumbing(
+        project: Callable[[Tree], Path]) -> None:
+    # Misago's misago_capture (a tag and the template Node it renders with) and
+    # misago_editor (tags registered by a call, not a decorator), and pretalx's migrate
+    # command with its log filter: each had made a domain context (`capture`, `editor`,
+    # `output`)
+    root = project({
+        "forum/__init__.py": "",
+        "forum/templatetags/__init__.py": "",
+        "forum/templatetags/forum_capture.py": """
+            from django import template
+            register = template.Library()
+
+            class CaptureNode(template.Node):
+                def __init__(self, nodelist):
+                    self.nodelist = nodelist
+
+                def render(self, context):
+                    return self.nodelist.render(context).strip()
+
+            @register.tag()
+            def capture(parser, token):
+                return CaptureNode(parser.parse(("endcapture",)))
+        """,
+        "forum/templatetags/forum_editor.py": """
+            from django import template
+            register = template.Library()
+
+            def editor_body(context, editor):
+                return editor.body_template
+
+            register.simple_tag(takes_context=True)(editor_body)
+        """,
+        "forum/management/__init__.py": "",
+        "forum/management/commands/__init__.py": "",
+        "forum/management/commands/migrate.py": """
+            import logging
+            from django.core.management.commands.migrate import Command as Parent
+
+            class OutputFilter(logging.Filter):
+                def filter(self, record):
+                    return "rebuild" not in record.getMessage()
+
+            class Command(Parent):
+                def handle(self, *args, **options):
+                    logging.getLogger("django").addFilter(OutputFilter())
+                    return super().handle(*args, **options)
+        """,
+        "forum/helpers.py": """
+            def slug(text):
+                return text.lower()
+        """,
+    })
+    analysis = run(root, structure_blind=True)
+    nodes = analysis.graph.node_map()
+    assert {n: nodes[n].role for n in (
+        "forum.templatetags.forum_capture:CaptureNode", "forum.templatetags.forum_capture",
+        "forum.templatetags.forum_editor:editor_body", "forum.templatetags.forum_editor",
+        "forum.management.commands.migrate:OutputFilter")} == {
+        "forum.templatetags.forum_capture:CaptureNode": "template-tags",
+        "forum.templatetags.forum_capture": "template-tags",
+        "forum.templatetags.forum_editor:editor_body": "template-tags",
+        "forum.templatetags.forum_editor": "template-tags",
+        "forum.management.commands.migrate:OutputFilter": "command"}
+    assert nodes["forum.helpers:slug"].role == ""  # outside those modules, a name is no role
+    kinds = {c.kind for c in analysis.decomposition.contexts
+             for e in c.elements if e.startswith(("forum.templatetags", "forum.management"))}
+    assert kinds <= {"infrastructure", "kernel", "unplaced"}

@@ -23,7 +23,8 @@ from analyzer.tomlfile import read_toml
 REACH_DEPTH = 3  # steps followed from an entry point
 
 _KEYS = {"kind": str, "decorators": list, "bases": list, "names": list, "modules": list,
-         "url-confs": bool, "variables": list, "imports": list, "scripts": bool}
+         "url-confs": bool, "variables": list, "imports": list, "scripts": bool,
+         "instances": list}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,10 @@ class EntryRule:
     # true: the module-level code of a module that runs as a script (``if __name__ ==
     # "__main__":`` at its top level)
     scripts: bool = False
+    # a call an imported name stands for (``django.template.Library()``): a module binding a
+    # name to what it returns (``register = template.Library()``) matches as a whole, its
+    # module-level code and all it defines
+    instances: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -79,6 +84,7 @@ def load_rules(path: Path | None = None, section: str = "entry-points"
             variables=tuple(table.get("variables", ())),
             imports=tuple(table.get("imports", ())),
             scripts=bool(table.get("scripts", False)),
+            instances=tuple(table.get("instances", ())),
         ))
     return tuple(rules)
 
@@ -192,6 +198,7 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
             found[atom] = EntryPoint(atom, kind, path, line)
 
     imports_of: dict[str, dict[str, str]] = {}  # per module, made when a rule asks
+    wholes: list[tuple[Module, str]] = []  # modules a rule's ``instances`` match, and its kind
 
     def imports(module: Module) -> dict[str, str]:
         imported = imports_of.get(module.name)
@@ -237,11 +244,26 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                 _importing(module, _matcher(rule.imports), rule.kind, add)
             if rule.scripts and module.script:
                 add(module.name, rule.kind)
+            if rule.instances and _makes(module, imports(module), _matcher(rule.instances)):
+                wholes.append((module, rule.kind))
             if rule.url_confs and any(v.name == "urlpatterns" for v in module.variables):
                 for target in sorted(references.get(module.name, {})):
                     if ":" in target:  # a view the URL conf names, not a module
                         add(target, rule.kind)
+    # a module that is one as a whole: what no other rule matched, after every rule (a tag
+    # library's module may hold a middleware too)
+    for module, kind in wholes:
+        add(module.name, kind)
+        for definition in module.definitions:
+            add(f"{module.name}:{definition.name}", kind)
     return sorted(found.values(), key=lambda e: e.atom)  # one per atom: the dataclass's order
+
+
+def _makes(module: Module, imported: Mapping[str, str], made: Callable[[str], object]) -> bool:
+    """Whether ``module`` binds a name to what a call ``made`` matches returns, as the call an
+    imported name stands for (``register = template.Library()`` after ``from django import
+    template`` is ``django.template.Library()``: :func:`_imported_names`)."""
+    return any(v.call and made(imported.get(v.name, "")) for v in module.variables)
 
 
 def _config_classes(bodies: Mapping[str, Sequence[ClassFacts]], variable: Callable[[str], object],
