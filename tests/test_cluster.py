@@ -2280,6 +2280,22 @@ def test_with_tables_a_context_is_named_by_the_domains_nouns() -> None:
     assert context_terms(groups, nodes)["zoo"][0] == "split"  # every name counts without
 
 
+def test_code_no_name_of_which_is_a_noun_is_named_by_its_names() -> None:
+    # FlaskBB 2.2.0's deprecation helpers pass a warning's `category`: they were a context
+    # named `category`, beside the forum's categories
+    nodes = {
+        "d:RemovedInShop3": Node("d:RemovedInShop3", "class", "d", terms=("category",)),
+        "d:deprecated": Node("d:deprecated", "function", "d",
+                             terms=("category", "warning", "message")),
+        "f:Category": Node("f:Category", "class", "f", terms=("category",)),
+    }
+    groups = {"deprecation": ["d:RemovedInShop3", "d:deprecated"], "forum": ["f:Category"]}
+    terms = context_terms(groups, nodes, nouns=frozenset({"category", "forum"}))
+    assert terms["forum"][0] == "category"
+    assert terms["deprecation"][0] in ("removed", "deprecated")
+    assert "category" not in terms["deprecation"][:2]
+
+
 def test_tables_only_the_storage_speaks_are_not_the_codes_language() -> None:
     # Roundup 2.6.0: eight tables of its storage (one-time keys, sessions, the full-text
     # index's words); its web actions' context was named `otk` by them, its configuration's
@@ -2294,7 +2310,14 @@ def test_tables_only_the_storage_speaks_are_not_the_codes_language() -> None:
     assert spoken(nouns, [Node("db", "module", "db", size=900), *storage, web[1]]) == nouns
     nodes = {n.id: n for n in [*storage, *web]}
     groups = {"web": ["web:Client", "web:LoginAction"], "db": [n.id for n in storage]}
-    assert context_terms(groups, nodes, nouns=nouns)["web"][0] == "otk"
+    # no name of the web code is a noun: its names name it, whatever the nouns
+    assert context_terms(groups, nodes, nouns=nouns)["web"][0] == "action"
+    # one of its names is (a session cookie): the storage's words name it unless they are
+    # not the code's language
+    cookie = Node("web:SessionCookie", "class", "web", size=20)
+    nodes[cookie.id] = cookie
+    groups["web"].append(cookie.id)
+    assert context_terms(groups, nodes, nouns=nouns)["web"][0] == "session"
     assert context_terms(groups, nodes, nouns=spoken(nouns, nodes.values()))["web"][0] \
         == "action"
 

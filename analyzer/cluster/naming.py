@@ -61,6 +61,11 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
         bag: dict[str, float] = {}
         entity_words[key] = set()
         counted: Counter[str] = Counter()
+        # code none of whose names is a noun, holding no table, is named by its names: a
+        # noun its code only mentions (FlaskBB's deprecation helpers pass a warning's
+        # ``category``) says nothing of what it is
+        speaks = any(nodes[i].kind == "table" or not nouns.isdisjoint(_name_words(nodes[i]))
+                     for i in ids)
         for node_id in ids:
             node = nodes[node_id]
             if node.kind == "table":
@@ -70,7 +75,7 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
             own = _NAME_WEIGHT.get(node.kind, 0.0)
             named = []
             for word in _name_words(node):
-                if nouns and word not in nouns:
+                if nouns and speaks and word not in nouns:
                     bag[word] = bag.get(word, 0.0) + own * _NOT_A_NOUN
                 else:
                     named.append(word)
