@@ -333,7 +333,8 @@ def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
               # pretalx's api/shims.py: module code and two helpers, tied only to each other
               Node("u.shims", "module", module="u.shims"),
               Node("u.shims:empty_method", "function", module="u.shims"),
-              Node("u.shims:empty_wrapper", "function", module="u.shims")]
+              Node("u.shims:empty_wrapper", "function", module="u.shims"),
+              *(Node(f"v.{m}", "module", module=f"v.{m}", size=200) for m in "abc")]
     edges = [Edge(s, t, "code", "call", 5.0) for group in (first, second, big)
              for s, t in itertools.combinations(group, 2)]
     edges += [Edge("a0", "b0", "code", "call", 1.0),
@@ -343,7 +344,9 @@ def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
               Edge("c:Command", "c:helper", "code", "call", 1.0),
               Edge("d:Command", "d:OutputFilter", "code", "call", 1.0),
               Edge("u.shims", "u.shims:empty_wrapper", "code", "call", 1.0),
-              Edge("u.shims:empty_wrapper", "u.shims:empty_method", "code", "call", 1.0)]
+              Edge("u.shims:empty_wrapper", "u.shims:empty_method", "code", "call", 1.0),
+              Edge("v.a", "v.b", "code", "attribute", 1.0),
+              Edge("v.b", "v.c", "code", "attribute", 1.0)]
     cut = decompose(CouplingGraph("islands", tuple(nodes), tuple(edges)),
                     ClusterOptions(kernel=False))
     where = {e: c for c in cut.contexts for e in c.elements}
@@ -351,6 +354,8 @@ def test_a_few_atoms_tied_to_nothing_else_are_unplaced_not_a_domain() -> None:
     # a module's own code is no definition: with its two helpers it is still an island
     assert {where[e].kind for e in ("u.shims", "u.shims:empty_method",
                                     "u.shims:empty_wrapper")} == {"unplaced"}
+    # but modules' own code alone counts: three modules tied only to each other are a context
+    assert {where[e].kind for e in ("v.a", "v.b", "v.c")} == {"domain"}
     assert {e: p.how for p, e in ((p, p.element) for p in cut.placements)}["s.main:main"] \
         == "unplaced"
     assert where["i0"].kind == "domain" and set(big) == set(where["i0"].elements)
@@ -2287,9 +2292,12 @@ def test_code_no_name_of_which_is_a_noun_is_named_by_its_names() -> None:
         "d:RemovedInShop3": Node("d:RemovedInShop3", "class", "d", terms=("category",)),
         "d:deprecated": Node("d:deprecated", "function", "d",
                              terms=("category", "warning", "message")),
+        # a module's name is no name of the code (modules name no context)
+        "util.category": Node("util.category", "module", "util.category"),
         "f:Category": Node("f:Category", "class", "f", terms=("category",)),
     }
-    groups = {"deprecation": ["d:RemovedInShop3", "d:deprecated"], "forum": ["f:Category"]}
+    groups = {"deprecation": ["d:RemovedInShop3", "d:deprecated", "util.category"],
+              "forum": ["f:Category"]}
     terms = context_terms(groups, nodes, nouns=frozenset({"category", "forum"}))
     assert terms["forum"][0] == "category"
     assert terms["deprecation"][0] in ("removed", "deprecated")
@@ -2731,7 +2739,7 @@ def test_all_a_tag_library_or_a_command_module_defines_is_their_plumbing(
                     logging.getLogger("django").addFilter(OutputFilter())
                     return super().handle(*args, **options)
         """,
-        "forum/helpers.py": """
+        "forum/management/utils.py": """
             def slug(text):
                 return text.lower()
         """,
@@ -2747,7 +2755,87 @@ def test_all_a_tag_library_or_a_command_module_defines_is_their_plumbing(
         "forum.templatetags.forum_editor:editor_body": "template-tags",
         "forum.templatetags.forum_editor": "template-tags",
         "forum.management.commands.migrate:OutputFilter": "command"}
-    assert nodes["forum.helpers:slug"].role == ""  # outside those modules, a name is no role
+    # outside the commands' package a module is no command's
+    assert nodes["forum.management.utils:slug"].role == ""
     kinds = {c.kind for c in analysis.decomposition.contexts
-             for e in c.elements if e.startswith(("forum.templatetags", "forum.management"))}
+             for e in c.elements if e.startswith(("forum.templatetags.forum_capture",
+                                                   "forum.templatetags.forum_editor",
+                                                   "forum.management.commands.migrate"))}
     assert kinds <= {"infrastructure", "kernel", "unplaced"}
+
+
+def test_code_that_touches_a_table_in_a_tag_library_or_a_command_module_is_a_domains(
+        project: Callable[[Tree], Path]) -> None:
+    # a module matched as a whole (a tag library, a command's module) lends its role to what
+    # it defines, but not to code that touches a table: an importer writing the catalogue
+    # is the catalogue's, wherever it is defined
+    root = project({
+        "forum/__init__.py": "",
+        "forum/models.py": """
+            from django.db import models
+
+            class Topic(models.Model):
+                title = models.CharField(max_length=80)
+        """,
+        "forum/templatetags/__init__.py": "",
+        "forum/templatetags/forum_links.py": """
+            from django.template import Library
+            from django.utils.deprecation import MiddlewareMixin
+            from forum.models import Topic
+            register = Library()
+
+            @register.filter
+            def link(topic):
+                return topic.title
+
+            def shorten(text):
+                return text[:20]
+
+            def touch(topic_id):
+                Topic.objects.filter(id=topic_id).update(title="seen")
+
+            class SeenMiddleware(MiddlewareMixin):
+                def process_request(self, request):
+                    return None
+        """,
+        "forum/management/__init__.py": "",
+        "forum/management/commands/__init__.py": "",
+        "forum/management/commands/load.py": """
+            from django.core.management.base import BaseCommand
+            from forum.models import Topic
+
+            def clean(title):
+                return title.strip()
+
+            def import_topic(title):
+                return Topic.objects.create(title=clean(title))
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    import_topic("x")
+        """,
+        "forum/management/commands/_shared.py": """
+            def fmt(text):
+                return text.strip()
+        """,
+    })
+    nodes = run(root, structure_blind=True).graph.node_map()
+    roles = {n: nodes[n].role for n in (
+        "forum.templatetags.forum_links", "forum.templatetags.forum_links:link",
+        "forum.templatetags.forum_links:shorten", "forum.templatetags.forum_links:touch",
+        "forum.templatetags.forum_links:SeenMiddleware",
+        "forum.management.commands.load:Command", "forum.management.commands.load:clean",
+        "forum.management.commands.load:import_topic",
+        "forum.management.commands._shared:fmt")}
+    assert roles == {
+        # `from django.template import Library` stands for the same call
+        "forum.templatetags.forum_links": "template-tags",
+        "forum.templatetags.forum_links:link": "template-tags",
+        "forum.templatetags.forum_links:shorten": "template-tags",
+        "forum.templatetags.forum_links:touch": "",  # it writes the topics
+        "forum.templatetags.forum_links:SeenMiddleware": "middleware",  # its own rule wins
+        "forum.management.commands.load:Command": "command",
+        "forum.management.commands.load:clean": "command",
+        "forum.management.commands.load:import_topic": "",  # it writes the topics
+        # Django runs no command from a module without one (`_shared`)
+        "forum.management.commands._shared:fmt": ""}

@@ -1014,8 +1014,12 @@ def _island(weighted: Weighted, group: frozenset[str], roles: Mapping[str, Node]
     which domain it serves, and a service of two helpers is no proposal: it is unplaced
     code."""
     elements = [e for u in group for e in weighted.members.get(u, ())]
-    definitions = [e for e in elements if weighted.nodes[e].kind != "module"]
-    if len(definitions) >= ISLAND_ATOMS or any(roles[e].role for e in elements):
+    # a module's own code is its definitions' wiring, not counted beside them; a module
+    # whose definitions are all elsewhere counts as one
+    defining = {weighted.nodes[e].module for e in elements if weighted.nodes[e].kind != "module"}
+    counted = [e for e in elements
+               if weighted.nodes[e].kind != "module" or weighted.nodes[e].module not in defining]
+    if len(counted) >= ISLAND_ATOMS or any(roles[e].role for e in elements):
         return False
     if any(weighted.nodes[u].kind == "table" for u in group if u in weighted.nodes):
         return False

@@ -51,7 +51,8 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
                   unnamed: frozenset[str] = frozenset()) -> dict[Key, tuple[str, ...]]:
     """For each group (key -> node ids), its distinctive terms, best first. ``nouns``, when
     given, are the domain's (``text.domain_nouns``, as the vocabulary has them): a
-    definition's name (``greatest``, ``split``) names a context only by its nouns then.
+    definition's name (``greatest``, ``split``) names a context only by its nouns then,
+    unless the group holds no table and none of its definitions' names is a noun.
     ``unnamed`` are words that are a term only as the words of the group's own tables
     (:func:`project_words`)."""
     bags: dict[Key, dict[str, float]] = {}
@@ -64,8 +65,9 @@ def context_terms(groups: Mapping[Key, Sequence[str]], nodes: Mapping[str, Node]
         # code none of whose names is a noun, holding no table, is named by its names: a
         # noun its code only mentions (FlaskBB's deprecation helpers pass a warning's
         # ``category``) says nothing of what it is
-        speaks = any(nodes[i].kind == "table" or not nouns.isdisjoint(_name_words(nodes[i]))
-                     for i in ids)
+        speaks = any(nodes[i].kind == "table" or (
+            _NAME_WEIGHT.get(nodes[i].kind) and not nouns.isdisjoint(_name_words(nodes[i])))
+            for i in ids)
         for node_id in ids:
             node = nodes[node_id]
             if node.kind == "table":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import translate
 from functools import lru_cache
@@ -24,7 +24,7 @@ REACH_DEPTH = 3  # steps followed from an entry point
 
 _KEYS = {"kind": str, "decorators": list, "bases": list, "names": list, "modules": list,
          "url-confs": bool, "variables": list, "imports": list, "scripts": bool,
-         "instances": list}
+         "instances": list, "whole": bool}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +45,13 @@ class EntryRule:
     # "__main__":`` at its top level)
     scripts: bool = False
     # a call an imported name stands for (``django.template.Library()``): a module binding a
-    # name to what it returns (``register = template.Library()``) matches as a whole, its
-    # module-level code and all it defines
+    # name to what it returns (``register = template.Library()``) matches as a whole
+    # (``find_entry_points``: its module-level code and all it defines but code that touches
+    # a table)
     instances: tuple[str, ...] = ()
+    # true: a module in which ``names`` matches a definition matches as a whole too (a
+    # Django command's module: what else it defines serves the command)
+    whole: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -85,6 +89,7 @@ def load_rules(path: Path | None = None, section: str = "entry-points"
             imports=tuple(table.get("imports", ())),
             scripts=bool(table.get("scripts", False)),
             instances=tuple(table.get("instances", ())),
+            whole=bool(table.get("whole", False)),
         ))
     return tuple(rules)
 
@@ -173,11 +178,13 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
 
 def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                       references: Mapping[str, Mapping[str, int]],
-                      bodies: Mapping[str, Sequence[ClassFacts]] | None = None
-                      ) -> list[EntryPoint]:
+                      bodies: Mapping[str, Sequence[ClassFacts]] | None = None,
+                      touching: Collection[str] = ()) -> list[EntryPoint]:
     """Every atom an entry point rule matches. ``references`` maps an atom to the atoms it
     uses (for base classes of the project and for URL confs); ``bodies``, a module's classes'
-    bodies (for a rule's ``variables`` bound in a class)."""
+    bodies (for a rule's ``variables`` bound in a class); ``touching``, the atoms that touch
+    a table, which a module matched as a whole (``instances``, ``whole``) leaves out: code
+    that touches a table is a domain's, wherever it is defined."""
     found: dict[str, EntryPoint] = {}
     class_bases: dict[str, tuple[str, ...]] = {}
     written: dict[str, tuple[Module, tuple[str, ...]]] = {}  # each class's bases as written
@@ -234,10 +241,12 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
             if named_here or rule.decorators:
                 imported = imports(module)
                 for definition in module.definitions:
-                    if (named_here and name(definition.name)) or (
-                            definition.decorators and _decorated(
-                                definition.decorators, imported, decorator, qualified)):
+                    named = named_here and bool(name(definition.name))
+                    if named or (definition.decorators and _decorated(
+                            definition.decorators, imported, decorator, qualified)):
                         add(f"{module.name}:{definition.name}", rule.kind)
+                    if named and rule.whole:
+                        wholes.append((module, rule.kind))
             if rule.variables and any(variable(v.name) for v in module.variables):
                 add(module.name, rule.kind)
             if rule.imports:
@@ -251,11 +260,11 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                     if ":" in target:  # a view the URL conf names, not a module
                         add(target, rule.kind)
     # a module that is one as a whole: what no other rule matched, after every rule (a tag
-    # library's module may hold a middleware too)
+    # library's module may hold a middleware too), and touches no table
     for module, kind in wholes:
-        add(module.name, kind)
-        for definition in module.definitions:
-            add(f"{module.name}:{definition.name}", kind)
+        for atom in (module.name, *(f"{module.name}:{d.name}" for d in module.definitions)):
+            if atom not in touching:
+                add(atom, kind)
     return sorted(found.values(), key=lambda e: e.atom)  # one per atom: the dataclass's order
 
 
