@@ -2839,3 +2839,27 @@ def test_code_that_touches_a_table_in_a_tag_library_or_a_command_module_is_a_dom
         "forum.management.commands.load:import_topic": "",  # it writes the topics
         # Django runs no command from a module without one (`_shared`)
         "forum.management.commands._shared:fmt": ""}
+
+
+def test_a_modules_own_code_away_from_its_definitions_does_not_decide_a_contexts_kind() -> None:
+    # tradepost's application factory sat with the package's `__init__` and with the
+    # module-level code of `utils.money`, whose `Money` is the kernel's: 7 lines of plumbing
+    # in 25 had made that context a domain named `app`
+    domain = [f"a{i}" for i in range(6)]
+    nodes = [Node(n, "class", module="m") for n in domain]
+    nodes += [Node("p", "module", module="p", size=3),
+              Node("p.api:create_app", "function", module="p.api", size=7, role="app-factory"),
+              Node("u.money", "module", module="u.money", size=15),
+              Node("u.money:Money", "class", module="u.money", size=15)]
+    edges = [Edge(s, t, "code", "call", 5.0) for s, t in itertools.combinations(domain, 2)]
+    edges += [Edge("p", "p.api:create_app", "code", "call", 1.0),
+              Edge("p.api:create_app", "u.money", "code", "attribute", 1.0),
+              Edge("a0", "u.money:Money", "code", "call", 1.0)]
+    cut = decompose(CouplingGraph("shop", tuple(nodes), tuple(edges)), ClusterOptions(
+        constraints=Constraints(pin=((KERNEL, ("u.money:Money",)),))))
+    where = {e: c for c in cut.contexts for e in c.elements}
+    assert where["u.money:Money"].name == KERNEL
+    factory = where["p.api:create_app"]
+    assert "u.money" in factory.elements  # the cut put the module's code there...
+    # ...but only its own code and the factory say what the context is
+    assert (factory.kind, factory.name) == ("infrastructure", "app-factory")
