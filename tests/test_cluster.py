@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from analyzer import api
 from analyzer.cli import cli
-from analyzer.cluster import KERNEL, PROPOSED, decompose, plumbing_roles
+from analyzer.cluster import KERNEL, PROPOSED, _plumbing_role, _wiring, decompose, plumbing_roles
 from analyzer.cluster.communities import (
     _cheapest_split,
     _Cut,
@@ -2162,6 +2162,35 @@ def test_code_that_holds_a_model_is_a_domain_however_much_of_it_is_plumbing(
     assert blog.kind == "domain" and blog.name != "command"
 
 
+def test_a_commands_helper_that_empties_several_contexts_tables_is_infrastructure(
+        project: Callable[[Tree], Path]) -> None:
+    # the same reset, its deletes in a helper of the command's module that the command calls
+    files = _apps_with_commands()
+    files["zoo/management/commands/resetdb.py"] = """
+        from django.core.management.base import BaseCommand
+        from yard.models import Tractor, Wheel
+        from zoo.models import Feather, Parrot
+
+        def wipe():
+            Feather.objects.all().delete()
+            Parrot.objects.all().delete()
+            Wheel.objects.all().delete()
+            Tractor.objects.all().delete()
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                wipe()
+    """
+    analysis = run(project(files), structure_blind=True)
+    placed = {p.element: p for p in analysis.decomposition.placements}
+    kinds = {c.name: c.kind for c in analysis.decomposition.contexts}
+    wipe = placed["zoo.management.commands.resetdb:wipe"]
+    assert (wipe.how, kinds[wipe.context]) == ("with-its-role", "infrastructure")
+    codes = [(f.code, f.subject) for f in analysis.findings.findings]
+    assert ("SL104", "zoo.management.commands.resetdb:wipe") in codes
+    assert not [c for c in codes if c[0] == "SL101"]
+
+
 def test_a_command_that_writes_several_contexts_tables_is_infrastructure(
         project: Callable[[Tree], Path]) -> None:
     # saleor 2.10.1's `cleardb` empties the tables of ten contexts: the cut put it with
@@ -2764,11 +2793,12 @@ def test_all_a_tag_library_or_a_command_module_defines_is_their_plumbing(
     assert kinds <= {"infrastructure", "kernel", "unplaced"}
 
 
-def test_code_that_touches_a_table_in_a_tag_library_or_a_command_module_is_a_domains(
+def test_a_module_matched_as_a_whole_lends_its_role_to_what_no_other_rule_matched(
         project: Callable[[Tree], Path]) -> None:
-    # a module matched as a whole (a tag library, a command's module) lends its role to what
-    # it defines, but not to code that touches a table: an importer writing the catalogue
-    # is the catalogue's, wherever it is defined
+    # a tag library's module and a command's module lend their role to all they define, code
+    # that writes a table too (where it writes one context's tables the cut keeps it with
+    # that context's code; where several contexts', it is the project's tooling); what
+    # another rule matched keeps that rule's role
     root = project({
         "forum/__init__.py": "",
         "forum/models.py": """
@@ -2832,11 +2862,11 @@ def test_code_that_touches_a_table_in_a_tag_library_or_a_command_module_is_a_dom
         "forum.templatetags.forum_links": "template-tags",
         "forum.templatetags.forum_links:link": "template-tags",
         "forum.templatetags.forum_links:shorten": "template-tags",
-        "forum.templatetags.forum_links:touch": "",  # it writes the topics
+        "forum.templatetags.forum_links:touch": "template-tags",
         "forum.templatetags.forum_links:SeenMiddleware": "middleware",  # its own rule wins
         "forum.management.commands.load:Command": "command",
         "forum.management.commands.load:clean": "command",
-        "forum.management.commands.load:import_topic": "",  # it writes the topics
+        "forum.management.commands.load:import_topic": "command",
         # Django runs no command from a module without one (`_shared`)
         "forum.management.commands._shared:fmt": ""}
 
@@ -2850,11 +2880,15 @@ def test_a_modules_own_code_away_from_its_definitions_does_not_decide_a_contexts
     nodes += [Node("p", "module", module="p", size=3),
               Node("p.api:create_app", "function", module="p.api", size=7, role="app-factory"),
               Node("u.money", "module", module="u.money", size=15),
-              Node("u.money:Money", "class", module="u.money", size=15)]
+              Node("u.money:Money", "class", module="u.money", size=15),
+              # a second application factory, tied to nothing of the first
+              Node("q.f:make_app", "function", module="q.f", size=9, role="app-factory"),
+              Node("q.f:init_db", "function", module="q.f", size=2)]
     edges = [Edge(s, t, "code", "call", 5.0) for s, t in itertools.combinations(domain, 2)]
     edges += [Edge("p", "p.api:create_app", "code", "call", 1.0),
               Edge("p.api:create_app", "u.money", "code", "attribute", 1.0),
-              Edge("a0", "u.money:Money", "code", "call", 1.0)]
+              Edge("a0", "u.money:Money", "code", "call", 1.0),
+              Edge("q.f:make_app", "q.f:init_db", "code", "call", 1.0)]
     cut = decompose(CouplingGraph("shop", tuple(nodes), tuple(edges)), ClusterOptions(
         constraints=Constraints(pin=((KERNEL, ("u.money:Money",)),))))
     where = {e: c for c in cut.contexts for e in c.elements}
@@ -2863,3 +2897,15 @@ def test_a_modules_own_code_away_from_its_definitions_does_not_decide_a_contexts
     assert "u.money" in factory.elements  # the cut put the module's code there...
     # ...but only its own code and the factory say what the context is
     assert (factory.kind, factory.name) == ("infrastructure", "app-factory")
+    # and plumbing of one role is gathered by the same measure: one context for both
+    assert where["q.f:make_app"] is factory
+    assert [c.kind for c in cut.contexts].count("infrastructure") == 1
+    # a module's own code that plays a role of its own (a settings module's) is no wiring
+    nodes_by_id = {
+        "p.settings": Node("p.settings", "module", module="p.settings", size=100,
+                           role="settings"),
+        "p.settings:env": Node("p.settings:env", "function", module="p.settings", size=5),
+        "m:x": Node("m:x", "function", module="m", size=30)}
+    wiring = _wiring(nodes_by_id.values())
+    assert "p.settings" not in wiring
+    assert _plumbing_role(["p.settings", "m:x"], nodes_by_id, frozenset(), wiring) == "settings"

@@ -380,8 +380,9 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     if project and (wanted is None or len(weighted.members) - len(project) >= wanted):
         kernel |= project
         groups = [g - project for g in groups if g - project]
-    groups = _plumbing_together(weighted, groups, held, serving, models)
-    groups = _tools_apart(graph, weighted, groups, held, serving, how, declared, models)
+    wiring = _wiring(weighted.nodes.values())
+    groups = _plumbing_together(weighted, groups, held, serving, models, wiring)
+    groups = _tools_apart(graph, weighted, groups, held, serving, how, declared, models, wiring)
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts,
@@ -642,34 +643,38 @@ def _plumbing_role(elements: Iterable[str], nodes: Mapping[str, Node],
 
 
 def _wiring(nodes: Iterable[Node]) -> frozenset[str]:
-    """The module-level code of each module that has definitions: its imports and constants
-    are its definitions' wiring. tradepost's `tradepost.utils.money`, whose `Money` is the
-    kernel's, sat with its application factory and had made that context a domain, 7 lines of
+    """The module-level code of each module that has definitions, and plays no role of its
+    own (a settings module's or a script's does): its imports and constants are its
+    definitions' wiring. tradepost's `tradepost.utils.money`, whose `Money` is the kernel's,
+    sat with its application factory and had made that context a domain, 7 lines of
     plumbing in 25."""
     nodes = list(nodes)
     defining = {n.module for n in nodes if n.is_element and n.kind != "module"}
-    return frozenset(n.id for n in nodes if n.kind == "module" and n.module in defining)
+    return frozenset(n.id for n in nodes
+                     if n.kind == "module" and n.module in defining and not n.role)
 
 
 def _group_role(weighted: Weighted, group: frozenset[str], fixed: set[str],
-                roles: Mapping[str, Node], models: Collection[str]) -> str:
+                roles: Mapping[str, Node], models: Collection[str],
+                wiring: Collection[str]) -> str:
     """The framework role of a group of plumbing (``_plumbing_role``); none for a group that
     holds pinned or kept-apart code, which is the user's."""
     if group & fixed:
         return ""
     return _plumbing_role([e for u in group for e in weighted.members.get(u, ())], roles,
-                          models)
+                          models, wiring)
 
 
 def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
-                       roles: Mapping[str, Node], models: Collection[str]) -> Groups:
+                       roles: Mapping[str, Node], models: Collection[str],
+                       wiring: Collection[str]) -> Groups:
     """Contexts of framework plumbing of one role (every template tag library that no domain
     claims, each tied to nothing but itself) are one infrastructure context: a service per
     template filter is no proposal."""
     first: dict[str, int] = {}
     merged: list[set[str]] = []
     for group in groups:
-        role = _group_role(weighted, group, fixed, roles, models)
+        role = _group_role(weighted, group, fixed, roles, models, wiring)
         if role and role in first:
             merged[first[role]] |= group
             continue
@@ -681,7 +686,8 @@ def _plumbing_together(weighted: Weighted, groups: Groups, fixed: set[str],
 
 def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed: set[str],
                  roles: Mapping[str, Node], how: dict[str, str],
-                 declared: Mapping[str, Sequence[str]], models: Collection[str]) -> Groups:
+                 declared: Mapping[str, Sequence[str]], models: Collection[str],
+                 wiring: Collection[str]) -> Groups:
     """Framework plumbing that writes the tables of several contexts (a management command
     that seeds or clears the whole database: saleor's ``cleardb``, pretalx's
     ``create_test_event``) is the project's tooling, no domain's: it joins the
@@ -701,7 +707,7 @@ def _tools_apart(graph: CouplingGraph, weighted: Weighted, groups: Groups, fixed
             writes[weighted.unit[edge.source]].add(edge.target)
     home: dict[str, int] = {}
     for index, group in enumerate(groups):
-        role = _group_role(weighted, group, fixed, roles, models)
+        role = _group_role(weighted, group, fixed, roles, models, wiring)
         if role:
             home.setdefault(role, index)
     working = [set(g) for g in groups]

@@ -347,9 +347,7 @@ def _plumbing(builder: _Builder, codebase: Codebase, uses: Mapping[str, Mapping[
     middleware, management commands, app configs, settings. It serves the framework, not a
     domain, and a context made of it is infrastructure."""
     rules = load_rules(rules_dir() / "plumbing.toml", "plumbing")
-    touching = {source for source, _, signal, _ in builder.edges if signal == "data"}
-    for found in find_entry_points(codebase.code, rules, uses, codebase.classes.in_module,
-                                   touching):
+    for found in find_entry_points(codebase.code, rules, uses, codebase.classes.in_module):
         node = builder.nodes.get(found.atom)
         if node is not None and node.is_element:
             builder.nodes[found.atom] = replace(node, role=found.kind)

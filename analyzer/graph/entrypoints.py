@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import translate
 from functools import lru_cache
@@ -45,9 +45,8 @@ class EntryRule:
     # "__main__":`` at its top level)
     scripts: bool = False
     # a call an imported name stands for (``django.template.Library()``): a module binding a
-    # name to what it returns (``register = template.Library()``) matches as a whole
-    # (``find_entry_points``: its module-level code and all it defines but code that touches
-    # a table)
+    # name to what it returns (``register = template.Library()``) matches as a whole (its
+    # module-level code and all it defines that no other rule matched)
     instances: tuple[str, ...] = ()
     # true: a module in which ``names`` matches a definition matches as a whole too (a
     # Django command's module: what else it defines serves the command)
@@ -178,13 +177,11 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
 
 def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                       references: Mapping[str, Mapping[str, int]],
-                      bodies: Mapping[str, Sequence[ClassFacts]] | None = None,
-                      touching: Collection[str] = ()) -> list[EntryPoint]:
+                      bodies: Mapping[str, Sequence[ClassFacts]] | None = None
+                      ) -> list[EntryPoint]:
     """Every atom an entry point rule matches. ``references`` maps an atom to the atoms it
     uses (for base classes of the project and for URL confs); ``bodies``, a module's classes'
-    bodies (for a rule's ``variables`` bound in a class); ``touching``, the atoms that touch
-    a table, which a module matched as a whole (``instances``, ``whole``) leaves out: code
-    that touches a table is a domain's, wherever it is defined."""
+    bodies (for a rule's ``variables`` bound in a class)."""
     found: dict[str, EntryPoint] = {}
     class_bases: dict[str, tuple[str, ...]] = {}
     written: dict[str, tuple[Module, tuple[str, ...]]] = {}  # each class's bases as written
@@ -260,11 +257,10 @@ def find_entry_points(code: CodeModel, rules: Sequence[EntryRule],
                     if ":" in target:  # a view the URL conf names, not a module
                         add(target, rule.kind)
     # a module that is one as a whole: what no other rule matched, after every rule (a tag
-    # library's module may hold a middleware too), and touches no table
+    # library's module may hold a middleware too)
     for module, kind in wholes:
         for atom in (module.name, *(f"{module.name}:{d.name}" for d in module.definitions)):
-            if atom not in touching:
-                add(atom, kind)
+            add(atom, kind)
     return sorted(found.values(), key=lambda e: e.atom)  # one per atom: the dataclass's order
 
 
