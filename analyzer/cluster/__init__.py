@@ -386,7 +386,7 @@ def decompose(graph: CouplingGraph, options: ClusterOptions) -> Decomposition:
     if wanted is not None:  # the rules after the cut must not change the count asked for
         groups = adjust(weighted.graph, groups, weighted.members, wanted, options.seed)
     return _result(graph, options, weighted, groups, choice, kernel, pinned, how, conflicts,
-                   serving, declared, models)
+                   serving, declared, models, wiring)
 
 
 def _whole_modules(graph: CouplingGraph, weighted: Weighted, groups: Groups,
@@ -897,10 +897,12 @@ def _dependents(graph: CouplingGraph, weighted: Weighted) -> dict[str, set[str]]
 def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, groups: Groups,
             choice: Choice, kernel: set[str], pinned: Mapping[str, str], how: Mapping[str, str],
             conflicts: list[str], roles: Mapping[str, Node],
-            declared: Mapping[str, Sequence[str]], models: Collection[str]) -> Decomposition:
+            declared: Mapping[str, Sequence[str]], models: Collection[str],
+            wiring: Collection[str]) -> Decomposition:
     """The decomposition of ``groups``; ``roles``: the nodes with the plumbing role their
     code plays (:func:`plumbing_roles`), for the contexts' kinds and names; ``declared``:
-    each table's declaring definitions (:func:`_declarers`), ``models`` all of them."""
+    each table's declaring definitions (:func:`_declarers`), ``models`` all of them;
+    ``wiring``: the module code not weighed for a kind (:func:`_wiring`)."""
     nodes = weighted.nodes
     members = weighted.members
     owner = {unit: index for index, group in enumerate(groups) for unit in group}
@@ -927,7 +929,6 @@ def _result(graph: CouplingGraph, options: ClusterOptions, weighted: Weighted, g
     terms = context_terms(term_groups, nodes, nouns=_nouns(graph, declared), unnamed=own)
     # a context of framework plumbing is named for the role its code plays (``settings``,
     # ``middleware``): its class names (``BillingConfig``) name the domains it wires up
-    wiring = _wiring(nodes.values())
     for index, elements in term_groups.items():
         role = _plumbing_role(elements, roles, models, wiring)
         if role:
